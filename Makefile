@@ -1,0 +1,57 @@
+# procsim: the user's entry points.
+#   make run     build if needed, mount the sim /proc at ./mnt in the foreground
+#   make test    install missing system packages, then unit tests and the bats suites
+#   make bench   JMH benchmarks of the simulator and the bash harness against the mount
+
+SHELL := /bin/bash
+JAR   := fuse-fs/target/procsim.jar
+MNT   ?= $(CURDIR)/mnt
+MVN   ?= mvn -B -q
+SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
+
+.PHONY: all build run test unit shell-test bench bench-jmh bench-mount deps clean
+
+all: build
+
+build: $(JAR)
+
+$(JAR): $(SOURCES)
+	$(MVN) -DskipTests package
+
+# System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
+# (Debian's "fuse" package conflicts with fuse3: never install it.)
+deps:
+	@if ! dpkg -s libfuse2 fuse3 bats >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing libfuse2 fuse3 bats"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfuse2 fuse3 bats >/dev/null; \
+	  else \
+	    echo "missing packages: run 'sudo apt-get install libfuse2 fuse3 bats'" >&2; exit 1; \
+	  fi; \
+	fi
+
+run: build
+	@mkdir -p $(MNT)
+	@bin/procsim-banner $(MNT)
+	@exec bin/procsim mount $(MNT) $(ARGS)
+
+test: deps unit shell-test
+
+unit:
+	$(MVN) package
+	@echo "unit tests: passed (surefire reports in */target/surefire-reports)"
+
+shell-test: build
+	bats --print-output-on-failure shell-tests/
+
+bench: bench-jmh bench-mount
+
+bench-jmh:
+	$(MVN) -f kernel-sim/pom.xml -P bench -DskipTests package
+	java -jar kernel-sim/target/benchmarks.jar $(JMH_ARGS)
+
+bench-mount: deps build
+	bash shell-tests/bench/mount-bench.sh
+
+clean:
+	$(MVN) clean
