@@ -1,0 +1,38 @@
+package procsim.abi;
+
+import java.util.Map;
+
+/** Linux x86-64 signal numbers (arch/x86/include/uapi/asm/signal.h) and their names. */
+public final class Signals {
+    public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10,
+            SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18,
+            SIGSTOP = 19, SIGTSTP = 20, SIGURG = 23, SIGWINCH = 28;
+    /** _NSIG: valid signals are 1..64. */
+    public static final int NSIG = 64;
+
+    public static final Map<String, Long> NAMES = Map.ofEntries(
+            Map.entry("SIGHUP", 1L), Map.entry("SIGINT", 2L), Map.entry("SIGQUIT", 3L),
+            Map.entry("SIGILL", 4L), Map.entry("SIGTRAP", 5L), Map.entry("SIGABRT", 6L),
+            Map.entry("SIGBUS", 7L), Map.entry("SIGFPE", 8L), Map.entry("SIGKILL", 9L),
+            Map.entry("SIGUSR1", 10L), Map.entry("SIGSEGV", 11L), Map.entry("SIGUSR2", 12L),
+            Map.entry("SIGPIPE", 13L), Map.entry("SIGALRM", 14L), Map.entry("SIGTERM", 15L),
+            Map.entry("SIGSTKFLT", 16L), Map.entry("SIGCHLD", 17L), Map.entry("SIGCONT", 18L),
+            Map.entry("SIGSTOP", 19L), Map.entry("SIGTSTP", 20L), Map.entry("SIGTTIN", 21L),
+            Map.entry("SIGTTOU", 22L), Map.entry("SIGURG", 23L), Map.entry("SIGXCPU", 24L),
+            Map.entry("SIGXFSZ", 25L), Map.entry("SIGVTALRM", 26L), Map.entry("SIGPROF", 27L),
+            Map.entry("SIGWINCH", 28L), Map.entry("SIGIO", 29L), Map.entry("SIGPWR", 30L),
+            Map.entry("SIGSYS", 31L), Map.entry("SIGRTMIN", 34L), Map.entry("SIGRTMAX", 64L));
+
+    private Signals() {
+    }
+
+    /** Signals whose default action is to ignore (kernel/signal.c SIG_KERNEL_IGNORE_MASK). */
+    public static boolean ignoredByDefault(int sig) {
+        return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+    }
+
+    /** Stop signals: procsim does not model job control; see Deviation in the task package. */
+    public static boolean stopsByDefault(int sig) {
+        return sig == SIGSTOP || sig == SIGTSTP || sig == 21 || sig == 22;
+    }
+}

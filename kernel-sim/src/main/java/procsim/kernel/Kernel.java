@@ -1,0 +1,193 @@
+package procsim.kernel;
+
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
+
+import procsim.abi.Errno;
+import procsim.abi.SysError;
+import procsim.pid.PidNamespace;
+import procsim.restore.NextSyscallData;
+import procsim.syscall.Call;
+import procsim.syscall.SyscallResult;
+import procsim.syscall.SyscallTable;
+import procsim.task.Credentials;
+import procsim.task.Task;
+import procsim.task.TaskSet;
+
+/**
+ * The sim kernel: boot, the one kernel lock, the clock, and the entry points a proc tree needs
+ * (syscalls as a thread, next_syscall_data, the pid sysctls). Mirrors gVisor's kernel.go.
+ *
+ * <p>Locking: one {@link ReentrantReadWriteLock}, like Linux's tasklist_lock and gVisor's
+ * TaskSet.mu. Syscalls and writes take it for writing; renders take it for reading and copy
+ * out what they need. wait4 waits on a condition of the write lock, which releases it.
+ */
+public final class Kernel {
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final KernelConfig config;
+    private final TaskSet tasks;
+    private final SyscallTable syscalls = SyscallTable.standard();
+    private final long bootNanos = System.nanoTime();
+
+    private Kernel(KernelConfig config) {
+        this.config = config;
+        if (config.pidMax() < PidNamespace.PID_MAX_MIN || config.pidMax() > PidNamespace.PID_MAX_LIMIT) {
+            throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
+                    + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
+        }
+        this.tasks = new TaskSet(config.pidMax(), lock.writeLock().newCondition(), this::ticks);
+    }
+
+    public static Kernel boot(KernelConfig config) {
+        return new Kernel(config);
+    }
+
+    public static Kernel boot() {
+        return boot(KernelConfig.defaults());
+    }
+
+    public TaskSet tasks() {
+        return tasks;
+    }
+
+    public SyscallTable syscallTable() {
+        return syscalls;
+    }
+
+    /** Wall-clock seconds (IPC times). */
+    public long now() {
+        return config.clock().getAsLong();
+    }
+
+    /** Clock ticks (USER_HZ = 100) since boot. */
+    public long ticks() {
+        return (System.nanoTime() - bootNanos) / 10_000_000L;
+    }
+
+    /** Runs {@code f} under the read lock: for renders, which copy what they need and return. */
+    public <T> T read(Supplier<T> f) {
+        lock.readLock().lock();
+        try {
+            return f.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Runs {@code f} under the write lock. */
+    public <T> T write(Supplier<T> f) {
+        lock.writeLock().lock();
+        try {
+            return f.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Decodes a line; EINVAL (a {@link SysError}) if it is malformed. Takes no lock. */
+    public Call decode(String line) {
+        return syscalls.decode(line);
+    }
+
+    /** Decodes and runs one line as {@code task}; a malformed line fails with EINVAL and changes nothing. */
+    public SyscallResult syscall(Task task, String line) {
+        Call call;
+        try {
+            call = decode(line);
+        } catch (SysError e) {
+            return SyscallResult.fail(e.errno());
+        }
+        return syscall(task, call);
+    }
+
+    /**
+     * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
+     * result as the thread's last result. ESRCH if the thread has exited.
+     */
+    public SyscallResult syscall(Task task, Call call) {
+        lock.writeLock().lock();
+        try {
+            if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
+            SyscallResult r;
+            try {
+                r = call.run(this, task);
+            } catch (SysError e) {
+                r = SyscallResult.fail(e.errno());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                r = SyscallResult.fail(Errno.EINTR);
+            }
+            task.setLastResult(r.text());
+            return r;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    // ------------------------------------------------------------ next_syscall_data
+
+    /** The file's text: {@code UNSET} or {@code LONG<n> v1 ... vn}, newline-terminated. */
+    public String readNextSyscallData(Task task) {
+        return read(() -> {
+            NextSyscallData d = task.nextSyscallData();
+            return (d == null ? "UNSET" : d.toString()) + "\n";
+        });
+    }
+
+    /**
+     * A write to next_syscall_data by {@code writer} (null: the operator, acting on the thread's
+     * behalf). Only current may set its own data, else EPERM. A nonzero offset or bad text is
+     * EINVAL and clears the value, as the patch does.
+     */
+    public void writeNextSyscallData(Task writer, Task task, String text, long offset) {
+        if (writer != null && writer != task) throw Errno.EPERM.error();
+        write(() -> {
+            if (task.exited()) throw Errno.ESRCH.error();
+            task.setNextSyscallData(null);
+            if (offset != 0) throw Errno.EINVAL.error();
+            task.setNextSyscallData(NextSyscallData.parse(text));
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------ pid sysctls
+
+    /** ns_last_pid of {@code ns}: the last cyclically allocated pid (or the last value written). */
+    public int nsLastPid(PidNamespace ns) {
+        return read(ns::lastPid);
+    }
+
+    /**
+     * ns_last_pid write (pid_ns_ctl_handler): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE else EPERM;
+     * [0, ns pid_max] else EINVAL. Returns the bytes consumed, as write(2) would.
+     */
+    public int writeNsLastPid(Credentials writer, PidNamespace ns, String text) {
+        if (!writer.checkpointRestoreCapable()) throw Errno.EPERM.error();
+        SysctlInt v = SysctlInt.parse(text);
+        write(() -> {
+            ns.setLastPid(v.value());
+            return null;
+        });
+        return v.consumed();
+    }
+
+    public int pidMax(PidNamespace ns) {
+        return read(ns::pidMax);
+    }
+
+    /**
+     * pid_max write (6.14+ per namespace): [301, 4194304] else EINVAL. Permission is the
+     * namespace-root check: CAP_SYS_ADMIN or euid 0, else EACCES (CAP_CHECKPOINT_RESTORE alone
+     * is not enough).
+     */
+    public int writePidMax(Credentials writer, PidNamespace ns, String text) {
+        if (!writer.capable(procsim.abi.Capability.CAP_SYS_ADMIN) && writer.euid() != 0) throw Errno.EACCES.error();
+        SysctlInt v = SysctlInt.parse(text);
+        if (v.value() < PidNamespace.PID_MAX_MIN || v.value() > PidNamespace.PID_MAX_LIMIT) throw Errno.EINVAL.error();
+        write(() -> {
+            ns.setPidMax((int) v.value());
+            return null;
+        });
+        return v.consumed();
+    }
+}

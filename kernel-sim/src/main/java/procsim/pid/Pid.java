@@ -1,0 +1,73 @@
+package procsim.pid;
+
+/**
+ * One task's pid: a number at every level from the root pid namespace down to the task's own
+ * namespace. Mirrors {@code struct pid} with its {@code numbers[0..level]} (include/linux/pid.h).
+ */
+public final class Pid {
+    private final PidNamespace[] namespaces;
+    private final int[] numbers;
+    private Object owner;
+
+    Pid(PidNamespace[] namespaces, int[] numbers) {
+        this.namespaces = namespaces;
+        this.numbers = numbers;
+    }
+
+    /** The level of the innermost namespace: 0 for a task of the root namespace. */
+    public int level() {
+        return numbers.length - 1;
+    }
+
+    /** The innermost namespace: the task's active pid namespace. */
+    public PidNamespace namespace() {
+        return namespaces[numbers.length - 1];
+    }
+
+    /** The number in the innermost namespace, as the task itself sees it. */
+    public int innermost() {
+        return numbers[numbers.length - 1];
+    }
+
+    /** The number at absolute level {@code level} (0 is the root namespace). */
+    public int numberAtLevel(int level) {
+        return numbers[level];
+    }
+
+    /** {@code pid_nr_ns}: the number {@code ns} sees, or 0 if this pid is not visible there. */
+    public int nr(PidNamespace ns) {
+        int l = ns.level();
+        return l < numbers.length && namespaces[l] == ns ? numbers[l] : 0;
+    }
+
+    public boolean visibleIn(PidNamespace ns) {
+        return nr(ns) != 0;
+    }
+
+    public PidNamespace namespaceAtLevel(int level) {
+        return namespaces[level];
+    }
+
+    /** What this pid names (a task); set once the allocation is committed. */
+    public Object owner() {
+        return owner;
+    }
+
+    public void setOwner(Object owner) {
+        this.owner = owner;
+    }
+
+    /** The numbers as the viewer sees them, outermost visible first (the NSpid line). */
+    public int[] numbersFrom(PidNamespace viewer) {
+        int from = viewer.level();
+        if (nr(viewer) == 0) return new int[0];
+        int[] out = new int[numbers.length - from];
+        System.arraycopy(numbers, from, out, 0, out.length);
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return java.util.Arrays.toString(numbers);
+    }
+}

@@ -1,0 +1,211 @@
+package procsim.pid;
+
+import java.util.BitSet;
+
+import procsim.abi.Errno;
+
+/**
+ * A pid namespace and its number allocator. Mirrors {@code struct pid_namespace} and its IDR
+ * (kernel/pid.c, kernel/pid_namespace.c): a cyclic cursor ({@code idr_next}), a per-namespace
+ * {@code pid_max} (6.14+), a child reaper, and the PIDNS_ADDING bit that dies with init.
+ *
+ * <p>Not thread-safe: callers hold the kernel lock.
+ */
+public final class PidNamespace {
+    /** include/linux/pid.h */
+    public static final int RESERVED_PIDS = 300;
+    /** include/linux/threads.h, 64-bit */
+    public static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
+    public static final int PID_MAX_DEFAULT = 32768;
+    /** max(RESERVED_PIDS + 1, 8 * possible cpus) with few cpus. */
+    public static final int PID_MAX_MIN = RESERVED_PIDS + 1;
+    /** include/linux/pid_namespace.h: the deepest namespace is level 32. */
+    public static final int MAX_PID_NS_LEVEL = 32;
+    /** include/linux/proc_ns.h PROC_PID_INIT_INO */
+    public static final long PROC_PID_INIT_INO = 0xEFFFFFFCL;
+
+    private final PidNamespace parent;
+    private final int level;
+    private final long inum;
+    private final BitSet used = new BitSet();
+    private Pid[] byNr = new Pid[64];
+    private int cursor;
+    private int pidMax;
+    private int allocated;
+    private boolean adding = true;
+    private Object childReaper;
+
+    private PidNamespace(PidNamespace parent, int pidMax, long inum) {
+        this.parent = parent;
+        this.level = parent == null ? 0 : parent.level + 1;
+        this.pidMax = pidMax;
+        this.inum = inum;
+    }
+
+    public static PidNamespace root(int pidMax) {
+        return new PidNamespace(null, pidMax, PROC_PID_INIT_INO);
+    }
+
+    /**
+     * {@code create_pid_namespace}: level above 32 is ENOSPC; since 6.14 (fix d385c8bceb14) a new
+     * namespace's pid_max is PID_MAX_LIMIT, not a copy of the parent's.
+     */
+    public PidNamespace createChild(long inum) {
+        if (level + 1 > MAX_PID_NS_LEVEL) throw Errno.ENOSPC.error();
+        return new PidNamespace(this, PID_MAX_LIMIT, inum);
+    }
+
+    public PidNamespace parent() {
+        return parent;
+    }
+
+    public int level() {
+        return level;
+    }
+
+    /** The nsfs inode number: the link text is {@code pid:[inum]}. */
+    public long inum() {
+        return inum;
+    }
+
+    public int pidMax() {
+        return pidMax;
+    }
+
+    /** {@code kernel.pid_max}: [PID_MAX_MIN, PID_MAX_LIMIT]; never renumbers existing pids. */
+    public void setPidMax(int value) {
+        if (value < PID_MAX_MIN || value > PID_MAX_LIMIT) throw Errno.EINVAL.error();
+        pidMax = value;
+    }
+
+    /** {@code ns_last_pid} read: {@code idr_get_cursor() - 1}. */
+    public int lastPid() {
+        return cursor - 1;
+    }
+
+    /** {@code ns_last_pid} write: [0, this namespace's pid_max] inclusive, then cursor = v + 1. */
+    public void setLastPid(long value) {
+        if (value < 0 || value > pidMax) throw Errno.EINVAL.error();
+        cursor = (int) value + 1;
+    }
+
+    public boolean isAncestorOf(PidNamespace other) {
+        for (PidNamespace ns = other; ns != null; ns = ns.parent) {
+            if (ns == this) return true;
+        }
+        return false;
+    }
+
+    public Object childReaper() {
+        return childReaper;
+    }
+
+    public void setChildReaper(Object reaper) {
+        this.childReaper = reaper;
+    }
+
+    /** PIDNS_ADDING: false once init has died ({@code disable_pid_allocation}). */
+    public boolean acceptsNewPids() {
+        return adding;
+    }
+
+    public void disableAllocation() {
+        adding = false;
+    }
+
+    /** How many pids hold a number here ({@code pid_allocated} without the ADDING bit). */
+    public int allocatedCount() {
+        return allocated;
+    }
+
+    public Pid lookup(int nr) {
+        return nr > 0 && nr < byNr.length ? byNr[nr] : null;
+    }
+
+    /** Next allocated number {@code >= from}, or -1: iteration in pid order for readdir. */
+    public int nextAllocated(int from) {
+        return used.nextSetBit(Math.max(from, 1));
+    }
+
+    /**
+     * {@code alloc_pid}: one number per level from {@code ns} (innermost) out to the root, exact
+     * where {@code request} pins a level and cyclic elsewhere. On failure every number taken so
+     * far is released and nothing changes.
+     */
+    public static Pid alloc(PidNamespace ns, PidRequest request) {
+        int n = ns.level + 1;
+        PidNamespace[] chain = new PidNamespace[n];
+        int[] numbers = new int[n];
+        int i = ns.level;
+        try {
+            for (PidNamespace tmp = ns; tmp != null; tmp = tmp.parent, i--) {
+                chain[i] = tmp;
+                int want = request.at(i);
+                numbers[i] = want != 0 ? tmp.allocExact(want, request) : tmp.allocCyclic();
+            }
+            if (!ns.adding) throw Errno.ENOMEM.error();
+        } catch (RuntimeException e) {
+            for (int j = ns.level; j > i; j--) chain[j].release(numbers[j]);
+            if (ns.allocated == 0 && ns.adding) ns.cursor = 0;
+            throw e;
+        }
+        Pid pid = new Pid(chain, numbers);
+        for (int j = 0; j < n; j++) {
+            chain[j].byNrPut(numbers[j], pid);
+            chain[j].allocated++;
+        }
+        return pid;
+    }
+
+    /** {@code free_pid}: releases every level's number. */
+    public static void free(Pid pid) {
+        for (int l = 0; l <= pid.level(); l++) {
+            PidNamespace ns = pid.namespaceAtLevel(l);
+            int nr = pid.numberAtLevel(l);
+            ns.byNr[nr] = null;
+            ns.used.clear(nr);
+            ns.allocated--;
+        }
+    }
+
+    private int allocExact(int nr, PidRequest request) {
+        if (nr < 1 || nr >= pidMax) throw Errno.EINVAL.error();
+        if (nr != 1 && childReaper == null) throw Errno.EINVAL.error();
+        request.checkPermission(this);
+        if (used.get(nr)) throw request.busy().error();
+        used.set(nr);
+        return nr;
+    }
+
+    /** {@code idr_alloc_cyclic(pid_min, pid_max)}: pid_min is 300 once the cursor passed 300. */
+    private int allocCyclic() {
+        int min = cursor > RESERVED_PIDS ? RESERVED_PIDS : 1;
+        int start = Math.max(cursor, min);
+        int nr = start < pidMax ? used.nextClearBit(start) : pidMax;
+        if (nr >= pidMax) {
+            nr = used.nextClearBit(min);
+            if (nr >= Math.min(start, pidMax)) throw Errno.EAGAIN.error();
+        }
+        used.set(nr);
+        cursor = nr + 1;
+        return nr;
+    }
+
+    private void release(int nr) {
+        used.clear(nr);
+    }
+
+    private void byNrPut(int nr, Pid pid) {
+        if (nr >= byNr.length) {
+            int size = byNr.length;
+            while (size <= nr) size <<= 1;
+            byNr = java.util.Arrays.copyOf(byNr, size);
+        }
+        byNr[nr] = pid;
+    }
+
+    @Override
+    public String toString() {
+        return "pid:[" + inum + "] level " + level;
+    }
+}

@@ -1,0 +1,187 @@
+package procsim.syscall;
+
+import static procsim.abi.CloneFlags.*;
+
+
+import procsim.abi.Capability;
+import procsim.abi.CloneFlags;
+import procsim.abi.Errno;
+import procsim.abi.Flags;
+import procsim.abi.Signals;
+import procsim.pid.PidNamespace;
+import procsim.pid.PidRequest;
+import procsim.restore.NextSyscallData;
+import procsim.restore.PidTargets;
+import procsim.task.CloneArgs;
+import procsim.task.Task;
+import procsim.task.TaskSet;
+
+/**
+ * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
+ * unshare, setuid, getpid, gettid, getppid (kernel/fork.c, kernel/exit.c, kernel/signal.c,
+ * kernel/sys.c, and the 2009-10 clone_with_pids/eclone patches).
+ */
+final class ProcessSyscalls {
+    private ProcessSyscalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.register("fork", a -> {
+            a.positional().done();
+            return legacyClone(Signals.SIGCHLD);
+        });
+        t.register("vfork", a -> {
+            a.positional().done();
+            return legacyClone(CLONE_VFORK | CLONE_VM | Signals.SIGCHLD);
+        });
+        t.register("clone", a -> {
+            long flags = a.positional().flags(0, CloneFlags.NAMES);
+            a.done();
+            return legacyClone(flags);
+        });
+        t.register("clone3", ProcessSyscalls::clone3);
+        t.register("eclone", ProcessSyscalls::eclone);
+        t.register("execve", a -> {
+            String path = a.positional().word(0);
+            a.done();
+            return (k, c) -> {
+                k.tasks().execve(c, path);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("exit", a -> exit(a, false));
+        t.register("exit_group", a -> exit(a, true));
+        t.register("wait4", a -> {
+            a.positional();
+            int pid = a.has(0) ? a.intNum(0) : -1;
+            long options = a.flags(1, TaskSet.WAIT_OPTION_NAMES, 0);
+            a.done();
+            return (k, c) -> {
+                TaskSet.WaitResult r = k.tasks().wait4(c, pid, (int) options);
+                return r.pid() == 0 ? SyscallResult.ok(0)
+                        : SyscallResult.ok(r.pid(), String.format(" status=0x%04x", r.status()));
+            };
+        });
+        t.register("kill", a -> {
+            a.positional();
+            int pid = a.intNum(0);
+            long sig = a.flags(1, Signals.NAMES, Signals.SIGTERM);
+            a.done();
+            return (k, c) -> {
+                k.tasks().kill(c, pid, (int) sig);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("unshare", a -> {
+            long flags = a.positional().flags(0, CloneFlags.NAMES);
+            a.done();
+            return (k, c) -> {
+                k.tasks().unshare(c, flags);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("setuid", a -> {
+            long uid = a.positional().num(0);
+            a.done();
+            return (k, c) -> {
+                k.tasks().setuid(c, uid);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("getpid", a -> {
+            a.positional().done();
+            return (k, c) -> SyscallResult.ok(c.group().tgid(c.activePidNs()));
+        });
+        t.register("gettid", a -> {
+            a.positional().done();
+            return (k, c) -> SyscallResult.ok(c.tid());
+        });
+        t.register("getppid", a -> {
+            a.positional().done();
+            return (k, c) -> {
+                var parent = c.group().parent();
+                return SyscallResult.ok(parent == null ? 0 : parent.tgid(c.activePidNs()));
+            };
+        });
+    }
+
+    /**
+     * fork/vfork/clone: the exit signal is the flags' low byte. These are the calls that consume
+     * next_syscall_data (LONGn: the child's pid in its youngest n namespaces).
+     * Deviation: vfork does not suspend the parent (a sim task runs only when written to).
+     */
+    private static Call legacyClone(long rawFlags) {
+        long flags = rawFlags & 0xffffffffL & ~CSIGNAL;
+        int exitSignal = (int) (rawFlags & CSIGNAL);
+        return (k, c) -> {
+            NextSyscallData nsd = c.takeNextSyscallData();
+            CloneArgs args = nsd == null ? CloneArgs.of(flags, exitSignal)
+                    : new CloneArgs(flags, exitSignal, ns -> PidTargets.nextSyscallData(nsd, ns));
+            return forked(c, k.tasks().clone(c, args));
+        };
+    }
+
+    private static SyscallResult forked(Task caller, Task child) {
+        return SyscallResult.ok(child.pid().nr(caller.activePidNs()));
+    }
+
+    /**
+     * clone3 [flags=F] [exit_signal=S] [set_tid=a,b,...]: the struct's checks in the order of
+     * copy_clone_args_from_user and clone3_args_valid (linux-facts §3.2), then copy_process.
+     */
+    private static Call clone3(Args a) {
+        a.keys("flags", "exit_signal", "set_tid").done();
+        long flags = a.key("flags") == null ? 0 : Flags.parse(a.key("flags"), CloneFlags.NAMES);
+        long exitSignal = a.key("exit_signal") == null ? 0 : Flags.parse(a.key("exit_signal"), Signals.NAMES);
+        int[] setTid = a.key("set_tid") == null ? new int[0] : Args.intList(a.key("set_tid"));
+        return (k, c) -> {
+            if (setTid.length > PidNamespace.MAX_PID_NS_LEVEL) throw Errno.EINVAL.error();
+            if ((exitSignal & ~CSIGNAL) != 0 || exitSignal > Signals.NSIG) throw Errno.EINVAL.error();
+            if ((flags & ~(0xffffffffL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP)) != 0) throw Errno.EINVAL.error();
+            if ((flags & (CLONE_DETACHED | (CSIGNAL & ~CLONE_NEWTIME))) != 0) throw Errno.EINVAL.error();
+            if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_CLEAR_SIGHAND) != 0) throw Errno.EINVAL.error();
+            if ((flags & (CLONE_THREAD | CLONE_PARENT)) != 0 && exitSignal != 0) throw Errno.EINVAL.error();
+            if ((flags & CLONE_INTO_CGROUP) != 0) throw Errno.EINVAL.error(); // no cgroup fd is modelled
+            PidRequest.LevelPermission perm = ns -> {
+                if (!c.creds().checkpointRestoreCapable()) throw Errno.EPERM.error();
+            };
+            CloneArgs args = setTid.length == 0 ? CloneArgs.of(flags, (int) exitSignal)
+                    : new CloneArgs(flags, (int) exitSignal, ns -> PidTargets.setTid(setTid, ns, perm));
+            return forked(c, k.tasks().clone(c, args));
+        };
+    }
+
+    /**
+     * eclone FLAGS pids=a,b,...: the 2010 seeds' syscall. pids[0] is the outermost namespace;
+     * 0 lets the kernel choose; more pids than the caller's levels is EINVAL; any pid needs
+     * CAP_SYS_ADMIN (EPERM, checked before anything is allocated); a taken pid is EBUSY.
+     */
+    private static Call eclone(Args a) {
+        a.keys("pids");
+        long raw = a.flags(0, CloneFlags.NAMES);
+        a.done();
+        int[] pids = a.key("pids") == null ? new int[0] : Args.intList(a.key("pids"));
+        long flags = raw & 0xffffffffL & ~CSIGNAL;
+        int exitSignal = (int) (raw & CSIGNAL);
+        return (k, c) -> {
+            int callerLevel = c.activePidNs().level();
+            if (pids.length > callerLevel + 1) throw Errno.EINVAL.error();
+            if (pids.length > 0 && !c.creds().capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+            PidRequest req = PidTargets.eclone(pids, callerLevel);
+            CloneArgs args = new CloneArgs(flags, exitSignal, ns -> req);
+            return forked(c, k.tasks().clone(c, args));
+        };
+    }
+
+    private static Call exit(Args a, boolean group) {
+        a.positional();
+        int code = a.has(0) ? (int) a.num(0) : 0;
+        a.done();
+        return (k, c) -> {
+            if (group) k.tasks().exitGroup(c, code);
+            else k.tasks().exitThread(c, code);
+            return SyscallResult.ok(0);
+        };
+    }
+
+}

@@ -1,0 +1,118 @@
+package procsim.task;
+
+import procsim.fd.FdTable;
+import procsim.ipc.IpcNamespace;
+import procsim.pid.Pid;
+import procsim.pid.PidNamespace;
+import procsim.restore.NextSyscallData;
+
+/**
+ * A sim thread ({@code struct task_struct}): its pid, thread group, comm, credentials, fd table,
+ * namespaces and its pending next_syscall_data. Fields change only under the kernel lock, through
+ * {@link TaskSet}.
+ */
+public final class Task {
+    Pid pid;
+    ThreadGroup group;
+    String comm;
+    Credentials creds;
+    FdTable files;
+    PidNamespace pidNsForChildren;
+    IpcNamespace ipcNs;
+    NextSyscallData nextSyscallData;
+    boolean exited;
+    boolean waiting;
+    String lastResult = "";
+    final long startTime;
+
+    Task(long startTime) {
+        this.startTime = startTime;
+    }
+
+    public Pid pid() {
+        return pid;
+    }
+
+    /** gettid() as the task's own namespace sees it. */
+    public int tid() {
+        return pid.innermost();
+    }
+
+    public ThreadGroup group() {
+        return group;
+    }
+
+    public boolean isLeader() {
+        return group.leader == this;
+    }
+
+    public String comm() {
+        return comm;
+    }
+
+    public Credentials creds() {
+        return creds;
+    }
+
+    /** The fd table, or null once the task has exited (exit_files). */
+    public FdTable files() {
+        return files;
+    }
+
+    /** {@code task_active_pid_ns}: the namespace of the task's own pid. */
+    public PidNamespace activePidNs() {
+        return pid.namespace();
+    }
+
+    public PidNamespace pidNsForChildren() {
+        return pidNsForChildren;
+    }
+
+    public IpcNamespace ipcNs() {
+        return ipcNs;
+    }
+
+    public NextSyscallData nextSyscallData() {
+        return nextSyscallData;
+    }
+
+    public boolean exited() {
+        return exited;
+    }
+
+    public TaskState state() {
+        if (!exited) return waiting ? TaskState.SLEEPING : TaskState.RUNNING;
+        return group.reaped ? TaskState.DEAD : TaskState.ZOMBIE;
+    }
+
+    /** Start time in clock ticks after boot (stat field 22). */
+    public long startTime() {
+        return startTime;
+    }
+
+    /** The text the thread's syscall file reads when no open file has its own result. */
+    public String lastResult() {
+        return lastResult;
+    }
+
+    public void setLastResult(String text) {
+        this.lastResult = text;
+    }
+
+    /** Sets or clears (null) next_syscall_data; callers hold the kernel lock. */
+    public void setNextSyscallData(NextSyscallData data) {
+        this.nextSyscallData = data;
+    }
+
+    /** Takes next_syscall_data off: a supporting syscall consumes it even when it then fails. */
+    public NextSyscallData takeNextSyscallData() {
+        NextSyscallData d = nextSyscallData;
+        nextSyscallData = null;
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "task " + pid + " (" + comm + ")";
+    }
+}

@@ -1,0 +1,72 @@
+package procsim.kernel;
+
+import procsim.pid.PidNamespace;
+import procsim.syscall.SyscallResult;
+import procsim.task.Task;
+
+/** Test fixture: a booted kernel and syscall lines run as a thread ({@code sim.as(1).run("fork")}). */
+public final class Sim {
+    public final Kernel kernel;
+
+    public Sim() {
+        this(KernelConfig.defaults().withPidMax(32768));
+    }
+
+    public Sim(KernelConfig config) {
+        this.kernel = Kernel.boot(new KernelConfig(config.pidMax(), () -> 1_700_000_000L));
+    }
+
+    public static Sim withPidMax(int pidMax) {
+        return new Sim(KernelConfig.defaults().withPidMax(pidMax));
+    }
+
+    public PidNamespace root() {
+        return kernel.tasks().rootPidNs();
+    }
+
+    /** The thread with root-namespace number {@code tid}. */
+    public Task task(int tid) {
+        Task t = kernel.tasks().lookup(root(), tid);
+        if (t == null) throw new AssertionError("no task " + tid);
+        return t;
+    }
+
+    public Runner as(int tid) {
+        return as(task(tid));
+    }
+
+    public Runner as(Task t) {
+        return new Runner(t);
+    }
+
+    public final class Runner {
+        public final Task task;
+
+        Runner(Task task) {
+            this.task = task;
+        }
+
+        public String run(String line) {
+            return kernel.syscall(task, line).text();
+        }
+
+        public SyscallResult result(String line) {
+            return kernel.syscall(task, line);
+        }
+
+        /** Runs a line that must succeed and returns its value. */
+        public int ok(String line) {
+            SyscallResult r = kernel.syscall(task, line);
+            if (r.failed()) throw new AssertionError(line + " -> " + r.text());
+            return (int) r.value();
+        }
+
+        /** The task of the child a successful fork-like line created, by the caller's numbering. */
+        public Task child(String line) {
+            int nr = ok(line);
+            Task t = kernel.tasks().lookup(task.activePidNs(), nr);
+            if (t == null) throw new AssertionError("no child " + nr);
+            return t;
+        }
+    }
+}
