@@ -1,59 +1,181 @@
 package procsim.procfs;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 import procsim.abi.Errno;
+import procsim.attach.AttachTable;
 import procsim.attach.HostProcesses;
+import procsim.kernel.Kernel;
+import procsim.kernel.KernelConfig;
+import procsim.pid.Pid;
+import procsim.pid.PidNamespace;
+import procsim.task.Task;
 
-/** TEMPORARY STUB until the real proc tree lands: serves "/" and "/version". */
+/**
+ * The sim kernel as a /proc tree: resolves a path as the calling viewer sees it (fs/proc/root.c,
+ * base.c), against the directory tables ({@link RootEntries}, {@link TgidEntries},
+ * {@link SysKernelEntries}). Nothing is cached: every request resolves and renders afresh.
+ */
 public final class ProcFs implements ProcTree {
-    public static ProcFs boot(int pidMax, HostProcesses host) {
-        return new ProcFs();
+    private final Kernel kernel;
+    private final AttachTable attach;
+
+    public ProcFs(Kernel kernel, AttachTable attach) {
+        this.kernel = kernel;
+        this.attach = attach;
     }
+
+    /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
+    public static ProcFs boot(int pidMax, HostProcesses host) {
+        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host));
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    public AttachTable attachTable() {
+        return attach;
+    }
+
+    /** The caller's view: its attached sim thread's namespace, or the operator's root view. */
+    public Viewer viewerOf(Caller caller) {
+        Task t = attach.resolve(caller.hostTid());
+        if (t != null) {
+            Viewer v = kernel.read(() -> t.group().isReaped() ? null : Viewer.of(t));
+            if (v != null) return v;
+        }
+        return Viewer.operator(kernel.tasks().rootPidNs());
+    }
+
+    // ------------------------------------------------------------ ProcTree
 
     @Override
     public FileAttr getattr(Caller caller, String path) {
-        return switch (path) {
-            case "/" -> FileAttr.dir(0555);
-            case "/version" -> FileAttr.file(0644);
-            default -> Errno.ENOENT.fail();
-        };
+        return resolve(viewerOf(caller), path).attr();
     }
 
     @Override
     public List<String> readdir(Caller caller, String path) {
-        if (!path.equals("/")) return Errno.ENOTDIR.fail();
-        return List.of("version");
+        Node n = resolve(viewerOf(caller), path);
+        if (!(n instanceof Node.Dir d)) throw Errno.ENOTDIR.error();
+        return d.names().get();
     }
 
     @Override
     public String readlink(Caller caller, String path) {
-        return Errno.EINVAL.fail();
+        Node n = resolve(viewerOf(caller), path);
+        if (!(n instanceof Node.Link l)) throw Errno.EINVAL.error();
+        return l.target().get();
     }
 
     @Override
     public ProcHandle open(Caller caller, String path, int flags) {
-        getattr(caller, path);
-        return new ProcHandle() {
-            @Override
-            public byte[] read(Caller c, long offset, int size) {
-                byte[] all = ("procsim stub, caller " + c.hostTid() + "\n").getBytes(StandardCharsets.UTF_8);
-                if (offset >= all.length) return new byte[0];
-                return Arrays.copyOfRange(all, (int) offset, (int) Math.min(all.length, offset + size));
-            }
-
-            @Override
-            public int write(Caller c, byte[] data, long offset) {
-                if (data.length > 0 && data[0] == 'x') return Errno.EINVAL.fail();
-                return data.length;
-            }
-        };
+        Node n = resolve(viewerOf(caller), path);
+        if (n instanceof Node.Dir) throw Errno.EISDIR.error();
+        if (!(n instanceof Node.File f)) throw Errno.EINVAL.error();
+        return f.open().get();
     }
 
     @Override
     public void truncate(Caller caller, String path) {
-        getattr(caller, path);
+        Node n = resolve(viewerOf(caller), path);
+        if (n instanceof Node.Dir) throw Errno.EISDIR.error();
+    }
+
+    /** Walks {@code path} from the root as {@code viewer}; ENOENT or ENOTDIR on the way. */
+    public Node resolve(Viewer viewer, String path) {
+        Node n = RootEntries.root(new ViewDir(this, viewer));
+        for (String part : path.split("/")) {
+            if (part.isEmpty()) continue;
+            if (n instanceof Node.Link l) n = resolve(viewer, "/" + l.target().get());
+            if (!(n instanceof Node.Dir d)) throw Errno.ENOTDIR.error();
+            n = d.lookup().apply(part);
+            if (n == null) throw Errno.ENOENT.error();
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------ used by the tables
+
+    /** {@code name_to_int}: decimal digits only, no leading zero; -1 otherwise. */
+    public static int parsePid(String name) {
+        int n = name.length();
+        if (n == 0 || n > 10 || (n > 1 && name.charAt(0) == '0')) return -1;
+        long v = 0;
+        for (int i = 0; i < n; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') return -1;
+            v = v * 10 + (c - '0');
+        }
+        return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
+    /** The thread-group leaders the viewer's namespace can see, in pid order. */
+    List<String> tgids(PidNamespace ns) {
+        return kernel.read(() -> {
+            List<String> out = new ArrayList<>();
+            for (int nr = ns.nextAllocated(1); nr > 0; nr = ns.nextAllocated(nr + 1)) {
+                Pid pid = ns.lookup(nr);
+                if (pid != null && pid.owner() instanceof Task t && t.isLeader() && !t.group().isReaped()) {
+                    out.add(Integer.toString(nr));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The task numbered {@code nr} in the viewer's namespace, or null (lookup of a tid works too). */
+    Task task(Viewer v, int nr) {
+        return kernel.read(() -> {
+            Task t = kernel.tasks().lookup(v.ns(), nr);
+            return t == null || t.group().isReaped() ? null : t;
+        });
+    }
+
+    TaskSnapshot snapshot(TaskDir d) {
+        return kernel.read(() -> {
+            Task t = d.task();
+            if (t.group().isReaped() || t.pid().nr(d.viewer().ns()) == 0) throw Errno.ESRCH.error();
+            return TaskSnapshot.of(t, d.viewer().ns());
+        });
+    }
+
+    int writeComm(Caller caller, Task task, String text) {
+        Viewer v = viewerOf(caller);
+        if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
+        kernel.write(() -> {
+            if (task.exited()) throw Errno.ESRCH.error();
+            kernel.tasks().setComm(task, text);
+            return null;
+        });
+        return text.length();
+    }
+
+    int writeNextSyscallData(Caller caller, Task task, String text, long offset) {
+        Viewer v = viewerOf(caller);
+        kernel.writeNextSyscallData(v.task(), task, text, offset);
+        return text.length();
+    }
+
+    String readAttach(Task task) {
+        StringBuilder b = new StringBuilder();
+        for (int id : attach.boundTo(task)) b.append(id).append('\n');
+        return b.toString();
+    }
+
+    /** {@code <host id>} binds that real thread or process; {@code detach} ends the bindings. */
+    int writeAttach(Task task, String text) {
+        String w = text.strip();
+        if (w.equals("detach")) {
+            attach.detach(task);
+            return text.length();
+        }
+        int id = parsePid(w);
+        if (id <= 0) throw Errno.EINVAL.error();
+        if (kernel.read(task::exited)) throw Errno.ESRCH.error();
+        attach.attach(id, task);
+        return text.length();
     }
 }

@@ -21,7 +21,6 @@ public final class Task {
     IpcNamespace ipcNs;
     NextSyscallData nextSyscallData;
     boolean exited;
-    boolean waiting;
     String lastResult = "";
     final long startTime;
 
@@ -81,7 +80,7 @@ public final class Task {
     }
 
     public TaskState state() {
-        if (!exited) return waiting ? TaskState.SLEEPING : TaskState.RUNNING;
+        if (!exited) return TaskState.SLEEPING; // a sim task waits for its next syscall line
         return group.reaped ? TaskState.DEAD : TaskState.ZOMBIE;
     }
 

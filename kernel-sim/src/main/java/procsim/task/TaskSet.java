@@ -309,12 +309,7 @@ public final class TaskSet {
             }
             if (!any) throw Errno.ECHILD.error();
             if ((options & WNOHANG) != 0) return new WaitResult(0, 0);
-            caller.waiting = true;
-            try {
-                childExited.await();
-            } finally {
-                caller.waiting = false;
-            }
+            childExited.await();
         }
     }
 
@@ -449,6 +444,14 @@ public final class TaskSet {
         if (newPidNs != null) t.pidNsForChildren = newPidNs;
         if ((flags & CLONE_NEWIPC) != 0) t.ipcNs = new IpcNamespace(nextInum++);
         if ((flags & CLONE_FILES) != 0) t.files = t.files.copy();
+    }
+
+    /**
+     * A write to /proc/PID/comm (fs/proc/base.c comm_write): the first 15 characters, verbatim,
+     * a trailing newline included.
+     */
+    public void setComm(Task t, String text) {
+        t.comm = text.length() > 15 ? text.substring(0, 15) : text;
     }
 
     public void setuid(Task t, long uid) {

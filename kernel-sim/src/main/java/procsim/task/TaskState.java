@@ -2,7 +2,6 @@ package procsim.task;
 
 /** The states procsim's tasks take, with the letters and words of fs/proc/array.c. */
 public enum TaskState {
-    RUNNING("R (running)"),
     SLEEPING("S (sleeping)"),
     ZOMBIE("Z (zombie)"),
     DEAD("X (dead)");

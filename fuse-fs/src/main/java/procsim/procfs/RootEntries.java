@@ -1,0 +1,52 @@
+package procsim.procfs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import procsim.abi.Errno;
+import procsim.task.Task;
+
+/**
+ * The root of the tree (fs/proc/root.c): the fixed entries first, then one directory per thread
+ * group visible in the viewer's namespace. {@code self} and {@code thread-self} resolve to the
+ * viewer's sim thread and give ENOENT for the operator, who has none.
+ */
+public final class RootEntries {
+    private RootEntries() {
+    }
+
+    static final List<Entry<ViewDir>> FIXED = List.of(
+            new Entry<>("self", d -> new Node.Link(FileAttr.link(0777), () -> self(d, false))),
+            new Entry<>("thread-self", d -> new Node.Link(FileAttr.link(0777), () -> self(d, true))),
+            new Entry<>("sys", d -> new Node.Dir(FileAttr.dir(0555), () -> List.of("kernel"),
+                    n -> n.equals("kernel") ? new Node.Dir(FileAttr.dir(0555),
+                            () -> Entry.names(SysKernelEntries.TABLE),
+                            k -> Entry.lookup(SysKernelEntries.TABLE, k, d)) : null)));
+
+    static Node root(ViewDir d) {
+        return new Node.Dir(FileAttr.dir(0555), () -> {
+            List<String> names = new ArrayList<>(Entry.names(FIXED));
+            names.addAll(d.fs().tgids(d.viewer().ns()));
+            return names;
+        }, name -> lookup(d, name));
+    }
+
+    private static Node lookup(ViewDir d, String name) {
+        int nr = ProcFs.parsePid(name);
+        if (nr < 0) return Entry.lookup(FIXED, name, d);
+        Task t = d.fs().task(d.viewer(), nr);
+        if (t == null) return null;
+        TaskDir td = new TaskDir(d.fs(), d.viewer(), t, false);
+        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TgidEntries.TGID),
+                n -> Entry.lookup(TgidEntries.TGID, n, td));
+    }
+
+    private static String self(ViewDir d, boolean thread) {
+        Task t = d.viewer().task();
+        if (t == null) throw Errno.ENOENT.error();
+        return d.fs().kernel().read(() -> {
+            int tgid = t.group().tgid(d.viewer().ns());
+            return thread ? tgid + "/task/" + t.pid().nr(d.viewer().ns()) : Integer.toString(tgid);
+        });
+    }
+}

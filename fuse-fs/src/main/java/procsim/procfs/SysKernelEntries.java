@@ -1,0 +1,32 @@
+package procsim.procfs;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * {@code /proc/sys/kernel/}: the sysctls procsim models, each read as {@code "%d\n"} and each
+ * resolved in the caller's own pid namespace (task_active_pid_ns(current)). A write at a nonzero
+ * offset is ignored and reported as success (sysctl_writes_strict = 1).
+ */
+public final class SysKernelEntries {
+    private SysKernelEntries() {
+    }
+
+    /** Sets a sysctl as the writing caller; returns the bytes consumed. */
+    interface Setter {
+        int set(ProcFs fs, Viewer writer, String text);
+    }
+
+    static final List<Entry<ViewDir>> TABLE = List.of(
+            new Entry<>("ns_last_pid", d -> sysctl(d, 0666, v -> d.fs().kernel().nsLastPid(v.ns()),
+                    (fs, w, text) -> fs.kernel().writeNsLastPid(w.creds(), w.ns(), text))),
+            new Entry<>("pid_max", d -> sysctl(d, 0644, v -> d.fs().kernel().pidMax(v.ns()),
+                    (fs, w, text) -> fs.kernel().writePidMax(w.creds(), w.ns(), text))));
+
+    static Node sysctl(ViewDir d, int mode, ToLongFunction<Viewer> value, Setter setter) {
+        return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(
+                () -> value.applyAsLong(d.viewer()) + "\n",
+                (caller, text, offset) -> offset != 0 ? text.length()
+                        : setter.set(d.fs(), d.fs().viewerOf(caller), text)));
+    }
+}

@@ -1,0 +1,107 @@
+package procsim.procfs;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import procsim.abi.Errno;
+import procsim.fd.FdTable;
+import procsim.fd.OpenFile;
+import procsim.abi.OpenFlags;
+import procsim.pid.PidNamespace;
+import procsim.procfs.render.StatFile;
+import procsim.procfs.render.StatusFile;
+import procsim.procfs.write.SyscallFile;
+import procsim.task.Task;
+
+/**
+ * The tables of {@code /proc/<pid>/} and {@code /proc/<pid>/task/<tid>/} (fs/proc/base.c
+ * tgid_base_stuff and tid_base_stuff), in Linux's order, for the entries procsim models. The
+ * per-thread table adds the seed patch's next_syscall_data and procsim's syscall and attach.
+ */
+public final class TgidEntries {
+    private TgidEntries() {
+    }
+
+    static final List<Entry<TaskDir>> TGID = List.of(
+            new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
+            new Entry<>("fd", TgidEntries::fdDir),
+            new Entry<>("ns", TgidEntries::nsDir),
+            new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
+            new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
+            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)));
+
+    static final List<Entry<TaskDir>> TID = List.of(
+            new Entry<>("fd", TgidEntries::fdDir),
+            new Entry<>("ns", TgidEntries::nsDir),
+            new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
+            new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
+            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
+            new Entry<>("next_syscall_data", d -> rendered(d, 0644,
+                    () -> d.fs().kernel().readNextSyscallData(d.task()),
+                    (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),
+            new Entry<>("syscall", d -> new Node.File(FileAttr.file(0666),
+                    () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::viewerOf))),
+            new Entry<>("attach", d -> rendered(d, 0644, () -> d.fs().readAttach(d.task()),
+                    (c, text, off) -> d.fs().writeAttach(d.task(), text))));
+
+    private static Node rendered(TaskDir d, int mode, java.util.function.Supplier<String> render, FileWriter writer) {
+        return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(render, writer));
+    }
+
+    private static List<String> taskNames(TaskDir d) {
+        return d.fs().kernel().read(() -> {
+            List<String> names = new ArrayList<>();
+            for (Task t : d.task().group().threads()) {
+                int nr = t.pid().nr(d.viewer().ns());
+                if (nr != 0) names.add(Integer.toString(nr));
+            }
+            return names;
+        });
+    }
+
+    private static Node taskLookup(TaskDir d, String name) {
+        int nr = ProcFs.parsePid(name);
+        if (nr < 0) return null;
+        Task t = d.fs().kernel().read(() -> {
+            Task found = d.fs().kernel().tasks().lookup(d.viewer().ns(), nr);
+            return found != null && found.group() == d.task().group() ? found : null;
+        });
+        if (t == null) return null;
+        TaskDir td = new TaskDir(d.fs(), d.viewer(), t, true);
+        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TID), n -> Entry.lookup(TID, n, td));
+    }
+
+    /** fd/ (fs/proc/fd.c): 0500, a link per open fd whose mode follows the open mode. */
+    private static Node fdDir(TaskDir d) {
+        return new Node.Dir(FileAttr.dir(0500), () -> d.fs().kernel().read(() -> {
+            List<String> names = new ArrayList<>();
+            FdTable files = d.task().files();
+            if (files != null) {
+                for (int fd = files.nextOpen(0); fd >= 0; fd = files.nextOpen(fd + 1)) names.add(Integer.toString(fd));
+            }
+            return names;
+        }), name -> {
+            int fd = ProcFs.parsePid(name);
+            if (fd < 0) return null;
+            OpenFile f = d.fs().kernel().read(() -> d.task().files() == null ? null : d.task().files().get(fd));
+            if (f == null) return null;
+            int acc = f.flags() & OpenFlags.O_ACCMODE;
+            int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
+            return new Node.Link(FileAttr.link(mode), f::path);
+        });
+    }
+
+    /** ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init. */
+    private static Node nsDir(TaskDir d) {
+        List<Entry<TaskDir>> table = List.of(
+                new Entry<>("ipc", x -> new Node.Link(FileAttr.link(0777), () -> "ipc:[" + x.task().ipcNs().inum() + "]")),
+                new Entry<>("pid", x -> new Node.Link(FileAttr.link(0777),
+                        () -> "pid:[" + x.task().activePidNs().inum() + "]")),
+                new Entry<>("pid_for_children", x -> new Node.Link(FileAttr.link(0777), () -> {
+                    PidNamespace ns = x.fs().kernel().read(() -> x.task().pidNsForChildren());
+                    if (ns.childReaper() == null) throw Errno.ENOENT.error();
+                    return "pid:[" + ns.inum() + "]";
+                })));
+        return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
+    }
+}

@@ -1,0 +1,34 @@
+package procsim.procfs.render;
+
+import procsim.procfs.TaskSnapshot;
+
+/**
+ * /proc/PID/stat (fs/proc/array.c do_task_stat): one line of 52 space-separated fields, the
+ * comm raw in parentheses. Fields the sim does not model are 0 (rsslim is RLIM_INFINITY).
+ */
+public final class StatFile {
+    /** PF_RANDOMIZE, what a plain user process shows. */
+    private static final long FLAGS = 0x00400000L;
+    /** PF_EXITING */
+    private static final long PF_EXITING = 0x4;
+
+    private StatFile() {
+    }
+
+    public static String render(TaskSnapshot s) {
+        StringBuilder b = new StringBuilder(200);
+        b.append(s.pid()).append(" (").append(s.comm()).append(") ").append(s.state().letter());
+        b.append(' ').append(s.ppid()).append(' ').append(s.pgrp()).append(' ').append(s.session());
+        b.append(" 0 -1 ").append(FLAGS | (s.state().letter() == 'S' ? 0 : PF_EXITING));
+        b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
+        b.append(" 0 0 0 0"); // utime stime cutime cstime
+        b.append(" 20 0 ").append(s.threads()).append(" 0 ").append(s.startTime());
+        b.append(" 0 0 18446744073709551615"); // vsize rss rsslim
+        b.append(" 0 0 0 0 0"); // startcode endcode startstack kstkesp kstkeip
+        b.append(" 0 0 0 0"); // signal blocked sigignore sigcatch
+        b.append(" 0 0 0 ").append(s.exitSignal()); // wchan nswap cnswap exit_signal
+        b.append(" 0 0 0 0 0 0"); // processor rt_priority policy delayacct_blkio gtime cgtime
+        b.append(" 0 0 0 0 0 0 0 ").append(s.exitCode()).append('\n');
+        return b.toString();
+    }
+}

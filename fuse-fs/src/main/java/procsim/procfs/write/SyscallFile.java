@@ -1,0 +1,67 @@
+package procsim.procfs.write;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.function.Function;
+
+import procsim.abi.Errno;
+import procsim.abi.SysError;
+import procsim.kernel.Kernel;
+import procsim.procfs.Caller;
+import procsim.procfs.ProcHandle;
+import procsim.procfs.Viewer;
+import procsim.syscall.Call;
+import procsim.syscall.SyscallResult;
+import procsim.task.Task;
+
+/**
+ * One open of {@code task/<tid>/syscall}: a write is one syscall made by that sim thread; a read
+ * gives the result of the last syscall made through this open file (else the thread's last
+ * result). After a write, the reply is served from whatever offset the next read asks (bash
+ * reads at the offset where its write ended), then EOF.
+ */
+public final class SyscallFile implements ProcHandle {
+    private final Kernel kernel;
+    private final Task task;
+    private final Function<Caller, Viewer> viewers;
+    private SyscallResult last;
+    private boolean replyPending;
+    private long replyBase;
+    private byte[] reply;
+
+    public SyscallFile(Kernel kernel, Task task, Function<Caller, Viewer> viewers) {
+        this.kernel = kernel;
+        this.task = task;
+        this.viewers = viewers;
+    }
+
+    @Override
+    public int write(Caller caller, byte[] data, long offset) {
+        Viewer v = viewers.apply(caller);
+        if (!v.isOperator() && v.task() != task) throw Errno.EPERM.error();
+        Call call = kernel.decode(new String(data, StandardCharsets.UTF_8));
+        SyscallResult r = kernel.syscall(task, call);
+        synchronized (this) {
+            last = r;
+            replyPending = true;
+        }
+        if (r.failed()) throw new SysError(r.errno());
+        return data.length;
+    }
+
+    @Override
+    public synchronized byte[] read(Caller caller, long offset, int size) {
+        if (replyPending) {
+            replyPending = false;
+            replyBase = offset;
+            reply = null;
+        }
+        if (reply == null || offset == replyBase && offset == 0) {
+            String text = last != null ? last.text() : kernel.read(task::lastResult);
+            reply = (text + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+        long rel = offset - replyBase;
+        if (rel < 0 || rel >= reply.length) return new byte[0];
+        return Arrays.copyOfRange(reply, (int) rel, (int) Math.min(reply.length, rel + size));
+    }
+}

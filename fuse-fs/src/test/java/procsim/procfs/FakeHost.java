@@ -1,0 +1,53 @@
+package procsim.procfs;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+import procsim.attach.HostProcesses;
+
+/** A host process table for tests: tid -> tgid, pid -> parent, pid -> start time. */
+final class FakeHost implements HostProcesses {
+    final Map<Integer, Integer> tgid = new HashMap<>();
+    final Map<Integer, Integer> parent = new HashMap<>();
+    final Map<Integer, Long> start = new HashMap<>();
+
+    /** A process {@code pid} (its main thread has the same id) whose parent is {@code ppid}. */
+    FakeHost process(int pid, int ppid) {
+        tgid.put(pid, pid);
+        parent.put(pid, ppid);
+        start.put(pid, 1000L + pid);
+        return this;
+    }
+
+    FakeHost thread(int tid, int pid) {
+        tgid.put(tid, pid);
+        start.put(tid, 5000L + tid);
+        return this;
+    }
+
+    void exit(int pid) {
+        tgid.remove(pid);
+        parent.remove(pid);
+        start.remove(pid);
+    }
+
+    @Override
+    public OptionalInt tgidOf(int tid) {
+        Integer v = tgid.get(tid);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    @Override
+    public OptionalInt parentOf(int pid) {
+        Integer v = parent.get(pid);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    @Override
+    public OptionalLong startTimeOf(int pid) {
+        Long v = start.get(pid);
+        return v == null ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+}

@@ -1,0 +1,231 @@
+package procsim.procfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import procsim.abi.Errno;
+import procsim.abi.SysError;
+import procsim.attach.AttachTable;
+import procsim.kernel.Kernel;
+import procsim.task.Task;
+
+/** The proc tree without a mount: listings, views, attach, the writable files. */
+class ProcFsTest {
+    static final Caller OPERATOR = new Caller(100, 0, 0);
+
+    final FakeHost host = new FakeHost().process(100, 1).process(200, 1).process(201, 200).thread(202, 200)
+            .process(300, 1);
+    final Kernel kernel = Kernel.boot();
+    final ProcFs fs = new ProcFs(kernel, new AttachTable(host));
+
+    static Errno errno(Runnable r) {
+        try {
+            r.run();
+        } catch (SysError e) {
+            return e.errno();
+        }
+        throw new AssertionError("no error");
+    }
+
+    String read(Caller c, String path) {
+        ProcHandle h = fs.open(c, path, 0);
+        StringBuilder sb = new StringBuilder();
+        long off = 0;
+        while (true) {
+            byte[] b = h.read(c, off, 7);
+            if (b.length == 0) return sb.toString();
+            sb.append(new String(b, StandardCharsets.UTF_8));
+            off += b.length;
+        }
+    }
+
+    int write(Caller c, String path, String text) {
+        return fs.open(c, path, 1).write(c, text.getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    String syscall(Caller c, String path, String line) {
+        ProcHandle h = fs.open(c, path, 2);
+        h.write(c, line.getBytes(StandardCharsets.UTF_8), 0);
+        return new String(h.read(c, line.length(), 4096), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void bootStateAsTheOperatorSees() {
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1");
+        assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
+        assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
+        assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
+        assertThat(fs.getattr(OPERATOR, "/1/fd/0").permissions()).isEqualTo(0700);
+        assertThat(fs.readlink(OPERATOR, "/1/ns/pid")).isEqualTo("pid:[4026531836]");
+        assertThat(fs.readlink(OPERATOR, "/1/ns/pid_for_children")).isEqualTo("pid:[4026531836]");
+        assertThat(read(OPERATOR, "/sys/kernel/ns_last_pid")).isEqualTo("1\n");
+        assertThat(read(OPERATOR, "/sys/kernel/pid_max")).isEqualTo("32768\n");
+        assertThat(errno(() -> fs.readlink(OPERATOR, "/self"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/self/status"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/2"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/01"))).isEqualTo(Errno.ENOENT);
+    }
+
+    @Test
+    void statusOfInit() {
+        assertThat(read(OPERATOR, "/1/status")).isEqualTo("""
+                Name:\tinit
+                State:\tS (sleeping)
+                Tgid:\t1
+                Ngid:\t0
+                Pid:\t1
+                PPid:\t0
+                TracerPid:\t0
+                Uid:\t0\t0\t0\t0
+                Gid:\t0\t0\t0\t0
+                FDSize:\t64
+                Groups:\t\s
+                NStgid:\t1
+                NSpid:\t1
+                NSpgid:\t1
+                NSsid:\t1
+                Threads:\t1
+                """);
+    }
+
+    @Test
+    void syscallFileServesTheReplyWhateverTheOffset() {
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
+        assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
+        ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
+        assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
+        assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
+        assertThat(h.read(OPERATOR, 27, 100)).isEmpty();
+        assertThat(errno(() -> h.write(OPERATOR, "bogus\n".getBytes(), 0))).isEqualTo(Errno.EINVAL);
+    }
+
+    @Test
+    void anAttachedCallerSeesItsOwnNamespace() {
+        int outer = Integer.parseInt(syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD").strip());
+        syscall(OPERATOR, "/" + outer + "/task/" + outer + "/syscall", "fork");
+        write(OPERATOR, "/" + outer + "/task/" + outer + "/attach", "200\n");
+        assertThat(read(OPERATOR, "/" + outer + "/task/" + outer + "/attach")).isEqualTo("200\n");
+
+        Caller shell = new Caller(200, 0, 0);
+        Caller catChild = new Caller(201, 0, 0);
+        Caller sibling = new Caller(300, 0, 0);
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
+        assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
+        assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
+        assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
+        assertThat(fs.readlink(shell, "/thread-self")).isEqualTo("1/task/1");
+        assertThat(read(shell, "/self/status")).contains("NSpid:\t1\n", "PPid:\t0\n");
+        assertThat(read(OPERATOR, "/" + outer + "/status")).contains("NSpid:\t" + outer + "\t1\n");
+        assertThat(read(shell, "/sys/kernel/ns_last_pid")).isEqualTo("2\n");
+        assertThat(read(shell, "/sys/kernel/pid_max")).isEqualTo("4194304\n");
+
+        host.exit(201);
+        host.exit(200);
+        assertThat(fs.readdir(shell, "/")).contains(String.valueOf(outer));
+        assertThat(read(OPERATOR, "/" + outer + "/task/" + outer + "/attach")).isEmpty();
+    }
+
+    @Test
+    void nextSyscallDataOfAnotherThreadIsEpermForAnAttachedCaller() {
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        write(OPERATOR, "/2/task/2/attach", "200");
+        Caller shell = new Caller(200, 0, 0);
+        assertThat(errno(() -> write(shell, "/1/task/1/next_syscall_data", "LONG1 500"))).isEqualTo(Errno.EPERM);
+        assertThat(errno(() -> write(shell, "/1/task/1/syscall", "fork"))).isEqualTo(Errno.EPERM);
+        write(shell, "/self/task/2/next_syscall_data", "LONG1 500\n");
+        assertThat(read(shell, "/2/task/2/next_syscall_data")).isEqualTo("LONG1 500\n");
+        assertThat(syscall(shell, "/self/task/2/syscall", "fork")).isEqualTo("500\n");
+        assertThat(read(shell, "/2/task/2/next_syscall_data")).isEqualTo("UNSET\n");
+        assertThat(errno(() -> write(shell, "/self/task/2/next_syscall_data", "junk"))).isEqualTo(Errno.EINVAL);
+        write(OPERATOR, "/1/task/1/next_syscall_data", "LONG1 600");
+        assertThat(read(OPERATOR, "/1/task/1/next_syscall_data")).isEqualTo("LONG1 600\n");
+    }
+
+    @Test
+    void nsLastPidWritesAndPermission() {
+        assertThat(write(OPERATOR, "/sys/kernel/ns_last_pid", "499\n")).isEqualTo(4);
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork")).isEqualTo("500\n");
+        assertThat(errno(() -> write(OPERATOR, "/sys/kernel/ns_last_pid", "32769\n"))).isEqualTo(Errno.EINVAL);
+        assertThat(errno(() -> write(OPERATOR, "/sys/kernel/ns_last_pid", "abc\n"))).isEqualTo(Errno.EINVAL);
+        assertThat(write(OPERATOR, "/sys/kernel/ns_last_pid", "44 45")).isEqualTo(3);
+        assertThat(read(OPERATOR, "/sys/kernel/ns_last_pid")).isEqualTo("44\n");
+        ProcHandle h = fs.open(OPERATOR, "/sys/kernel/ns_last_pid", 1);
+        assertThat(h.write(OPERATOR, "7".getBytes(), 3)).isEqualTo(1);
+        assertThat(read(OPERATOR, "/sys/kernel/ns_last_pid")).isEqualTo("44\n");
+
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        syscall(OPERATOR, "/45/task/45/syscall", "setuid 1000");
+        write(OPERATOR, "/45/task/45/attach", "200");
+        Caller user = new Caller(200, 0, 0);
+        assertThat(errno(() -> write(user, "/sys/kernel/ns_last_pid", "100"))).isEqualTo(Errno.EPERM);
+        assertThat(errno(() -> write(user, "/sys/kernel/pid_max", "5000"))).isEqualTo(Errno.EACCES);
+    }
+
+    @Test
+    void anExitedTaskVanishesAtOnce() {
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        ProcHandle status = fs.open(OPERATOR, "/2/status", 0);
+        syscall(OPERATOR, "/2/task/2/syscall", "exit 3");
+        assertThat(read(OPERATOR, "/2/status")).contains("State:\tZ (zombie)");
+        assertThat(read(OPERATOR, "/2/task/2/syscall")).isEqualTo("0\n");
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "wait4")).isEqualTo("2 status=0x0300\n");
+        assertThat(fs.readdir(OPERATOR, "/")).doesNotContain("2");
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/2"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> status.read(OPERATOR, 0, 100))).isEqualTo(Errno.ESRCH);
+    }
+
+    @Test
+    void threadsAreListedUnderTaskButNotAtTheRoot() {
+        syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1");
+        assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
+        assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
+        assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/1/task/3"))).isEqualTo(Errno.ENOENT);
+    }
+
+    @Test
+    void commWritesKeepTheNewlineAndAreEinvalFromAnotherProcess() {
+        write(OPERATOR, "/1/comm", "foobar\n");
+        assertThat(read(OPERATOR, "/1/comm")).isEqualTo("foobar\n\n");
+        assertThat(read(OPERATOR, "/1/status")).startsWith("Name:\tfoobar\\n\n");
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        write(OPERATOR, "/2/task/2/attach", "200");
+        assertThat(errno(() -> write(new Caller(200, 0, 0), "/1/comm", "x"))).isEqualTo(Errno.EINVAL);
+    }
+
+    @Test
+    void pidForChildrenIsEnoentUntilInitExists() {
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        syscall(OPERATOR, "/2/task/2/syscall", "unshare CLONE_NEWPID");
+        assertThat(errno(() -> fs.readlink(OPERATOR, "/2/ns/pid_for_children"))).isEqualTo(Errno.ENOENT);
+        syscall(OPERATOR, "/2/task/2/syscall", "fork");
+        assertThat(fs.readlink(OPERATOR, "/2/ns/pid_for_children")).isEqualTo("pid:[4026531840]");
+        assertThat(fs.readlink(OPERATOR, "/3/ns/pid")).isEqualTo("pid:[4026531840]");
+        assertThat(fs.readlink(OPERATOR, "/2/ns/pid")).isEqualTo("pid:[4026531836]");
+    }
+
+    @Test
+    void attachOfAMissingHostProcessIsEsrchAndJunkIsEinval() {
+        assertThat(errno(() -> write(OPERATOR, "/1/task/1/attach", "999999"))).isEqualTo(Errno.ESRCH);
+        assertThat(errno(() -> write(OPERATOR, "/1/task/1/attach", "me"))).isEqualTo(Errno.EINVAL);
+        write(OPERATOR, "/1/task/1/attach", "300");
+        write(OPERATOR, "/1/task/1/attach", "detach");
+        assertThat(read(OPERATOR, "/1/task/1/attach")).isEmpty();
+    }
+
+    @Test
+    void directoriesAndFilesErrnos() {
+        assertThat(errno(() -> fs.open(OPERATOR, "/1", 0))).isEqualTo(Errno.EISDIR);
+        assertThat(errno(() -> fs.readdir(OPERATOR, "/1/status"))).isEqualTo(Errno.ENOTDIR);
+        assertThat(errno(() -> fs.getattr(OPERATOR, "/1/status/x"))).isEqualTo(Errno.ENOTDIR);
+        assertThat(errno(() -> write(OPERATOR, "/1/status", "x"))).isEqualTo(Errno.EINVAL);
+        assertThatThrownBy(() -> fs.readlink(OPERATOR, "/1/status")).isInstanceOf(SysError.class);
+    }
+}
