@@ -1,0 +1,100 @@
+package procsim.procfs.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import procsim.kernel.Kernel;
+import procsim.pid.PidNamespace;
+import procsim.procfs.TaskSnapshot;
+import procsim.task.Task;
+
+/**
+ * procsim's status and stat against this machine's real /proc, through the same parser: the
+ * fields procsim shows appear in Linux's order with Linux's separators, and stat has Linux's
+ * 52 fields.
+ */
+class FormatTest {
+    private final Kernel kernel = Kernel.boot();
+
+    private Task child(Task parent, String line) {
+        int nr = (int) kernel.syscall(parent, line).value();
+        return kernel.tasks().lookup(parent.activePidNs(), nr);
+    }
+
+    private String status(Task t, PidNamespace viewer) {
+        return kernel.read(() -> StatusFile.render(TaskSnapshot.of(t, viewer)));
+    }
+
+    private String stat(Task t, PidNamespace viewer) {
+        return kernel.read(() -> StatFile.render(TaskSnapshot.of(t, viewer)));
+    }
+
+    @Test
+    void statusFieldsAreLinuxsInLinuxsOrder() throws IOException {
+        LinkedHashMap<String, String> real = ProcFormat.status(Files.readString(Path.of("/proc/self/status")));
+        LinkedHashMap<String, String> ours = ProcFormat.status(status(kernel.tasks().init(), kernel.tasks().rootPidNs()));
+        assertThat(new ArrayList<>(ours.keySet())).containsExactly("Name", "State", "Tgid", "Ngid", "Pid", "PPid",
+                "TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "Threads");
+        List<String> realOrder = new ArrayList<>(real.keySet());
+        realOrder.retainAll(ours.keySet());
+        assertThat(realOrder).containsExactlyElementsOf(ours.keySet());
+        for (String key : List.of("Uid", "Gid")) {
+            assertThat(ours.get(key).split("\t")).hasSameSizeAs(real.get(key).split("\t"));
+        }
+        assertThat(ours.get("Groups")).isEqualTo(" ");
+        assertThat(real.get("Groups")).endsWith(" ");
+        assertThat(ours.get("State")).matches("[SZRX] \\([a-z ]+\\)");
+        assertThat(real.get("State")).matches("[A-Za-z] \\([a-z ]+\\)");
+    }
+
+    @Test
+    void statHasLinuxsFiftyTwoFields() throws IOException {
+        List<String> real = ProcFormat.stat(Files.readString(Path.of("/proc/self/stat")));
+        List<String> ours = ProcFormat.stat(stat(kernel.tasks().init(), kernel.tasks().rootPidNs()));
+        assertThat(real).hasSize(52);
+        assertThat(ours).hasSize(52);
+        assertThat(ours.subList(0, 9)).containsExactly("1", "init", "S", "0", "1", "1", "0", "-1", "4194304");
+        for (int i = 3; i < 52; i++) assertThat(ours.get(i)).as("field %d", i + 1).matches("-?\\d+");
+        for (int i = 3; i < 52; i++) assertThat(real.get(i)).as("real field %d", i + 1).matches("-?\\d+");
+    }
+
+    @Test
+    void commWithSpacesAndParensStaysParseable() {
+        Task c = child(kernel.tasks().init(), "fork");
+        kernel.syscall(c, "execve /bin/a)b");
+        List<String> f = ProcFormat.stat(stat(c, kernel.tasks().rootPidNs()));
+        assertThat(f.get(1)).isEqualTo("a)b");
+        assertThat(f).hasSize(52);
+    }
+
+    @Test
+    void nsLinesFromEveryLevelOfAThreeLevelTree() {
+        Task init = kernel.tasks().init();
+        Task a = child(init, "clone CLONE_NEWPID|SIGCHLD");
+        Task b = child(a, "clone CLONE_NEWPID|SIGCHLD");
+        Task leaf = child(b, "clone3 set_tid=7,42,3100");
+        PidNamespace l0 = init.activePidNs();
+        PidNamespace l1 = a.activePidNs();
+        PidNamespace l2 = b.activePidNs();
+        int bRoot = b.pid().numberAtLevel(0);
+        int aRoot = a.pid().numberAtLevel(0);
+
+        assertThat(status(leaf, l0)).contains("Tgid:\t3100\n", "Pid:\t3100\n", "PPid:\t" + bRoot + "\n",
+                "NStgid:\t3100\t42\t7\n", "NSpid:\t3100\t42\t7\n", "NSpgid:\t1\t0\t0\n", "NSsid:\t1\t0\t0\n");
+        assertThat(status(leaf, l1)).contains("Tgid:\t42\n", "Pid:\t42\n", "PPid:\t" + b.pid().numberAtLevel(1) + "\n",
+                "NStgid:\t42\t7\n", "NSpid:\t42\t7\n", "NSpgid:\t0\t0\n");
+        assertThat(status(leaf, l2)).contains("Tgid:\t7\n", "Pid:\t7\n", "PPid:\t1\n", "NStgid:\t7\n", "NSpid:\t7\n",
+                "NSpgid:\t0\n", "NSsid:\t0\n");
+        assertThat(status(b, l2)).contains("Pid:\t1\n", "PPid:\t0\n");
+        assertThat(status(a, l0)).contains("Pid:\t" + aRoot + "\n", "NSpid:\t" + aRoot + "\t1\n");
+        assertThat(stat(leaf, l2)).startsWith("7 (init) S 1 0 0 0 -1 ");
+    }
+}
