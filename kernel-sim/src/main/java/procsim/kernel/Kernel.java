@@ -1,10 +1,13 @@
 package procsim.kernel;
 
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 import procsim.abi.Errno;
 import procsim.abi.SysError;
+import procsim.ipc.IpcIds;
+import procsim.ipc.SysvIpc;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
 import procsim.syscall.Call;
@@ -26,6 +29,7 @@ public final class Kernel {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KernelConfig config;
     private final TaskSet tasks;
+    private final SysvIpc ipc;
     private final SyscallTable syscalls = SyscallTable.standard();
     private final long bootNanos = System.nanoTime();
 
@@ -35,7 +39,10 @@ public final class Kernel {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
-        this.tasks = new TaskSet(config.pidMax(), lock.writeLock().newCondition(), this::ticks);
+        Condition changed = lock.writeLock().newCondition();
+        this.tasks = new TaskSet(config.pidMax(), changed, this::ticks);
+        this.ipc = new SysvIpc(tasks, config.clock(), changed);
+        tasks.setHooks(ipc);
     }
 
     public static Kernel boot(KernelConfig config) {
@@ -48,6 +55,10 @@ public final class Kernel {
 
     public TaskSet tasks() {
         return tasks;
+    }
+
+    public SysvIpc ipc() {
+        return ipc;
     }
 
     public SyscallTable syscallTable() {
@@ -166,6 +177,26 @@ public final class Kernel {
         SysctlInt v = SysctlInt.parse(text);
         write(() -> {
             ns.setLastPid(v.value());
+            return null;
+        });
+        return v.consumed();
+    }
+
+    /** msg_next_id, sem_next_id, shm_next_id of an IPC namespace: -1 when unset. */
+    public int ipcNextId(IpcIds<?> ids) {
+        return read(ids::nextId);
+    }
+
+    /**
+     * A write to *_next_id (ipc/ipc_sysctl.c): open needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN
+     * (else EACCES: the file is 0444 and made writable at open); the value must be in
+     * [0, INT_MAX], else EINVAL.
+     */
+    public int writeIpcNextId(Credentials writer, IpcIds<?> ids, String text) {
+        if (!writer.checkpointRestoreCapable()) throw Errno.EACCES.error();
+        SysctlInt v = SysctlInt.parse(text);
+        write(() -> {
+            ids.setNextId(v.value());
             return null;
         });
         return v.consumed();

@@ -22,6 +22,7 @@ public final class SyscallTable {
         SyscallTable t = new SyscallTable();
         ProcessSyscalls.register(t);
         FileSyscalls.register(t);
+        IpcSyscalls.register(t);
         return t;
     }
 

@@ -33,6 +33,20 @@ public final class TaskSet {
     private long nextInum = FIRST_DYNAMIC_INUM;
     private long childSeq;
     private final Task init;
+    private ProcessHooks hooks = new ProcessHooks() { };
+
+    /** What other kernel parts do when a process forks, or loses its memory (exit, execve). */
+    public interface ProcessHooks {
+        default void forked(ThreadGroup parent, ThreadGroup child) {
+        }
+
+        default void mmReleased(ThreadGroup group, Task last) {
+        }
+    }
+
+    public void setHooks(ProcessHooks hooks) {
+        this.hooks = hooks;
+    }
 
     /** Boots: init, pid 1 of the root namespace, uid 0 with every capability, fds 0-2 on /dev/console. */
     public TaskSet(int pidMax, Condition childExited, LongSupplier ticks) {
@@ -128,6 +142,7 @@ public final class TaskSet {
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
         adopt((flags & CLONE_PARENT) != 0 ? cg.parent : cg, g);
         if (pid.innermost() == 1) childNs.setChildReaper(g);
+        hooks.forked(cg, g);
         return t;
     }
 
@@ -193,6 +208,7 @@ public final class TaskSet {
 
     /** exit_notify: children go to the reaper, the group becomes a zombie of its parent. */
     private void exitNotify(ThreadGroup g) {
+        hooks.mmReleased(g, g.leader);
         for (Task th : new ArrayList<>(g.threads)) {
             if (th != g.leader) releaseThread(th);
         }
@@ -361,6 +377,7 @@ public final class TaskSet {
             }
             releaseThread(old);
         }
+        hooks.mmReleased(g, t);
         t.files = t.files.copy();
         t.files.closeOnExecAll();
         String base = path.substring(path.lastIndexOf('/') + 1);

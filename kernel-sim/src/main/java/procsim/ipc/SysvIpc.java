@@ -1,0 +1,591 @@
+package procsim.ipc;
+
+import static procsim.abi.IpcFlags.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.Condition;
+import java.util.function.LongSupplier;
+
+import procsim.abi.Capability;
+import procsim.abi.Errno;
+import procsim.pid.Pid;
+import procsim.pid.PidNamespace;
+import procsim.restore.NextSyscallData;
+import procsim.task.Credentials;
+import procsim.task.Task;
+import procsim.task.TaskSet;
+import procsim.task.ThreadGroup;
+
+/**
+ * SysV IPC operations (ipc/util.c, msg.c, sem.c, shm.c) with the seed patch's restore hooks:
+ * next_syscall_data gives a new object its exact id, and {@code LONG1 1} before IPC_SET lets it
+ * restore times and pids. Callers hold the kernel's write lock; blocking operations wait on its
+ * condition.
+ */
+public final class SysvIpc implements TaskSet.ProcessHooks {
+    /** Where the first shmat of a process lands (a typical x86-64 mmap base). */
+    private static final long SHM_BASE = 0x7f0000000000L;
+
+    private final TaskSet tasks;
+    private final LongSupplier clock;
+    private final Condition changed;
+    /** Each process's (mm's) shm attachments by address. */
+    private final Map<ThreadGroup, TreeMap<Long, ShmSegment>> attaches = new HashMap<>();
+
+    public SysvIpc(TaskSet tasks, LongSupplier clock, Condition changed) {
+        this.tasks = tasks;
+        this.clock = clock;
+        this.changed = changed;
+    }
+
+    // ------------------------------------------------------------ common
+
+    /** ipcperms: the requested rwx bits against owner/group/other, bypassed by CAP_IPC_OWNER. */
+    static boolean permitted(Credentials c, KernIpcPerm p, int flag) {
+        int requested = (flag >> 6 | flag >> 3 | flag) & 7;
+        int granted = p.mode;
+        if (c.euid() == p.cuid || c.euid() == p.uid) granted >>= 6;
+        else if (c.egid() == p.cgid || c.egid() == p.gid) granted >>= 3;
+        return (requested & ~granted & 7) == 0 || c.capable(Capability.CAP_IPC_OWNER);
+    }
+
+    private static void checkPerm(Task t, KernIpcPerm p, int flag) {
+        if (!permitted(t.creds(), p, flag)) throw Errno.EACCES.error();
+    }
+
+    /** ipcctl_obtain_check for IPC_SET / IPC_RMID: creator, owner or CAP_SYS_ADMIN. */
+    private static void checkOwner(Task t, KernIpcPerm p) {
+        Credentials c = t.creds();
+        if (c.euid() != p.cuid && c.euid() != p.uid && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+    }
+
+    private interface Creator<T extends KernIpcPerm> {
+        T create();
+    }
+
+    private interface MoreChecks<T> {
+        void check(T existing);
+    }
+
+    /** ipcget: IPC_PRIVATE creates; else look the key up (ENOENT, EEXIST, more_checks, EACCES). */
+    private <T extends KernIpcPerm> int ipcget(Task t, IpcIds<T> ids, int key, int flags, int mni,
+                                               Creator<T> creator, MoreChecks<T> more) {
+        if (key != IPC_PRIVATE) {
+            T obj = ids.byKey(key);
+            if (obj != null) {
+                if ((flags & IPC_CREAT) != 0 && (flags & IPC_EXCL) != 0) throw Errno.EEXIST.error();
+                more.check(obj);
+                checkPerm(t, obj, flags);
+                return obj.id;
+            }
+            if ((flags & IPC_CREAT) == 0) throw Errno.ENOENT.error();
+        }
+        T obj = creator.create();
+        obj.key = key;
+        Credentials c = t.creds();
+        obj.uid = obj.cuid = c.euid();
+        obj.gid = obj.cgid = c.egid();
+        obj.mode = flags & 0777;
+        addid(t, ids, obj, mni);
+        return obj.id;
+    }
+
+    /** ipc_addid: next_syscall_data (exact id) is consumed here, then the in_use limit. */
+    private static <T extends KernIpcPerm> void addid(Task t, IpcIds<T> ids, T obj, int mni) {
+        NextSyscallData nsd = t.takeNextSyscallData();
+        long exact = -1;
+        if (nsd != null) {
+            if (nsd.count() != 1 || nsd.value(0) < 0 || nsd.value(0) > Integer.MAX_VALUE) throw Errno.EINVAL.error();
+            exact = nsd.value(0);
+        }
+        if (ids.inUse() >= mni) throw Errno.ENOSPC.error();
+        ids.add(obj, exact);
+    }
+
+    private long now() {
+        return clock.getAsLong();
+    }
+
+    private static Pid tgid(Task t) {
+        return t.group().tgidPid();
+    }
+
+    private void await(KernIpcPerm obj) throws InterruptedException {
+        changed.await();
+        if (obj.deleted) throw Errno.EIDRM.error();
+    }
+
+    // ------------------------------------------------------------ msg
+
+    public int msgget(Task t, int key, int flags) {
+        IpcNamespace ns = t.ipcNs();
+        return ipcget(t, ns.msg, key, flags, IpcNamespace.MSGMNI, () -> {
+            MsgQueue q = new MsgQueue();
+            q.ctime = now();
+            q.qbytes = IpcNamespace.MSGMNB;
+            return q;
+        }, q -> { });
+    }
+
+    public void msgsnd(Task t, int id, long mtype, String text, int flags) throws InterruptedException {
+        if (id < 0 || mtype < 1) throw Errno.EINVAL.error();
+        MsgQueue.Message m = new MsgQueue.Message(mtype, text);
+        if (m.size() > IpcNamespace.MSGMAX) throw Errno.EINVAL.error();
+        MsgQueue q = t.ipcNs().msg.check(id);
+        while (true) {
+            checkPerm(t, q, 0222);
+            if (q.cbytes + m.size() <= q.qbytes && q.messages.size() + 1 <= q.qbytes) break;
+            if ((flags & IPC_NOWAIT) != 0) throw Errno.EAGAIN.error();
+            await(q);
+        }
+        q.messages.add(m);
+        q.cbytes += m.size();
+        q.lspid = IpcPid.of(tgid(t));
+        q.stime = now();
+        changed.signalAll();
+    }
+
+    /** msgrcv: the received message, whose length is the return value. */
+    public MsgQueue.Message msgrcv(Task t, int id, long mtype, int flags) throws InterruptedException {
+        if (id < 0) throw Errno.EINVAL.error();
+        if ((flags & MSG_COPY) != 0 && ((flags & IPC_NOWAIT) == 0 || (flags & MSG_EXCEPT) != 0)) throw Errno.EINVAL.error();
+        MsgQueue q = t.ipcNs().msg.check(id);
+        while (true) {
+            checkPerm(t, q, 0444);
+            int at = find(q, mtype, flags);
+            if (at >= 0) {
+                MsgQueue.Message m = q.messages.get(at);
+                if (m.size() > IpcNamespace.MSGMAX && (flags & MSG_NOERROR) == 0) throw Errno.E2BIG.error();
+                if ((flags & MSG_COPY) != 0) return m;
+                q.messages.remove(at);
+                q.cbytes -= m.size();
+                q.rtime = now();
+                q.lrpid = IpcPid.of(tgid(t));
+                changed.signalAll();
+                return m;
+            }
+            if ((flags & IPC_NOWAIT) != 0) throw Errno.ENOMSG.error();
+            await(q);
+        }
+    }
+
+    /** find_msg: 0 the first, >0 the first of that type (not of it with MSG_EXCEPT), <0 the lowest type <= |t|. */
+    private static int find(MsgQueue q, long mtype, int flags) {
+        List<MsgQueue.Message> ms = q.messages;
+        if ((flags & MSG_COPY) != 0) return mtype >= 0 && mtype < ms.size() ? (int) mtype : -1;
+        int best = -1;
+        for (int i = 0; i < ms.size(); i++) {
+            long ty = ms.get(i).mtype();
+            if (mtype == 0) return i;
+            if (mtype > 0) {
+                if ((flags & MSG_EXCEPT) != 0 ? ty != mtype : ty == mtype) return i;
+            } else if (ty <= -mtype && (best < 0 || ty < ms.get(best).mtype())) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    public Map<String, String> msgStat(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        MsgQueue q = t.ipcNs().msg.check(id);
+        checkPerm(t, q, 0444);
+        PidNamespace v = t.activePidNs();
+        Map<String, String> m = perm(q, "msqid");
+        m.put("cbytes", Long.toString(q.cbytes));
+        m.put("qnum", Long.toString(q.messages.size()));
+        m.put("lspid", Integer.toString(q.lspid.nr(v)));
+        m.put("lrpid", Integer.toString(q.lrpid.nr(v)));
+        owners(m, q);
+        m.put("stime", Long.toString(q.stime));
+        m.put("rtime", Long.toString(q.rtime));
+        m.put("ctime", Long.toString(q.ctime));
+        m.put("qbytes", Long.toString(q.qbytes));
+        return m;
+    }
+
+    public static final List<String> MSG_KEYS = List.of("key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid",
+            "uid", "gid", "cuid", "cgid", "stime", "rtime", "ctime", "qbytes");
+    public static final List<String> SEM_KEYS = List.of("key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid",
+            "otime", "ctime");
+    public static final List<String> SHM_KEYS = List.of("key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
+            "uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime");
+
+    /**
+     * msgctl IPC_SET: uid, gid, the low 9 mode bits and qbytes (above msgmnb needs
+     * CAP_SYS_RESOURCE), ctime = now; with {@code restore} (LONG1 1) also stime, rtime, ctime,
+     * lspid and lrpid from the values given. Keys not given keep their value.
+     */
+    public void msgSet(Task t, int id, Map<String, Long> v, boolean restore) {
+        if (id < 0) throw Errno.EINVAL.error();
+        MsgQueue q = t.ipcNs().msg.check(id);
+        checkOwner(t, q);
+        long qbytes = v.getOrDefault("qbytes", q.qbytes);
+        if (qbytes > IpcNamespace.MSGMNB && qbytes > q.qbytes && !t.creds().capable(Capability.CAP_SYS_RESOURCE)) {
+            throw Errno.EPERM.error();
+        }
+        IpcPid lspid = restore && v.containsKey("lspid") ? restoredPid(t, v.get("lspid")) : q.lspid;
+        IpcPid lrpid = restore && v.containsKey("lrpid") ? restoredPid(t, v.get("lrpid")) : q.lrpid;
+        updatePerm(q, v);
+        q.qbytes = qbytes;
+        q.ctime = now();
+        if (restore) {
+            q.stime = v.getOrDefault("stime", q.stime);
+            q.rtime = v.getOrDefault("rtime", q.rtime);
+            q.ctime = v.getOrDefault("ctime", q.ctime);
+            q.lspid = lspid;
+            q.lrpid = lrpid;
+        }
+    }
+
+    public void msgRmid(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        MsgQueue q = t.ipcNs().msg.check(id);
+        checkOwner(t, q);
+        t.ipcNs().msg.remove(q);
+        changed.signalAll();
+    }
+
+    // ------------------------------------------------------------ sem
+
+    public int semget(Task t, int key, int nsems, int flags) {
+        if (nsems < 0 || nsems > IpcNamespace.SEMMSL) throw Errno.EINVAL.error();
+        IpcNamespace ns = t.ipcNs();
+        int before = ns.sem.inUse();
+        int id = ipcget(t, ns.sem, key, flags, IpcNamespace.SEMMNI, () -> {
+            if (nsems == 0) throw Errno.EINVAL.error();
+            if (ns.usedSems + nsems > IpcNamespace.SEMMNS) throw Errno.ENOSPC.error();
+            SemArray s = new SemArray(nsems);
+            s.ctime = now();
+            return s;
+        }, s -> {
+            if (nsems > s.nsems()) throw Errno.EINVAL.error();
+        });
+        if (ns.sem.inUse() > before) ns.usedSems += nsems;
+        return id;
+    }
+
+    /** One sembuf: sem_num, sem_op, sem_flg. */
+    public record SemBuf(int num, int op, int flags) {
+    }
+
+    public void semop(Task t, int id, List<SemBuf> sops) throws InterruptedException {
+        if (id < 0 || sops.isEmpty()) throw Errno.EINVAL.error();
+        if (sops.size() > IpcNamespace.SEMOPM) throw Errno.E2BIG.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        boolean alter = false;
+        for (SemBuf b : sops) {
+            if (b.num < 0 || b.num >= s.nsems()) throw Errno.EFBIG.error();
+            alter |= b.op != 0;
+        }
+        while (true) {
+            checkPerm(t, s, alter ? 0222 : 0444);
+            int[] vals = s.semval.clone();
+            boolean blocked = false;
+            boolean nowait = false;
+            for (SemBuf b : sops) {
+                int v = vals[b.num];
+                if (b.op > 0) {
+                    if (v + b.op > IpcNamespace.SEMVMX) throw Errno.ERANGE.error();
+                    vals[b.num] = v + b.op;
+                } else if (b.op == 0 ? v != 0 : v < -b.op) {
+                    blocked = true;
+                    nowait = (b.flags & IPC_NOWAIT) != 0;
+                    break;
+                } else {
+                    vals[b.num] = v + b.op;
+                }
+            }
+            if (!blocked) {
+                System.arraycopy(vals, 0, s.semval, 0, vals.length);
+                long now = now();
+                for (SemBuf b : sops) {
+                    s.sempid[b.num] = IpcPid.of(tgid(t));
+                    s.semotime[b.num] = now;
+                }
+                changed.signalAll();
+                return;
+            }
+            if (nowait) throw Errno.EAGAIN.error();
+            await(s);
+        }
+    }
+
+    public Map<String, String> semStat(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkPerm(t, s, 0444);
+        Map<String, String> m = perm(s, "semid");
+        m.put("nsems", Integer.toString(s.nsems()));
+        owners(m, s);
+        m.put("otime", Long.toString(s.otime()));
+        m.put("ctime", Long.toString(s.ctime));
+        return m;
+    }
+
+    /** semctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also otime and ctime. */
+    public void semSet(Task t, int id, Map<String, Long> v, boolean restore) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkOwner(t, s);
+        updatePerm(s, v);
+        s.ctime = now();
+        if (restore) {
+            if (v.containsKey("otime")) {
+                java.util.Arrays.fill(s.semotime, 0);
+                s.restoredOtime = v.get("otime");
+            }
+            s.ctime = v.getOrDefault("ctime", s.ctime);
+        }
+    }
+
+    public void semRmid(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkOwner(t, s);
+        t.ipcNs().sem.remove(s);
+        t.ipcNs().usedSems -= s.nsems();
+        changed.signalAll();
+    }
+
+    /** GETVAL, GETPID, GETNCNT, GETZCNT: read permission; semnum in range else EINVAL. */
+    public int semGet(Task t, int id, int semnum, int cmd) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkPerm(t, s, 0444);
+        if (semnum < 0 || semnum >= s.nsems()) throw Errno.EINVAL.error();
+        return switch (cmd) {
+            case GETVAL -> s.semval[semnum];
+            case GETPID -> s.sempid[semnum].nr(t.activePidNs());
+            case GETNCNT, GETZCNT -> 0; // Deviation: waiters are not counted
+            default -> throw Errno.EINVAL.error();
+        };
+    }
+
+    public int[] semGetAll(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkPerm(t, s, 0444);
+        return s.semval.clone();
+    }
+
+    /** SETVAL: alter permission, semnum in range else EINVAL, 0..SEMVMX else ERANGE; sempid, ctime. */
+    public void setval(Task t, int id, int semnum, int value) {
+        SemArray s = alterable(t, id);
+        if (semnum < 0 || semnum >= s.nsems()) throw Errno.EINVAL.error();
+        if (value < 0 || value > IpcNamespace.SEMVMX) throw Errno.ERANGE.error();
+        s.semval[semnum] = value;
+        s.sempid[semnum] = IpcPid.of(tgid(t));
+        s.ctime = now();
+        changed.signalAll();
+    }
+
+    /** SETALL: one value per semaphore (procsim: a different count is EINVAL). */
+    public void setall(Task t, int id, int[] values) {
+        SemArray s = alterable(t, id);
+        if (values.length != s.nsems()) throw Errno.EINVAL.error();
+        for (int v : values) if (v < 0 || v > IpcNamespace.SEMVMX) throw Errno.ERANGE.error();
+        System.arraycopy(values, 0, s.semval, 0, values.length);
+        java.util.Arrays.fill(s.sempid, IpcPid.of(tgid(t)));
+        s.ctime = now();
+        changed.signalAll();
+    }
+
+    private SemArray alterable(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        SemArray s = t.ipcNs().sem.check(id);
+        checkPerm(t, s, 0222);
+        return s;
+    }
+
+    // ------------------------------------------------------------ shm
+
+    public int shmget(Task t, int key, long size, int flags) {
+        IpcNamespace ns = t.ipcNs();
+        return ipcget(t, ns.shm, key, flags, IpcNamespace.SHMMNI, () -> {
+            if (size < IpcNamespace.SHMMIN || Long.compareUnsigned(size, IpcNamespace.SHMMAX) > 0) {
+                throw Errno.EINVAL.error();
+            }
+            ShmSegment s = new ShmSegment();
+            s.size = size;
+            s.cpid = IpcPid.of(tgid(t));
+            s.ctime = now();
+            return s;
+        }, s -> {
+            if (size > s.size) throw Errno.EINVAL.error();
+        });
+    }
+
+    /** shmat: read (and write unless SHM_RDONLY) permission; the address it is mapped at. */
+    public long shmat(Task t, int id, int flags) {
+        if (id < 0) throw Errno.EINVAL.error();
+        ShmSegment s = t.ipcNs().shm.check(id);
+        checkPerm(t, s, (flags & SHM_RDONLY) != 0 ? 0444 : 0666);
+        TreeMap<Long, ShmSegment> map = attaches.computeIfAbsent(t.group(), g -> new TreeMap<>());
+        long addr = map.isEmpty() ? SHM_BASE : map.lastKey() + pages(map.lastEntry().getValue().size);
+        map.put(addr, s);
+        shmOpen(s, t.group());
+        return addr;
+    }
+
+    /**
+     * shmdt: the attachment at that address, or (procsim's shorthand, since the syscall file has
+     * no pointers) the lowest attachment of that shm id. EINVAL if neither.
+     */
+    public void shmdt(Task t, long addrOrId) {
+        TreeMap<Long, ShmSegment> map = attaches.get(t.group());
+        if (map == null) throw Errno.EINVAL.error();
+        Long addr = map.containsKey(addrOrId) ? Long.valueOf(addrOrId) : null;
+        if (addr == null) {
+            for (Map.Entry<Long, ShmSegment> e : map.entrySet()) {
+                if (e.getValue().id == addrOrId) {
+                    addr = e.getKey();
+                    break;
+                }
+            }
+        }
+        if (addr == null) throw Errno.EINVAL.error();
+        shmClose(map.remove(addr), t.group(), t.ipcNs());
+    }
+
+    public Map<String, String> shmStat(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        ShmSegment s = t.ipcNs().shm.check(id);
+        checkPerm(t, s, 0444);
+        PidNamespace v = t.activePidNs();
+        Map<String, String> m = perm(s, "shmid");
+        m.put("size", Long.toUnsignedString(s.size));
+        m.put("cpid", Integer.toString(s.cpid.nr(v)));
+        m.put("lpid", Integer.toString(s.lpid.nr(v)));
+        m.put("nattch", Integer.toString(s.nattch));
+        owners(m, s);
+        m.put("atime", Long.toString(s.atime));
+        m.put("dtime", Long.toString(s.dtime));
+        m.put("ctime", Long.toString(s.ctime));
+        return m;
+    }
+
+    /** shmctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also atime, dtime, ctime, cpid, lpid. */
+    public void shmSet(Task t, int id, Map<String, Long> v, boolean restore) {
+        if (id < 0) throw Errno.EINVAL.error();
+        ShmSegment s = t.ipcNs().shm.check(id);
+        checkOwner(t, s);
+        IpcPid cpid = restore && v.containsKey("cpid") ? restoredPid(t, v.get("cpid")) : s.cpid;
+        IpcPid lpid = restore && v.containsKey("lpid") ? restoredPid(t, v.get("lpid")) : s.lpid;
+        updatePerm(s, v);
+        s.ctime = now();
+        if (restore) {
+            s.atime = v.getOrDefault("atime", s.atime);
+            s.dtime = v.getOrDefault("dtime", s.dtime);
+            s.ctime = v.getOrDefault("ctime", s.ctime);
+            s.cpid = cpid;
+            s.lpid = lpid;
+        }
+    }
+
+    /** IPC_RMID: destroyed now if unattached, else SHM_DEST and the key made private. */
+    public void shmRmid(Task t, int id) {
+        if (id < 0) throw Errno.EINVAL.error();
+        IpcNamespace ns = t.ipcNs();
+        ShmSegment s = ns.shm.check(id);
+        checkOwner(t, s);
+        if (s.nattch == 0) {
+            ns.shm.remove(s);
+        } else {
+            s.mode |= ShmSegment.SHM_DEST;
+            ns.shm.makePrivate(s);
+        }
+    }
+
+    private void shmOpen(ShmSegment s, ThreadGroup g) {
+        s.nattch++;
+        s.atime = now();
+        s.lpid = IpcPid.of(g.tgidPid());
+    }
+
+    private void shmClose(ShmSegment s, ThreadGroup g, IpcNamespace ns) {
+        s.nattch--;
+        s.dtime = now();
+        s.lpid = IpcPid.of(g.tgidPid());
+        if (s.nattch == 0 && (s.mode & ShmSegment.SHM_DEST) != 0 && !s.deleted) ns.shm.remove(s);
+    }
+
+    private static long pages(long size) {
+        long p = IpcNamespace.PAGE_SIZE;
+        return (size + p - 1) / p * p;
+    }
+
+    // ------------------------------------------------------------ process hooks
+
+    /** fork: the child's mm duplicates every attach (shm_open: nattch++, atime, lpid = child). */
+    @Override
+    public void forked(ThreadGroup parent, ThreadGroup child) {
+        TreeMap<Long, ShmSegment> map = attaches.get(parent);
+        if (map == null || map.isEmpty()) return;
+        TreeMap<Long, ShmSegment> copy = new TreeMap<>(map);
+        attaches.put(child, copy);
+        for (ShmSegment s : copy.values()) shmOpen(s, child);
+    }
+
+    /** exit or execve: the mm goes, every attach is closed (shm_close). */
+    @Override
+    public void mmReleased(ThreadGroup g, Task last) {
+        TreeMap<Long, ShmSegment> map = attaches.remove(g);
+        if (map == null) return;
+        for (Iterator<ShmSegment> it = map.values().iterator(); it.hasNext(); ) {
+            ShmSegment s = it.next();
+            it.remove();
+            shmClose(s, g, last.ipcNs());
+        }
+    }
+
+    // ------------------------------------------------------------ helpers
+
+    private static Map<String, String> perm(KernIpcPerm p, String idKey) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("key", Integer.toString(p.key));
+        m.put(idKey, Integer.toString(p.id));
+        m.put("perms", "0" + Integer.toOctalString(p.mode));
+        return m;
+    }
+
+    private static void owners(Map<String, String> m, KernIpcPerm p) {
+        m.put("uid", Integer.toUnsignedString(p.uid));
+        m.put("gid", Integer.toUnsignedString(p.gid));
+        m.put("cuid", Integer.toUnsignedString(p.cuid));
+        m.put("cgid", Integer.toUnsignedString(p.cgid));
+    }
+
+    /** ipc_update_perm: uid and gid (an invalid id is EINVAL), the low 9 mode bits. */
+    private static void updatePerm(KernIpcPerm p, Map<String, Long> v) {
+        long uid = v.getOrDefault("uid", (long) p.uid);
+        long gid = v.getOrDefault("gid", (long) p.gid);
+        if (uid < 0 || uid >= 0xffffffffL || gid < 0 || gid >= 0xffffffffL) throw Errno.EINVAL.error();
+        p.uid = (int) uid;
+        p.gid = (int) gid;
+        long mode = v.getOrDefault("perms", (long) p.mode);
+        p.mode = (p.mode & ~0777) | (int) (mode & 0777);
+    }
+
+    /** A pid given to IPC_SET after LONG1 1, in the caller's namespace: the live task's pid if any. */
+    private IpcPid restoredPid(Task t, long nr) {
+        if (nr < 0 || nr > Integer.MAX_VALUE) throw Errno.EINVAL.error();
+        if (nr == 0) return IpcPid.NONE;
+        PidNamespace ns = t.activePidNs();
+        Task live = tasks.lookup(ns, (int) nr);
+        return live != null ? IpcPid.of(live.pid()) : new IpcPid(null, (int) nr, ns);
+    }
+
+    /** The objects of one type in {@code ns}, in idx order, for /proc/sysvipc. */
+    public static <T extends KernIpcPerm> List<T> list(IpcIds<T> ids) {
+        List<T> out = new ArrayList<>();
+        ids.forEach(out::add);
+        return out;
+    }
+}

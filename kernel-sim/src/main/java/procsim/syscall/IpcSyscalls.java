@@ -1,0 +1,248 @@
+package procsim.syscall;
+
+import static procsim.abi.IpcFlags.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import procsim.abi.Errno;
+import procsim.abi.Flags;
+import procsim.abi.Strtol;
+import procsim.ipc.MsgQueue;
+import procsim.ipc.SysvIpc;
+import procsim.restore.NextSyscallData;
+import procsim.task.Task;
+
+/**
+ * SysV IPC syscalls: msgget, msgsnd, msgrcv, msgctl, semget, semop, semctl, shmget, shmat, shmdt,
+ * shmctl. IPC_STAT reads as {@code 0 key=... } with the /proc/sysvipc column names, and IPC_SET
+ * takes the same {@code key=value} words back (a key not given keeps its value).
+ */
+final class IpcSyscalls {
+    private IpcSyscalls() {
+    }
+
+    static void register(SyscallTable t) {
+        t.register("msgget", a -> {
+            a.positional();
+            int key = key(a, 0);
+            int flags = (int) a.flags(1, NAMES);
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.ipc().msgget(c, key, flags));
+        });
+        t.register("msgsnd", a -> {
+            a.positional();
+            int id = a.intNum(0);
+            long mtype = a.num(1);
+            String text = a.word(2);
+            int flags = (int) a.flags(3, NAMES, 0);
+            a.done();
+            return (k, c) -> {
+                k.ipc().msgsnd(c, id, mtype, text, flags);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("msgrcv", a -> {
+            a.positional();
+            int id = a.intNum(0);
+            long mtype = a.num(1);
+            int flags = (int) a.flags(2, NAMES, 0);
+            a.done();
+            return (k, c) -> {
+                MsgQueue.Message m = k.ipc().msgrcv(c, id, mtype, flags);
+                return SyscallResult.ok(m.size(), " mtype=" + m.mtype() + " text=" + m.text());
+            };
+        });
+        t.register("msgctl", a -> ctl(a, SysvIpc.MSG_KEYS, new Ctl() {
+            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
+                return ipc.msgStat(c, id);
+            }
+
+            public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
+                ipc.msgSet(c, id, v, restore);
+            }
+
+            public void rmid(SysvIpc ipc, Task c, int id) {
+                ipc.msgRmid(c, id);
+            }
+        }));
+        t.register("shmctl", a -> ctl(a, SysvIpc.SHM_KEYS, new Ctl() {
+            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
+                return ipc.shmStat(c, id);
+            }
+
+            public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
+                ipc.shmSet(c, id, v, restore);
+            }
+
+            public void rmid(SysvIpc ipc, Task c, int id) {
+                ipc.shmRmid(c, id);
+            }
+        }));
+        t.register("semget", a -> {
+            a.positional();
+            int key = key(a, 0);
+            int nsems = a.intNum(1);
+            int flags = (int) a.flags(2, NAMES);
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.ipc().semget(c, key, nsems, flags));
+        });
+        t.register("semop", a -> {
+            a.positional();
+            int id = a.intNum(0);
+            List<SysvIpc.SemBuf> sops = new ArrayList<>();
+            for (String op : a.word(1).split(",", -1)) {
+                String[] p = op.split(":", -1);
+                if (p.length < 2 || p.length > 3) throw Errno.EINVAL.error();
+                sops.add(new SysvIpc.SemBuf(Strtol.parseInt(p[0]), Strtol.parseInt(p[1]),
+                        p.length == 3 ? (int) Flags.parse(p[2], NAMES) : 0));
+            }
+            a.done();
+            return (k, c) -> {
+                k.ipc().semop(c, id, sops);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("semctl", IpcSyscalls::semctl);
+        t.register("shmget", a -> {
+            a.positional();
+            int key = key(a, 0);
+            long size = a.num(1);
+            int flags = (int) a.flags(2, NAMES);
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.ipc().shmget(c, key, size, flags));
+        });
+        t.register("shmat", a -> {
+            a.positional();
+            int id = a.intNum(0);
+            int flags = (int) a.flags(1, NAMES, 0);
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.ipc().shmat(c, id, flags));
+        });
+        t.register("shmdt", a -> {
+            long addr = a.positional().num(0);
+            a.done();
+            return (k, c) -> {
+                k.ipc().shmdt(c, addr);
+                return SyscallResult.ok(0);
+            };
+        });
+    }
+
+    private static int key(Args a, int i) {
+        long key = a.flags(i, KEYS);
+        if (key < Integer.MIN_VALUE || key > 0xffffffffL) throw Errno.EINVAL.error();
+        return (int) key;
+    }
+
+    private interface Ctl {
+        Map<String, String> stat(SysvIpc ipc, Task c, int id);
+
+        void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore);
+
+        void rmid(SysvIpc ipc, Task c, int id);
+    }
+
+    /** msgctl/shmctl ID CMD [k=v ...]. */
+    private static Call ctl(Args a, List<String> keys, Ctl ops) {
+        a.keys(keys.toArray(String[]::new));
+        int id = a.intNum(0);
+        int cmd = (int) a.flags(1, COMMANDS);
+        a.done();
+        Map<String, Long> values = values(a);
+        return ctlCall(cmd, values, keys, (k, c) -> SyscallResult.ok(0, pairs(ops.stat(k.ipc(), c, id))),
+                (ipc, c, restore) -> ops.set(ipc, c, id, values, restore), (ipc, c) -> ops.rmid(ipc, c, id));
+    }
+
+    private interface SetOp {
+        void run(SysvIpc ipc, Task c, boolean restore);
+    }
+
+    private interface RmOp {
+        void run(SysvIpc ipc, Task c);
+    }
+
+    private static Call ctlCall(int cmd, Map<String, Long> values, List<String> keys, Call stat, SetOp set, RmOp rm) {
+        if (cmd != IPC_SET && !values.isEmpty()) throw Errno.EINVAL.error();
+        return switch (cmd) {
+            case IPC_STAT -> stat;
+            case IPC_SET -> (k, c) -> {
+                set.run(k.ipc(), c, restoreRequested(c));
+                return SyscallResult.ok(0);
+            };
+            case IPC_RMID -> (k, c) -> {
+                rm.run(k.ipc(), c);
+                return SyscallResult.ok(0);
+            };
+            default -> (k, c) -> SyscallResult.fail(Errno.EINVAL);
+        };
+    }
+
+    /**
+     * IPC_SET consumes next_syscall_data; {@code LONG1 <nonzero>} asks it to restore the time and
+     * pid fields too (the seed patch). Any other count is EINVAL.
+     */
+    private static boolean restoreRequested(Task c) {
+        NextSyscallData d = c.takeNextSyscallData();
+        if (d == null) return false;
+        if (d.count() != 1) throw Errno.EINVAL.error();
+        return d.value(0) != 0;
+    }
+
+    private static Map<String, Long> values(Args a) {
+        Map<String, Long> v = new HashMap<>();
+        a.keyed().forEach((key, text) -> v.put(key, Strtol.parse(text)));
+        return v;
+    }
+
+    private static String pairs(Map<String, String> m) {
+        StringBuilder b = new StringBuilder();
+        m.forEach((key, v) -> b.append(' ').append(key).append('=').append(v));
+        return b.toString();
+    }
+
+    /** semctl ID SEMNUM CMD [ARG | k=v ...]. */
+    private static Call semctl(Args a) {
+        a.keys(SysvIpc.SEM_KEYS.toArray(String[]::new));
+        int id = a.intNum(0);
+        int semnum = a.intNum(1);
+        int cmd = (int) a.flags(2, COMMANDS);
+        String arg = a.has(3) ? a.word(3) : null;
+        a.done();
+        Map<String, Long> values = values(a);
+        switch (cmd) {
+            case GETVAL, GETPID, GETNCNT, GETZCNT:
+                if (arg != null || !values.isEmpty()) throw Errno.EINVAL.error();
+                return (k, c) -> SyscallResult.ok(k.ipc().semGet(c, id, semnum, cmd));
+            case GETALL:
+                if (arg != null || !values.isEmpty()) throw Errno.EINVAL.error();
+                return (k, c) -> {
+                    int[] v = k.ipc().semGetAll(c, id);
+                    StringBuilder b = new StringBuilder(" values=");
+                    for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ",").append(v[i]);
+                    return SyscallResult.ok(0, b.toString());
+                };
+            case SETVAL:
+                if (arg == null || !values.isEmpty()) throw Errno.EINVAL.error();
+                int val = Strtol.parseInt(arg);
+                return (k, c) -> {
+                    k.ipc().setval(c, id, semnum, val);
+                    return SyscallResult.ok(0);
+                };
+            case SETALL:
+                if (arg == null || !values.isEmpty()) throw Errno.EINVAL.error();
+                int[] all = Args.intList(arg);
+                return (k, c) -> {
+                    k.ipc().setall(c, id, all);
+                    return SyscallResult.ok(0);
+                };
+            default:
+                if (arg != null) throw Errno.EINVAL.error();
+                return ctlCall(cmd, values, SysvIpc.SEM_KEYS,
+                        (k, c) -> SyscallResult.ok(0, pairs(k.ipc().semStat(c, id))),
+                        (ipc, c, restore) -> ipc.semSet(c, id, values, restore), (ipc, c) -> ipc.semRmid(c, id));
+        }
+    }
+}
