@@ -6,6 +6,7 @@ import java.util.List;
 import procsim.abi.Errno;
 import procsim.attach.AttachTable;
 import procsim.attach.HostProcesses;
+import procsim.ipc.IpcNamespace;
 import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
 import procsim.pid.Pid;
@@ -110,6 +111,11 @@ public final class ProcFs implements ProcTree {
             v = v * 10 + (c - '0');
         }
         return v > Integer.MAX_VALUE ? -1 : (int) v;
+    }
+
+    /** The reader's IPC namespace: its sim thread's, or the boot namespace for the operator. */
+    public IpcNamespace ipcNs(Viewer v) {
+        return v.isOperator() ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
     }
 
     /** The thread-group leaders the viewer's namespace can see, in pid order. */

@@ -21,7 +21,9 @@ public final class RootEntries {
             new Entry<>("sys", d -> new Node.Dir(FileAttr.dir(0555), () -> List.of("kernel"),
                     n -> n.equals("kernel") ? new Node.Dir(FileAttr.dir(0555),
                             () -> Entry.names(SysKernelEntries.TABLE),
-                            k -> Entry.lookup(SysKernelEntries.TABLE, k, d)) : null)));
+                            k -> Entry.lookup(SysKernelEntries.TABLE, k, d)) : null)),
+            new Entry<>("sysvipc", d -> new Node.Dir(FileAttr.dir(0555), () -> Entry.names(SysvipcEntries.TABLE),
+                    n -> Entry.lookup(SysvipcEntries.TABLE, n, d))));
 
     static Node root(ViewDir d) {
         return new Node.Dir(FileAttr.dir(0555), () -> {

@@ -55,7 +55,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -96,7 +96,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -114,8 +114,8 @@ class ProcFsTest {
         Caller shell = new Caller(200, 0, 0);
         Caller catChild = new Caller(201, 0, 0);
         Caller sibling = new Caller(300, 0, 0);
-        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
-        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "1", "2");
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
         assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
         assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
         assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
@@ -183,7 +183,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");
@@ -218,6 +218,38 @@ class ProcFsTest {
         write(OPERATOR, "/1/task/1/attach", "300");
         write(OPERATOR, "/1/task/1/attach", "detach");
         assertThat(read(OPERATOR, "/1/task/1/attach")).isEmpty();
+    }
+
+    @Test
+    void ipcThroughTheTree() {
+        assertThat(read(OPERATOR, "/sys/kernel/msg_next_id")).isEqualTo("-1\n");
+        assertThat(fs.getattr(OPERATOR, "/sys/kernel/msg_next_id").permissions()).isEqualTo(0444);
+        write(OPERATOR, "/sys/kernel/msg_next_id", "229476\n");
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "msgget 4660 IPC_CREAT|0644")).isEqualTo("229476\n");
+        assertThat(read(OPERATOR, "/sys/kernel/msg_next_id")).isEqualTo("-1\n");
+        assertThat(errno(() -> write(OPERATOR, "/sys/kernel/sem_next_id", "-1"))).isEqualTo(Errno.EINVAL);
+        write(OPERATOR, "/1/task/1/next_syscall_data", "LONG1 1");
+        syscall(OPERATOR, "/1/task/1/syscall", "msgctl 229476 IPC_SET stime=100 rtime=200 lspid=1 lrpid=1");
+        assertThat(read(OPERATOR, "/sysvipc/msg")).contains(
+                "\n      4660     229476   644           0          0     1     1     0     0     0     0        100        200 ");
+        assertThat(fs.readdir(OPERATOR, "/sysvipc")).containsExactly("msg", "sem", "shm");
+
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        syscall(OPERATOR, "/2/task/2/syscall", "setuid 1000");
+        write(OPERATOR, "/2/task/2/attach", "200");
+        assertThat(errno(() -> write(new Caller(200, 0, 0), "/sys/kernel/shm_next_id", "5"))).isEqualTo(Errno.EACCES);
+    }
+
+    @Test
+    void openLandsOnTheFdAskedFor() {
+        write(OPERATOR, "/1/task/1/next_syscall_data", "LONG1 7");
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/data O_RDWR")).isEqualTo("7\n");
+        assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2", "7");
+        assertThat(fs.readlink(OPERATOR, "/1/fd/7")).isEqualTo("/tmp/data");
+        write(OPERATOR, "/1/task/1/next_syscall_data", "LONG1 7");
+        assertThat(errno(() -> syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other"))).isEqualTo(Errno.EBUSY);
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other O_WRONLY")).isEqualTo("3\n");
+        assertThat(fs.getattr(OPERATOR, "/1/fd/3").permissions()).isEqualTo(0300);
     }
 
     @Test
