@@ -46,12 +46,15 @@ public final class AttachTable {
         bindings.values().removeIf(b -> b.task == task);
     }
 
-    /** The host ids bound to {@code task}, ascending. */
-    public synchronized List<Integer> boundTo(Task task) {
+    /** The live host ids bound to {@code task}, ascending (bindings of exited processes are dropped). */
+    public List<Integer> boundTo(Task task) {
         List<Integer> ids = new ArrayList<>();
-        bindings.forEach((id, b) -> {
-            if (b.task == task) ids.add(id);
-        });
+        synchronized (this) {
+            bindings.forEach((id, b) -> {
+                if (b.task == task) ids.add(id);
+            });
+        }
+        ids.removeIf(id -> bound(id) == null);
         ids.sort(null);
         return ids;
     }

@@ -148,6 +148,26 @@ public final class ProcFs implements ProcTree {
         });
     }
 
+    /**
+     * task/TID/children (fs/proc/array.c children_seq_show): each child's pid and a space.
+     * Deviation: children belong to the thread group in procsim, so they are listed under the
+     * group leader's tid only.
+     */
+    String children(TaskDir d) {
+        return kernel.read(() -> {
+            Task t = d.task();
+            if (t.group().isReaped()) throw Errno.ESRCH.error();
+            StringBuilder b = new StringBuilder();
+            if (t.isLeader()) {
+                for (var c : t.group().children()) {
+                    int nr = c.tgid(d.viewer().ns());
+                    if (nr != 0) b.append(nr).append(' ');
+                }
+            }
+            return b.toString();
+        });
+    }
+
     int writeComm(Caller caller, Task task, String text) {
         Viewer v = viewerOf(caller);
         if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();

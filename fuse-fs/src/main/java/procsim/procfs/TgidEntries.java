@@ -36,6 +36,7 @@ public final class TgidEntries {
             new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
             new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
             new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
+            new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# Two real bash subshells attached to two sim threads, writing at the same time, never see each
+# other's next_syscall_data: the seed patch made it per thread for exactly this.
+
+load lib/procsim
+
+setup_file() {
+    procsim_require_fuse
+    M=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/mnt.XXXXXX")
+    export M
+    procsim_start "$M" --pid-max 4194304
+}
+
+teardown_file() {
+    procsim_stop "$M" || true
+    rmdir "$M" 2>/dev/null || true
+}
+
+setup() {
+    procsim_require_fuse
+}
+
+@test "two attached subshells racing on next_syscall_data each get their own pids" {
+    a=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    b=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    worker() { # worker SIMPID BASE: 200 rounds of LONG1 BASE+i; fork; check
+        local pid=$1 base=$2 i r
+        procsim_attach "$M" "$pid" "$pid"
+        exec 4<>"$M/self/task/$pid/syscall"
+        for ((i = 0; i < 200; i++)); do
+            echo "LONG1 $((base + i))" > "$M/self/task/$pid/next_syscall_data"
+            echo fork >&4
+            read -r r <&4
+            [ "$r" = $((base + i)) ] || { echo "worker $pid: wanted $((base + i)) got $r"; return 1; }
+        done
+    }
+    worker "$a" 100000 > "$BATS_TEST_TMPDIR/a.log" 2>&1 &
+    wa=$!
+    worker "$b" 200000 > "$BATS_TEST_TMPDIR/b.log" 2>&1 &
+    wb=$!
+    sa=0; sb=0
+    wait "$wa" || sa=$?
+    wait "$wb" || sb=$?
+    cat "$BATS_TEST_TMPDIR/a.log" "$BATS_TEST_TMPDIR/b.log"
+    [ "$sa" -eq 0 ] && [ "$sb" -eq 0 ]
+    [ "$(cat "$M/$a/task/$a/children" | wc -w)" -eq 200 ]
+    [ "$(cat "$M/$b/task/$b/children" | wc -w)" -eq 200 ]
+}
