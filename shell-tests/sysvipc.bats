@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# SysV IPC through the mount: ids chosen by msg_next_id and by next_syscall_data, send and
+# receive, IPC_SET after LONG1 1, and /proc/sysvipc in Linux's format.
+
+load lib/procsim
+
+setup_file() {
+    procsim_require_fuse
+    M=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/mnt.XXXXXX")
+    export M
+    procsim_start "$M"
+}
+
+teardown_file() {
+    procsim_stop "$M" || true
+    rmdir "$M" 2>/dev/null || true
+}
+
+setup() {
+    procsim_require_fuse
+    S=$M/1/task/1/syscall
+}
+
+# row TABLE ID: the /proc/sysvipc/TABLE row of object ID, columns squeezed to single spaces
+row() {
+    awk -v id="$2" 'NR > 1 && $2 == id { $1 = $1; print }' "$M/sysvipc/$1"
+}
+
+@test "the sysvipc header lines equal this machine's real ones byte for byte" {
+    for t in msg sem shm; do
+        [ "$(head -1 "$M/sysvipc/$t")" = "$(head -1 "/proc/sysvipc/$t")" ] || { echo "$t differs"; false; }
+        diff <(head -1 "$M/sysvipc/$t" | od -c) <(head -1 "/proc/sysvipc/$t" | od -c)
+    done
+}
+
+@test "msg_next_id: the queue gets that id, then the sysctl is -1 again" {
+    [ "$(cat "$M/sys/kernel/msg_next_id")" = -1 ]
+    echo 229476 > "$M/sys/kernel/msg_next_id"
+    [ "$(procsim_syscall "$S" 'msgget 4660 IPC_CREAT|0640')" = 229476 ]
+    [ "$(cat "$M/sys/kernel/msg_next_id")" = -1 ]
+    [ "$(row msg 229476 | cut -d' ' -f1-3)" = "4660 229476 640" ]
+    run bash -c 'echo -1 > "$1"' _ "$M/sys/kernel/msg_next_id"
+    [[ $output == *"Invalid argument"* ]]
+}
+
+@test "msg_next_id on a taken index silently takes the next free one" {
+    echo 100 > "$M/sys/kernel/sem_next_id"
+    [ "$(procsim_syscall "$S" 'semget IPC_PRIVATE 1 0600')" = 100 ]
+    echo 100 > "$M/sys/kernel/sem_next_id"
+    [ "$(procsim_syscall "$S" 'semget IPC_PRIVATE 1 0600')" = 101 ]
+}
+
+@test "next_syscall_data: the queue gets exactly that id; a taken index is EBUSY" {
+    echo "LONG1 98504" > "$M/1/task/1/next_syscall_data"   # seq 3, idx 200
+    [ "$(procsim_syscall "$S" 'msgget IPC_PRIVATE 0600')" = 98504 ]
+    echo "LONG1 200" > "$M/1/task/1/next_syscall_data"     # seq 0, idx 200: taken
+    run procsim_syscall "$S" 'msgget IPC_PRIVATE 0600'
+    [[ $output == *"-1 EBUSY"* ]]
+    [ "$(cat "$M/1/task/1/next_syscall_data")" = UNSET ]
+}
+
+@test "send and receive, then IPC_SET after LONG1 1 restores stime, rtime, lspid and lrpid" {
+    id=$(procsim_syscall "$S" 'msgget 77 IPC_CREAT|0600')
+    p=$(procsim_syscall "$S" fork)
+    [ "$(procsim_syscall "$M/$p/task/$p/syscall" "msgsnd $id 3 hello")" = 0 ]
+    [ "$(procsim_syscall "$S" "msgrcv $id 0")" = "5 mtype=3 text=hello" ]
+    stat=$(procsim_syscall "$S" "msgctl $id IPC_STAT")
+    [[ $stat == *" lspid=$p lrpid=1 "* ]]
+    echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
+    [ "$(procsim_syscall "$S" "msgctl $id IPC_SET stime=1111 rtime=2222 lspid=4242 lrpid=4343")" = 0 ]
+    read -r key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime <<<"$(row msg "$id")"
+    [ "$stime $rtime $lspid $lrpid" = "1111 2222 4242 4343" ]
+    # without LONG1 1 only uid, gid, mode and qbytes change
+    [ "$(procsim_syscall "$S" "msgctl $id IPC_SET stime=5 uid=7 perms=0644")" = 0 ]
+    read -r key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime <<<"$(row msg "$id")"
+    [ "$stime $perms $uid" = "1111 644 7" ]
+}
+
+@test "IPC_STAT reads as key=value pairs that IPC_SET takes back" {
+    id=$(procsim_syscall "$S" 'shmget IPC_PRIVATE 8192 0600')
+    stat=$(procsim_syscall "$S" "shmctl $id IPC_STAT")
+    [[ $stat == "0 key=0 shmid=$id perms=0600 size=8192 "* ]]
+    [ "$(procsim_syscall "$S" "shmctl $id IPC_SET ${stat#0 }")" = 0 ]
+}
+
+@test "sem: LONG1 1 before IPC_SET restores otime and ctime" {
+    id=$(procsim_syscall "$S" 'semget IPC_PRIVATE 2 0600')
+    procsim_syscall "$S" "semop $id 0:1" >/dev/null
+    echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
+    procsim_syscall "$S" "semctl $id 0 IPC_SET otime=3333 ctime=4444" >/dev/null
+    read -r key semid perms nsems uid gid cuid cgid otime ctime <<<"$(row sem "$id")"
+    [ "$nsems $otime $ctime" = "2 3333 4444" ]
+    [ "$(procsim_syscall "$S" "semctl $id 0 GETVAL")" = 1 ]
+}
+
+@test "shm: LONG1 1 before IPC_SET restores atime, dtime, ctime, cpid and lpid" {
+    id=$(procsim_syscall "$S" 'shmget 119 10000 IPC_CREAT|0644')
+    p=$(procsim_syscall "$S" fork)
+    procsim_syscall "$M/$p/task/$p/syscall" "shmat $id" >/dev/null
+    read -r key shmid perms size cpid lpid nattch rest <<<"$(row shm "$id")"
+    [ "$key $size $cpid $lpid $nattch" = "119 10000 1 $p 1" ]
+    echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
+    procsim_syscall "$S" "shmctl $id IPC_SET atime=5 dtime=6 ctime=7 cpid=8 lpid=9" >/dev/null
+    read -r key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss swap <<<"$(row shm "$id")"
+    [ "$atime $dtime $ctime $cpid $lpid" = "5 6 7 8 9" ]
+}
+
+@test "a namespace of its own after unshare CLONE_NEWIPC" {
+    p=$(procsim_syscall "$S" fork)
+    procsim_syscall "$M/$p/task/$p/syscall" 'unshare CLONE_NEWIPC' >/dev/null
+    [ "$(procsim_syscall "$M/$p/task/$p/syscall" 'msgget IPC_PRIVATE 0600')" = 0 ]
+    ( procsim_attach "$M" "$p" "$p"
+      [ "$(awk 'END { print NR }' "$M/sysvipc/msg")" = 2 ]
+      [ "$(readlink "$M/self/ns/ipc")" != "$(readlink "$M/1/ns/ipc")" ] )
+}
