@@ -133,6 +133,10 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }, q -> { });
     }
 
+    /**
+     * msgsnd. Deviation: no pipelined send; a waiting receiver takes the message off the queue
+     * itself, so lrpid becomes its tgid rather than its thread id.
+     */
     public void msgsnd(Task t, int id, long mtype, String text, int flags) throws InterruptedException {
         if (id < 0 || mtype < 1) throw Errno.EINVAL.error();
         MsgQueue.Message m = new MsgQueue.Message(mtype, text);
@@ -275,6 +279,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     public record SemBuf(int num, int op, int flags) {
     }
 
+    /** semop. Deviation: SEM_UNDO is accepted, but no adjustment is applied when the process exits. */
     public void semop(Task t, int id, List<SemBuf> sops) throws InterruptedException {
         if (id < 0 || sops.isEmpty()) throw Errno.EINVAL.error();
         if (sops.size() > IpcNamespace.SEMOPM) throw Errno.E2BIG.error();
