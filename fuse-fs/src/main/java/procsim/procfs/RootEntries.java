@@ -23,7 +23,8 @@ public final class RootEntries {
                             () -> Entry.names(SysKernelEntries.TABLE),
                             k -> Entry.lookup(SysKernelEntries.TABLE, k, d)) : null)),
             new Entry<>("sysvipc", d -> new Node.Dir(FileAttr.dir(0555), () -> Entry.names(SysvipcEntries.TABLE),
-                    n -> Entry.lookup(SysvipcEntries.TABLE, n, d))));
+                    n -> Entry.lookup(SysvipcEntries.TABLE, n, d))),
+            new Entry<>("procsim", ExtensionEntries::root));
 
     static Node root(ViewDir d) {
         return new Node.Dir(FileAttr.dir(0555), () -> {

@@ -23,7 +23,7 @@ public final class SysKernelEntries {
 
     static final List<Entry<ViewDir>> TABLE = List.of(
             new Entry<>("ns_last_pid", d -> sysctl(d, 0666, v -> d.fs().kernel().nsLastPid(v.ns()),
-                    (fs, w, text) -> fs.kernel().writeNsLastPid(w.creds(), w.ns(), text))),
+                    (fs, w, text) -> fs.kernel().writeNsLastPid(w.task(), w.ns(), text))),
             new Entry<>("pid_max", d -> sysctl(d, 0644, v -> d.fs().kernel().pidMax(v.ns()),
                     (fs, w, text) -> fs.kernel().writePidMax(w.creds(), w.ns(), text))),
             new Entry<>("msg_next_id", d -> nextId(d, ns -> ns.msg())),

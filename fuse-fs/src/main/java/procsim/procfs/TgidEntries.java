@@ -25,6 +25,7 @@ public final class TgidEntries {
     static final List<Entry<TaskDir>> TGID = List.of(
             new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
             new Entry<>("fd", TgidEntries::fdDir),
+            new Entry<>("fdinfo", TgidEntries::fdinfoDir),
             new Entry<>("ns", TgidEntries::nsDir),
             new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
             new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
@@ -32,6 +33,7 @@ public final class TgidEntries {
 
     static final List<Entry<TaskDir>> TID = List.of(
             new Entry<>("fd", TgidEntries::fdDir),
+            new Entry<>("fdinfo", TgidEntries::fdinfoDir),
             new Entry<>("ns", TgidEntries::nsDir),
             new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
             new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
@@ -90,6 +92,24 @@ public final class TgidEntries {
             int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
             return new Node.Link(FileAttr.link(mode), f::path);
         });
+    }
+
+    /**
+     * fdinfo/ (fs/proc/fd.c seq_show): 0555, a file per open fd with {@code pos}, {@code flags}
+     * (octal, O_LARGEFILE and O_CLOEXEC included, as on 64-bit Linux), {@code mnt_id}, {@code ino}.
+     */
+    private static Node fdinfoDir(TaskDir d) {
+        Node.Dir fd = (Node.Dir) fdDir(d);
+        return new Node.Dir(FileAttr.dir(0555), fd.names(), name -> fd.lookup().apply(name) == null ? null
+                : rendered(d, 0444, () -> d.fs().kernel().read(() -> {
+                    int n = Integer.parseInt(name);
+                    FdTable files = d.task().files();
+                    OpenFile f = files == null ? null : files.get(n);
+                    if (f == null) throw Errno.ENOENT.error();
+                    int flags = f.flags() | OpenFlags.O_LARGEFILE | (files.closeOnExec(n) ? OpenFlags.O_CLOEXEC : 0);
+                    return "pos:\t" + f.offset() + "\nflags:\t0" + Integer.toOctalString(flags)
+                            + "\nmnt_id:\t1\nino:\t0\n";
+                }), null));
     }
 
     /** ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init. */

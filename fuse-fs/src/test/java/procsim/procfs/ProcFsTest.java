@@ -55,7 +55,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -96,7 +96,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -114,8 +114,8 @@ class ProcFsTest {
         Caller shell = new Caller(200, 0, 0);
         Caller catChild = new Caller(201, 0, 0);
         Caller sibling = new Caller(300, 0, 0);
-        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
-        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1", "2");
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
         assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
         assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
         assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
@@ -183,7 +183,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");
@@ -250,6 +250,27 @@ class ProcFsTest {
         assertThat(errno(() -> syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other"))).isEqualTo(Errno.EBUSY);
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other O_WRONLY")).isEqualTo("3\n");
         assertThat(fs.getattr(OPERATOR, "/1/fd/3").permissions()).isEqualTo(0300);
+        syscall(OPERATOR, "/1/task/1/syscall", "lseek 7 4096 SEEK_SET");
+        assertThat(read(OPERATOR, "/1/fdinfo/7")).isEqualTo("pos:\t4096\nflags:\t0100002\nmnt_id:\t1\nino:\t0\n");
+        assertThat(fs.readdir(OPERATOR, "/1/fdinfo")).containsExactly("0", "1", "2", "3", "7");
+    }
+
+    @Test
+    void raceEvidenceInTheExtensionDirectory() {
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        write(OPERATOR, "/2/task/2/attach", "200");
+        Caller a = new Caller(200, 0, 0);
+        write(a, "/sys/kernel/ns_last_pid", "99");
+        write(OPERATOR, "/sys/kernel/ns_last_pid", "199");
+        assertThat(syscall(a, "/2/task/2/syscall", "fork")).isEqualTo("200\n");
+        String ns = "/procsim/pidns/4026531836/";
+        assertThat(fs.readdir(OPERATOR, "/procsim/pidns")).containsExactly("4026531836");
+        assertThat(read(OPERATOR, ns + "writes")).isEqualTo("1 tid=2 value=99\n2 tid=operator value=199\n");
+        assertThat(read(OPERATOR, ns + "allocations"))
+                .isEqualTo("4 tid=2 pid=200 elsewhere wanted=100 cause=overwritten by=operator\n");
+        assertThat(read(OPERATOR, ns + "stolen")).isEqualTo("3 pid=200 asked_by=operator taken_by=2\n");
+        assertThat(read(OPERATOR, ns + "summary")).isEqualTo("writes 2\nlanded 0\nelsewhere 1\nstolen 1\n");
+        assertThat(fs.getattr(OPERATOR, ns + "summary").permissions()).isEqualTo(0444);
     }
 
     @Test

@@ -169,14 +169,16 @@ public final class Kernel {
     }
 
     /**
-     * ns_last_pid write (pid_ns_ctl_handler): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE else EPERM;
-     * [0, ns pid_max] else EINVAL. Returns the bytes consumed, as write(2) would.
+     * ns_last_pid write (pid_ns_ctl_handler) by thread {@code writer} (null: the operator, with
+     * root credentials): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE else EPERM; [0, ns pid_max]
+     * else EINVAL. Returns the bytes consumed, as write(2) would. The write goes to the race log.
      */
-    public int writeNsLastPid(Credentials writer, PidNamespace ns, String text) {
-        if (!writer.checkpointRestoreCapable()) throw Errno.EPERM.error();
+    public int writeNsLastPid(Task writer, PidNamespace ns, String text) {
+        Credentials creds = writer == null ? Credentials.root() : writer.creds();
+        if (!creds.checkpointRestoreCapable()) throw Errno.EPERM.error();
         SysctlInt v = SysctlInt.parse(text);
         write(() -> {
-            ns.setLastPid(v.value());
+            ns.setLastPid(v.value(), writer == null ? null : writer.pid());
             return null;
         });
         return v.consumed();

@@ -34,6 +34,7 @@ public final class PidNamespace {
     private int allocated;
     private boolean adding = true;
     private Object childReaper;
+    private final RaceLog raceLog = new RaceLog();
 
     private PidNamespace(PidNamespace parent, int pidMax, long inum) {
         this.parent = parent;
@@ -85,8 +86,19 @@ public final class PidNamespace {
 
     /** {@code ns_last_pid} write: [0, this namespace's pid_max] inclusive, then cursor = v + 1. */
     public void setLastPid(long value) {
+        setLastPid(value, null);
+    }
+
+    /** The same, recording {@code writer} (a thread's pid, or null for the operator) in the race log. */
+    public void setLastPid(long value, Pid writer) {
         if (value < 0 || value > pidMax) throw Errno.EINVAL.error();
         cursor = (int) value + 1;
+        raceLog.write(writer, (int) value);
+    }
+
+    /** procsim's record of ns_last_pid writes and the allocations after them. */
+    public RaceLog raceLog() {
+        return raceLog;
     }
 
     public boolean isAncestorOf(PidNamespace other) {
@@ -133,6 +145,11 @@ public final class PidNamespace {
      * far is released and nothing changes.
      */
     public static Pid alloc(PidNamespace ns, PidRequest request) {
+        return alloc(ns, request, null);
+    }
+
+    /** The same, recording the forking thread {@code actor} in each cyclic level's race log. */
+    public static Pid alloc(PidNamespace ns, PidRequest request, Pid actor) {
         int n = ns.level + 1;
         PidNamespace[] chain = new PidNamespace[n];
         int[] numbers = new int[n];
@@ -153,6 +170,7 @@ public final class PidNamespace {
         for (int j = 0; j < n; j++) {
             chain[j].byNrPut(numbers[j], pid);
             chain[j].allocated++;
+            if (request.at(j) == 0) chain[j].raceLog.allocated(actor, numbers[j]);
         }
         return pid;
     }

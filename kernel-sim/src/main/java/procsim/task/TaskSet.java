@@ -33,6 +33,7 @@ public final class TaskSet {
     private long nextInum = FIRST_DYNAMIC_INUM;
     private long childSeq;
     private final Task init;
+    private final List<PidNamespace> pidNamespaces = new ArrayList<>();
     private ProcessHooks hooks = new ProcessHooks() { };
 
     /** What other kernel parts do when a process forks, or loses its memory (exit, execve). */
@@ -72,6 +73,7 @@ public final class TaskSet {
         g.session = t.pid;
         g.exitSignal = Signals.SIGCHLD;
         rootPidNs.setChildReaper(g);
+        pidNamespaces.add(rootPidNs);
         this.init = t;
     }
 
@@ -81,6 +83,11 @@ public final class TaskSet {
 
     public Task init() {
         return init;
+    }
+
+    /** Every pid namespace created since boot, in creation order (root first). */
+    public List<PidNamespace> pidNamespaces() {
+        return java.util.Collections.unmodifiableList(pidNamespaces);
     }
 
     /** The task with number {@code nr} in {@code ns}, or null. */
@@ -115,8 +122,11 @@ public final class TaskSet {
             childNs = caller.pidNsForChildren.createChild(nextInum);
         }
         PidRequest request = args.pids().apply(childNs);
-        Pid pid = PidNamespace.alloc(childNs, request);
-        if (childNs != caller.pidNsForChildren) nextInum++;
+        Pid pid = PidNamespace.alloc(childNs, request, caller.pid);
+        if (childNs != caller.pidNsForChildren) {
+            nextInum++;
+            pidNamespaces.add(childNs);
+        }
 
         Task t = new Task(ticks.getAsLong());
         t.pid = pid;
@@ -458,7 +468,10 @@ public final class TaskSet {
             if (t.pidNsForChildren != t.activePidNs()) throw Errno.EINVAL.error();
             newPidNs = t.pidNsForChildren.createChild(nextInum++);
         }
-        if (newPidNs != null) t.pidNsForChildren = newPidNs;
+        if (newPidNs != null) {
+            t.pidNsForChildren = newPidNs;
+            pidNamespaces.add(newPidNs);
+        }
         if ((flags & CLONE_NEWIPC) != 0) t.ipcNs = new IpcNamespace(nextInum++);
         if ((flags & CLONE_FILES) != 0) t.files = t.files.copy();
     }

@@ -1,0 +1,65 @@
+package procsim.procfs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+import procsim.pid.PidNamespace;
+import procsim.pid.RaceLog;
+import procsim.procfs.render.RaceLogFile;
+
+/**
+ * {@code M/procsim/}: procsim's own extension directory, deliberately not a Linux name. It holds
+ * the race evidence: {@code procsim/pidns/<inum>/} for every pid namespace the reader can see
+ * ({@code <inum>} as in {@code ns/pid}'s {@code pid:[inum]}), with files {@code summary},
+ * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFile}).
+ */
+public final class ExtensionEntries {
+    private ExtensionEntries() {
+    }
+
+    static Node root(ViewDir d) {
+        return new Node.Dir(FileAttr.dir(0555), () -> List.of("pidns"),
+                n -> n.equals("pidns") ? pidnsDir(d) : null);
+    }
+
+    private static Node pidnsDir(ViewDir d) {
+        return new Node.Dir(FileAttr.dir(0555), () -> d.fs().kernel().read(() -> {
+            List<String> names = new ArrayList<>();
+            for (PidNamespace ns : d.fs().kernel().tasks().pidNamespaces()) {
+                if (d.viewer().ns().isAncestorOf(ns)) names.add(Long.toString(ns.inum()));
+            }
+            return names;
+        }), name -> {
+            PidNamespace ns = d.fs().kernel().read(() -> {
+                for (PidNamespace n : d.fs().kernel().tasks().pidNamespaces()) {
+                    if (Long.toString(n.inum()).equals(name) && d.viewer().ns().isAncestorOf(n)) return n;
+                }
+                return null;
+            });
+            return ns == null ? null : nsDir(d, ns);
+        });
+    }
+
+    private static Node nsDir(ViewDir d, PidNamespace ns) {
+        List<Entry<ViewDir>> table = List.of(
+                new Entry<>("summary", x -> file(x, () -> {
+                    RaceLog log = ns.raceLog();
+                    return x.fs().kernel().read(() -> RaceLogFile.summary(log.writes(), log.landed(),
+                            log.elsewhere(), log.stolen()));
+                })),
+                new Entry<>("writes", x -> events(x, ns, RaceLogFile::writes)),
+                new Entry<>("allocations", x -> events(x, ns, RaceLogFile::allocations)),
+                new Entry<>("stolen", x -> events(x, ns, RaceLogFile::stolen)));
+        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
+    }
+
+    private static Node events(ViewDir d, PidNamespace ns,
+                               BiFunction<List<RaceLog.Event>, PidNamespace, String> render) {
+        return file(d, () -> render.apply(d.fs().kernel().read(() -> ns.raceLog().events()), d.viewer().ns()));
+    }
+
+    private static Node file(ViewDir d, java.util.function.Supplier<String> render) {
+        return new Node.File(FileAttr.file(0444), () -> new RenderedHandle(render, null));
+    }
+}
