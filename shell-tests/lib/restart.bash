@@ -1,0 +1,658 @@
+# shellcheck shell=bash
+# restart.bash - checkpoint a sim process tree through the mount, and restore it with its ids.
+#
+#     source shell-tests/lib/restart.bash          # (it sources procsim.bash too)
+#     procsim_scenario M --procs 20 --depth 3 --threads 2 --pidns 3 --ipc 2 --files 2
+#     procsim_checkpoint M > image.txt
+#     procsim_restore --method clone3 M2 < image.txt      # nsd | ns_last_pid | clone3 | eclone
+#     diff image.txt <(procsim_checkpoint M2)
+#
+# The image is text, one record a line, sorted, so two images diff cleanly:
+#
+#     procsim-image 1
+#     process TGID ppid=P nspid=N0,N1,.. pidns=NAME comm=C uid=U gid=G
+#     thread TGID TID nspid=N0,.. comm=C uid=U
+#     fd TGID FD flags=0OCTAL pos=POS path=PATH
+#     msg ID key=K perms=0MODE uid=U gid=G cuid=U cgid=G qbytes=Q
+#     msg-data ID N mtype=T text=TEXT
+#     msg-times ID stime=S rtime=R ctime=C lspid=P lrpid=P
+#     sem ID key=K perms=0MODE nsems=N uid=U gid=G cuid=U cgid=G values=V1,V2,..
+#     sem-times ID otime=O ctime=C
+#     shm ID key=K perms=0MODE size=S uid=U gid=G cuid=U cgid=G
+#     shm-times ID atime=A dtime=D ctime=C cpid=P lpid=P
+#
+# Numbers are the root pid namespace's (the operator's view); nspid lists every level, outermost
+# first, as status's NSpid does. A pid namespace is named by its init's root pid (pidns=init:1000;
+# the root namespace is pidns=root). The *-times records hold what only next_syscall_data's
+# `LONG1 1` before IPC_SET can restore; the other methods leave them as the restore made them,
+# so compare their images with `grep -v -- -times`.
+#
+# Limits (the checkpoint refuses what it cannot restore, with a message): every task in one IPC
+# namespace (init's), no zombies, no pid namespace made by unshare (each new namespace's first
+# task is its init, made with CLONE_NEWPID), and no blanks in comm, paths or message text.
+
+# shellcheck source=procsim.bash
+source "$(dirname "${BASH_SOURCE[0]}")/procsim.bash"
+
+_rs_die() {
+    echo "procsim: $*" >&2
+    return 1
+}
+
+# _rs_status FILE: sets _RS_NAME _RS_PPID _RS_UID _RS_GID _RS_STATE _RS_NSPID (comma list)
+_rs_status() {
+    local key v1 rest
+    _RS_NAME="" _RS_PPID="" _RS_UID="" _RS_GID="" _RS_STATE="" _RS_NSPID=""
+    while IFS=$'\t' read -r key v1 rest; do
+        case $key in
+            Name:) _RS_NAME=$v1 ;;
+            State:) _RS_STATE=${v1%% *} ;;
+            PPid:) _RS_PPID=$v1 ;;
+            Uid:) _RS_UID=$v1 ;;
+            Gid:) _RS_GID=$v1 ;;
+            NSpid:) _RS_NSPID=$v1${rest:+,${rest//$'\t'/,}} ;;
+        esac
+    done <"$1"
+}
+
+# procsim_checkpoint M: prints the image of every sim task but init, and the IPC objects.
+procsim_checkpoint() {
+    local m=${1:?usage: procsim_checkpoint M}
+    local -A nspid ppid comm uid gid pidns_inum
+    local -a procs=() lines=()
+    local p t f n inum initns ipc1
+    # (pid namespaces are named by their init's root pid; inode numbers differ between mounts)
+    for f in "$m"/[0-9]*; do
+        p=${f##*/}
+        [[ $p == 1 ]] && continue
+        procs+=("$p")
+    done
+    # every fd and ns link of every task in one walk (one fork, not one per task)
+    local -A links=()
+    local rel target
+    while read -r rel target; do
+        links[$rel]=$target
+    done < <(find "$m" -mindepth 3 -maxdepth 3 \( -path "$m/[0-9]*/fd/*" -o -path "$m/[0-9]*/ns/*" \) \
+        -printf '%P %l\n' 2>/dev/null)
+    ipc1=${links[1/ns/ipc]}
+    initns=${links[1/ns/pid]}
+    local -A ns_name=(["$initns"]=root)
+    for p in "${procs[@]}"; do
+        _rs_status "$m/$p/status" || return
+        [[ $_RS_STATE == Z ]] && { _rs_die "checkpoint: task $p is a zombie: not supported"; return 1; }
+        [[ $_RS_NAME == *' '* ]] && { _rs_die "checkpoint: comm of $p has a blank: not supported"; return 1; }
+        [[ ${links[$p/ns/ipc]:-} == "$ipc1" ]] || { _rs_die "checkpoint: task $p is in another IPC namespace: not supported"; return 1; }
+        nspid[$p]=$_RS_NSPID ppid[$p]=$_RS_PPID comm[$p]=$_RS_NAME uid[$p]=${_RS_UID%%$'\t'*} gid[$p]=${_RS_GID%%$'\t'*}
+        inum=${links[$p/ns/pid]}
+        pidns_inum[$p]=$inum
+        if [[ ${_RS_NSPID##*,} == 1 && $_RS_NSPID == *,* ]]; then
+            ns_name[$inum]=init:$p
+        fi
+    done
+    lines+=("procsim-image 1")
+    for p in "${procs[@]}"; do
+        n=${ns_name[${pidns_inum[$p]}]:-}
+        [[ -n $n ]] || { _rs_die "checkpoint: the pid namespace of $p has no init among the tasks (unshare?): not supported"; return 1; }
+        lines+=("process $p ppid=${ppid[$p]} nspid=${nspid[$p]} pidns=$n comm=${comm[$p]} uid=${uid[$p]} gid=${gid[$p]}")
+        for t in "$m/$p/task"/*; do
+            t=${t##*/}
+            [[ $t == "$p" ]] && continue
+            _rs_status "$m/$p/task/$t/status" || return
+            lines+=("thread $p $t nspid=$_RS_NSPID comm=$_RS_NAME uid=${_RS_UID%%$'\t'*}")
+        done
+    done
+    # fds: the links found above, then fdinfo with builtins
+    local path fd key val pos flags
+    for rel in "${!links[@]}"; do
+        [[ $rel == */fd/* ]] || continue
+        p=${rel%%/*} fd=${rel##*/} path=${links[$rel]}
+        [[ $p == 1 ]] && continue
+        [[ $path == *' '* ]] && { _rs_die "checkpoint: fd $fd of $p: a blank in the path: not supported"; return 1; }
+        pos=0 flags=0
+        while IFS=$'\t' read -r key val; do
+            case $key in pos:) pos=$val ;; flags:) flags=$val ;; esac
+        done <"$m/$p/fdinfo/$fd"
+        lines+=("fd $p $fd flags=$flags pos=$pos path=$path")
+    done
+    # IPC, through init's syscall file (it is in every object's namespace)
+    local s=$m/1/task/1/syscall r i q
+    local -a row
+    while read -r -a row; do
+        [[ ${row[0]} == key ]] && continue
+        r=$(procsim_syscall "$s" "msgctl ${row[1]} IPC_STAT") || return
+        _rs_kv "$r"
+        lines+=("msg ${row[1]} key=${KV[key]} perms=${KV[perms]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]} qbytes=${KV[qbytes]}")
+        lines+=("msg-times ${row[1]} stime=${KV[stime]} rtime=${KV[rtime]} ctime=${KV[ctime]} lspid=${KV[lspid]} lrpid=${KV[lrpid]}")
+        q=${KV[qnum]}
+        for ((i = 0; i < q; i++)); do
+            r=$(procsim_syscall "$s" "msgrcv ${row[1]} $i MSG_COPY|IPC_NOWAIT") || return
+            lines+=("msg-data ${row[1]} $i ${r#* }")
+        done
+    done <"$m/sysvipc/msg"
+    while read -r -a row; do
+        [[ ${row[0]} == key ]] && continue
+        r=$(procsim_syscall "$s" "semctl ${row[1]} 0 IPC_STAT") || return
+        _rs_kv "$r"
+        local vals
+        vals=$(procsim_syscall "$s" "semctl ${row[1]} 0 GETALL") || return
+        lines+=("sem ${row[1]} key=${KV[key]} perms=${KV[perms]} nsems=${KV[nsems]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]} ${vals#0 }")
+        lines+=("sem-times ${row[1]} otime=${KV[otime]} ctime=${KV[ctime]}")
+    done <"$m/sysvipc/sem"
+    while read -r -a row; do
+        [[ ${row[0]} == key ]] && continue
+        r=$(procsim_syscall "$s" "shmctl ${row[1]} IPC_STAT") || return
+        _rs_kv "$r"
+        lines+=("shm ${row[1]} key=${KV[key]} perms=${KV[perms]} size=${KV[size]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]}")
+        lines+=("shm-times ${row[1]} atime=${KV[atime]} dtime=${KV[dtime]} ctime=${KV[ctime]} cpid=${KV[cpid]} lpid=${KV[lpid]}")
+    done <"$m/sysvipc/shm"
+    printf '%s\n' "${lines[@]}" | _rs_sort
+}
+
+# The image's order: header, processes, threads, fds, then IPC; numerically within each.
+_rs_sort() {
+    awk '{ k = ($1 == "procsim-image") ? 0 : ($1 == "process") ? 1 : ($1 == "thread") ? 2 : ($1 == "fd") ? 3 : 4
+           printf "%d %s\n", k, $0 }' | sort -k1,1n -k2,2 -k3,3n -k4,4n | cut -d' ' -f2-
+}
+
+# _rs_kv "0 k=v k=v ...": fills the associative array KV.
+_rs_kv() {
+    declare -gA KV=()
+    local w
+    for w in $1; do
+        [[ $w == *=* ]] && KV[${w%%=*}]=${w#*=}
+    done
+}
+
+# procsim_restore [--method M] MOUNT < IMAGE
+#   Recreates the image's tasks, fds and IPC objects with their ids, by one of:
+#     clone3      clone3 set_tid from outside (the operator writes each parent's syscall file)
+#     eclone      the seeds' eclone pids from outside
+#     nsd         next_syscall_data, written by a restorer attached as each parent (LONGn: every
+#                 level at once); IPC ids by LONG1 ID, and LONG1 1 before IPC_SET restores times
+#     ns_last_pid ns_last_pid = pid-1 in every level's namespace (a restorer attached inside each),
+#                 then fork; the toolkit checks every pid it gets
+#   On a failure it says which id failed, why, and which task holds it, removes everything it
+#   made, and returns 1.
+procsim_restore() {
+    local method=clone3
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            --method) method=${2:?}; shift 2 ;;
+            --method=*) method=${1#*=}; shift ;;
+            *) break ;;
+        esac
+    done
+    local m=${1:?usage: procsim_restore [--method nsd|ns_last_pid|clone3|eclone] M < IMAGE}
+    case $method in nsd | ns_last_pid | clone3 | eclone) ;; *) _rs_die "restore: unknown method $method"; return 2 ;; esac
+    _RS_M=$m _RS_METHOD=$method
+    _RS_MADE=() _RS_IPC_MADE=()
+    local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID
+    local -a order=() threads=() fdlines=() ipclines=()
+    local kind a b rest
+    local header=""
+    while read -r kind a b rest; do
+        case $kind in
+            procsim-image) header=$a ;;
+            process)
+                _rs_kv "$b $rest"
+                P_PPID[$a]=${KV[ppid]} P_NSPID[$a]=${KV[nspid]} P_COMM[$a]=${KV[comm]} P_UID[$a]=${KV[uid]} P_GID[$a]=${KV[gid]}
+                order+=("$a") ;;
+            thread)
+                _rs_kv "$rest"
+                T_LEADER[$b]=$a T_NSPID[$b]=${KV[nspid]} T_COMM[$b]=${KV[comm]} T_UID[$b]=${KV[uid]}
+                threads+=("$b") ;;
+            fd) fdlines+=("$a $b $rest") ;;
+            msg | msg-data | msg-times | sem | sem-times | shm | shm-times) ipclines+=("$kind $a $b $rest") ;;
+            "") ;;
+            *) _rs_die "restore: unknown image record '$kind'"; return 2 ;;
+        esac
+    done
+    [[ $header == 1 ]] || { _rs_die "restore: not a procsim image (no 'procsim-image 1' header)"; return 2; }
+
+    # parents first: by depth in the image's tree, then by pid
+    local -A depth
+    local p d q
+    for p in "${order[@]}"; do
+        d=0 q=$p
+        while [[ -n ${P_PPID[$q]:-} && ${P_PPID[$q]} != 1 && -n ${P_NSPID[${P_PPID[$q]}]:-} ]]; do
+            q=${P_PPID[$q]}
+            d=$((d + 1))
+        done
+        depth[$p]=$d
+    done
+    mapfile -t order < <(for p in "${order[@]}"; do echo "${depth[$p]} $p"; done | sort -k1,1n -k2,2n | cut -d' ' -f2)
+
+    # fds of each process, as "fd flags pos path" lines
+    local -A P_FDS
+    local l fd
+    for l in "${fdlines[@]}"; do
+        read -r p fd rest <<<"$l"
+        _rs_kv "$rest"
+        P_FDS[$p]+="$fd ${KV[flags]} ${KV[pos]} ${KV[path]}"$'\n'
+    done
+    for p in "${!P_FDS[@]}"; do P_FDS[$p]=${P_FDS[$p]%$'\n'}; done
+    P_FDS[1]=$(_rs_fds_of "$m" 1)
+    for p in "${order[@]}"; do
+        [[ ${P_PPID[$p]} == 1 || -n ${P_NSPID[${P_PPID[$p]}]:-} ]] ||
+            { _rs_die "restore: the parent ${P_PPID[$p]} of $p is not in the image"; return 2; }
+    done
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # one open syscall file per parent
+
+    _rs_restore_ipc "${ipclines[@]}" || { _rs_rollback; return 1; }
+    local parent
+    for p in "${order[@]}"; do
+        parent=${P_PPID[$p]}
+        _rs_create "$parent" "$p" "${P_NSPID[$p]}" process || { _rs_rollback; return 1; }
+        _RS_MADE+=("$p")
+        [[ ${P_COMM[$p]} == "${P_COMM[$parent]:-init}" ]] || printf '%s' "${P_COMM[$p]}" >"$m/$p/comm" || { _rs_rollback; return 1; }
+        _rs_fix_fds "$p" "$parent" || { _rs_rollback; return 1; }
+    done
+    local t
+    for t in "${threads[@]}"; do
+        p=${T_LEADER[$t]}
+        _rs_create "$p" "$t" "${T_NSPID[$t]}" thread || { _rs_rollback; return 1; }
+        [[ ${T_COMM[$t]} == "${P_COMM[$p]}" ]] || printf '%s' "${T_COMM[$t]}" >"$m/$p/task/$t/comm" || { _rs_rollback; return 1; }
+    done
+    # credentials last: a task that dropped root could not have made its children
+    for t in "${threads[@]}"; do
+        [[ ${T_UID[$t]} == 0 ]] || procsim_syscall "$m/${T_LEADER[$t]}/task/$t/syscall" "setuid ${T_UID[$t]}" >/dev/null || { _rs_rollback; return 1; }
+    done
+    for p in "${order[@]}"; do
+        [[ ${P_UID[$p]} == 0 ]] || procsim_syscall "$m/$p/task/$p/syscall" "setuid ${P_UID[$p]}" >/dev/null || { _rs_rollback; return 1; }
+    done
+    _rs_close_fds
+}
+
+# _rs_fds_of M P: the live fd table of P as "fd flags pos path" lines
+_rs_fds_of() {
+    local m=$1 p=$2 fd path key val pos flags
+    while read -r fd path; do
+        pos=0 flags=0
+        while IFS=$'\t' read -r key val; do
+            case $key in pos:) pos=$val ;; flags:) flags=$val ;; esac
+        done <"$m/$p/fdinfo/$fd"
+        echo "$fd $flags $pos $path"
+    done < <(find "$m/$p/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' | sort -n)
+}
+
+# Open syscall files, one per task, kept for the whole restore.
+declare -gA _RS_FD=()
+_rs_sysfd() { # _rs_sysfd PID TID: sets REPLY to an fd open on M/PID/task/TID/syscall
+    local key="$1/$2" fd
+    if [[ -z ${_RS_FD[$key]:-} ]]; then
+        exec {fd}<>"$_RS_M/$1/task/$2/syscall" || return 1
+        _RS_FD[$key]=$fd
+    fi
+    REPLY=${_RS_FD[$key]}
+}
+_rs_close_fds() {
+    local k
+    for k in "${!_RS_FD[@]}"; do exec {_RS_FD[$k]}>&-; done
+    _RS_FD=()
+}
+
+# _rs_call PID TID LINE: makes TID of PID run LINE; sets REPLY to the reply; returns the write's status
+_rs_call() {
+    _rs_sysfd "$1" "$2" || return 1
+    local fd=$REPLY rc=0
+    printf '%s\n' "$3" >&"$fd" 2>/dev/null || rc=$?
+    IFS= read -r REPLY <&"$fd" || true
+    return "$rc"
+}
+
+# _rs_level_of NSPID: the index of the last level (number of commas)
+_rs_level_of() {
+    local c=${1//[^,]/}
+    echo "${#c}"
+}
+
+# _rs_create PARENT CHILD NSPID process|thread: makes CHILD (root pid) with the numbers NSPID
+_rs_create() {
+    local parent=$1 child=$2 nspid=$3 what=$4 m=$_RS_M
+    local -a n
+    IFS=, read -r -a n <<<"$nspid"
+    local level=$((${#n[@]} - 1)) plevel flags="" cflags=SIGCHLD i line want
+    local -a pn
+    if [[ $parent == 1 ]]; then pn=(1); else IFS=, read -r -a pn <<<"${P_NSPID[$parent]}"; fi
+    plevel=$((${#pn[@]} - 1))
+    local leader=$parent ptid=$parent
+    if [[ $what == thread ]]; then
+        flags=CLONE_THREAD\|CLONE_SIGHAND\|CLONE_VM cflags=$flags
+    elif ((level == plevel + 1)); then
+        flags=CLONE_NEWPID cflags=CLONE_NEWPID\|SIGCHLD
+    elif ((level != plevel)); then
+        _rs_die "restore: task $child (level $level) cannot be a child of $parent (level $plevel)"
+        return 1
+    fi
+    want=${n[$plevel]}
+    case $_RS_METHOD in
+        clone3)
+            local set=""
+            for ((i = level; i >= 0; i--)); do set+=${set:+,}${n[$i]}; done
+            line="clone3${flags:+ flags=$flags} set_tid=$set"
+            _rs_call "$leader" "$ptid" "$line" ;;
+        eclone)
+            local pids=""
+            for ((i = 0; i <= plevel; i++)); do pids+=${pids:+,}${n[$i]}; done
+            line="eclone $cflags pids=$pids"
+            _rs_call "$leader" "$ptid" "$line" ;;
+        nsd)
+            local vals=""
+            for ((i = 0; i <= level; i++)); do vals+=" ${n[$i]}"; done
+            line="LONG$((level + 1))$vals"
+            _rs_attached "$leader" "$ptid" "$line" "$( [[ -n $flags ]] && echo "clone $cflags" || echo fork)" ;;
+        ns_last_pid)
+            for ((i = 0; i <= level; i++)); do
+                [[ $flags == CLONE_NEWPID && $i == "$level" ]] && continue # a new namespace's init is 1
+                _rs_set_last_pid "$parent" "$i" $((n[i] - 1)) || return 1
+            done
+            _rs_call "$leader" "$ptid" "$( [[ -n $flags ]] && echo "clone $cflags" || echo fork)" ;;
+    esac
+    local rc=$?
+    if ((rc != 0)); then
+        _rs_explain "$child" "$nspid" "$REPLY"
+        return 1
+    fi
+    # clone3, eclone and nsd give exactly the pids asked for or fail; ns_last_pid must be checked
+    if [[ $REPLY != "$want" ]] || { [[ $_RS_METHOD == ns_last_pid ]] && ((level > 0)) &&
+        ! { [[ -e $m/${n[0]}/status ]] && _rs_status "$m/${n[0]}/status" && [[ $_RS_NSPID == "$nspid" ]]; }; }; then
+        local got=$REPLY
+        [[ $_RS_METHOD == ns_last_pid && $what == process ]] && _RS_MADE+=("$(_rs_root_of "$got" "$parent")")
+        _rs_die "restore ($_RS_METHOD): task $child wanted pid $nspid but got $got (in its parent's namespace); $(_rs_holder "$nspid")"
+        return 1
+    fi
+}
+
+# _rs_root_of NR PARENT: the root pid of the task numbered NR in PARENT's namespace
+_rs_root_of() {
+    local nr=$1 parent=$2 f
+    if [[ $parent == 1 || ${P_NSPID[$parent]} != *,* ]]; then echo "$nr"; return; fi
+    for f in "$_RS_M"/[0-9]*/status; do
+        _rs_status "$f"
+        local last=${_RS_NSPID##*,} pl
+        IFS=, read -r -a pl <<<"${P_NSPID[$parent]}"
+        local -a me
+        IFS=, read -r -a me <<<"$_RS_NSPID"
+        if ((${#me[@]} > ${#pl[@]} - 1)) && [[ ${me[${#pl[@]} - 1]} == "$nr" ]]; then echo "${me[0]}"; return; fi
+    done
+}
+
+# _rs_attached PID TID NSD LINE: a restorer attached as TID writes NSD to its own
+# next_syscall_data and makes LINE through its own syscall file (the seed patch's way).
+_rs_attached() {
+    local pid=$1 tid=$2 nsd=$3 line=$4 m=$_RS_M
+    REPLY=$(
+        echo "$BASHPID" >"$m/$pid/task/$tid/attach" || exit 1
+        self=$(readlink "$m/thread-self") || exit 1
+        echo "$nsd" >"$m/$self/next_syscall_data" || exit 1
+        rc=0
+        reply=$(procsim_syscall "$m/$self/syscall" "$line" 2>/dev/null) || rc=$?
+        echo detach >"$m/$self/attach"
+        echo "$reply"
+        exit "$rc"
+    )
+}
+
+# _rs_set_last_pid PARENT LEVEL VALUE: writes VALUE to ns_last_pid of the namespace at LEVEL of
+# PARENT's chain: the operator for level 0, else a restorer attached to that namespace's init.
+_rs_set_last_pid() {
+    local parent=$1 level=$2 value=$3 m=$_RS_M
+    if ((level == 0)); then
+        echo "$value" >"$m/sys/kernel/ns_last_pid"
+        return
+    fi
+    # the init of PARENT's level-LEVEL namespace: walk up until the nspid has LEVEL+1 numbers
+    local q=$parent init=""
+    while [[ $q != 1 && -n $q ]]; do
+        local c=${P_NSPID[$q]//[^,]/}
+        if ((${#c} == level)) && [[ ${P_NSPID[$q]##*,} == 1 ]]; then init=$q; break; fi
+        q=${P_PPID[$q]}
+    done
+    [[ -n $init ]] || { _rs_die "restore: no init for level $level above $parent"; return 1; }
+    (
+        echo "$BASHPID" >"$m/$init/task/$init/attach" || exit 1
+        rc=0
+        echo "$value" >"$m/sys/kernel/ns_last_pid" || rc=$?
+        echo detach >"$m/self/task/1/attach"
+        exit "$rc"
+    )
+}
+
+# _rs_explain CHILD NSPID REPLY: the message for a failed creation
+_rs_explain() {
+    local child=$1 nspid=$2 reply=$3 why
+    case $reply in
+        *EEXIST*) why="File exists (EEXIST)" ;;
+        *EBUSY*) why="Device or resource busy (EBUSY)" ;;
+        *EINVAL*) why="Invalid argument (EINVAL)" ;;
+        *EPERM*) why="Operation not permitted (EPERM)" ;;
+        *) why=${reply:-no reply} ;;
+    esac
+    _rs_die "restore ($_RS_METHOD): cannot make task $child with pid $nspid: $why; $(_rs_holder "$nspid")"
+}
+
+# _rs_holder NSPID: who holds the root-level pid, if anyone
+_rs_holder() {
+    local n0=${1%%,*} m=$_RS_M
+    if [[ -e $m/$n0/status ]]; then
+        _rs_status "$m/$n0/status"
+        echo "pid $n0 is held by task $n0 (comm $_RS_NAME, parent $_RS_PPID, NSpid $_RS_NSPID)"
+    else
+        echo "pid $n0 is free at the root level; a deeper level's number is taken"
+    fi
+}
+
+# _rs_rollback: kills and reaps every task the restore made, removes its IPC objects
+_rs_rollback() {
+    local m=$_RS_M i p
+    _rs_close_fds
+    for ((i = ${#_RS_MADE[@]} - 1; i >= 0; i--)); do
+        p=${_RS_MADE[$i]}
+        [[ -n $p && -e $m/$p ]] && procsim_syscall "$m/1/task/1/syscall" "kill $p SIGKILL" >/dev/null 2>&1
+    done
+    for p in "${_RS_MADE[@]}"; do
+        [[ -n $p && -e $m/$p ]] && procsim_syscall "$m/1/task/1/syscall" "wait4 $p __WALL" >/dev/null 2>&1
+    done
+    for p in "${_RS_IPC_MADE[@]}"; do
+        procsim_syscall "$m/1/task/1/syscall" "$p" >/dev/null 2>&1
+    done
+    echo "procsim: restore rolled back: ${#_RS_MADE[@]} tasks and ${#_RS_IPC_MADE[@]} IPC objects removed" >&2
+}
+
+# _rs_fix_fds CHILD PARENT: makes CHILD's fd table the image's (it inherited PARENT's)
+_rs_fix_fds() {
+    local child=$1 parent=$2 fd flags pos path
+    local want=${P_FDS[$child]:-} have=${P_FDS[$parent]:-}
+    [[ $want == "$have" ]] && return 0
+    local -A keep=()
+    while read -r fd flags pos path; do
+        [[ -n $fd ]] && keep[$fd]="$flags $pos $path"
+    done <<<"$want"
+    while read -r fd flags pos path; do
+        [[ -z $fd ]] && continue
+        if [[ ${keep[$fd]:-} != "$flags $pos $path" ]]; then
+            _rs_call "$child" "$child" "close $fd" || { _rs_die "restore: close $fd in $child: $REPLY"; return 1; }
+        else
+            unset "keep[$fd]"
+        fi
+    done <<<"$have"
+    while read -r fd flags pos path; do
+        [[ -n $fd && -n ${keep[$fd]:-} ]] || continue
+        local oflags=$((flags & ~0100000))
+        if [[ $_RS_METHOD == nsd ]]; then
+            echo "LONG1 $fd" >"$_RS_M/$child/task/$child/next_syscall_data"
+            _rs_call "$child" "$child" "open $path 0$(printf %o "$oflags")" ||
+                { _rs_die "restore: open $path at fd $fd in $child: $REPLY"; return 1; }
+        else
+            _rs_call "$child" "$child" "open $path 0$(printf %o "$oflags")" ||
+                { _rs_die "restore: open $path in $child: $REPLY"; return 1; }
+            if [[ $REPLY != "$fd" ]]; then
+                local tmp=$REPLY
+                _rs_call "$child" "$child" "dup2 $tmp $fd" && _rs_call "$child" "$child" "close $tmp" ||
+                    { _rs_die "restore: fd $fd in $child: $REPLY"; return 1; }
+            fi
+        fi
+        if [[ $pos != 0 ]]; then
+            _rs_call "$child" "$child" "lseek $fd $pos SEEK_SET" || { _rs_die "restore: lseek $fd in $child: $REPLY"; return 1; }
+        fi
+    done <<<"$want"
+}
+
+# _rs_restore_ipc RECORD...: every IPC object with its id (next_syscall_data for nsd, the
+# *_next_id sysctl otherwise, then a check), contents, owners and, for nsd, times and pids.
+_rs_restore_ipc() {
+    local rec kind id n rest m=$_RS_M got
+    local -A KIND_OF=([msg]=msg [sem]=sem [shm]=shm)
+    for rec in "$@"; do
+        read -r kind id n rest <<<"$rec"
+        case $kind in
+            msg | sem | shm)
+                _rs_kv "$n $rest"
+                local key=${KV[key]} perms=${KV[perms]} get
+                case $kind in
+                    msg) get="msgget $key IPC_CREAT|IPC_EXCL|$perms" ;;
+                    sem) get="semget $key ${KV[nsems]} IPC_CREAT|IPC_EXCL|$perms" ;;
+                    shm) get="shmget $key ${KV[size]} IPC_CREAT|IPC_EXCL|$perms" ;;
+                esac
+                ((key == 0)) && get=${get/ $key / IPC_PRIVATE }
+                if [[ $_RS_METHOD == nsd ]]; then
+                    echo "LONG1 $id" >"$m/1/task/1/next_syscall_data"
+                else
+                    echo "$id" >"$m/sys/kernel/${kind}_next_id"
+                fi
+                if ! _rs_call 1 1 "$get"; then
+                    _rs_die "restore ($_RS_METHOD): cannot make $kind id $id: $REPLY"
+                    return 1
+                fi
+                got=$REPLY
+                _RS_IPC_MADE+=("${kind}ctl $got $([[ $kind == sem ]] && echo "0 ")IPC_RMID")
+                [[ $got == "$id" ]] || { _rs_die "restore ($_RS_METHOD): $kind id $id came back as $got"; return 1; }
+                local set="uid=${KV[uid]} gid=${KV[gid]} perms=$perms"
+                [[ $kind == msg ]] && set+=" qbytes=${KV[qbytes]}"
+                _rs_call 1 1 "${kind}ctl $id $([[ $kind == sem ]] && echo "0 ")IPC_SET $set" || { _rs_die "restore: IPC_SET of $kind $id: $REPLY"; return 1; }
+                [[ $kind == sem ]] && { _rs_call 1 1 "semctl $id 0 SETALL ${KV[values]}" || { _rs_die "restore: SETALL of sem $id: $REPLY"; return 1; }; }
+                ;;
+            msg-data)
+                _rs_kv "$rest"
+                _rs_call 1 1 "msgsnd $id ${KV[mtype]} ${KV[text]} IPC_NOWAIT" || { _rs_die "restore: message $n of msg $id: $REPLY"; return 1; } ;;
+        esac
+    done
+    [[ $_RS_METHOD == nsd ]] || return 0
+    for rec in "$@"; do
+        read -r kind id rest <<<"$rec"
+        case $kind in
+            msg-times | sem-times | shm-times)
+                echo "LONG1 1" >"$m/1/task/1/next_syscall_data"
+                _rs_call 1 1 "${kind%-times}ctl $id $([[ $kind == sem-times ]] && echo "0 ")IPC_SET $rest" ||
+                    { _rs_die "restore: times of ${kind%-times} $id: $REPLY"; return 1; } ;;
+        esac
+    done
+}
+
+# procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns L] [--ipc Q] [--files F] [--seed S]
+#   Builds an interesting tree in a live mount, through the syscall files (as the operator):
+#   a chain of L nested pid namespaces (0-3, each made by its parent with CLONE_NEWPID), then
+#   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
+#   every fifth process; F open files (at random offsets) in every third; Q message queues (with
+#   two messages), semaphore sets and shm segments; every seventh process execs (comm w<pid>)
+#   and every eleventh leaf runs as uid 1000. Deterministic for a seed. Prints the root pids made.
+procsim_scenario() {
+    local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
+    local m=""
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            --procs) procs=$2; shift 2 ;;
+            --depth) depth=$2; shift 2 ;;
+            --threads) threads=$2; shift 2 ;;
+            --pidns) pidns=$2; shift 2 ;;
+            --ipc) ipc=$2; shift 2 ;;
+            --files) files=$2; shift 2 ;;
+            --seed) seed=$2; shift 2 ;;
+            -*) _rs_die "scenario: unknown option $1"; return 2 ;;
+            *) m=$1; shift ;;
+        esac
+    done
+    [[ -n $m ]] || { _rs_die "usage: procsim_scenario M [options]"; return 2; }
+    ((pidns >= 0 && pidns <= 3)) || { _rs_die "scenario: --pidns is 0 to 3"; return 2; }
+    RANDOM=$seed
+    local -a made=() candidates=(1)
+    local -A dep=([1]=0) lvl=([1]=0)
+    local parent child i j r
+    _RS_M=$m
+    # nested namespaces: init -> A -> B -> C
+    parent=1
+    for ((i = 0; i < pidns && ${#made[@]} < procs; i++)); do
+        _rs_call "$parent" "$parent" "clone CLONE_NEWPID|SIGCHLD" || { _rs_die "scenario: $REPLY"; return 1; }
+        child=$(_rs_root_of_child "$m" "$parent" "$REPLY" "${lvl[$parent]}")
+        dep[$child]=$((dep[$parent] + 1)) lvl[$child]=$((lvl[$parent] + 1))
+        made+=("$child")
+        candidates+=("$child")
+        parent=$child
+    done
+    while ((${#made[@]} < procs)); do
+        parent=${candidates[RANDOM % ${#candidates[@]}]}
+        ((dep[$parent] < depth)) || continue
+        _rs_call "$parent" "$parent" fork || { _rs_die "scenario: fork from $parent: $REPLY"; return 1; }
+        if ((lvl[$parent] == 0)); then child=$REPLY; else child=$(_rs_root_of_child "$m" "$parent" "$REPLY"); fi
+        dep[$child]=$((dep[$parent] + 1)) lvl[$child]=${lvl[$parent]}
+        made+=("$child")
+        ((dep[$child] < depth)) && candidates+=("$child")
+    done
+    local -A has_child=()
+    for child in "${made[@]}"; do
+        [[ -n $(cat "$m/$child/task/$child/children") ]] && has_child[$child]=1
+    done
+    for ((i = 0; i < ${#made[@]}; i++)); do
+        child=${made[$i]}
+        if ((i % 7 == 6)); then
+            _rs_call "$child" "$child" "execve /usr/bin/w$child" || return 1
+        fi
+        if ((threads > 0 && i % 5 == 0)); then
+            for ((j = 0; j < threads; j++)); do
+                _rs_call "$child" "$child" "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM" || return 1
+            done
+        fi
+        if ((files > 0 && i % 3 == 0)); then
+            for ((j = 0; j < files; j++)); do
+                _rs_call "$child" "$child" "open /var/data/f$child.$j O_RDWR" || return 1
+                _rs_call "$child" "$child" "lseek $REPLY $((RANDOM % 5000)) SEEK_SET" || return 1
+            done
+        fi
+        if ((i % 11 == 10)) && [[ -z ${has_child[$child]:-} ]]; then
+            _rs_call "$child" "$child" "setuid 1000" || return 1
+        fi
+    done
+    for ((i = 0; i < ipc; i++)); do
+        _rs_call 1 1 "msgget $((1000 + i)) IPC_CREAT|0640" || return 1
+        local q=$REPLY
+        _rs_call 1 1 "msgsnd $q $((i + 1)) hello$i" || return 1
+        _rs_call 1 1 "msgsnd $q 7 world$i" || return 1
+        _rs_call 1 1 "semget IPC_PRIVATE 2 0600" || return 1
+        _rs_call 1 1 "semctl $REPLY 0 SETALL $i,$((i + 1))" || return 1
+        _rs_call 1 1 "shmget $((2000 + i)) $((4096 * (i + 1))) IPC_CREAT|0644" || return 1
+    done
+    _rs_close_fds
+    printf '%s\n' "${made[@]}"
+}
+
+# _rs_root_of_child M PARENT NR [PARENT-LEVEL]: the root pid of PARENT's child that PARENT's namespace calls NR
+_rs_root_of_child() {
+    local m=$1 parent=$2 nr=$3 plevel=${4:-1} c
+    if ((plevel == 0)); then
+        echo "$nr" # a parent of the root namespace numbers its children as the root does
+        return
+    fi
+    for c in $(cat "$m/$parent/task/$parent/children"); do
+        _rs_status "$m/$c/status"
+        local -a v
+        IFS=, read -r -a v <<<"$_RS_NSPID"
+        _rs_status "$m/$parent/status"
+        local -a pv
+        IFS=, read -r -a pv <<<"$_RS_NSPID"
+        if [[ ${v[${#pv[@]} - 1]} == "$nr" ]]; then
+            echo "$c"
+            return
+        fi
+    done
+    return 1
+}
