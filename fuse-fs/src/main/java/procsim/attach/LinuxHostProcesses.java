@@ -1,0 +1,159 @@
+package procsim.attach;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * {@link HostProcesses} read from the host's real /proc: {@code /proc/<tid>/status} for
+ * {@code Tgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
+ * (field 4) and the start time (field 22, clock ticks since boot) (fs/proc/array.c
+ * {@code do_task_stat}). A thread's directory is reachable as {@code /proc/<tid>} even though
+ * /proc does not list it.
+ *
+ * <p>Runs on every FUSE request, so it reads only the first bytes of each file into a per-thread
+ * buffer and parses numbers straight from the bytes. A process that is gone (or goes while being
+ * read) gives an empty answer, never an exception.
+ */
+public final class LinuxHostProcesses implements HostProcesses {
+    /** Tgid is the 4th line of status (after Name, Umask, State); 512 bytes hold it with room to spare. */
+    private static final int STATUS_PREFIX = 512;
+    /** stat is one line of about 300 bytes; comm is at most 64 bytes escaped. */
+    private static final int STAT_MAX = 1024;
+
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[STAT_MAX]);
+    private static final byte[] TGID = "\nTgid:".getBytes();
+
+    private final String procRoot;
+
+    /** The host's /proc. */
+    public LinuxHostProcesses() {
+        this("/proc");
+    }
+
+    /** A /proc-shaped directory (tests use a fake one). */
+    public LinuxHostProcesses(String procRoot) {
+        this.procRoot = procRoot;
+    }
+
+    @Override
+    public OptionalInt tgidOf(int tid) {
+        if (tid <= 0) {
+            return OptionalInt.empty();
+        }
+        byte[] buf = BUFFER.get();
+        int n = readPrefix(procRoot + "/" + tid + "/status", buf, STATUS_PREFIX);
+        int at = indexOf(buf, n, TGID);
+        if (at < 0) {
+            return OptionalInt.empty();
+        }
+        long v = parseNumber(buf, n, at + TGID.length);
+        return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
+    }
+
+    @Override
+    public OptionalInt parentOf(int pid) {
+        long v = statField(pid, 4);
+        return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
+    }
+
+    @Override
+    public OptionalLong startTimeOf(int pid) {
+        long v = statField(pid, 22);
+        return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /**
+     * Field {@code field} (1-based, as proc(5) counts) of {@code /proc/<pid>/stat}, for a field
+     * after the comm; -1 if unreadable. The comm may hold spaces and ')' itself, so the fields are
+     * counted from the last ')'.
+     */
+    private long statField(int pid, int field) {
+        if (pid <= 0) {
+            return -1;
+        }
+        byte[] buf = BUFFER.get();
+        int n = readPrefix(procRoot + "/" + pid + "/stat", buf, buf.length);
+        int close = -1;
+        for (int i = n - 1; i >= 0; i--) {
+            if (buf[i] == ')') {
+                close = i;
+                break;
+            }
+        }
+        if (close < 0) {
+            return -1;
+        }
+        // After ')' comes " S ppid ...": field 3 is the state; skip to the wanted field.
+        int i = close + 1;
+        for (int f = 3; f <= field; f++) {
+            while (i < n && buf[i] == ' ') {
+                i++;
+            }
+            if (i >= n) {
+                return -1;
+            }
+            if (f == field) {
+                return parseNumber(buf, n, i);
+            }
+            while (i < n && buf[i] != ' ' && buf[i] != '\n') {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** Reads up to {@code max} bytes from the start of a file; 0 if it cannot be read. */
+    private static int readPrefix(String path, byte[] buf, int max) {
+        try (FileInputStream in = new FileInputStream(path)) {
+            int n = 0;
+            while (n < max) {
+                int r = in.read(buf, n, max - n);
+                if (r <= 0) {
+                    break;
+                }
+                n += r;
+            }
+            return n;
+        } catch (IOException e) {
+            return 0; // gone (ENOENT), or exited while being read (ESRCH)
+        }
+    }
+
+    private static int indexOf(byte[] buf, int n, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= n; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (buf[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /** A non-negative decimal number at {@code from}, after blanks and ended by one; -1 if there is none. */
+    private static long parseNumber(byte[] buf, int n, int from) {
+        int i = from;
+        while (i < n && (buf[i] == ' ' || buf[i] == '\t')) {
+            i++;
+        }
+        long v = 0;
+        int start = i;
+        while (i < n && buf[i] >= '0' && buf[i] <= '9') {
+            if (i - start >= 18) {
+                return -1; // no pid or tick count is that long
+            }
+            v = v * 10 + (buf[i] - '0');
+            i++;
+        }
+        // Proc files end every number with a blank or newline; a number running into the end of
+        // the data was cut off by the buffer, and a number followed by anything else is not one.
+        if (i == start || i == n || (buf[i] != ' ' && buf[i] != '\n' && buf[i] != '\t')) {
+            return -1;
+        }
+        return v;
+    }
+}

@@ -1,0 +1,82 @@
+package procsim.attach;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LinuxHostProcessesTest {
+    private static final String STATUS = """
+            Name:\tbash
+            Umask:\t0022
+            State:\tS (sleeping)
+            Tgid:\t%d
+            Ngid:\t0
+            Pid:\t%d
+            PPid:\t%d
+            TracerPid:\t0
+            """;
+
+    private static void fakeTask(Path root, int tid, int tgid, int ppid, String comm, long start) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(Integer.toString(tid)));
+        Files.writeString(dir.resolve("status"), STATUS.formatted(tgid, tid, ppid));
+        // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime
+        // cutime cstime priority nice num_threads itrealvalue starttime vsize ...
+        Files.writeString(dir.resolve("stat"), tid + " (" + comm + ") S " + ppid
+                + " 100 100 34816 100 4194304 1 2 3 4 5 6 7 8 20 0 1 0 " + start + " 8945664 1000 0\n");
+    }
+
+    @Test
+    void readsAFakeProc(@TempDir Path root) throws IOException {
+        fakeTask(root, 700, 690, 1, "bash", 123456789L);
+        fakeTask(root, 701, 701, 700, "odd ) name (x", 42L);
+        LinuxHostProcesses host = new LinuxHostProcesses(root.toString());
+
+        assertThat(host.tgidOf(700)).isEqualTo(OptionalInt.of(690));
+        assertThat(host.parentOf(700)).isEqualTo(OptionalInt.of(1));
+        assertThat(host.startTimeOf(700)).isEqualTo(OptionalLong.of(123456789L));
+        // a comm with spaces and ')' is skipped by splitting at the last ')'
+        assertThat(host.parentOf(701)).isEqualTo(OptionalInt.of(700));
+        assertThat(host.startTimeOf(701)).isEqualTo(OptionalLong.of(42L));
+    }
+
+    @Test
+    void aMissingOrBrokenTaskIsEmpty(@TempDir Path root) throws IOException {
+        LinuxHostProcesses host = new LinuxHostProcesses(root.toString());
+        assertThat(host.tgidOf(5)).isEmpty();
+        assertThat(host.parentOf(5)).isEmpty();
+        assertThat(host.startTimeOf(5)).isEmpty();
+        assertThat(host.tgidOf(0)).isEmpty();
+        assertThat(host.parentOf(-1)).isEmpty();
+
+        Path dir = Files.createDirectories(root.resolve("9"));
+        Files.writeString(dir.resolve("status"), "Name:\tx\nTgid:\tabc\n");
+        Files.writeString(dir.resolve("stat"), "9 (x) S 12");
+        assertThat(host.tgidOf(9)).isEmpty();
+        assertThat(host.parentOf(9)).isEmpty(); // cut off: no terminator after the number
+        assertThat(host.startTimeOf(9)).isEmpty();
+    }
+
+    @Test
+    void readsTheRealProcForThisProcessAndThread() throws IOException {
+        LinuxHostProcesses host = new LinuxHostProcesses();
+        int pid = (int) ProcessHandle.current().pid();
+        // /proc/thread-self -> "<pid>/task/<tid>"
+        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+
+        assertThat(host.tgidOf(tid)).isEqualTo(OptionalInt.of(pid));
+        assertThat(host.tgidOf(pid)).isEqualTo(OptionalInt.of(pid));
+        int parent = (int) ProcessHandle.current().parent().orElseThrow().pid();
+        assertThat(host.parentOf(pid)).isEqualTo(OptionalInt.of(parent));
+        assertThat(host.startTimeOf(pid).orElseThrow()).isPositive();
+        assertThat(host.startTimeOf(pid)).isEqualTo(host.startTimeOf(pid));
+        assertThat(host.tgidOf(Integer.MAX_VALUE)).isEmpty();
+    }
+}

@@ -1,0 +1,113 @@
+package procsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** The command line without mounting anything: help, usage errors, mountpoint checks. */
+class ProcsimCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = ProcsimCommand.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    @Test
+    void helpReadsLikeAManPage() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("Usage: procsim", "mount", "Examples:", "Exit status:");
+    }
+
+    @Test
+    void mountHelpShowsTheTreeAndExamples() {
+        assertThat(run("mount", "--help")).isZero();
+        assertThat(out.toString()).contains("Usage: procsim mount", "--pid-max", "The tree", "next_syscall_data",
+                "Examples:", "Exit status:", "stale FUSE mount");
+    }
+
+    @Test
+    void helpSubcommandWorksToo() {
+        assertThat(run("help", "mount")).isZero();
+        assertThat(out.toString()).contains("procsim mount");
+    }
+
+    @Test
+    void noCommandIsAUsageError() {
+        assertThat(run()).isEqualTo(2);
+        assertThat(err.toString()).contains("procsim: Missing required subcommand", "Try 'procsim --help'");
+    }
+
+    @Test
+    void mountWithoutMountpointIsAUsageError() {
+        assertThat(run("mount")).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required parameter: 'M'", "Usage: procsim mount");
+    }
+
+    @Test
+    void aNonNumericPidMaxIsAUsageError() {
+        assertThat(run("mount", "/tmp/x", "--pid-max", "abc")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--pid-max'", "'abc' is not an int");
+    }
+
+    @Test
+    void aPidMaxOutsideLinuxsRangeIsAUsageError() {
+        assertThat(run("mount", "/tmp/x", "--pid-max", "300")).isEqualTo(2);
+        assertThat(err.toString()).contains("outside Linux's range 301..4194304");
+        assertThat(run("mount", "/tmp/x", "--pid-max", "4194305")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownCommandSuggestsMount() {
+        assertThat(run("mout")).isEqualTo(2);
+        assertThat(err.toString()).contains("Did you mean", "mount");
+    }
+
+    @Test
+    void aMissingMountpointIsAClearError(@TempDir Path dir) {
+        Path m = dir.resolve("missing");
+        assertThat(run("mount", m.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("does not exist", "mkdir -p");
+        assertThat(m).doesNotExist();
+    }
+
+    @Test
+    void aNonEmptyMountpointIsRefused(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("f"), "x");
+        assertThat(run("mount", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("is not empty");
+    }
+
+    @Test
+    void aFileIsNoMountpoint(@TempDir Path dir) throws IOException {
+        Path f = Files.writeString(dir.resolve("f"), "x");
+        assertThat(run("mount", f.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("is not a directory");
+    }
+
+    @Test
+    void aLiveMountIsNotMountedOver() {
+        assertThat(run("mount", "/proc")).isEqualTo(1);
+        assertThat(err.toString()).contains("/proc is already mounted (type proc)");
+    }
+
+    @Test
+    void canonicalResolvesTheParentButNotTheMountpoint(@TempDir Path dir) throws IOException {
+        Path real = Files.createDirectory(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        assertThat(MountCommand.canonical(link.resolve("m/../m")))
+                .isEqualTo(real.toRealPath().resolve("m"));
+    }
+}
