@@ -185,31 +185,31 @@ procsim_restore() {
     local m=${1:?usage: procsim_restore [--method nsd|ns_last_pid|clone3|eclone] M < IMAGE}
     case $method in nsd | ns_last_pid | clone3 | eclone) ;; *) _rs_die "restore: unknown method $method"; return 2 ;; esac
     _RS_M=$m _RS_METHOD=$method
-    _RS_MADE=() _RS_IPC_MADE=()
-    local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID
-    local -a order=() threads=() fdlines=() ipclines=()
-    local kind a b rest
-    local header=""
-    while read -r kind a b rest; do
+    _RS_MADE=() _RS_IPC_MADE=() _RS_NSD_DONE=() _RS_NSD_REPLY=()
+    local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID P_FDS
+    local -a order=() threads=() ipclines=()
+    local kind a b c d e f g rest
+    local header="" fdlines=""
+    # fixed field order (see the format above): no per-line subshells or here-strings
+    while read -r kind a b c d e f g rest; do
         case $kind in
             procsim-image) header=$a ;;
             process)
-                _rs_kv "$b $rest"
-                P_PPID[$a]=${KV[ppid]} P_NSPID[$a]=${KV[nspid]} P_COMM[$a]=${KV[comm]} P_UID[$a]=${KV[uid]} P_GID[$a]=${KV[gid]}
+                P_PPID[$a]=${b#ppid=} P_NSPID[$a]=${c#nspid=} P_COMM[$a]=${e#comm=} P_UID[$a]=${f#uid=} P_GID[$a]=${g#gid=}
                 order+=("$a") ;;
             thread)
-                _rs_kv "$rest"
-                T_LEADER[$b]=$a T_NSPID[$b]=${KV[nspid]} T_COMM[$b]=${KV[comm]} T_UID[$b]=${KV[uid]}
+                T_LEADER[$b]=$a T_NSPID[$b]=${c#nspid=} T_COMM[$b]=${d#comm=} T_UID[$b]=${e#uid=}
                 threads+=("$b") ;;
-            fd) fdlines+=("$a $b $rest") ;;
-            msg | msg-data | msg-times | sem | sem-times | shm | shm-times) ipclines+=("$kind $a $b $rest") ;;
+            fd) P_FDS[$a]+="$b ${c#flags=} ${d#pos=} ${e#path=}"$'\n' ;;
+            msg | msg-data | msg-times | sem | sem-times | shm | shm-times) ipclines+=("$kind $a $b $c $d $e $f $g $rest") ;;
             "") ;;
             *) _rs_die "restore: unknown image record '$kind'"; return 2 ;;
         esac
     done
     [[ $header == 1 ]] || { _rs_die "restore: not a procsim image (no 'procsim-image 1' header)"; return 2; }
 
-    # parents first: by depth in the image's tree, then by pid
+    # parents first: by depth in the image's tree, then by parent (so a parent's children are
+    # made together), then by pid
     local -A depth
     local p d q
     for p in "${order[@]}"; do
@@ -220,16 +220,10 @@ procsim_restore() {
         done
         depth[$p]=$d
     done
-    mapfile -t order < <(for p in "${order[@]}"; do echo "${depth[$p]} $p"; done | sort -k1,1n -k2,2n | cut -d' ' -f2)
+    mapfile -t order < <(for p in "${order[@]}"; do echo "${depth[$p]} ${P_PPID[$p]} $p"; done |
+        sort -k1,1n -k2,2n -k3,3n | cut -d' ' -f3)
 
     # fds of each process, as "fd flags pos path" lines
-    local -A P_FDS
-    local l fd
-    for l in "${fdlines[@]}"; do
-        read -r p fd rest <<<"$l"
-        _rs_kv "$rest"
-        P_FDS[$p]+="$fd ${KV[flags]} ${KV[pos]} ${KV[path]}"$'\n'
-    done
     for p in "${!P_FDS[@]}"; do P_FDS[$p]=${P_FDS[$p]%$'\n'}; done
     P_FDS[1]=$(_rs_fds_of "$m" 1)
     for p in "${order[@]}"; do
@@ -306,61 +300,123 @@ _rs_level_of() {
     echo "${#c}"
 }
 
-# _rs_create PARENT CHILD NSPID process|thread: makes CHILD (root pid) with the numbers NSPID
-_rs_create() {
-    local parent=$1 child=$2 nspid=$3 what=$4 m=$_RS_M
-    local -a n
-    IFS=, read -r -a n <<<"$nspid"
-    local level=$((${#n[@]} - 1)) plevel flags="" cflags=SIGCHLD i line want
-    local -a pn
-    if [[ $parent == 1 ]]; then pn=(1); else IFS=, read -r -a pn <<<"${P_NSPID[$parent]}"; fi
-    plevel=$((${#pn[@]} - 1))
-    local leader=$parent ptid=$parent
+# _rs_plan PARENT CHILD NSPID process|thread: sets LINE (the syscall the parent makes), NSD (the
+# next_syscall_data it writes first, for nsd), WANT (the reply expected: the child's number in the
+# parent's namespace), LEVEL and NEWNS (1 when the child is a new namespace's init)
+_rs_plan() {
+    local parent=$1 nspid=$3 what=$4 i
+    local IFS=,
+    local -a n=($nspid) pn
+    if [[ $parent == 1 ]]; then pn=(1); else pn=(${P_NSPID[$parent]}); fi
+    IFS=$' \t\n'
+    LEVEL=$((${#n[@]} - 1))
+    local plevel=$((${#pn[@]} - 1)) flags="" cflags=SIGCHLD
+    NEWNS=0
     if [[ $what == thread ]]; then
-        flags=CLONE_THREAD\|CLONE_SIGHAND\|CLONE_VM cflags=$flags
-    elif ((level == plevel + 1)); then
-        flags=CLONE_NEWPID cflags=CLONE_NEWPID\|SIGCHLD
-    elif ((level != plevel)); then
-        _rs_die "restore: task $child (level $level) cannot be a child of $parent (level $plevel)"
+        flags="CLONE_THREAD|CLONE_SIGHAND|CLONE_VM" cflags=$flags
+    elif ((LEVEL == plevel + 1)); then
+        flags=CLONE_NEWPID cflags="CLONE_NEWPID|SIGCHLD" NEWNS=1
+    elif ((LEVEL != plevel)); then
+        _rs_die "restore: task $2 (level $LEVEL) cannot be a child of $parent (level $plevel)"
         return 1
     fi
-    want=${n[$plevel]}
+    WANT=${n[$plevel]} NSD=""
     case $_RS_METHOD in
         clone3)
-            local set=""
-            for ((i = level; i >= 0; i--)); do set+=${set:+,}${n[$i]}; done
-            line="clone3${flags:+ flags=$flags} set_tid=$set"
-            _rs_call "$leader" "$ptid" "$line" ;;
+            local set=${n[$LEVEL]}
+            for ((i = LEVEL - 1; i >= 0; i--)); do set+=,${n[$i]}; done
+            LINE="clone3${flags:+ flags=$flags} set_tid=$set" ;;
         eclone)
-            local pids=""
-            for ((i = 0; i <= plevel; i++)); do pids+=${pids:+,}${n[$i]}; done
-            line="eclone $cflags pids=$pids"
-            _rs_call "$leader" "$ptid" "$line" ;;
+            local pids=${n[0]}
+            for ((i = 1; i <= plevel; i++)); do pids+=,${n[$i]}; done
+            LINE="eclone $cflags pids=$pids" ;;
+        nsd | ns_last_pid)
+            NSD="LONG$((LEVEL + 1)) ${n[*]}"
+            if [[ -n $flags ]]; then LINE="clone $cflags"; else LINE=fork; fi ;;
+    esac
+}
+
+# _rs_create PARENT CHILD NSPID process|thread: makes CHILD (root pid) with the numbers NSPID
+_rs_create() {
+    local parent=$1 child=$2 nspid=$3 what=$4 m=$_RS_M i
+    _rs_plan "$@" || return 1
+    local rc=0
+    case $_RS_METHOD in
+        clone3 | eclone)
+            # exact: a successful write is the pid asked for, so no reply needs reading
+            _rs_sysfd "$parent" "$parent" || return 1
+            if ! printf '%s\n' "$LINE" >&"$REPLY" 2>/dev/null; then
+                IFS= read -r REPLY <&"$REPLY" || true
+                rc=1
+            else
+                REPLY=$WANT
+            fi ;;
         nsd)
-            local vals=""
-            for ((i = 0; i <= level; i++)); do vals+=" ${n[$i]}"; done
-            line="LONG$((level + 1))$vals"
-            _rs_attached "$leader" "$ptid" "$line" "$( [[ -n $flags ]] && echo "clone $cflags" || echo fork)" ;;
+            if [[ $what == process ]]; then
+                if [[ -z ${_RS_NSD_DONE[$parent]:-} ]]; then
+                    _rs_nsd_batch "$parent" || return 1
+                    _rs_plan "$@" || return 1 # the batch planned its other children too
+                fi
+                REPLY=${_RS_NSD_REPLY[$child]:-}
+                [[ $REPLY == -1* || -z $REPLY ]] && rc=1
+            else
+                _rs_attached "$parent" "$parent" "$NSD" "$LINE" || rc=$?
+            fi ;;
         ns_last_pid)
-            for ((i = 0; i <= level; i++)); do
-                [[ $flags == CLONE_NEWPID && $i == "$level" ]] && continue # a new namespace's init is 1
+            local -a n
+            IFS=, read -r -a n <<<"$nspid"
+            for ((i = 0; i <= LEVEL; i++)); do
+                ((NEWNS && i == LEVEL)) && continue # a new namespace's init is 1
                 _rs_set_last_pid "$parent" "$i" $((n[i] - 1)) || return 1
             done
-            _rs_call "$leader" "$ptid" "$( [[ -n $flags ]] && echo "clone $cflags" || echo fork)" ;;
+            _rs_call "$parent" "$parent" "$LINE" || rc=$? ;;
     esac
-    local rc=$?
     if ((rc != 0)); then
         _rs_explain "$child" "$nspid" "$REPLY"
         return 1
     fi
     # clone3, eclone and nsd give exactly the pids asked for or fail; ns_last_pid must be checked
-    if [[ $REPLY != "$want" ]] || { [[ $_RS_METHOD == ns_last_pid ]] && ((level > 0)) &&
-        ! { [[ -e $m/${n[0]}/status ]] && _rs_status "$m/${n[0]}/status" && [[ $_RS_NSPID == "$nspid" ]]; }; }; then
+    if [[ $REPLY != "$WANT" ]] || { [[ $_RS_METHOD == ns_last_pid ]] && ((LEVEL > 0)) &&
+        ! { [[ -e $m/${nspid%%,*}/status ]] && _rs_status "$m/${nspid%%,*}/status" && [[ $_RS_NSPID == "$nspid" ]]; }; }; then
         local got=$REPLY
         [[ $_RS_METHOD == ns_last_pid && $what == process ]] && _RS_MADE+=("$(_rs_root_of "$got" "$parent")")
         _rs_die "restore ($_RS_METHOD): task $child wanted pid $nspid but got $got (in its parent's namespace); $(_rs_holder "$nspid")"
         return 1
     fi
+}
+
+# _rs_nsd_batch PARENT: one restorer attached as PARENT makes all of PARENT's children, each by
+# writing LONGn to its own next_syscall_data and forking through its own syscall file, and stops
+# at the first failure. Fills _RS_NSD_REPLY[child].
+declare -gA _RS_NSD_DONE=() _RS_NSD_REPLY=()
+_rs_nsd_batch() {
+    local parent=$1 c out child reply
+    local -a plan=()
+    for c in "${order[@]}"; do
+        [[ ${P_PPID[$c]} == "$parent" ]] || continue
+        _rs_plan "$parent" "$c" "${P_NSPID[$c]}" process || return 1
+        plan+=("$c|$NSD|$LINE")
+    done
+    _RS_NSD_DONE[$parent]=1
+    out=$(
+        m=$_RS_M
+        echo "$BASHPID" >"$m/$parent/task/$parent/attach" || exit 1
+        self=$(readlink "$m/thread-self") || exit 1
+        exec {fd}<>"$m/$self/syscall" || exit 1
+        for item in "${plan[@]}"; do
+            IFS='|' read -r c nsd line <<<"$item"
+            echo "$nsd" >"$m/$self/next_syscall_data" || { echo "$c -1 EINVAL"; break; }
+            ok=0
+            printf '%s\n' "$line" >&"$fd" 2>/dev/null || ok=1
+            IFS= read -r reply <&"$fd"
+            echo "$c $reply"
+            ((ok == 0)) || break
+        done
+        echo detach >"$m/$self/attach"
+    )
+    while read -r child reply; do
+        _RS_NSD_REPLY[$child]=$reply
+    done <<<"$out"
 }
 
 # _rs_root_of NR PARENT: the root pid of the task numbered NR in PARENT's namespace
