@@ -52,6 +52,7 @@ bench-jmh:
 
 bench-mount: deps build
 	bash shell-tests/bench/mount-bench.sh
+	bash shell-tests/bench/restore-bench.sh
 
 clean:
 	$(MVN) clean
