@@ -34,7 +34,7 @@ import procsim.task.ThreadGroup;
  * Eight Java threads make 100,000 mixed syscalls against one kernel, each driving its own subtree
  * of sim tasks: fork, clone3 (plain, exit_signal=0, set_tid), eclone, threads, exit, exit_group,
  * wait4 WNOHANG, kill SIGKILL, clone CLONE_NEWPID and unshare CLONE_NEWPID (so namespaces nest),
- * and now and then init reaping orphans. pid_max is 32768, so the cyclic allocator wraps several
+ * and now and then init reaping orphans. pid_max is 8192, so the cyclic allocator wraps several
  * times and the threads fight over numbers in the root namespace.
  *
  * <p>Afterwards the pid tables, the process tree and the thread groups must be consistent; then
@@ -49,12 +49,16 @@ class ConcurrencyTest {
     private static final int PER_THREAD = SYSCALLS / THREADS;
     /** Above this many known tasks a worker stops creating and only ends, reaps and queries. */
     private static final int CROWDED = 64;
+    /** Small enough that the root namespace's cyclic allocator wraps several times. */
+    private static final int PID_MAX = 8192;
+    /** set_tid and eclone ask for numbers below this in nested namespaces. */
+    private static final int NESTED_NUMBERS = 202;
 
     private static final String THREAD_FLAGS = "CLONE_THREAD|CLONE_SIGHAND|CLONE_VM";
     private static final Pattern WAIT4_RESULT = Pattern.compile("0|-1 ECHILD|-1 ESRCH|[1-9]\\d* status=0x[0-9a-f]{4}");
     private static final Pattern REAPED = Pattern.compile("[1-9]\\d* status=0x[0-9a-f]{4}");
 
-    private final Sim sim = new Sim(); // pid_max 32768
+    private final Sim sim = Sim.withPidMax(PID_MAX);
     private final Task init = sim.task(1);
     private final PidNamespace rootNs = sim.root();
     /** How often each kind of call ended how ("fork ok", "clone3 set_tid EEXIST", ...). */
@@ -70,11 +74,11 @@ class ConcurrencyTest {
 
         assertThat(workers.stream().mapToInt(w -> w.syscalls).sum()).isEqualTo(SYSCALLS);
         assertTheMixHappened();
-        sim.kernel.read(() -> {
-            assertPidTablesConsistent();
+        Set<PidNamespace> namespaces = sim.kernel.read(() -> {
             assertProcessTreeConsistent();
-            return null;
+            return assertPidTablesConsistent();
         });
+        assertThat(namespaces.size()).as("pid namespaces seen").isGreaterThan(1);
 
         inParallel(workers, Worker::tearDown);
         int reaped = reapEverythingThroughInit();
@@ -85,6 +89,11 @@ class ConcurrencyTest {
             assertThat(rootNs.nextAllocated(1)).isEqualTo(1);
             assertThat(rootNs.nextAllocated(2)).as("a leaked pid").isEqualTo(-1);
             assertPidTablesConsistent();
+            for (PidNamespace ns : namespaces) {
+                if (ns == rootNs) continue;
+                assertThat(ns.allocatedCount()).as("pids left in %s", ns).isZero();
+                assertThat(ns.nextAllocated(1)).as("a leaked pid in %s", ns).isEqualTo(-1);
+            }
             return null;
         });
         assertThat(reaped).isPositive();
@@ -97,6 +106,8 @@ class ConcurrencyTest {
         final Random rnd;
         /** Every task this worker made, minus those it has seen gone (threads included). */
         final List<Task> tasks = new ArrayList<>();
+        /** Tasks whose namespace for children has lost its init (ENOMEM): they exit next. */
+        final ArrayDeque<Task> useless = new ArrayDeque<>();
         /** The worker's own process, forked from init; it never exits before the teardown. */
         Task root;
         int syscalls;
@@ -113,6 +124,10 @@ class ConcurrencyTest {
 
         /** Exactly one syscall, chosen at random. */
         void step() {
+            if (!useless.isEmpty()) {
+                exit(useless.poll(), "exit_group");
+                return;
+            }
             Task actor = tasks.get(rnd.nextInt(tasks.size()));
             int dice = rnd.nextInt(100);
             boolean crowded = tasks.size() >= CROWDED;
@@ -127,9 +142,9 @@ class ConcurrencyTest {
             else if (dice < 36) unshareNewPid(actor);
             else if (dice < 50) exit(actor, "exit");
             else if (dice < 55) exit(actor, "exit_group");
-            else if (dice < 70) reap(actor);
-            else if (dice < 78) killSomeone();
-            else if (dice < 80) initReapsAnOrphan();
+            else if (dice < 67) reap(actor);
+            else if (dice < 75) killSomeone();
+            else if (dice < 78) initReapsOrphans();
             else query(actor);
         }
 
@@ -147,14 +162,15 @@ class ConcurrencyTest {
                     count(kind, r.substring(3));
                     assertThat(r).as(caller + ": " + line).isIn(allowedFailures(kind));
                     if (r.equals("-1 ESRCH")) tasks.remove(caller);
+                    if (r.equals("-1 ENOMEM")) useless.add(caller);
                     return null;
                 }
                 count(kind, "ok");
                 int nr = Integer.parseInt(r);
                 Task child = sim.kernel.tasks().lookup(caller.activePidNs(), nr);
                 assertThat(child).as(caller + ": " + line + " -> " + r + ": no such task").isNotNull();
-                assertThat(child.exited()).isFalse();
-                assertThat(child.pid().nr(caller.activePidNs())).isEqualTo(nr);
+                assertThat(child.exited()).as("%s just made by %s", child, line).isFalse();
+                assertThat(child.pid().nr(caller.activePidNs())).as("number of %s", child).isEqualTo(nr);
                 if (kind.equals("clone NEWPID")) {
                     assertThat(child.tid()).as("the first task of a new namespace").isEqualTo(1);
                     assertThat(child.activePidNs().parent()).isSameAs(childNsBase);
@@ -180,17 +196,22 @@ class ConcurrencyTest {
         }
 
         void unshareNewPid(Task actor) {
+            if (actor == root) { // the worker's own process keeps forking in the root namespace
+                query(actor);
+                return;
+            }
             String r = run(actor, "unshare CLONE_NEWPID");
             count("unshare NEWPID", r);
             assertThat(r).as(actor + ": unshare").isIn("0", "-1 EINVAL", "-1 ENOSPC", "-1 ESRCH");
         }
 
-        /** exit or exit_group; never of the worker's own process (its threads may exit). */
+        /** exit or exit_group; never of the worker's own process (its other threads just exit). */
         void exit(Task actor, String call) {
-            if (actor.group() == root.group() && (actor == root || call.equals("exit_group"))) {
+            if (actor == root) {
                 query(actor);
                 return;
             }
+            if (actor.group() == root.group()) call = "exit";
             String r = run(actor, call + " " + rnd.nextInt(256));
             count(call, r);
             assertThat(r).as(actor + ": " + call).isIn("0", "-1 ESRCH");
@@ -236,12 +257,16 @@ class ConcurrencyTest {
             });
         }
 
-        /** Root init reaps an orphan, as it does all the time on a real system. */
-        void initReapsAnOrphan() {
-            String r = run(init, "wait4 -1 WNOHANG|__WALL");
-            count("init wait4", REAPED.matcher(r).matches() ? "reaped" : r);
-            assertThat(r).as("init: wait4").matches(WAIT4_RESULT);
-            assertThat(r).isNotIn("-1 ECHILD", "-1 ESRCH"); // the workers' processes are its children
+        /** Root init reaps the orphans that are zombies now, as it does all the time on a real system. */
+        void initReapsOrphans() {
+            while (syscalls < PER_THREAD) {
+                String r = run(init, "wait4 -1 WNOHANG|__WALL");
+                boolean reaped = REAPED.matcher(r).matches();
+                count("init wait4", reaped ? "reaped" : r);
+                assertThat(r).as("init: wait4").matches(WAIT4_RESULT);
+                assertThat(r).isNotIn("-1 ECHILD", "-1 ESRCH"); // the workers' processes are its children
+                if (!reaped) return;
+            }
         }
 
         void query(Task actor) {
@@ -258,7 +283,7 @@ class ConcurrencyTest {
 
         /** A number worth asking for: anywhere below pid_max in the root namespace, low in others. */
         int someNumber(PidNamespace ns) {
-            return ns.level() == 0 ? 2 + rnd.nextInt(32_000) : 2 + rnd.nextInt(200);
+            return ns.level() == 0 ? 2 + rnd.nextInt(PID_MAX - 2) : 2 + rnd.nextInt(NESTED_NUMBERS - 2);
         }
 
         String run(Task t, String line) {
@@ -321,8 +346,8 @@ class ConcurrencyTest {
         }
         long forks = outcome("fork ok") + outcome("clone3 ok") + outcome("clone3 exit_signal ok")
                 + outcome("clone3 set_tid ok") + outcome("eclone ok") + outcome("thread ok") + outcome("clone NEWPID ok");
-        assertThat(forks).as("tasks created: enough for the root namespace's 32768 pids to wrap")
-                .isGreaterThan(PidNamespace.PID_MAX_DEFAULT);
+        assertThat(forks).as("tasks created: enough for the root namespace's pids to wrap twice")
+                .isGreaterThan(2 * PID_MAX);
     }
 
     // ------------------------------------------------------------------ invariants
@@ -330,8 +355,9 @@ class ConcurrencyTest {
     /**
      * Every number marked used in every namespace names a pid that has that number at that level
      * and an owner that holds it; every pid is registered at each of its levels; the counts agree.
+     * Returns the namespaces it walked.
      */
-    private void assertPidTablesConsistent() {
+    private Set<PidNamespace> assertPidTablesConsistent() {
         Map<PidNamespace, Integer> expected = new IdentityHashMap<>();
         Set<Task> owners = identitySet();
         int rootCount = 0;
@@ -366,7 +392,14 @@ class ConcurrencyTest {
             }
             assertThat(count).as("%s: pids walked vs pids whose chain includes it", ns).isEqualTo(e.getValue());
             assertThat(ns.allocatedCount()).as("%s allocatedCount", ns).isEqualTo(count);
+            // and no freed number still names a pid: the lookup table agrees with the bitmap
+            int highest = ns.level() == 0 ? ns.pidMax() : Math.max(ns.lastPid() + 1, NESTED_NUMBERS);
+            for (int nr = 1; nr < highest; nr++) {
+                boolean used = ns.nextAllocated(nr) == nr;
+                assertThat(ns.lookup(nr) != null).as("%s: %d looks up a pid but is free", ns, nr).isEqualTo(used);
+            }
         }
+        return expected.keySet();
     }
 
     /**
