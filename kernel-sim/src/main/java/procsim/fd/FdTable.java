@@ -16,7 +16,8 @@ public final class FdTable {
     /** RLIMIT_NOFILE soft default. */
     public static final int RLIMIT_NOFILE = 1024;
 
-    private OpenFile[] files = new OpenFile[NR_OPEN_DEFAULT];
+    /** Sized to the highest fd in use, not to max_fds: most tables hold three fds. */
+    private OpenFile[] files = new OpenFile[4];
     private final BitSet closeOnExec = new BitSet();
     private int maxFds = NR_OPEN_DEFAULT;
     private int limit = RLIMIT_NOFILE;
@@ -27,7 +28,9 @@ public final class FdTable {
     /** {@code dup_fd}: the same open files (shared offsets), the same close-on-exec bits. */
     public FdTable copy() {
         FdTable t = new FdTable();
-        t.files = files.clone();
+        int top = files.length;
+        while (top > 0 && files[top - 1] == null) top--;
+        t.files = Arrays.copyOf(files, Math.max(top, 1));
         t.closeOnExec.or(closeOnExec);
         t.maxFds = maxFds;
         t.limit = limit;
@@ -116,6 +119,7 @@ public final class FdTable {
 
     private void installAt(int fd, OpenFile file, boolean cloexec) {
         if (fd >= maxFds) expand(fd);
+        if (fd >= files.length) files = Arrays.copyOf(files, Math.min(Math.max(files.length * 2, fd + 1), maxFds));
         files[fd] = file;
         if (cloexec) closeOnExec.set(fd);
         else closeOnExec.clear(fd);
@@ -126,6 +130,5 @@ public final class FdTable {
         int nr = Integer.highestOneBit(fd / 128 + 1);
         if (nr < fd / 128 + 1) nr <<= 1;
         maxFds = nr * 128;
-        files = Arrays.copyOf(files, maxFds);
     }
 }

@@ -1,7 +1,5 @@
 package procsim.pid;
 
-import java.util.BitSet;
-
 import procsim.abi.Errno;
 
 /**
@@ -27,7 +25,7 @@ public final class PidNamespace {
     private final PidNamespace parent;
     private final int level;
     private final long inum;
-    private final BitSet used = new BitSet();
+    private final PidBitmap used = new PidBitmap();
     private Pid[] byNr = new Pid[64];
     private int cursor;
     private int pidMax;

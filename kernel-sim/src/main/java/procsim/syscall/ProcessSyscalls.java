@@ -59,7 +59,7 @@ final class ProcessSyscalls {
             return (k, c) -> {
                 TaskSet.WaitResult r = k.tasks().wait4(c, pid, (int) options);
                 return r.pid() == 0 ? SyscallResult.ok(0)
-                        : SyscallResult.ok(r.pid(), String.format(" status=0x%04x", r.status()));
+                        : SyscallResult.ok(r.pid(), " status=0x" + Integer.toHexString(0x10000 | (r.status() & 0xffff)).substring(1));
             };
         });
         t.register("kill", a -> {

@@ -1,7 +1,6 @@
 package procsim.syscall;
 
-import java.util.Arrays;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,11 +40,24 @@ public final class SyscallTable {
     public Call decode(String line) {
         String s = line.endsWith("\n") ? line.substring(0, line.length() - 1) : line;
         if (s.indexOf('\n') >= 0) throw Errno.EINVAL.error();
-        String[] w = s.strip().split("[ \t]+");
-        if (w.length == 0 || w[0].isEmpty()) throw Errno.EINVAL.error();
-        Function<Args, Call> d = decoders.get(w[0]);
+        List<String> w = words(s);
+        if (w.isEmpty()) throw Errno.EINVAL.error();
+        Function<Args, Call> d = decoders.get(w.get(0));
         if (d == null) throw Errno.EINVAL.error();
-        List<String> rest = w.length == 1 ? Collections.emptyList() : Arrays.asList(w).subList(1, w.length);
-        return d.apply(new Args(w[0], rest));
+        return d.apply(new Args(w.get(0), w.subList(1, w.size())));
+    }
+
+    /** The line's words, split on blanks (spaces and tabs). */
+    private static List<String> words(String s) {
+        List<String> out = new ArrayList<>(4);
+        int i = 0;
+        int n = s.length();
+        while (i < n) {
+            while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) i++;
+            int start = i;
+            while (i < n && s.charAt(i) != ' ' && s.charAt(i) != '\t') i++;
+            if (i > start) out.add(s.substring(start, i));
+        }
+        return out;
     }
 }

@@ -171,7 +171,8 @@ public final class TaskSet {
      */
     public void exitThread(Task t, int code) {
         refuseGlobalInitExit(t, false);
-        if (!t.group.exiting) t.group.exitStatus = (code & 0xff) << 8;
+        // wait_task_zombie reports the leader's exit_code unless the whole group was told to exit
+        if (!t.group.exiting && t.isLeader()) t.group.exitStatus = (code & 0xff) << 8;
         doExit(t);
     }
 
@@ -317,9 +318,16 @@ public final class TaskSet {
                         }
                     }
                 }
+            } else if (pid > 0) {
+                Task t = lookup(ns, pid);
+                ThreadGroup c = t == null ? null : t.group;
+                if (c != null && t.isLeader() && c.parent == g && eligibleBySignal(c, options)) {
+                    any = true;
+                    if (c.zombie) found = c;
+                }
             } else {
                 for (ThreadGroup c : g.children) {
-                    if (!eligibleByPid(c, pid, caller, ns) || !eligibleBySignal(c, options)) continue;
+                    if (!eligibleByPgrp(c, pid, caller, ns) || !eligibleBySignal(c, options)) continue;
                     any = true;
                     if (c.zombie) {
                         found = c;
@@ -344,8 +352,7 @@ public final class TaskSet {
         return (c.exitSignal != Signals.SIGCHLD) == ((options & WCLONE) != 0);
     }
 
-    private static boolean eligibleByPid(ThreadGroup c, int pid, Task caller, PidNamespace ns) {
-        if (pid > 0) return c.leader.pid.nr(ns) == pid;
+    private static boolean eligibleByPgrp(ThreadGroup c, int pid, Task caller, PidNamespace ns) {
         if (pid == 0) return c.pgrp == caller.group.pgrp;
         return c.pgrp.nr(ns) == -pid;
     }

@@ -17,6 +17,9 @@ import procsim.pid.PidNamespace;
  * wait4 (without __WNOTHREAD) see no difference.
  */
 public final class ThreadGroup {
+    private static int nextHash;
+    /** Precomputed: children sets hash every fork, and the identity hash is slow to make. */
+    private final int hash = nextHash++ * 0x61c88647;
     Task leader;
     final List<Task> threads = new ArrayList<>(1);
     int liveThreads;
@@ -90,6 +93,16 @@ public final class ThreadGroup {
 
     public PidNamespace activePidNs() {
         return leader.pid.namespace();
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
     }
 
     /** True if this group is the child reaper (init) of its pid namespace. */

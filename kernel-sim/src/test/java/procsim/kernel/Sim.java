@@ -26,7 +26,7 @@ public final class Sim {
 
     /** The thread with root-namespace number {@code tid}. */
     public Task task(int tid) {
-        Task t = kernel.tasks().lookup(root(), tid);
+        Task t = kernel.read(() -> kernel.tasks().lookup(root(), tid));
         if (t == null) throw new AssertionError("no task " + tid);
         return t;
     }
@@ -64,7 +64,7 @@ public final class Sim {
         /** The task of the child a successful fork-like line created, by the caller's numbering. */
         public Task child(String line) {
             int nr = ok(line);
-            Task t = kernel.tasks().lookup(task.activePidNs(), nr);
+            Task t = kernel.read(() -> kernel.tasks().lookup(task.activePidNs(), nr));
             if (t == null) throw new AssertionError("no child " + nr);
             return t;
         }
