@@ -5,15 +5,11 @@
 load lib/procsim
 
 setup_file() {
-    procsim_require_fuse
-    M=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/mnt.XXXXXX")
-    export M
-    procsim_start "$M"
+    procsim_setup_file
 }
 
 teardown_file() {
-    procsim_stop "$M" || true
-    rmdir "$M" 2>/dev/null || true
+    procsim_teardown_file
 }
 
 setup() {

@@ -5,18 +5,14 @@
 load lib/procsim
 
 setup_file() {
-    procsim_require_fuse
-    M=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/mnt.XXXXXX")
-    export M
-    procsim_start "$M"
+    procsim_setup_file
     # A 3-level tree: A (root 1000, level 1 pid 1), B (root 3000, level 1 2000, level 2 pid 1)
     [ "$(procsim_syscall "$M/1/task/1/syscall" 'clone3 flags=CLONE_NEWPID set_tid=1,1000')" = 1000 ]
     [ "$(procsim_syscall "$M/1000/task/1000/syscall" 'clone3 flags=CLONE_NEWPID set_tid=1,2000,3000')" = 2000 ]
 }
 
 teardown_file() {
-    procsim_stop "$M" || true
-    rmdir "$M" 2>/dev/null || true
+    procsim_teardown_file
 }
 
 setup() {

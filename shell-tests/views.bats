@@ -5,18 +5,14 @@
 load lib/procsim
 
 setup_file() {
-    procsim_require_fuse
-    M=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/mnt.XXXXXX")
-    export M
-    procsim_start "$M"
+    procsim_setup_file
     [ "$(procsim_syscall "$M/1/task/1/syscall" 'clone3 flags=CLONE_NEWPID set_tid=1,400')" = 400 ]
     procsim_syscall "$M/400/task/400/syscall" fork >/dev/null
     procsim_syscall "$M/400/task/400/syscall" fork >/dev/null
 }
 
 teardown_file() {
-    procsim_stop "$M" || true
-    rmdir "$M" 2>/dev/null || true
+    procsim_teardown_file
 }
 
 setup() {

@@ -292,3 +292,20 @@ procsim_attach() {
     local tid=${3:?usage: procsim_attach M PID TID [REALPID]}
     echo "${4:-$BASHPID}" >"$m/$pid/task/$tid/attach"
 }
+
+# procsim_setup_file [ARGS...]
+#   For a bats setup_file: requires FUSE (procsim_require_fuse), makes a fresh mountpoint, exports
+#   it as M and starts a daemon on it with ARGS. Pair it with procsim_teardown_file.
+procsim_setup_file() {
+    procsim_require_fuse || return
+    M=$(mktemp -d "${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/mnt.XXXXXX") || return
+    export M
+    procsim_start "$M" "$@"
+}
+
+# procsim_teardown_file: unmounts M, reaps its daemon and removes the mountpoint.
+procsim_teardown_file() {
+    [[ -n ${M:-} ]] || return 0
+    procsim_stop "$M" || true
+    rmdir "$M" 2>/dev/null || true
+}

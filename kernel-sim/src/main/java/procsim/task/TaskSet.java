@@ -159,7 +159,7 @@ public final class TaskSet {
     private void adopt(ThreadGroup parent, ThreadGroup child) {
         child.parent = parent;
         child.seqInParent = childSeq++;
-        parent.children.add(child);
+        parent.addChild(child);
         if (child.zombie) parent.zombieChildren.put(child.seqInParent, child);
     }
 
@@ -224,10 +224,10 @@ public final class TaskSet {
             if (th != g.leader) releaseThread(th);
         }
         if (g.isChildReaper()) zapPidNamespace(g);
-        if (!g.children.isEmpty()) {
+        if (g.firstChild != null) {
             ThreadGroup reaper = findReaper(g);
-            for (ThreadGroup c : new ArrayList<>(g.children)) {
-                g.children.remove(c);
+            for (ThreadGroup c : g.children()) {
+                g.removeChild(c);
                 g.zombieChildren.remove(c.seqInParent);
                 adopt(reaper, c);
             }
@@ -268,7 +268,7 @@ public final class TaskSet {
     private void release(ThreadGroup g) {
         g.reaped = true;
         if (g.parent != null) {
-            g.parent.children.remove(g);
+            g.parent.removeChild(g);
             g.parent.zombieChildren.remove(g.seqInParent);
         }
         for (Task th : g.threads) PidNamespace.free(th.pid);
@@ -311,7 +311,7 @@ public final class TaskSet {
                     }
                 }
                 if (found == null) {
-                    for (ThreadGroup c : g.children) {
+                    for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) {
                         if (eligibleBySignal(c, options)) {
                             any = true;
                             break;
@@ -326,7 +326,7 @@ public final class TaskSet {
                     if (c.zombie) found = c;
                 }
             } else {
-                for (ThreadGroup c : g.children) {
+                for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) {
                     if (!eligibleByPgrp(c, pid, caller, ns) || !eligibleBySignal(c, options)) continue;
                     any = true;
                     if (c.zombie) {

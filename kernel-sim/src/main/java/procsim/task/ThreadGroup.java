@@ -2,9 +2,7 @@ package procsim.task;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeMap;
 
 import procsim.pid.Pid;
@@ -17,15 +15,17 @@ import procsim.pid.PidNamespace;
  * wait4 (without __WNOTHREAD) see no difference.
  */
 public final class ThreadGroup {
-    private static int nextHash;
-    /** Precomputed: children sets hash every fork, and the identity hash is slow to make. */
-    private final int hash = nextHash++ * 0x61c88647;
     Task leader;
     final List<Task> threads = new ArrayList<>(1);
     int liveThreads;
     ThreadGroup parent;
     long seqInParent;
-    final Set<ThreadGroup> children = new LinkedHashSet<>();
+    /** The children list, intrusive like Linux's list_head: O(1) add and remove, no hashing. */
+    ThreadGroup firstChild;
+    ThreadGroup lastChild;
+    ThreadGroup prevSibling;
+    ThreadGroup nextSibling;
+    int childCount;
     /** Zombie children by their place in the children list, so wait4(-1) is O(log n). */
     final TreeMap<Long, ThreadGroup> zombieChildren = new TreeMap<>();
     Pid pgrp;
@@ -62,8 +62,34 @@ public final class ThreadGroup {
         return parent;
     }
 
-    public Set<ThreadGroup> children() {
-        return Collections.unmodifiableSet(children);
+    /** The children in the order they joined (fork or reparenting), as a copy. */
+    public List<ThreadGroup> children() {
+        List<ThreadGroup> out = new ArrayList<>(childCount);
+        for (ThreadGroup c = firstChild; c != null; c = c.nextSibling) out.add(c);
+        return out;
+    }
+
+    public int childCount() {
+        return childCount;
+    }
+
+    void addChild(ThreadGroup c) {
+        c.prevSibling = lastChild;
+        c.nextSibling = null;
+        if (lastChild != null) lastChild.nextSibling = c;
+        else firstChild = c;
+        lastChild = c;
+        childCount++;
+    }
+
+    void removeChild(ThreadGroup c) {
+        if (c.prevSibling != null) c.prevSibling.nextSibling = c.nextSibling;
+        else firstChild = c.nextSibling;
+        if (c.nextSibling != null) c.nextSibling.prevSibling = c.prevSibling;
+        else lastChild = c.prevSibling;
+        c.prevSibling = null;
+        c.nextSibling = null;
+        childCount--;
     }
 
     public Pid pgrp() {
@@ -93,16 +119,6 @@ public final class ThreadGroup {
 
     public PidNamespace activePidNs() {
         return leader.pid.namespace();
-    }
-
-    @Override
-    public int hashCode() {
-        return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return this == o;
     }
 
     /** True if this group is the child reaper (init) of its pid namespace. */
