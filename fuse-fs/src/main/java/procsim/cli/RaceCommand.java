@@ -1,0 +1,190 @@
+package procsim.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import procsim.race.RaceLab;
+import procsim.restore.RaceMethod;
+import procsim.restore.RacePlan;
+
+/**
+ * {@code procsim race}: the race lab's command line. W real threads, each attached to its own sim
+ * restorer in one fresh pid namespace, race to create children with disjoint target pids by
+ * ns_last_pid, next_syscall_data, clone3 set_tid or eclone; or the same experiment replayed
+ * deterministically inside one kernel ({@code --replay --seed S}). See {@link RaceLab}.
+ */
+@Command(
+        name = "race",
+        mixinStandardHelpOptions = true,
+        versionProvider = ProcsimCommand.Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        headerHeading = "%n",
+        header = "Race restorers for their pids: ns_last_pid against next_syscall_data, clone3 set_tid and eclone.",
+        descriptionHeading = "%nDescription:%n",
+        description = {
+            "For each method and each W: init clones a fresh pid namespace; its init forks W restorers "
+                    + "(and --interference tasks); W real threads each attach to one restorer (they write "
+                    + "their own host tid, from /proc/thread-self, to M/<pid>/task/<tid>/attach) and, all "
+                    + "starting together, make --iterations attempts each through the mount:",
+            "  ns_last_pid  target-1 > M/sys/kernel/ns_last_pid; fork",
+            "  nsd          'LONG1 target' > M/self/task/<tid>/next_syscall_data; fork",
+            "  clone3       clone3 exit_signal=SIGCHLD set_tid=target",
+            "  eclone       eclone SIGCHLD pids=target",
+            "(the syscalls written to its own M/<tid>/task/<tid>/syscall, reply read back),",
+            "then kills ('kill CHILD SIGKILL') and reaps ('wait4 CHILD') the child, so the pid is free "
+                    + "when it comes round again. Targets are disjoint: restorer r asks for "
+                    + "BASE + (i mod 1000) * W + r, so every miss (a child with another pid) is the "
+                    + "interface's, not a clash of wishes. --overlap gives every restorer the same targets "
+                    + "BASE + i and keeps the children, so each pid is won once.",
+            "",
+            "Each run reads the namespace's race evidence (M/procsim/pidns/<inum>/summary and "
+                    + "allocations) before and after, and checks that every ns_last_pid miss has its "
+                    + "'elsewhere' line (same tid, pid got, pid wanted) with its cause.",
+            "",
+            "--replay runs the same experiment with simulated restorers inside one in-process kernel "
+                    + "(no FUSE): a java.util.Random(--seed) picks which restorer makes its next step (one "
+                    + "syscall or one sysctl write); the same seed gives the same table and the same --log.",
+        },
+        optionListHeading = "%nOptions:%n",
+        footerHeading = "%n",
+        footer = {
+            "Output: a table on stdout (one row per method and W: attempts, hits, misses, miss%%, errors by "
+                    + "errno, attempts/s, the race log's writes/elsewhere/stolen, misses accounted for, causes), "
+                    + "then the cross-check and the real kernel's numbers for comparison.",
+            "",
+            "Examples:",
+            "  procsim race                      # own mount; every method; W = 1,2,4,8",
+            "  procsim race --method ns_last_pid,clone3 -w 2,4 -n 500 --png race.png",
+            "  procsim race --mount /tmp/p --method nsd -w 4 --csv race.csv",
+            "  procsim race --method clone3 -w 3 --overlap   # EEXIST, never a wrong pid",
+            "  procsim race --replay --seed 7 --log race.log # run it twice and diff",
+            "",
+            "Exit status:",
+            "  0  done, every ns_last_pid miss accounted for in the race log",
+            "  1  failed (no FUSE, a mount problem, a worker failed), or a miss is",
+            "     missing from the race log (the cross-check failed)",
+            "  2  bad usage",
+        })
+final class RaceCommand implements Callable<Integer> {
+    @Option(names = "--method", paramLabel = "LIST", split = ",", defaultValue = "ns_last_pid,nsd,clone3,eclone",
+            description = "Methods, comma-separated: ns_last_pid, nsd, clone3 (alias set_tid), eclone, or all "
+                    + "(default ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = {"-w", "--workers"}, paramLabel = "LIST", split = ",", defaultValue = "1,2,4,8",
+            description = "Restorers racing in one pid namespace; a list sweeps (default ${DEFAULT-VALUE}).")
+    List<Integer> workers;
+
+    @Option(names = {"-n", "--iterations"}, paramLabel = "N", defaultValue = "200",
+            description = "Attempts per restorer and run (default ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--interference", paramLabel = "N", defaultValue = "0",
+            description = "Extra tasks in the namespace that fork (and reap) without a target until the "
+                    + "restorers are done (default ${DEFAULT-VALUE}).")
+    int interference;
+
+    @Option(names = "--overlap",
+            description = "Every restorer asks for the same targets, and children are kept until the end of "
+                    + "the run: clone3 losers get EEXIST, eclone and nsd losers EBUSY, ns_last_pid losers another pid.")
+    boolean overlap;
+
+    @Option(names = "--keep",
+            description = "Keep the children instead of killing and reaping each one, so that an attempt is only "
+                    + "the write and the fork; targets are then W apart (BASE + (i * W + r) * W), each used once, so "
+                    + "a wrong pid never lands on a later target.")
+    boolean keep;
+
+    @Option(names = "--base", paramLabel = "PID", defaultValue = "" + RacePlan.DEFAULT_BASE,
+            description = "The first target pid (default ${DEFAULT-VALUE}).")
+    int base;
+
+    @Option(names = "--mount", paramLabel = "M",
+            description = "Race through this existing procsim mount (run as the operator: unattached). "
+                    + "Default: an own mount, in-process, in a temporary directory.")
+    Path mount;
+
+    @Option(names = "--pid-max", paramLabel = "N", defaultValue = "32768",
+            description = "pid_max of the own mount's kernel (default ${DEFAULT-VALUE}).")
+    int pidMax;
+
+    @Option(names = "--replay", description = "Simulated restorers in one in-process kernel, scheduled by --seed.")
+    boolean replay;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "The replay scheduler's seed (default 1; only with --replay).")
+    Long seed;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the rows as CSV.")
+    Path csv;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Also draw the miss rate against W per method as a PNG.")
+    Path png;
+
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Write the race log: in replay every step and the race log events it caused; live, "
+                    + "each run's writes, allocations and stolen files.")
+    Path log;
+
+    @Mixin
+    LoggingOptions logging = new LoggingOptions();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        logging.apply();
+        List<RaceMethod> ms = new ArrayList<>();
+        try {
+            for (String m : methods) {
+                if (m.strip().equalsIgnoreCase("all")) ms.addAll(List.of(RaceMethod.values()));
+                else ms.add(RaceMethod.parse(m));
+            }
+        } catch (IllegalArgumentException e) {
+            throw usage("Invalid value for option '--method': " + e.getMessage());
+        }
+        ms = new ArrayList<>(new LinkedHashSet<>(ms));
+        for (int w : workers) {
+            if (w < 1 || w > 64) throw usage("Invalid value for option '--workers': " + w + " is not in 1..64");
+        }
+        if (iterations < 1 || iterations > 1_000_000) {
+            throw usage("Invalid value for option '--iterations': " + iterations + " is not in 1..1000000");
+        }
+        if (interference < 0 || interference > 64) {
+            throw usage("Invalid value for option '--interference': " + interference + " is not in 0..64");
+        }
+        if (base < 2) throw usage("Invalid value for option '--base': " + base + " (pid 1 is the namespace's init)");
+        if (pidMax < MountCommand.PID_MAX_MIN || pidMax > MountCommand.PID_MAX_LIMIT) {
+            throw usage("Invalid value for option '--pid-max': " + pidMax + " is outside Linux's range "
+                    + MountCommand.PID_MAX_MIN + ".." + MountCommand.PID_MAX_LIMIT);
+        }
+        for (int w : workers) {
+            long max = overlap ? base + (long) iterations : keep ? base + (long) iterations * w * w
+                    : base + (long) Math.min(iterations, RacePlan.DEFAULT_SPAN) * w;
+            if (max >= MountCommand.PID_MAX_LIMIT) {
+                throw usage("targets up to " + max + " (--base, --iterations, --workers" + (keep ? ", --keep" : "")
+                        + ") do not fit below a new pid namespace's pid_max " + MountCommand.PID_MAX_LIMIT);
+            }
+        }
+        if (replay && mount != null) throw usage("--replay runs in-process: it takes no --mount");
+        if (!replay && seed != null) throw usage("--seed applies to --replay only");
+        System.setProperty("java.awt.headless", "true");
+        RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
+                interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log);
+        return new RaceLab(o, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+}
