@@ -39,10 +39,14 @@ test: deps unit shell-test
 
 unit:
 	$(MVN) package
-	@echo "unit tests: passed (surefire reports in */target/surefire-reports)"
+	@cat */target/surefire-reports/TEST-*.xml | grep -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' | \
+	  awk -F'"' '{ t += $$2; e += $$4; s += $$6; f += $$8 } END { printf "unit: %d passed, %d failed, %d skipped\n", t - e - s - f, e + f, s }'
 
 shell-test: build
-	bats --print-output-on-failure shell-tests/
+	@mkdir -p target
+	@set -o pipefail; bats --print-output-on-failure shell-tests/ | tee target/bats.tap; rc=$$?; \
+	  awk '/^ok .* # skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
+	       END { printf "bats: %d passed, %d failed, %d skipped\n", p, f, s }' target/bats.tap; exit $$rc
 
 bench: bench-jmh bench-mount
 
