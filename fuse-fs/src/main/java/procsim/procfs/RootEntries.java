@@ -9,7 +9,7 @@ import procsim.task.Task;
 /**
  * The root of the tree (fs/proc/root.c): the fixed entries first, then one directory per thread
  * group visible in the viewer's namespace. {@code self} and {@code thread-self} resolve to the
- * viewer's sim thread and give ENOENT for the operator, who has none.
+ * viewer's sim thread; for the operator, who has none, they are absent (ENOENT).
  */
 public final class RootEntries {
     private RootEntries() {
@@ -26,9 +26,16 @@ public final class RootEntries {
                     n -> Entry.lookup(SysvipcEntries.TABLE, n, d))),
             new Entry<>("procsim", ExtensionEntries::root));
 
+    /**
+     * The operator has no sim thread, so for it these names do not exist at all (ENOENT), rather
+     * than dangling links that make {@code ls -l M} fail.
+     */
+    private static final List<String> SELF_LINKS = List.of("self", "thread-self");
+
     static Node root(ViewDir d) {
         return new Node.Dir(FileAttr.dir(0555), () -> {
             List<String> names = new ArrayList<>(Entry.names(FIXED));
+            if (d.viewer().isOperator()) names.removeAll(SELF_LINKS);
             names.addAll(d.fs().tgids(d.viewer().ns()));
             return names;
         }, name -> lookup(d, name));
@@ -36,7 +43,7 @@ public final class RootEntries {
 
     private static Node lookup(ViewDir d, String name) {
         int nr = ProcFs.parsePid(name);
-        if (nr < 0) return Entry.lookup(FIXED, name, d);
+        if (nr < 0) return d.viewer().isOperator() && SELF_LINKS.contains(name) ? null : Entry.lookup(FIXED, name, d);
         Task t = d.fs().task(d.viewer(), nr);
         if (t == null) return null;
         TaskDir td = new TaskDir(d.fs(), d.viewer(), t, false);

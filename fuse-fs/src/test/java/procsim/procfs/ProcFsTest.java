@@ -55,7 +55,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -96,7 +96,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -183,7 +183,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");
