@@ -7,6 +7,7 @@ SHELL := /bin/bash
 JAR   := fuse-fs/target/procsim.jar
 MNT   ?= $(CURDIR)/mnt
 MVN   ?= mvn -B -q
+JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
 .PHONY: all build run test unit shell-test bench bench-jmh bench-mount deps clean
@@ -52,7 +53,8 @@ bench: bench-jmh bench-mount
 
 bench-jmh:
 	$(MVN) -f kernel-sim/pom.xml -P bench -DskipTests package
-	java -jar kernel-sim/target/benchmarks.jar $(JMH_ARGS)
+	java -jar kernel-sim/target/benchmarks.jar "ForkExitWait|ForkAtScale" $(JMH_ARGS)
+	java -Xmx1g -cp kernel-sim/target/benchmarks.jar procsim.bench.HeapFootprint
 
 bench-mount: deps build
 	bash shell-tests/bench/mount-bench.sh
