@@ -85,7 +85,25 @@ public final class TaskSet {
         return init;
     }
 
-    /** Every pid namespace created since boot, in creation order (root first). */
+    /** Dead pid namespaces kept (with their race logs) after their last task is gone. */
+    static final int DEAD_NAMESPACES_KEPT = 4;
+
+    /**
+     * Registers a new pid namespace; dead ones (init gone, no pid left) beyond the newest
+     * {@link #DEAD_NAMESPACES_KEPT} are forgotten, so a long-lived daemon does not grow forever.
+     */
+    private void register(PidNamespace ns) {
+        pidNamespaces.add(ns);
+        int dead = 0;
+        for (int i = pidNamespaces.size() - 1; i > 0; i--) {
+            PidNamespace n = pidNamespaces.get(i);
+            if (!n.acceptsNewPids() && n.allocatedCount() == 0 && ++dead > DEAD_NAMESPACES_KEPT) {
+                pidNamespaces.remove(i);
+            }
+        }
+    }
+
+    /** The live pid namespaces and the newest dead ones, in creation order (root first). */
     public List<PidNamespace> pidNamespaces() {
         return java.util.Collections.unmodifiableList(pidNamespaces);
     }
@@ -125,7 +143,7 @@ public final class TaskSet {
         Pid pid = PidNamespace.alloc(childNs, request, caller.pid);
         if (childNs != caller.pidNsForChildren) {
             nextInum++;
-            pidNamespaces.add(childNs);
+            register(childNs);
         }
 
         Task t = new Task(ticks.getAsLong());
@@ -477,7 +495,7 @@ public final class TaskSet {
         }
         if (newPidNs != null) {
             t.pidNsForChildren = newPidNs;
-            pidNamespaces.add(newPidNs);
+            register(newPidNs);
         }
         if ((flags & CLONE_NEWIPC) != 0) t.ipcNs = new IpcNamespace(nextInum++);
         if ((flags & CLONE_FILES) != 0) t.files = t.files.copy();

@@ -170,4 +170,16 @@ class TaskSetTest {
         sim.as(c).ok("exit 0");
         assertThat(sim.as(c).run("getpid")).isEqualTo("-1 ESRCH");
     }
+
+    @Test
+    void deadPidNamespacesBeyondTheNewestFewAreForgotten() {
+        for (int i = 0; i < 40; i++) {
+            Task init = sim.as(1).child("clone CLONE_NEWPID|SIGCHLD");
+            sim.as(1).ok("kill " + init.pid().numberAtLevel(0) + " SIGKILL");
+            sim.as(1).ok("wait4");
+        }
+        Task live = sim.as(1).child("clone CLONE_NEWPID|SIGCHLD");
+        assertThat(sim.kernel.tasks().pidNamespaces()).hasSize(1 + TaskSet.DEAD_NAMESPACES_KEPT + 1)
+                .startsWith(sim.root()).endsWith(live.activePidNs());
+    }
 }
