@@ -11,6 +11,7 @@ import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
+import procsim.procfs.render.MapsFile;
 import procsim.task.Task;
 
 /**
@@ -166,6 +167,15 @@ public final class ProcFs implements ProcTree {
             }
             return b.toString();
         });
+    }
+
+    /** /proc/PID/maps: the process's SysV shm attaches (the only mappings the sim has). */
+    String maps(TaskDir d) {
+        return MapsFile.render(kernel.read(() -> {
+            Task t = d.task();
+            if (t.group().isReaped()) throw Errno.ESRCH.error();
+            return kernel.ipc().mappings(t.group());
+        }));
     }
 
     int writeComm(Caller caller, Task task, String text) {

@@ -29,7 +29,8 @@ public final class TgidEntries {
             new Entry<>("ns", TgidEntries::nsDir),
             new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
             new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
-            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)));
+            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
+            new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null)));
 
     static final List<Entry<TaskDir>> TID = List.of(
             new Entry<>("fd", TgidEntries::fdDir),
@@ -39,6 +40,7 @@ public final class TgidEntries {
             new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
             new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
             new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
+            new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null)),
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),

@@ -36,7 +36,14 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     private final LongSupplier clock;
     private final Condition changed;
     /** Each process's (mm's) shm attachments by address. */
-    private final Map<ThreadGroup, TreeMap<Long, ShmSegment>> attaches = new HashMap<>();
+    private final Map<ThreadGroup, TreeMap<Long, ShmMapping>> attaches = new HashMap<>();
+
+    /** One shmat: a segment mapped at {@code start} for {@code pages(size)} bytes. */
+    public record ShmMapping(long start, ShmSegment segment, boolean readOnly) {
+        public long end() {
+            return start + pages(segment.size);
+        }
+    }
 
     public SysvIpc(TaskSet tasks, LongSupplier clock, Condition changed) {
         this.tasks = tasks;
@@ -427,16 +434,29 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         });
     }
 
-    /** shmat: read (and write unless SHM_RDONLY) permission; the address it is mapped at. */
-    public long shmat(Task t, int id, int flags) {
+    /**
+     * shmat: read (and write unless SHM_RDONLY) permission; the address it is mapped at. With
+     * {@code addr} 0 the sim chooses (after the process's last attach); otherwise it must be
+     * page aligned (or SHM_RND rounds it down) and must not overlap another attach: EINVAL.
+     * Deviation: only SysV attaches are modelled in the address space.
+     */
+    public long shmat(Task t, int id, int flags, long addr) {
         if (id < 0) throw Errno.EINVAL.error();
         ShmSegment s = t.ipcNs().shm.check(id);
         checkPerm(t, s, (flags & SHM_RDONLY) != 0 ? 0444 : 0666);
-        TreeMap<Long, ShmSegment> map = attaches.computeIfAbsent(t.group(), g -> new TreeMap<>());
-        long addr = map.isEmpty() ? SHM_BASE : map.lastKey() + pages(map.lastEntry().getValue().size);
-        map.put(addr, s);
+        TreeMap<Long, ShmMapping> map = attaches.computeIfAbsent(t.group(), g -> new TreeMap<>());
+        long start;
+        if (addr == 0) {
+            start = map.isEmpty() ? SHM_BASE : map.lastEntry().getValue().end();
+        } else {
+            start = (flags & SHM_RND) != 0 ? addr & -IpcNamespace.PAGE_SIZE : addr;
+            if ((start & (IpcNamespace.PAGE_SIZE - 1)) != 0 || start < 0) throw Errno.EINVAL.error();
+            Map.Entry<Long, ShmMapping> below = map.floorEntry(start + pages(s.size) - 1);
+            if (below != null && below.getValue().end() > start) throw Errno.EINVAL.error();
+        }
+        map.put(start, new ShmMapping(start, s, (flags & SHM_RDONLY) != 0));
         shmOpen(s, t.group());
-        return addr;
+        return start;
     }
 
     /**
@@ -444,19 +464,25 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
      * no pointers) the lowest attachment of that shm id. EINVAL if neither.
      */
     public void shmdt(Task t, long addrOrId) {
-        TreeMap<Long, ShmSegment> map = attaches.get(t.group());
+        TreeMap<Long, ShmMapping> map = attaches.get(t.group());
         if (map == null) throw Errno.EINVAL.error();
         Long addr = map.containsKey(addrOrId) ? Long.valueOf(addrOrId) : null;
         if (addr == null) {
-            for (Map.Entry<Long, ShmSegment> e : map.entrySet()) {
-                if (e.getValue().id == addrOrId) {
-                    addr = e.getKey();
+            for (ShmMapping m : map.values()) {
+                if (m.segment().id == addrOrId) {
+                    addr = m.start();
                     break;
                 }
             }
         }
         if (addr == null) throw Errno.EINVAL.error();
-        shmClose(map.remove(addr), t.group(), t.ipcNs());
+        shmClose(map.remove(addr).segment(), t.group(), t.ipcNs());
+    }
+
+    /** The process's shm attaches in address order (what /proc/PID/maps shows of them). */
+    public List<ShmMapping> mappings(ThreadGroup g) {
+        TreeMap<Long, ShmMapping> map = attaches.get(g);
+        return map == null ? List.of() : List.copyOf(map.values());
     }
 
     public Map<String, String> shmStat(Task t, int id) {
@@ -531,20 +557,20 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     /** fork: the child's mm duplicates every attach (shm_open: nattch++, atime, lpid = child). */
     @Override
     public void forked(ThreadGroup parent, ThreadGroup child) {
-        TreeMap<Long, ShmSegment> map = attaches.get(parent);
+        TreeMap<Long, ShmMapping> map = attaches.get(parent);
         if (map == null || map.isEmpty()) return;
-        TreeMap<Long, ShmSegment> copy = new TreeMap<>(map);
+        TreeMap<Long, ShmMapping> copy = new TreeMap<>(map);
         attaches.put(child, copy);
-        for (ShmSegment s : copy.values()) shmOpen(s, child);
+        for (ShmMapping m : copy.values()) shmOpen(m.segment(), child);
     }
 
     /** exit or execve: the mm goes, every attach is closed (shm_close). */
     @Override
     public void mmReleased(ThreadGroup g, Task last) {
-        TreeMap<Long, ShmSegment> map = attaches.remove(g);
+        TreeMap<Long, ShmMapping> map = attaches.remove(g);
         if (map == null) return;
-        for (Iterator<ShmSegment> it = map.values().iterator(); it.hasNext(); ) {
-            ShmSegment s = it.next();
+        for (Iterator<ShmMapping> it = map.values().iterator(); it.hasNext(); ) {
+            ShmSegment s = it.next().segment();
             it.remove();
             shmClose(s, g, last.ipcNs());
         }

@@ -115,11 +115,12 @@ final class IpcSyscalls {
             return (k, c) -> SyscallResult.ok(k.ipc().shmget(c, key, size, flags));
         });
         t.register("shmat", a -> {
-            a.positional();
+            a.keys("addr");
             int id = a.intNum(0);
             int flags = (int) a.flags(1, NAMES, 0);
             a.done();
-            return (k, c) -> SyscallResult.ok(k.ipc().shmat(c, id, flags));
+            long addr = a.key("addr") == null ? 0 : Strtol.parse(a.key("addr"));
+            return (k, c) -> SyscallResult.ok(k.ipc().shmat(c, id, flags, addr));
         });
         t.register("shmdt", a -> {
             long addr = a.positional().num(0);

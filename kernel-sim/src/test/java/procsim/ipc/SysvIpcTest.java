@@ -224,4 +224,18 @@ class SysvIpcTest {
         Task q = root.child("clone CLONE_NEWIPC|SIGCHLD");
         assertThat(q.ipcNs()).isNotSameAs(init.ipcNs()).isNotSameAs(p.ipcNs());
     }
+
+    @Test
+    void shmatAtAnAddress() {
+        int id = root.ok("shmget IPC_PRIVATE 5000 0600");
+        Task p = root.child("fork");
+        long a = sim.as(p).result("shmat " + id + " 0 addr=0x7f0000010000").value();
+        assertThat(a).isEqualTo(0x7f0000010000L);
+        assertThat(sim.as(p).run("shmat " + id + " 0 addr=0x7f0000011000")).isEqualTo("-1 EINVAL"); // overlaps (2 pages)
+        assertThat(sim.as(p).run("shmat " + id + " 0 addr=0x7f0000020001")).isEqualTo("-1 EINVAL");
+        assertThat(sim.as(p).result("shmat " + id + " SHM_RND addr=0x7f0000020001").value()).isEqualTo(0x7f0000020000L);
+        assertThat(sim.as(p).result("shmat " + id + " SHM_RDONLY").value()).isEqualTo(0x7f0000022000L);
+        assertThat(sim.kernel.ipc().mappings(p.group())).extracting(SysvIpc.ShmMapping::readOnly)
+                .containsExactly(false, false, true);
+    }
 }

@@ -97,4 +97,19 @@ class FormatTest {
         assertThat(status(a, l0)).contains("Pid:\t" + aRoot + "\n", "NSpid:\t" + aRoot + "\t1\n");
         assertThat(stat(leaf, l2)).startsWith("7 (init) S 1 0 0 0 -1 ");
     }
+
+    @Test
+    void mapsLinesLineUpAsLinuxs() throws IOException {
+        String real = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(" /")).findFirst().orElseThrow();
+        Task init = kernel.tasks().init();
+        int id = (int) kernel.syscall(init, "shmget 4660 8192 IPC_CREAT|0600").value();
+        kernel.syscall(init, "shmat " + id);
+        String ours = MapsFile.render(kernel.read(() -> kernel.ipc().mappings(init.group())));
+        assertThat(ours).isEqualTo("7f0000000000-7f0000002000 rw-s 00000000 00:01 " + id
+                + " ".repeat(72 - 46 - String.valueOf(id).length()) + " /SYSV00001234 (deleted)\n");
+        String shape = "[0-9a-f]{8,}-[0-9a-f]{8,} [r-][w-][x-][sp] [0-9a-f]{8} [0-9a-f]{2}:[0-9a-f]{2} \\d+ +/.*";
+        assertThat(real).matches(shape);
+        assertThat(ours.strip()).matches(shape);
+        assertThat(ours.indexOf('/')).isEqualTo(real.indexOf(" /") + 1);
+    }
 }
