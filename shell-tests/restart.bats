@@ -39,13 +39,15 @@ drill() {
     fi
 }
 
-@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC" {
+@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches" {
     grep -q '^process [0-9]* .*nspid=[0-9]*,[0-9]*,[0-9]*,1 pidns=init:' "$IMAGE"
     grep -q '^thread ' "$IMAGE"
     grep -q '^fd .* pos=[1-9]' "$IMAGE"
     grep -q '^msg-data ' "$IMAGE"
     grep -q '^sem .*values=' "$IMAGE"
     grep -q '^shm ' "$IMAGE"
+    grep -q '^shm-attach .* mode=rw$' "$IMAGE"
+    grep -q '^shm-attach .* mode=ro$' "$IMAGE"
     grep -q ' uid=1000 ' "$IMAGE"
     grep -q 'comm=w' "$IMAGE"
 }

@@ -13,6 +13,7 @@
 #     process TGID ppid=P nspid=N0,N1,.. pidns=NAME comm=C uid=U gid=G
 #     thread TGID TID nspid=N0,.. comm=C uid=U
 #     fd TGID FD flags=0OCTAL pos=POS path=PATH
+#     shm-attach TGID ADDR shmid=ID mode=rw|ro       (ADDR in decimal, from maps)
 #     msg ID key=K perms=0MODE uid=U gid=G cuid=U cgid=G qbytes=Q
 #     msg-data ID N mtype=T text=TEXT
 #     msg-times ID stime=S rtime=R ctime=C lspid=P lrpid=P
@@ -30,6 +31,7 @@
 # Limits (the checkpoint refuses what it cannot restore, with a message): every task in one IPC
 # namespace (init's), no zombies, no pid namespace made by unshare (each new namespace's first
 # task is its init, made with CLONE_NEWPID), and no blanks in comm, paths or message text.
+# (Only SysV shm attaches are mappings in the sim: maps lists nothing else.)
 
 # shellcheck source=procsim.bash
 source "$(dirname "${BASH_SOURCE[0]}")/procsim.bash"
@@ -114,6 +116,13 @@ procsim_checkpoint() {
         done <"$m/$p/fdinfo/$fd"
         lines+=("fd $p $fd flags=$flags pos=$pos path=$path")
     done
+    local range perms off dev ino name
+    for p in "${procs[@]}"; do
+        while read -r range perms off dev ino name; do
+            [[ $name == /SYSV* ]] || continue
+            lines+=("shm-attach $p $((16#${range%%-*})) shmid=$ino mode=$([[ $perms == ?w* ]] && echo rw || echo ro)")
+        done <"$m/$p/maps"
+    done
     # IPC, through init's syscall file (it is in every object's namespace)
     local s=$m/1/task/1/syscall r i q
     local -a row
@@ -150,7 +159,7 @@ procsim_checkpoint() {
 
 # The image's order: header, processes, threads, fds, then IPC; numerically within each.
 _rs_sort() {
-    awk '{ k = ($1 == "procsim-image") ? 0 : ($1 == "process") ? 1 : ($1 == "thread") ? 2 : ($1 == "fd") ? 3 : 4
+    awk '{ k = ($1 == "procsim-image") ? 0 : ($1 == "process") ? 1 : ($1 == "thread") ? 2 : ($1 == "fd" || $1 == "shm-attach") ? 3 : 4
            printf "%d %s\n", k, $0 }' | sort -k1,1n -k2,2 -k3,3n -k4,4n | cut -d' ' -f2-
 }
 
@@ -186,7 +195,7 @@ procsim_restore() {
     case $method in nsd | ns_last_pid | clone3 | eclone) ;; *) _rs_die "restore: unknown method $method"; return 2 ;; esac
     _RS_M=$m _RS_METHOD=$method
     _RS_MADE=() _RS_IPC_MADE=() _RS_NSD_DONE=() _RS_NSD_REPLY=()
-    local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID P_FDS
+    local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID P_FDS P_SHM
     local -a order=() threads=() ipclines=()
     local kind a b c d e f g rest
     local header="" fdlines=""
@@ -201,6 +210,7 @@ procsim_restore() {
                 T_LEADER[$b]=$a T_NSPID[$b]=${c#nspid=} T_COMM[$b]=${d#comm=} T_UID[$b]=${e#uid=}
                 threads+=("$b") ;;
             fd) P_FDS[$a]+="$b ${c#flags=} ${d#pos=} ${e#path=}"$'\n' ;;
+            shm-attach) P_SHM[$a]+="$b ${c#shmid=} ${d#mode=}"$'\n' ;;
             msg | msg-data | msg-times | sem | sem-times | shm | shm-times) ipclines+=("$kind $a $b $c $d $e $f $g $rest") ;;
             "") ;;
             *) _rs_die "restore: unknown image record '$kind'"; return 2 ;;
@@ -225,7 +235,9 @@ procsim_restore() {
 
     # fds of each process, as "fd flags pos path" lines
     for p in "${!P_FDS[@]}"; do P_FDS[$p]=${P_FDS[$p]%$'\n'}; done
+    for p in "${!P_SHM[@]}"; do P_SHM[$p]=${P_SHM[$p]%$'\n'}; done
     P_FDS[1]=$(_rs_fds_of "$m" 1)
+    P_SHM[1]=$(_rs_shm_of "$m" 1)
     for p in "${order[@]}"; do
         [[ ${P_PPID[$p]} == 1 || -n ${P_NSPID[${P_PPID[$p]}]:-} ]] ||
             { _rs_die "restore: the parent ${P_PPID[$p]} of $p is not in the image"; return 2; }
@@ -240,6 +252,7 @@ procsim_restore() {
         _RS_MADE+=("$p")
         [[ ${P_COMM[$p]} == "${P_COMM[$parent]:-init}" ]] || printf '%s' "${P_COMM[$p]}" >"$m/$p/comm" || { _rs_rollback; return 1; }
         _rs_fix_fds "$p" "$parent" || { _rs_rollback; return 1; }
+        _rs_fix_shm "$p" "$parent" || { _rs_rollback; return 1; }
     done
     local t
     for t in "${threads[@]}"; do
@@ -254,6 +267,8 @@ procsim_restore() {
     for p in "${order[@]}"; do
         [[ ${P_UID[$p]} == 0 ]] || procsim_syscall "$m/$p/task/$p/syscall" "setuid ${P_UID[$p]}" >/dev/null || { _rs_rollback; return 1; }
     done
+    # last, since attaches and sends move them: the times and pids only nsd can restore
+    _rs_restore_ipc_times "${ipclines[@]}" || { _rs_rollback; return 1; }
     _rs_close_fds
 }
 
@@ -267,6 +282,36 @@ _rs_fds_of() {
         done <"$m/$p/fdinfo/$fd"
         echo "$fd $flags $pos $path"
     done < <(find "$m/$p/fd" -mindepth 1 -maxdepth 1 -printf '%f %l\n' | sort -n)
+}
+
+# _rs_shm_of M P: P's live shm attaches as "addr shmid mode" lines
+_rs_shm_of() {
+    local range perms off dev ino name
+    while read -r range perms off dev ino name; do
+        [[ $name == /SYSV* ]] && echo "$((16#${range%%-*})) $ino $([[ $perms == ?w* ]] && echo rw || echo ro)"
+    done <"$1/$2/maps"
+}
+
+# _rs_fix_shm CHILD PARENT: makes CHILD's shm attaches the image's (fork copied PARENT's)
+_rs_fix_shm() {
+    local child=$1 parent=$2 addr id mode
+    local want=${P_SHM[$child]:-} have=${P_SHM[$parent]:-}
+    [[ $want == "$have" ]] && return 0
+    local -A keep=()
+    while read -r addr id mode; do [[ -n $addr ]] && keep[$addr]="$id $mode"; done <<<"$want"
+    while read -r addr id mode; do
+        [[ -z $addr ]] && continue
+        if [[ ${keep[$addr]:-} == "$id $mode" ]]; then
+            unset "keep[$addr]"
+        else
+            _rs_call "$child" "$child" "shmdt $addr" || { _rs_die "restore: shmdt $addr in $child: $REPLY"; return 1; }
+        fi
+    done <<<"$have"
+    for addr in "${!keep[@]}"; do
+        read -r id mode <<<"${keep[$addr]}"
+        _rs_call "$child" "$child" "shmat $id $([[ $mode == ro ]] && echo SHM_RDONLY || echo 0) addr=$addr" ||
+            { _rs_die "restore: shmat $id at $addr in $child: $REPLY"; return 1; }
+    done
 }
 
 # Open syscall files, one per task, kept for the whole restore.
@@ -593,6 +638,11 @@ _rs_restore_ipc() {
                 _rs_call 1 1 "msgsnd $id ${KV[mtype]} ${KV[text]} IPC_NOWAIT" || { _rs_die "restore: message $n of msg $id: $REPLY"; return 1; } ;;
         esac
     done
+}
+
+# _rs_restore_ipc_times RECORD...: for nsd, LONG1 1 before IPC_SET restores times and pids
+_rs_restore_ipc_times() {
+    local rec kind id rest m=$_RS_M
     [[ $_RS_METHOD == nsd ]] || return 0
     for rec in "$@"; do
         read -r kind id rest <<<"$rec"
@@ -610,7 +660,8 @@ _rs_restore_ipc() {
 #   a chain of L nested pid namespaces (0-3, each made by its parent with CLONE_NEWPID), then
 #   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
 #   every fifth process; F open files (at random offsets) in every third; Q message queues (with
-#   two messages), semaphore sets and shm segments; every seventh process execs (comm w<pid>)
+#   two messages), semaphore sets and shm segments, attached by every fourth process (their
+#   children inherit the attaches); every seventh process execs (comm w<pid>)
 #   and every eleventh leaf runs as uid 1000. Deterministic for a seed. Prints the root pids made.
 procsim_scenario() {
     local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
@@ -654,6 +705,17 @@ procsim_scenario() {
         made+=("$child")
         ((dep[$child] < depth)) && candidates+=("$child")
     done
+    local -a shms=()
+    for ((i = 0; i < ipc; i++)); do
+        _rs_call 1 1 "msgget $((1000 + i)) IPC_CREAT|0640" || return 1
+        local q=$REPLY
+        _rs_call 1 1 "msgsnd $q $((i + 1)) hello$i" || return 1
+        _rs_call 1 1 "msgsnd $q 7 world$i" || return 1
+        _rs_call 1 1 "semget IPC_PRIVATE 2 0600" || return 1
+        _rs_call 1 1 "semctl $REPLY 0 SETALL $i,$((i + 1))" || return 1
+        _rs_call 1 1 "shmget $((2000 + i)) $((4096 * (i + 1))) IPC_CREAT|0644" || return 1
+        shms+=("$REPLY")
+    done
     local -A has_child=()
     for child in "${made[@]}"; do
         [[ -n $(cat "$m/$child/task/$child/children") ]] && has_child[$child]=1
@@ -674,18 +736,12 @@ procsim_scenario() {
                 _rs_call "$child" "$child" "lseek $REPLY $((RANDOM % 5000)) SEEK_SET" || return 1
             done
         fi
+        if ((${#shms[@]} > 0 && i % 4 == 1)); then
+            _rs_call "$child" "$child" "shmat ${shms[i % ${#shms[@]}]} $((i % 8 == 1 ? 010000 : 0))" || return 1
+        fi
         if ((i % 11 == 10)) && [[ -z ${has_child[$child]:-} ]]; then
             _rs_call "$child" "$child" "setuid 1000" || return 1
         fi
-    done
-    for ((i = 0; i < ipc; i++)); do
-        _rs_call 1 1 "msgget $((1000 + i)) IPC_CREAT|0640" || return 1
-        local q=$REPLY
-        _rs_call 1 1 "msgsnd $q $((i + 1)) hello$i" || return 1
-        _rs_call 1 1 "msgsnd $q 7 world$i" || return 1
-        _rs_call 1 1 "semget IPC_PRIVATE 2 0600" || return 1
-        _rs_call 1 1 "semctl $REPLY 0 SETALL $i,$((i + 1))" || return 1
-        _rs_call 1 1 "shmget $((2000 + i)) $((4096 * (i + 1))) IPC_CREAT|0644" || return 1
     done
     _rs_close_fds
     printf '%s\n' "${made[@]}"
