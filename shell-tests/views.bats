@@ -115,3 +115,22 @@ pids_listed() { # the numeric entries of ls M, sorted, on one line
     [ "$(pids_listed)" = "$before" ]
     kill -0 "$PROCSIM_PID"
 }
+
+@test "a malformed line reads back as -1 EINVAL on the same open file; a new child's file reads 0" {
+    run procsim_syscall "$M/1/task/1/syscall" "clone3 set_tid="
+    [ "$status" -ne 0 ]
+    [[ $output == *"-1 EINVAL"* ]]
+    c=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    [ "$(cat "$M/$c/task/$c/syscall")" = 0 ]
+}
+
+@test "a signal ends a blocked syscall with EINTR and the daemon goes on" {
+    q=$(procsim_syscall "$M/1/task/1/syscall" 'msgget IPC_PRIVATE 0600')
+    exec 6<>"$M/1/task/1/syscall"
+    run timeout -s INT 2 bash -c 'echo "msgrcv $1 0" >&6' _ "$q"
+    [ "$status" -eq 124 ]
+    read -r r <&6
+    exec 6>&-
+    [ "$r" = "-1 EINTR" ]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" getpid)" = 1 ]
+}

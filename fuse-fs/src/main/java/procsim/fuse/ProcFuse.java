@@ -57,7 +57,8 @@ public final class ProcFuse extends FuseStubFS {
 
     private Caller caller() {
         FuseContext ctx = getContext();
-        return new Caller(ctx.pid.intValue(), (int) ctx.uid.longValue(), (int) ctx.gid.longValue());
+        return new Caller(ctx.pid.intValue(), (int) ctx.uid.longValue(), (int) ctx.gid.longValue(),
+                FuseInterrupts.CURRENT_REQUEST);
     }
 
     @Override

@@ -210,6 +210,8 @@ public final class ProcFs implements ProcTree {
         }
         int id = parsePid(w);
         if (id <= 0) throw Errno.EINVAL.error();
+        // host init is every process's ancestor: binding it would make the whole machine one sim thread
+        if (id == 1) throw Errno.EPERM.error();
         if (kernel.read(task::exited)) throw Errno.ESRCH.error();
         attach.attach(id, task);
         return text.length();

@@ -14,15 +14,23 @@ import procsim.abi.Errno;
 public final class RenderedHandle implements ProcHandle {
     private final Supplier<String> render;
     private final FileWriter writer;
+    private final boolean onlyAtZero;
     private byte[] content;
 
     public RenderedHandle(Supplier<String> render, FileWriter writer) {
+        this(render, writer, false);
+    }
+
+    /** {@code onlyAtZero}: a read at a nonzero offset is EOF, as for a sysctl (proc_sys_read). */
+    public RenderedHandle(Supplier<String> render, FileWriter writer, boolean onlyAtZero) {
         this.render = render;
         this.writer = writer;
+        this.onlyAtZero = onlyAtZero;
     }
 
     @Override
     public synchronized byte[] read(Caller caller, long offset, int size) {
+        if (onlyAtZero && offset != 0) return new byte[0];
         if (offset == 0 || content == null) content = render.get().getBytes(StandardCharsets.UTF_8);
         return slice(content, offset, size);
     }

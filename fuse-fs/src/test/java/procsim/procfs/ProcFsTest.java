@@ -43,6 +43,11 @@ class ProcFsTest {
         }
     }
 
+    /** One read of up to 4 KiB at offset 0: how a sysctl is read (a read past offset 0 is EOF). */
+    String readOnce(Caller c, String path) {
+        return new String(fs.open(c, path, 0).read(c, 0, 4096), StandardCharsets.UTF_8);
+    }
+
     int write(Caller c, String path, String text) {
         return fs.open(c, path, 1).write(c, text.getBytes(StandardCharsets.UTF_8), 0);
     }
@@ -123,7 +128,8 @@ class ProcFsTest {
         assertThat(read(shell, "/self/status")).contains("NSpid:\t1\n", "PPid:\t0\n");
         assertThat(read(OPERATOR, "/" + outer + "/status")).contains("NSpid:\t" + outer + "\t1\n");
         assertThat(read(shell, "/sys/kernel/ns_last_pid")).isEqualTo("2\n");
-        assertThat(read(shell, "/sys/kernel/pid_max")).isEqualTo("4194304\n");
+        assertThat(readOnce(shell, "/sys/kernel/pid_max")).isEqualTo("4194304\n");
+        assertThat(fs.open(shell, "/sys/kernel/pid_max", 0).read(shell, 1, 100)).isEmpty();
 
         host.exit(201);
         host.exit(200);
@@ -248,7 +254,8 @@ class ProcFsTest {
         assertThat(fs.readlink(OPERATOR, "/1/fd/7")).isEqualTo("/tmp/data");
         write(OPERATOR, "/1/task/1/next_syscall_data", "LONG1 7");
         assertThat(errno(() -> syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other"))).isEqualTo(Errno.EBUSY);
-        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other O_WRONLY")).isEqualTo("3\n");
+        assertThat(syscall(OPERATOR, "/1/task/1/syscall", "open /tmp/other O_WRONLY|O_CREAT|O_TRUNC")).isEqualTo("3\n");
+        assertThat(readOnce(OPERATOR, "/1/fdinfo/3")).startsWith("pos:\t0\nflags:\t0100001\n");
         assertThat(fs.getattr(OPERATOR, "/1/fd/3").permissions()).isEqualTo(0300);
         syscall(OPERATOR, "/1/task/1/syscall", "lseek 7 4096 SEEK_SET");
         assertThat(read(OPERATOR, "/1/fdinfo/7")).isEqualTo("pos:\t4096\nflags:\t0100002\nmnt_id:\t1\nino:\t0\n");

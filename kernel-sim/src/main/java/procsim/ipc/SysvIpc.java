@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.Condition;
 import java.util.function.LongSupplier;
 
 import procsim.abi.Capability;
@@ -34,7 +33,8 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
 
     private final TaskSet tasks;
     private final LongSupplier clock;
-    private final Condition changed;
+    private final TaskSet.Blocker block;
+    private final Runnable wake;
     /** Each process's (mm's) shm attachments by address. */
     private final Map<ThreadGroup, TreeMap<Long, ShmMapping>> attaches = new HashMap<>();
 
@@ -45,10 +45,11 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
     }
 
-    public SysvIpc(TaskSet tasks, LongSupplier clock, Condition changed) {
+    public SysvIpc(TaskSet tasks, LongSupplier clock, TaskSet.Blocker block, Runnable wake) {
         this.tasks = tasks;
         this.clock = clock;
-        this.changed = changed;
+        this.block = block;
+        this.wake = wake;
     }
 
     // ------------------------------------------------------------ common
@@ -124,7 +125,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     private void await(KernIpcPerm obj) throws InterruptedException {
-        changed.await();
+        block.block();
         if (obj.deleted) throw Errno.EIDRM.error();
     }
 
@@ -159,7 +160,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         q.cbytes += m.size();
         q.lspid = IpcPid.of(tgid(t));
         q.stime = now();
-        changed.signalAll();
+        wake.run();
     }
 
     /** msgrcv: the received message, whose length is the return value. */
@@ -178,7 +179,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                 q.cbytes -= m.size();
                 q.rtime = now();
                 q.lrpid = IpcPid.of(tgid(t));
-                changed.signalAll();
+                wake.run();
                 return m;
             }
             if ((flags & IPC_NOWAIT) != 0) throw Errno.ENOMSG.error();
@@ -260,7 +261,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         MsgQueue q = t.ipcNs().msg.check(id);
         checkOwner(t, q);
         t.ipcNs().msg.remove(q);
-        changed.signalAll();
+        wake.run();
     }
 
     // ------------------------------------------------------------ sem
@@ -321,7 +322,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                     s.sempid[b.num] = IpcPid.of(tgid(t));
                     s.semotime[b.num] = now;
                 }
-                changed.signalAll();
+                wake.run();
                 return;
             }
             if (nowait) throw Errno.EAGAIN.error();
@@ -363,7 +364,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         checkOwner(t, s);
         t.ipcNs().sem.remove(s);
         t.ipcNs().usedSems -= s.nsems();
-        changed.signalAll();
+        wake.run();
     }
 
     /** GETVAL, GETPID, GETNCNT, GETZCNT: read permission; semnum in range else EINVAL. */
@@ -395,7 +396,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         s.semval[semnum] = value;
         s.sempid[semnum] = IpcPid.of(tgid(t));
         s.ctime = now();
-        changed.signalAll();
+        wake.run();
     }
 
     /** SETALL: one value per semaphore (procsim: a different count is EINVAL). */
@@ -406,7 +407,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         System.arraycopy(values, 0, s.semval, 0, values.length);
         java.util.Arrays.fill(s.sempid, IpcPid.of(tgid(t)));
         s.ctime = now();
-        changed.signalAll();
+        wake.run();
     }
 
     private SemArray alterable(Task t, int id) {

@@ -2,6 +2,7 @@ package procsim.kernel;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import procsim.abi.Errno;
@@ -30,6 +31,10 @@ public final class Kernel {
     private final KernelConfig config;
     private final TaskSet tasks;
     private final SysvIpc ipc;
+    /** Signalled whenever a task exits or an IPC object changes: what blocked syscalls wait for. */
+    private final Condition changed;
+    /** The running syscall's "was the request interrupted?" (a FUSE interrupt, say). */
+    private final ThreadLocal<BooleanSupplier> interrupted = new ThreadLocal<>();
     private final SyscallTable syscalls = SyscallTable.standard();
     private final long bootNanos = System.nanoTime();
 
@@ -39,9 +44,9 @@ public final class Kernel {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
-        Condition changed = lock.writeLock().newCondition();
-        this.tasks = new TaskSet(config.pidMax(), changed, this::ticks);
-        this.ipc = new SysvIpc(tasks, config.clock(), changed);
+        this.changed = lock.writeLock().newCondition();
+        this.tasks = new TaskSet(config.pidMax(), this::block, this::wakeAll, this::ticks);
+        this.ipc = new SysvIpc(tasks, config.clock(), this::block, this::wakeAll);
         tasks.setHooks(ipc);
     }
 
@@ -116,6 +121,24 @@ public final class Kernel {
      * result as the thread's last result. ESRCH if the thread has exited.
      */
     public SyscallResult syscall(Task task, Call call) {
+        return syscall(task, call, () -> false);
+    }
+
+    /**
+     * The same, for a caller that can be interrupted: a blocked wait4, msgsnd, msgrcv or semop
+     * checks {@code interrupted} at least every 100 ms and then fails with EINTR, as a signal
+     * ends a blocking syscall in Linux.
+     */
+    public SyscallResult syscall(Task task, Call call, BooleanSupplier interrupted) {
+        this.interrupted.set(interrupted);
+        try {
+            return runLocked(task, call);
+        } finally {
+            this.interrupted.remove();
+        }
+    }
+
+    private SyscallResult runLocked(Task task, Call call) {
         lock.writeLock().lock();
         try {
             if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
@@ -133,6 +156,18 @@ public final class Kernel {
         } finally {
             lock.writeLock().unlock();
         }
+    }
+
+    /** Waits (the write lock released) for a change; EINTR once the running request is interrupted. */
+    private void block() throws InterruptedException {
+        BooleanSupplier i = interrupted.get();
+        if (i != null && i.getAsBoolean()) throw Errno.EINTR.error();
+        changed.awaitNanos(100_000_000L);
+        if (i != null && i.getAsBoolean()) throw Errno.EINTR.error();
+    }
+
+    private void wakeAll() {
+        changed.signalAll();
     }
 
     // ------------------------------------------------------------ next_syscall_data

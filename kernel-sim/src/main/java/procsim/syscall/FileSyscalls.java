@@ -27,7 +27,9 @@ final class FileSyscalls {
             return (k, c) -> {
                 NextSyscallData nsd = c.takeNextSyscallData();
                 if (nsd != null && nsd.count() != 1) throw Errno.EINVAL.error();
-                OpenFile f = new OpenFile(abs, (int) flags & ~O_CLOEXEC, seekable(abs));
+                // do_dentry_open: the creation-time flags are not kept in f_flags
+                OpenFile f = new OpenFile(abs, (int) flags & ~(O_CLOEXEC | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC),
+                        seekable(abs));
                 boolean cloexec = (flags & O_CLOEXEC) != 0;
                 FdTable files = c.files();
                 long want = nsd == null ? -1 : nsd.value(0);

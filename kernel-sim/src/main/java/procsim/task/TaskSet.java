@@ -5,7 +5,6 @@ import static procsim.abi.CloneFlags.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
 import java.util.function.LongSupplier;
 
 import procsim.abi.Capability;
@@ -28,7 +27,8 @@ public final class TaskSet {
     private static final long FIRST_DYNAMIC_INUM = 0xF0000000L;
 
     private final PidNamespace rootPidNs;
-    private final Condition childExited;
+    private final Blocker block;
+    private final Runnable wake;
     private final LongSupplier ticks;
     private long nextInum = FIRST_DYNAMIC_INUM;
     private long childSeq;
@@ -50,9 +50,16 @@ public final class TaskSet {
     }
 
     /** Boots: init, pid 1 of the root namespace, uid 0 with every capability, fds 0-2 on /dev/console. */
-    public TaskSet(int pidMax, Condition childExited, LongSupplier ticks) {
+    /** How a blocking syscall waits: releases the kernel lock until a change (or EINTR). */
+    @FunctionalInterface
+    public interface Blocker {
+        void block() throws InterruptedException;
+    }
+
+    public TaskSet(int pidMax, Blocker block, Runnable wake, LongSupplier ticks) {
         this.rootPidNs = PidNamespace.root(pidMax);
-        this.childExited = childExited;
+        this.block = block;
+        this.wake = wake;
         this.ticks = ticks;
         Task t = new Task(ticks.getAsLong());
         ThreadGroup g = new ThreadGroup();
@@ -149,6 +156,7 @@ public final class TaskSet {
         Task t = new Task(ticks.getAsLong());
         t.pid = pid;
         pid.setOwner(t);
+        t.lastResult = "0"; // fork returns 0 in the child
         t.comm = caller.comm;
         t.creds = caller.creds;
         t.files = (flags & CLONE_FILES) != 0 ? caller.files : caller.files.copy();
@@ -226,7 +234,7 @@ public final class TaskSet {
         } else if (!t.isLeader()) {
             releaseThread(t);
         }
-        childExited.signalAll();
+        wake.run();
     }
 
     /** A non-leader thread is reaped at once (exit_signal -1, autoreap). */
@@ -361,7 +369,7 @@ public final class TaskSet {
             }
             if (!any) throw Errno.ECHILD.error();
             if ((options & WNOHANG) != 0) return new WaitResult(0, 0);
-            childExited.await();
+            block.block();
         }
     }
 
@@ -418,7 +426,7 @@ public final class TaskSet {
         String base = path.substring(path.lastIndexOf('/') + 1);
         t.comm = base.length() > 15 ? base.substring(0, 15) : base;
         t.nextSyscallData = null;
-        childExited.signalAll();
+        wake.run();
     }
 
     // ---------------------------------------------------------------- signals

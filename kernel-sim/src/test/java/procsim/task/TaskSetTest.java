@@ -182,4 +182,16 @@ class TaskSetTest {
         assertThat(sim.kernel.tasks().pidNamespaces()).hasSize(1 + TaskSet.DEAD_NAMESPACES_KEPT + 1)
                 .startsWith(sim.root()).endsWith(live.activePidNs());
     }
+
+    @Test
+    void anInterruptedWait4FailsWithEintr() throws Exception {
+        sim.as(1).child("fork");
+        java.util.concurrent.atomic.AtomicBoolean interrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<String> waiter = CompletableFuture.supplyAsync(
+                () -> sim.kernel.syscall(sim.task(1), sim.kernel.decode("wait4"), interrupted::get).text());
+        Thread.sleep(50);
+        assertThat(waiter).isNotDone();
+        interrupted.set(true);
+        assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("-1 EINTR");
+    }
 }

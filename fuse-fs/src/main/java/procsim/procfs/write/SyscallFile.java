@@ -39,8 +39,17 @@ public final class SyscallFile implements ProcHandle {
     public int write(Caller caller, byte[] data, long offset) {
         Viewer v = viewers.apply(caller);
         if (!v.isOperator() && v.task() != task) throw Errno.EPERM.error();
-        Call call = kernel.decode(new String(data, StandardCharsets.UTF_8));
-        SyscallResult r = kernel.syscall(task, call);
+        Call call;
+        try {
+            call = kernel.decode(new String(data, StandardCharsets.UTF_8));
+        } catch (SysError e) {
+            synchronized (this) { // the thread is untouched, but this file's reply is the failure
+                last = SyscallResult.fail(e.errno());
+                replyPending = true;
+            }
+            throw e;
+        }
+        SyscallResult r = kernel.syscall(task, call, caller.interrupted());
         synchronized (this) {
             last = r;
             replyPending = true;
@@ -55,8 +64,11 @@ public final class SyscallFile implements ProcHandle {
             replyPending = false;
             replyBase = offset;
             reply = null;
+        } else if (offset == 0) {
+            replyBase = 0; // a read from the start (cat, or a seek back) renders afresh
+            reply = null;
         }
-        if (reply == null || offset == replyBase && offset == 0) {
+        if (reply == null) {
             String text = last != null ? last.text() : kernel.read(task::lastResult);
             reply = (text + "\n").getBytes(StandardCharsets.UTF_8);
         }
