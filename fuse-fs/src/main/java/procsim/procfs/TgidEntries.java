@@ -22,25 +22,26 @@ public final class TgidEntries {
     private TgidEntries() {
     }
 
+    // the entries both tables have
+    private static final Entry<TaskDir> FD = new Entry<>("fd", TgidEntries::fdDir);
+    private static final Entry<TaskDir> FDINFO = new Entry<>("fdinfo", TgidEntries::fdinfoDir);
+    private static final Entry<TaskDir> NS = new Entry<>("ns", TgidEntries::nsDir);
+    private static final Entry<TaskDir> STATUS = new Entry<>("status",
+            d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null));
+    private static final Entry<TaskDir> COMM = new Entry<>("comm", d -> rendered(d, 0644,
+            () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text)));
+    private static final Entry<TaskDir> STAT = new Entry<>("stat",
+            d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
+    private static final Entry<TaskDir> MAPS = new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null));
+
     static final List<Entry<TaskDir>> TGID = List.of(
             new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
-            new Entry<>("fd", TgidEntries::fdDir),
-            new Entry<>("fdinfo", TgidEntries::fdinfoDir),
-            new Entry<>("ns", TgidEntries::nsDir),
-            new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
-            new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
-            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
-            new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null)));
+            FD, FDINFO, NS, STATUS, COMM, STAT, MAPS);
 
     static final List<Entry<TaskDir>> TID = List.of(
-            new Entry<>("fd", TgidEntries::fdDir),
-            new Entry<>("fdinfo", TgidEntries::fdinfoDir),
-            new Entry<>("ns", TgidEntries::nsDir),
-            new Entry<>("status", d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null)),
-            new Entry<>("comm", d -> rendered(d, 0644, () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text))),
-            new Entry<>("stat", d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null)),
+            FD, FDINFO, NS, STATUS, COMM, STAT,
             new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
-            new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null)),
+            MAPS,
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),
