@@ -339,12 +339,6 @@ _rs_call() {
     return "$rc"
 }
 
-# _rs_level_of NSPID: the index of the last level (number of commas)
-_rs_level_of() {
-    local c=${1//[^,]/}
-    echo "${#c}"
-}
-
 # _rs_plan PARENT CHILD NSPID process|thread: sets LINE (the syscall the parent makes), NSD (the
 # next_syscall_data it writes first, for nsd), WANT (the reply expected: the child's number in the
 # parent's namespace), LEVEL and NEWNS (1 when the child is a new namespace's init)

@@ -239,7 +239,8 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         MsgQueue q = t.ipcNs().msg.check(id);
         checkOwner(t, q);
         long qbytes = v.getOrDefault("qbytes", q.qbytes);
-        if (qbytes > IpcNamespace.MSGMNB && qbytes > q.qbytes && !t.creds().capable(Capability.CAP_SYS_RESOURCE)) {
+        // msgctl_down: above msgmnb needs CAP_SYS_RESOURCE, whatever the queue's current qbytes
+        if (qbytes > IpcNamespace.MSGMNB && !t.creds().capable(Capability.CAP_SYS_RESOURCE)) {
             throw Errno.EPERM.error();
         }
         IpcPid lspid = restore && v.containsKey("lspid") ? restoredPid(t, v.get("lspid")) : q.lspid;

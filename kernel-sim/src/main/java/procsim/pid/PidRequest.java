@@ -60,11 +60,6 @@ public final class PidRequest {
         return style;
     }
 
-    public boolean isEmpty() {
-        for (int v : byLevel) if (v != 0) return false;
-        return true;
-    }
-
     int at(int level) {
         return level < byLevel.length ? byLevel[level] : 0;
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 import procsim.abi.Errno;
-import procsim.abi.SysError;
+import procsim.kernel.Sim;
 
 /** fs/file.c rules (linux-facts §6). */
 class FdTableTest {
@@ -15,14 +15,6 @@ class FdTableTest {
         return new OpenFile(path, 2, true);
     }
 
-    private static Errno errno(Runnable r) {
-        try {
-            r.run();
-        } catch (SysError e) {
-            return e.errno();
-        }
-        throw new AssertionError("no error");
-    }
 
     @Test
     void lowestFreeFdAndReuseAfterClose() {
@@ -30,13 +22,13 @@ class FdTableTest {
         assertThat(t.install(file("/b"), false)).isEqualTo(1);
         t.close(0);
         assertThat(t.install(file("/c"), false)).isZero();
-        assertThat(errno(() -> t.close(7))).isEqualTo(Errno.EBADF);
+        assertThat(Sim.errno(() -> t.close(7))).isEqualTo(Errno.EBADF);
     }
 
     @Test
     void emfileAtTheLimitAndFdSizeGrowsInSteps() {
         for (int i = 0; i < FdTable.RLIMIT_NOFILE; i++) t.install(file("/f" + i), false);
-        assertThat(errno(() -> t.install(file("/x"), false))).isEqualTo(Errno.EMFILE);
+        assertThat(Sim.errno(() -> t.install(file("/x"), false))).isEqualTo(Errno.EMFILE);
         assertThat(t.maxFds()).isEqualTo(1024);
         FdTable small = new FdTable();
         assertThat(small.maxFds()).isEqualTo(64);
@@ -56,14 +48,14 @@ class FdTableTest {
         assertThat(t.dup2(0, 5)).isEqualTo(5);
         assertThat(t.closeOnExec(5)).isFalse();
         assertThat(t.get(5)).isSameAs(t.get(0));
-        assertThat(errno(() -> t.dup2(3, 4))).isEqualTo(Errno.EBADF);
-        assertThat(errno(() -> t.dup2(0, 1024))).isEqualTo(Errno.EBADF);
+        assertThat(Sim.errno(() -> t.dup2(3, 4))).isEqualTo(Errno.EBADF);
+        assertThat(Sim.errno(() -> t.dup2(0, 1024))).isEqualTo(Errno.EBADF);
     }
 
     @Test
     void exactInstallIsEbusyWhenTaken() {
         t.installExact(7, file("/a"), false);
-        assertThat(errno(() -> t.installExact(7, file("/b"), false))).isEqualTo(Errno.EBUSY);
+        assertThat(Sim.errno(() -> t.installExact(7, file("/b"), false))).isEqualTo(Errno.EBUSY);
         assertThat(t.get(7).path()).isEqualTo("/a");
     }
 

@@ -238,4 +238,15 @@ class SysvIpcTest {
         assertThat(sim.kernel.ipc().mappings(p.group())).extracting(SysvIpc.ShmMapping::readOnly)
                 .containsExactly(false, false, true);
     }
+
+    @Test
+    void qbytesAboveMsgmnbNeedsCapSysResourceEvenIfAlreadyThere() {
+        int id = root.ok("msgget IPC_PRIVATE 0666");
+        root.ok("msgctl " + id + " IPC_SET qbytes=20000");
+        Task user = root.child("fork");
+        sim.as(user).ok("setuid 1000");
+        root.ok("msgctl " + id + " IPC_SET uid=1000");
+        assertThat(sim.as(user).run("msgctl " + id + " IPC_SET perms=0600")).isEqualTo("-1 EPERM");
+        assertThat(sim.as(user).run("msgctl " + id + " IPC_SET qbytes=100")).isEqualTo("0");
+    }
 }

@@ -1,5 +1,7 @@
 package procsim.kernel;
 
+import procsim.abi.Errno;
+import procsim.abi.SysError;
 import procsim.pid.PidNamespace;
 import procsim.syscall.SyscallResult;
 import procsim.task.Task;
@@ -18,6 +20,16 @@ public final class Sim {
 
     public static Sim withPidMax(int pidMax) {
         return new Sim(KernelConfig.defaults().withPidMax(pidMax));
+    }
+
+    /** The errno {@code r} fails with; an AssertionError if it succeeds. */
+    public static Errno errno(Runnable r) {
+        try {
+            r.run();
+        } catch (SysError e) {
+            return e.errno();
+        }
+        throw new AssertionError("no error");
     }
 
     public PidNamespace root() {

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import procsim.abi.Errno;
 import procsim.abi.SysError;
+import procsim.kernel.Sim;
 
 /** kernel/pid.c allocation rules (linux-facts §1.3, §1.4, §2.1). */
 class PidNamespaceTest {
@@ -16,14 +17,6 @@ class PidNamespaceTest {
         return PidNamespace.alloc(ns, PidRequest.none()).innermost();
     }
 
-    private static Errno errno(Runnable r) {
-        try {
-            r.run();
-        } catch (SysError e) {
-            return e.errno();
-        }
-        throw new AssertionError("no error");
-    }
 
     @Test
     void newNamespaceStartsAtOneAndCountsUp() {
@@ -48,7 +41,7 @@ class PidNamespaceTest {
         alloc(ns);
         ns.setLastPid(299);
         assertThat(alloc(ns)).isEqualTo(300);
-        assertThat(errno(() -> alloc(ns))).isEqualTo(Errno.EAGAIN);
+        assertThat(Sim.errno(() -> alloc(ns))).isEqualTo(Errno.EAGAIN);
     }
 
     @ParameterizedTest(name = "ns_last_pid={0} -> next fork {1}")
@@ -78,7 +71,7 @@ class PidNamespaceTest {
             ns.setLastPid(value);
             assertThat(ns.lastPid()).isEqualTo(value);
         } else {
-            assertThat(errno(() -> ns.setLastPid(value))).isEqualTo(Errno.valueOf(outcome));
+            assertThat(Sim.errno(() -> ns.setLastPid(value))).isEqualTo(Errno.valueOf(outcome));
         }
     }
 
@@ -90,7 +83,7 @@ class PidNamespaceTest {
             ns.setPidMax(value);
             assertThat(ns.pidMax()).isEqualTo(value);
         } else {
-            assertThat(errno(() -> ns.setPidMax(value))).isEqualTo(Errno.EINVAL);
+            assertThat(Sim.errno(() -> ns.setPidMax(value))).isEqualTo(Errno.EINVAL);
         }
     }
 
@@ -106,7 +99,7 @@ class PidNamespaceTest {
         for (int i = 0; i < 32; i++) ns = ns.createChild(i);
         assertThat(ns.level()).isEqualTo(32);
         PidNamespace deepest = ns;
-        assertThat(errno(() -> deepest.createChild(99))).isEqualTo(Errno.ENOSPC);
+        assertThat(Sim.errno(() -> deepest.createChild(99))).isEqualTo(Errno.ENOSPC);
     }
 
     @Test
@@ -117,9 +110,9 @@ class PidNamespaceTest {
         PidRequest setTid = PidRequest.of(PidRequest.Style.SET_TID, new int[] {5000}, n -> { });
         assertThat(PidNamespace.alloc(ns, setTid).innermost()).isEqualTo(5000);
         assertThat(ns.lastPid()).isEqualTo(1);
-        assertThat(errno(() -> PidNamespace.alloc(ns, setTid))).isEqualTo(Errno.EEXIST);
+        assertThat(Sim.errno(() -> PidNamespace.alloc(ns, setTid))).isEqualTo(Errno.EEXIST);
         PidRequest nsd = PidRequest.of(PidRequest.Style.NEXT_SYSCALL_DATA, new int[] {5000}, n -> { });
-        assertThat(errno(() -> PidNamespace.alloc(ns, nsd))).isEqualTo(Errno.EBUSY);
+        assertThat(Sim.errno(() -> PidNamespace.alloc(ns, nsd))).isEqualTo(Errno.EBUSY);
     }
 
     @Test
@@ -131,7 +124,7 @@ class PidNamespaceTest {
         PidNamespace.alloc(child, PidRequest.of(PidRequest.Style.SET_TID, new int[] {0, 1}, n -> { }));
         child.setChildReaper("child init");
         PidRequest bad = PidRequest.of(PidRequest.Style.SET_TID, new int[] {1, 7}, n -> { });
-        assertThat(errno(() -> PidNamespace.alloc(child, bad))).isEqualTo(Errno.EEXIST);
+        assertThat(Sim.errno(() -> PidNamespace.alloc(child, bad))).isEqualTo(Errno.EEXIST);
         assertThat(child.allocatedCount()).isEqualTo(1);
         assertThat(child.lookup(2)).isNull();
         assertThat(alloc(child)).isEqualTo(2);
@@ -141,7 +134,7 @@ class PidNamespaceTest {
     void aNamespaceWithoutInitTakesOnlyPidOne() {
         PidNamespace ns = PidNamespace.root(32768);
         PidRequest two = PidRequest.of(PidRequest.Style.SET_TID, new int[] {2}, n -> { });
-        assertThat(errno(() -> PidNamespace.alloc(ns, two))).isEqualTo(Errno.EINVAL);
+        assertThat(Sim.errno(() -> PidNamespace.alloc(ns, two))).isEqualTo(Errno.EINVAL);
         PidRequest one = PidRequest.of(PidRequest.Style.SET_TID, new int[] {1}, n -> { });
         assertThat(PidNamespace.alloc(ns, one).innermost()).isEqualTo(1);
     }
