@@ -103,17 +103,6 @@ public final class FuseOps {
         });
     }
 
-    /** close(2) of one descriptor: the last moment the closing caller is known. */
-    public int flush(Caller caller, String path, long fh) {
-        return FuseReply.of("flush", path, () -> {
-            ProcHandle h = files.get(fh);
-            if (h != null) {
-                h.flush(caller);
-            }
-            return 0;
-        });
-    }
-
     /** The last close of an open file; comes late and without a caller (pid 0). */
     public int release(String path, long fh) {
         return FuseReply.of("release", path, () -> {

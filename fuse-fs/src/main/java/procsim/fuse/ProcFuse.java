@@ -116,11 +116,6 @@ public final class ProcFuse extends FuseStubFS {
     }
 
     @Override
-    public int flush(String path, FuseFileInfo fi) {
-        return ops.flush(callerOrNull(), path, fi.fh.get());
-    }
-
-    @Override
     public int release(String path, FuseFileInfo fi) {
         return ops.release(path, fi.fh.get());
     }

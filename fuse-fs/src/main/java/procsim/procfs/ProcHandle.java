@@ -11,10 +11,6 @@ public interface ProcHandle {
     /** Returns the number of bytes taken. */
     int write(Caller caller, byte[] data, long offset);
 
-    /** close(2) of one descriptor of this open file; comes with the closing caller's pid. */
-    default void flush(Caller caller) {
-    }
-
     /** The last close; comes asynchronously, without a caller. */
     default void release() {
     }

@@ -102,11 +102,6 @@ final class FakeTree implements ProcTree {
             }
 
             @Override
-            public void flush(Caller c) {
-                calls.add("flush " + path + " by " + c.hostTid());
-            }
-
-            @Override
             public void release() {
                 calls.add("release " + path);
             }
