@@ -2,6 +2,7 @@ package procsim.syscall;
 
 import static procsim.abi.CloneFlags.*;
 
+import java.util.Map;
 
 import procsim.abi.Capability;
 import procsim.abi.CloneFlags;
@@ -18,10 +19,15 @@ import procsim.task.TaskSet;
 
 /**
  * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
- * unshare, setuid, getpid, gettid, getppid (kernel/fork.c, kernel/exit.c, kernel/signal.c,
+ * unshare, setuid, getpid, gettid, getppid, prctl (kernel/fork.c, kernel/exit.c, kernel/signal.c,
  * kernel/sys.c, and the 2009-10 clone_with_pids/eclone patches).
  */
 final class ProcessSyscalls {
+    static final long PR_SET_NAME = 15;
+    static final long PR_GET_NAME = 16;
+    private static final Map<String, Long> PRCTL_OPTIONS =
+            Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME);
+
     private ProcessSyscalls() {
     }
 
@@ -88,6 +94,7 @@ final class ProcessSyscalls {
                 return SyscallResult.ok(0);
             };
         });
+        t.register("prctl", ProcessSyscalls::prctl);
         t.register("getpid", a -> {
             a.positional().done();
             return (k, c) -> SyscallResult.ok(c.group().tgid(c.activePidNs()));
@@ -184,4 +191,22 @@ final class ProcessSyscalls {
         };
     }
 
+
+    /** prctl(2), the calling thread's name only: {@code prctl PR_SET_NAME NAME}, {@code prctl PR_GET_NAME}. */
+    private static Call prctl(Args a) {
+        long option = a.positional().flags(0, PRCTL_OPTIONS);
+        if (option == PR_SET_NAME) {
+            String name = a.word(1);
+            a.done();
+            return (k, c) -> {
+                k.tasks().setComm(c, name); // at most 15 bytes, as strncpy_from_user(.., TASK_COMM_LEN - 1)
+                return SyscallResult.ok(0);
+            };
+        }
+        a.done();
+        if (option == PR_GET_NAME) return (k, c) -> SyscallResult.ok(0, " name=" + c.comm());
+        return (k, c) -> {
+            throw Errno.EINVAL.error();
+        };
+    }
 }

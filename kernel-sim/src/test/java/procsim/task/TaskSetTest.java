@@ -137,6 +137,27 @@ class TaskSetTest {
     }
 
     @Test
+    void prctlSetNameNamesTheCallingThreadOnlyAndCutsTo15() {
+        Task c = sim.as(1).child("fork");
+        Task thread = sim.as(c).child("clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        sim.as(thread).ok("prctl PR_SET_NAME worker-thread-number-1");
+        assertThat(thread.comm()).isEqualTo("worker-thread-n");
+        assertThat(c.comm()).isEqualTo("init");
+        assertThat(sim.as(thread).run("prctl PR_GET_NAME")).isEqualTo("0 name=worker-thread-n");
+        assertThat(sim.as(c).run("prctl 16")).isEqualTo("0 name=init");
+        assertThat(sim.as(c).child("fork").comm()).isEqualTo("init");
+        assertThat(sim.as(thread).child("fork").comm()).as("fork copies the caller's name").isEqualTo("worker-thread-n");
+    }
+
+    @Test
+    void prctlWithAnotherOptionIsEinvalAndAMissingNameIsMalformed() {
+        assertThat(sim.as(1).run("prctl 38")).isEqualTo("-1 EINVAL");
+        assertThat(sim.as(1).run("prctl PR_SET_NAME")).isEqualTo("-1 EINVAL");
+        assertThat(sim.as(1).run("prctl PR_GET_NAME extra")).isEqualTo("-1 EINVAL");
+        assertThat(sim.task(1).comm()).isEqualTo("init");
+    }
+
+    @Test
     void leaderExitLeavesAZombieLeaderWhileThreadsRun() {
         Task p = sim.as(1).child("fork");
         Task th = sim.as(p).child("clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
