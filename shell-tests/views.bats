@@ -105,6 +105,16 @@ pids_listed() { # the numeric entries of ls M, sorted, on one line
     [ "$(cat "$M/400/task/400/syscall")" = "-1 EEXIST" ]
 }
 
+@test "M/<pid>/syscall is the leader's, as in Linux's /proc/<pid>; prctl PR_SET_NAME names the caller" {
+    c=$(procsim_syscall "$M/1/syscall" fork)
+    [ "$(procsim_syscall "$M/$c/syscall" getppid)" = 1 ]
+    echo "prctl PR_SET_NAME a-restorer-named-at-length" >"$M/$c/syscall"
+    [ "$(cat "$M/$c/comm")" = a-restorer-name ]
+    grep -q '^Name:	a-restorer-name$' "$M/$c/status"
+    [ "$(procsim_syscall "$M/$c/task/$c/syscall" 'prctl PR_GET_NAME')" = "0 name=a-restorer-name" ]
+    [ "$(cat "$M/1/comm")" = init ]
+}
+
 @test "a malformed line is EINVAL, changes nothing, and the daemon stays up" {
     before=$(pids_listed)
     for bad in "frob" "fork now" "clone NOPE" "clone3 set_tid=x" ""; do

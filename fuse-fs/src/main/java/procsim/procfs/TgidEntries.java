@@ -16,7 +16,7 @@ import procsim.task.Task;
 /**
  * The tables of {@code /proc/<pid>/} and {@code /proc/<pid>/task/<tid>/} (fs/proc/base.c
  * tgid_base_stuff and tid_base_stuff), in Linux's order, for the entries procsim models. The
- * per-thread table adds the seed patch's next_syscall_data and procsim's syscall and attach.
+ * per-thread table adds the seed patch's next_syscall_data and procsim's attach.
  */
 public final class TgidEntries {
     private TgidEntries() {
@@ -30,23 +30,24 @@ public final class TgidEntries {
             d -> rendered(d, 0444, () -> StatusFile.render(d.fs().snapshot(d)), null));
     private static final Entry<TaskDir> COMM = new Entry<>("comm", d -> rendered(d, 0644,
             () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text)));
+    /** Linux's is read-only (the syscall being made); procsim's makes one. In tgid_base_stuff too: the leader's. */
+    private static final Entry<TaskDir> SYSCALL = new Entry<>("syscall", d -> new Node.File(FileAttr.file(0666),
+            () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::viewerOf)));
     private static final Entry<TaskDir> STAT = new Entry<>("stat",
             d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
     private static final Entry<TaskDir> MAPS = new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null));
 
     static final List<Entry<TaskDir>> TGID = List.of(
             new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
-            FD, FDINFO, NS, STATUS, COMM, STAT, MAPS);
+            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT, MAPS);
 
     static final List<Entry<TaskDir>> TID = List.of(
-            FD, FDINFO, NS, STATUS, COMM, STAT,
+            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT,
             new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
             MAPS,
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),
-            new Entry<>("syscall", d -> new Node.File(FileAttr.file(0666),
-                    () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::viewerOf))),
             new Entry<>("attach", d -> rendered(d, 0644, () -> d.fs().readAttach(d.task()),
                     (c, text, off) -> d.fs().writeAttach(d.task(), text))));
 

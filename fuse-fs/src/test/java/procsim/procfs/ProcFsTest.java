@@ -110,6 +110,16 @@ class ProcFsTest {
     }
 
     @Test
+    void thePidDirectorysSyscallFileIsThatTasks() {
+        assertThat(syscall(OPERATOR, "/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM\n")).isEqualTo("2\n");
+        assertThat(syscall(OPERATOR, "/1/syscall", "gettid\n")).isEqualTo("1\n");
+        assertThat(syscall(OPERATOR, "/1/task/2/syscall", "gettid\n")).isEqualTo("2\n");
+        assertThat(syscall(OPERATOR, "/2/syscall", "gettid\n")).as("a thread's hidden /proc/<tid>").isEqualTo("2\n");
+        assertThat(fs.readdir(OPERATOR, "/1")).contains("syscall");
+        assertThat(fs.readdir(OPERATOR, "/1/task/1")).contains("syscall");
+    }
+
+    @Test
     void anAttachedCallerSeesItsOwnNamespace() {
         int outer = Integer.parseInt(syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD").strip());
         syscall(OPERATOR, "/" + outer + "/task/" + outer + "/syscall", "fork");
