@@ -8,6 +8,7 @@
  *                             `exec 3<>F; echo fork >&3; read -r r <&3`)
  *
  * Directories exist for every component, so a path costs as many LOOKUPs as on procsim.
+ * No flush, as in procsim: after the first ENOSYS the kernel sends no FLUSH on close.
  * Files report size 0 like procfs; mount with the options procsim uses:
  *   nullfs -f -o entry_timeout=0,attr_timeout=0,negative_timeout=0,direct_io,atomic_o_trunc M
  *
@@ -147,12 +148,6 @@ static int nf_ftruncate(const char *path, off_t size, struct fuse_file_info *fi)
     return 0;
 }
 
-static int nf_flush(const char *path, struct fuse_file_info *fi) {
-    (void)path;
-    (void)fi;
-    return 0;
-}
-
 static int nf_release(const char *path, struct fuse_file_info *fi) {
     (void)path;
     free((void *)(uintptr_t)fi->fh);
@@ -167,7 +162,6 @@ static const struct fuse_operations ops = {
     .write = nf_write,
     .truncate = nf_truncate,
     .ftruncate = nf_ftruncate,
-    .flush = nf_flush,
     .release = nf_release,
 };
 
