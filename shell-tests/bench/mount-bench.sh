@@ -142,7 +142,8 @@ median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR
 us() { awk -v ns="$1" 'BEGIN {printf "%.1f", ns / 1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 
-declare -A result # "target:kind" -> median ns/op (or a text for mem and fork_reply)
+declare -A result  # "target:kind" -> median ns/op (or a text for mem and fork_reply)
+declare -A samples # "target:kind" -> every timed loop's ns/op so far
 notes=()          # why a cell says n/a
 
 # Mark a measurement n/a ($1 = target, $2 = kind, $3 = why).
@@ -152,17 +153,19 @@ na() {
     log "  n/a: $3"
 }
 
-# Run one measurement ($1 = target, $2 = kind, $3 = file, $4 = n) and store the median.
+# Run one measurement ($1 = target, $2 = kind, $3 = file, $4 = n, $5 = timed loops, default
+# REPS): adds its loops to the target's samples and stores the median of all of them.
 bench() {
-    local target=$1 kind=$2 file=$3 n=$4 status t r reply=""
+    local target=$1 kind=$2 file=$3 n=$4 reps=${5:-$REPS} status t r reply=""
     local -a ns=()
-    log "$target: $kind $file (${WARMUP} warm-up + ${REPS} x $n)"
+    [[ ${result[$target:$kind]:-} == n/a ]] && return
+    log "$target: $kind $file (${WARMUP} warm-up + ${reps} x $n)"
     if [[ ! -e $file ]]; then
         na "$target" "$kind" "$file does not exist"
         return
     fi
     # In the background, so that a signal to this script is handled at once (see cleanup).
-    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$WARMUP" "$REPS" \
+    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$WARMUP" "$reps" \
         >"$tmp/measure.out" 2>"$tmp/measure.err" &
     measure_pid=$!
     status=0
@@ -173,9 +176,10 @@ bench() {
         return
     fi
     while read -r t r; do
-        ns+=("$t")
+        samples[$target:$kind]+=" $t"
         reply=$r
     done <"$tmp/measure.out"
+    read -r -a ns <<<"${samples[$target:$kind]:-}"
     if [[ $kind == fork ]]; then
         if [[ ! $reply =~ ^[0-9]+$ ]]; then
             na "$target" "$kind" "reply '$reply' is not a number"
@@ -214,41 +218,43 @@ if ! dpkg -s libfuse-dev >/dev/null 2>&1; then
 fi
 # shellcheck disable=SC2046 # pkg-config output is a list of flags
 gcc -O2 -o "$tmp/nullfs" "$here/nullfs.c" $(pkg-config --cflags --libs fuse)
+# ---------------------------------------------------------------------------------------
+# (c) procsim, started the way a user starts it, beside the floor: the timed loops alternate
+# between the two (floor, procsim, floor, ...), so a slow spell of this machine hits both.
+
 nmnt=$tmp/nullfs-mnt
+pmnt=$tmp/procsim-mnt
+nullfs_pid="" procsim_pid="" procsim_note=""
 if start_daemon "$nmnt" "$tmp/nullfs" -f -o "$MOPTS" "$nmnt"; then
-    bench nullfs read "$nmnt/$NS_LAST_PID" "$N"
-    bench nullfs write "$nmnt/$NS_LAST_PID" "$N"
-    bench nullfs fork "$nmnt/$SYSCALL" "$FORK_N"
-    result[nullfs:mem]=$(memory "$daemon_pid")
-    stop_last_daemon
+    nullfs_pid=$daemon_pid
 else
     for k in read write fork mem; do na nullfs "$k" "the mount did not come up"; done
 fi
-
-# ---------------------------------------------------------------------------------------
-# (c) procsim, started the way a user starts it.
-
-procsim_note=""
-pmnt=$tmp/procsim-mnt
 export PROCSIM_JAR=$JAR # read by bin/procsim
 if [[ ! -f $JAR ]]; then
     procsim_note="skipped: $JAR not found (build it with \`mvn -B -q -DskipTests package\`)"
 elif ! start_daemon "$pmnt" "$root/bin/procsim" mount "$pmnt" --pid-max 4194304; then
     procsim_note="skipped: the mount did not come up ($(grep -m 1 . "$tmp/daemon.log" | head -c 160 || true))"
 else
-    bench procsim read "$pmnt/$NS_LAST_PID" "$N"
-    bench procsim write "$pmnt/$NS_LAST_PID" "$N"
-    bench procsim fork "$pmnt/$SYSCALL" "$FORK_N"
-    result[procsim:mem]=$(memory "$daemon_pid")
+    procsim_pid=$daemon_pid
+    procsim_note="$JAR, JVM options: ${PROCSIM_JAVA_OPTS:-the bin/procsim defaults}"
+fi
+for ((rep = 0; rep < REPS; rep++)); do
+    for kind in read write fork; do
+        file=$NS_LAST_PID n=$N
+        [[ $kind == fork ]] && file=$SYSCALL n=$FORK_N
+        [[ -n $nullfs_pid ]] && bench nullfs "$kind" "$nmnt/$file" "$n" 1
+        [[ -n $procsim_pid ]] && bench procsim "$kind" "$pmnt/$file" "$n" 1
+    done
+done
+[[ -n $nullfs_pid ]] && result[nullfs:mem]=$(memory "$nullfs_pid")
+if [[ -n $procsim_pid ]]; then
+    result[procsim:mem]=$(memory "$procsim_pid")
     [[ "${result[procsim:read]}${result[procsim:write]}${result[procsim:fork]}" == n/an/an/a ]] &&
         result[procsim:mem]+=" (no loop ran)"
-    stop_last_daemon
-fi
-if [[ -n $procsim_note ]]; then
+else
     log "procsim $procsim_note"
     for k in read write fork mem; do result[procsim:$k]=n/a; done
-else
-    procsim_note="$JAR, JVM options: ${PROCSIM_JAVA_OPTS:-the bin/procsim defaults}"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -274,7 +280,8 @@ report() {
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r)," \
         "$(java -version 2>&1 | head -n 1 || echo 'no java')."
     echo "Per measurement: $WARMUP warm-up ops, then the median of $REPS timed loops of" \
-        "$N ops (fork: $FORK_N). Mount options: \`-o $MOPTS\`." \
+        "$N ops (fork: $FORK_N); the floor's and procsim's loops alternate, one each in turn." \
+        "Mount options: \`-o $MOPTS\`." \
         "CPU pinning: ${BENCH_CPUS:-none} (BENCH_CPUS)."
     echo
     echo "## Per-operation cost (us/op, ratio to the C libfuse2 floor)"
