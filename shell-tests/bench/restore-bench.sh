@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Restore time of a process tree per method, through the mount, from bash (issue: restart toolkit).
 # Builds a scenario of BENCH_PROCS processes (default 1000, depth 4, root namespace), checkpoints
-# it, then restores it into a fresh mount by each method: once cold (a daemon just started: the
-# JVM has not compiled the request path yet) and BENCH_REPS times warm (after BENCH_WARMUP
-# syscall round trips; median reported). Writes a markdown table to bench-results/restore-bench.md.
+# it, then restores it into a fresh mount by each method, BENCH_REPS times cold (a daemon just
+# started: the JVM has not compiled the request path yet) and BENCH_REPS times warm (after
+# BENCH_WARMUP syscall round trips), alternating; medians reported. Writes a markdown table to
+# bench-results/restore-bench.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,13 +36,12 @@ median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 rows=()
 for method in $methods; do
-    times=()
-    cold=""
-    for ((r = 0; r <= reps; r++)); do
+    times=() colds=()
+    for ((r = 0; r < 2 * reps; r++)); do
         dst=$tmp/dst-$method-$r
         procsim_start "$dst"
         mounts+=("$dst")
-        if ((r > 0)); then
+        if ((r % 2 == 1)); then
             exec {wfd}<>"$dst/1/task/1/syscall"
             for ((i = 0; i < warmup; i++)); do echo getpid >&"$wfd"; read -r _ <&"$wfd"; done
             exec {wfd}>&-
@@ -52,17 +52,18 @@ for method in $methods; do
         procsim_checkpoint "$dst" | grep -c '^process' | grep -qx "$procs" || { echo "restore by $method is incomplete" >&2; exit 1; }
         procsim_stop "$dst"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if ((r == 0)); then cold=$t; else times+=("$t"); fi
+        if ((r % 2 == 0)); then colds+=("$t"); else times+=("$t"); fi
     done
     s=$(printf '%s\n' "${times[@]}" | median)
+    cold=$(printf '%s\n' "${colds[@]}" | median)
     rate() { awk -v n="$procs" -v s="$1" 'BEGIN { printf "%d", n / s }'; }
     rows+=("| $method | $procs | $cold | $(rate "$cold") | $s | $(rate "$s") |")
-    echo "$method: cold $cold s, warm ${times[*]} s"
+    echo "$method: cold ${colds[*]} s, warm ${times[*]} s"
 done
 
 mkdir -p "$root/bench-results"
 {
-    echo "| method | processes | cold daemon (s) | processes/s | warm daemon (s, median of $reps) | processes/s |"
+    echo "| method | processes | cold daemon (s, median of $reps) | processes/s | warm daemon (s, median of $reps) | processes/s |"
     echo "|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
 } | tee "$root/bench-results/restore-bench.md"
