@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
+import procsim.fuse.Warmup;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
@@ -98,7 +99,7 @@ import procsim.procfs.ProcTree;
             "  0  unmounted by Ctrl-C, SIGTERM or umount",
             "  1  could not mount: M missing, not a directory, not empty or already",
             "     mounted; no /dev/fuse; the sim kernel would not boot",
-            "  2  bad usage: missing M, a bad --pid-max",
+            "  2  bad usage: missing M, a bad --pid-max or --warmup-rounds",
         })
 final class MountCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(MountCommand.class);
@@ -115,6 +116,12 @@ final class MountCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; Linux's limits " + PID_MAX_MIN + ".." + PID_MAX_LIMIT + ").")
     int pidMax;
 
+    @Option(names = "--warmup-rounds", paramLabel = "N", defaultValue = "" + Warmup.DEFAULT_ROUNDS,
+            description = "Before mounting, run the common request paths N times on a scratch tree, so "
+                    + "the JVM has compiled them before the first burst of requests (default "
+                    + "${DEFAULT-VALUE}, ~0.15 s; 0 skips it).")
+    int warmupRounds;
+
     @Mixin
     LoggingOptions logging = new LoggingOptions();
 
@@ -126,6 +133,10 @@ final class MountCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
+        if (warmupRounds < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--warmup-rounds': " + warmupRounds + " is negative");
+        }
         if (pidMax < PID_MAX_MIN || pidMax > PID_MAX_LIMIT) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--pid-max': " + pidMax + " is outside Linux's range "
@@ -169,6 +180,7 @@ final class MountCommand implements Callable<Integer> {
             return fail(err, "could not boot the sim kernel (--pid-max " + pidMax + "): " + e.getMessage());
         }
 
+        warmUp();
         FuseMount mount = new FuseMount(tree, m);
         Signals.onStop(name -> {
             stopRequested.set(true);
@@ -206,6 +218,18 @@ final class MountCommand implements Callable<Integer> {
         err.println("procsim: unmounted " + m);
         err.flush();
         return 0;
+    }
+
+    /** A failed warm-up costs only speed: it is logged, and the mount goes on. */
+    private void warmUp() {
+        long t0 = System.nanoTime();
+        try {
+            Warmup.run(warmupRounds, new LinuxHostProcesses());
+        } catch (RuntimeException e) {
+            log.warn("the warm-up failed (the mount works, only slower at first): {}", e.toString());
+            return;
+        }
+        log.debug("warm-up: {} rounds in {} ms", warmupRounds, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** On SIGINT or SIGTERM: unmount; the main thread then sees the FUSE loop end and exits 0. */

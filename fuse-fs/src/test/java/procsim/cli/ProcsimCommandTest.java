@@ -70,6 +70,12 @@ class ProcsimCommandTest {
     }
 
     @Test
+    void aNegativeWarmupIsAUsageError() {
+        assertThat(run("mount", "/tmp/x", "--warmup-rounds", "-1")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--warmup-rounds': -1 is negative");
+    }
+
+    @Test
     void anUnknownCommandSuggestsMount() {
         assertThat(run("mout")).isEqualTo(2);
         assertThat(err.toString()).contains("Did you mean", "mount");
