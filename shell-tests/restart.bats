@@ -51,6 +51,8 @@ drill() {
     grep -q ' uid=1000 ' "$IMAGE"
     grep -q 'comm=w' "$IMAGE"
     grep -q '^thread .* comm=t' "$IMAGE"
+    grep -q '^process .* exit_signal=10$' "$IMAGE"
+    grep -q '^process .* exit_signal=17$' "$IMAGE"
     # a child of init named otherwise: the restore renames init for it (taken() checks it is undone)
     grep -q '^process [0-9]* ppid=1 nspid=[0-9]* pidns=root comm=w' "$IMAGE"
 }

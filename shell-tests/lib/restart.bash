@@ -10,7 +10,7 @@
 # The image is text, one record a line, sorted, so two images diff cleanly:
 #
 #     procsim-image 1
-#     process TGID ppid=P nspid=N0,N1,.. pidns=NAME comm=C uid=U gid=G
+#     process TGID ppid=P nspid=N0,N1,.. pidns=NAME comm=C uid=U gid=G exit_signal=S
 #     thread TGID TID nspid=N0,.. comm=C uid=U
 #     fd TGID FD flags=0OCTAL pos=POS path=PATH
 #     shm-attach TGID ADDR shmid=ID mode=rw|ro       (ADDR in decimal, from maps)
@@ -62,9 +62,10 @@ _rs_status() {
 # procsim_checkpoint M: prints the image of every sim task but init, and the IPC objects.
 procsim_checkpoint() {
     local m=${1:?usage: procsim_checkpoint M}
-    local -A nspid ppid comm uid gid pidns_inum
+    local -A nspid ppid comm uid gid pidns_inum exitsig
     local -a procs=() lines=()
-    local p t f n inum initns ipc1
+    local p t f n inum initns ipc1 statline
+    local -a st
     # (pid namespaces are named by their init's root pid; inode numbers differ between mounts)
     for f in "$m"/[0-9]*; do
         p=${f##*/}
@@ -87,6 +88,10 @@ procsim_checkpoint() {
         [[ $_RS_NAME == *' '* ]] && { _rs_die "checkpoint: comm of $p has a blank: not supported"; return 1; }
         [[ ${links[$p/ns/ipc]:-} == "$ipc1" ]] || { _rs_die "checkpoint: task $p is in another IPC namespace: not supported"; return 1; }
         nspid[$p]=$_RS_NSPID ppid[$p]=$_RS_PPID comm[$p]=$_RS_NAME uid[$p]=${_RS_UID%%$'\t'*} gid[$p]=${_RS_GID%%$'\t'*}
+        # the signal the parent gets at exit: stat's field 38 (fields from 3 follow "comm) ")
+        read -r statline <"$m/$p/stat" || return
+        st=(${statline##*) })
+        exitsig[$p]=${st[35]}
         inum=${links[$p/ns/pid]}
         pidns_inum[$p]=$inum
         if [[ ${_RS_NSPID##*,} == 1 && $_RS_NSPID == *,* ]]; then
@@ -97,7 +102,7 @@ procsim_checkpoint() {
     for p in "${procs[@]}"; do
         n=${ns_name[${pidns_inum[$p]}]:-}
         [[ -n $n ]] || { _rs_die "checkpoint: the pid namespace of $p has no init among the tasks (unshare?): not supported"; return 1; }
-        lines+=("process $p ppid=${ppid[$p]} nspid=${nspid[$p]} pidns=$n comm=${comm[$p]} uid=${uid[$p]} gid=${gid[$p]}")
+        lines+=("process $p ppid=${ppid[$p]} nspid=${nspid[$p]} pidns=$n comm=${comm[$p]} uid=${uid[$p]} gid=${gid[$p]} exit_signal=${exitsig[$p]}")
         for t in "$m/$p/task"/*; do
             t=${t##*/}
             [[ $t == "$p" ]] && continue
@@ -293,15 +298,15 @@ function qsort(a, lo, hi,   i, last) {
     qsort(a, lo, last - 1)
     qsort(a, last + 1, hi)
 }
-# plan(task, parent, nspid, what): the PL_* assignments for making task
-function plan(x, parent, nspid, what,   n, pn, level, plevel, flags, cflags, newns, line, nsd, set, i) {
+# plan(task, parent, nspid, what, exit signal): the PL_* assignments for making task
+function plan(x, parent, nspid, what, sig,   n, pn, level, plevel, flags, cflags, newns, line, nsd, set, i) {
     level = split(nspid, n, ",") - 1
     plevel = (parent == 1 ? 1 : split(pnspid[parent], pn, ",")) - 1
-    flags = ""; cflags = "SIGCHLD"; newns = 0
+    flags = ""; cflags = sig; newns = 0
     if (what == "thread") {
-        flags = "CLONE_THREAD|CLONE_SIGHAND|CLONE_VM"; cflags = flags
+        flags = "CLONE_THREAD|CLONE_SIGHAND|CLONE_VM"; cflags = flags; sig = ""
     } else if (level == plevel + 1) {
-        flags = "CLONE_NEWPID"; cflags = "CLONE_NEWPID|SIGCHLD"; newns = 1
+        flags = "CLONE_NEWPID"; cflags = "CLONE_NEWPID|" sig; newns = 1
     } else if (level != plevel) {
         err("task " x " (level " level ") cannot be a child of " parent " (level " plevel ")")
         return
@@ -310,7 +315,7 @@ function plan(x, parent, nspid, what,   n, pn, level, plevel, flags, cflags, new
     if (method == "clone3") {
         set = n[level + 1]
         for (i = level; i >= 1; i--) set = set "," n[i]
-        line = "clone3" (flags == "" ? "" : " flags=" flags) " set_tid=" set
+        line = "clone3" (flags == "" ? "" : " flags=" flags) (sig == "" ? "" : " exit_signal=" sig) " set_tid=" set
     } else if (method == "eclone") {
         set = n[1]
         for (i = 2; i <= plevel + 1; i++) set = set "," n[i]
@@ -318,7 +323,7 @@ function plan(x, parent, nspid, what,   n, pn, level, plevel, flags, cflags, new
     } else {
         nsd = "LONG" (level + 1)
         for (i = 1; i <= level + 1; i++) nsd = nsd " " n[i]
-        line = flags == "" ? "fork" : "clone " cflags
+        line = flags == "" && sig == 17 ? "fork" : "clone " cflags
     }
     if (method == "clone3" || method == "eclone") print "PL_LINE[" x "]=" q(line) # all they need
     else print "PL_LINE[" x "]=" q(line) " PL_NSD[" x "]=" q(nsd) " PL_WANT[" x "]=" q(n[plevel + 1]) \
@@ -328,6 +333,8 @@ $1 == "procsim-image" { print "header=" q($2); next }
 $1 == "process" {
     p = id($2); np++; procs[np] = p
     ppid[p] = id(val($3, "ppid")); pnspid[p] = val($4, "nspid"); pcomm[p] = val($6, "comm")
+    psig[p] = $9 == "" ? 17 : val($9, "exit_signal") # images before exit_signal: fork's SIGCHLD
+    if (psig[p] !~ /^[0-9]+$/) err("not a signal number: '" psig[p] "' in: " $0)
     print "P_PPID[" p "]=" q(ppid[p]) " P_NSPID[" p "]=" q(pnspid[p]) " P_COMM[" p "]=" q(pcomm[p]) \
         " P_UID[" p "]=" q(val($7, "uid")) " P_GID[" p "]=" q(val($8, "gid"))
     next
@@ -364,10 +371,10 @@ END {
         printf "%s%d", (i > 1 ? " " : ""), f[n]
     }
     print ")"
-    for (i = 1; i <= np; i++) plan(procs[i], ppid[procs[i]], pnspid[procs[i]], "process")
+    for (i = 1; i <= np; i++) plan(procs[i], ppid[procs[i]], pnspid[procs[i]], "process", psig[procs[i]])
     for (i = 1; i <= nt; i++) {
         if (!(tleader[i] in pnspid)) err("the leader " tleader[i] " of thread " tid[i] " is not in the image")
-        else plan(tid[i], tleader[i], tnspid[i], "thread")
+        else plan(tid[i], tleader[i], tnspid[i], "thread", "")
     }
     if (planerr != "") print "planerr=" q(planerr)
 }
@@ -757,7 +764,8 @@ _rs_restore_ipc_times() {
 #   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
 #   every fifth process (the newest named t<tid>); F open files (at random offsets) in every third; Q message queues (with
 #   two messages), semaphore sets and shm segments, attached by every fourth process (their
-#   children inherit the attaches); every seventh process execs (comm w<pid>)
+#   children inherit the attaches); every seventh process execs (comm w<pid>), every thirteenth
+#   exits with SIGUSR1 to its parent
 #   and every eleventh leaf runs as uid 1000. Deterministic for a seed. Prints the root pids made.
 procsim_scenario() {
     local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
@@ -795,7 +803,10 @@ procsim_scenario() {
     while ((${#made[@]} < procs)); do
         parent=${candidates[RANDOM % ${#candidates[@]}]}
         ((dep[$parent] < depth)) || continue
-        _rs_call "$parent" "$parent" fork || { _rs_die "scenario: fork from $parent: $REPLY"; return 1; }
+        # every thirteenth asks for SIGUSR1 instead of SIGCHLD at its exit
+        local how=fork
+        ((${#made[@]} % 13 == 12)) && how="clone SIGUSR1"
+        _rs_call "$parent" "$parent" "$how" || { _rs_die "scenario: $how from $parent: $REPLY"; return 1; }
         if ((lvl[$parent] == 0)); then child=$REPLY; else child=$(_rs_root_of_child "$m" "$parent" "$REPLY"); fi
         dep[$child]=$((dep[$parent] + 1)) lvl[$child]=${lvl[$parent]}
         made+=("$child")
