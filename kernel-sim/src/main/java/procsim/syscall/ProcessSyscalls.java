@@ -191,7 +191,6 @@ final class ProcessSyscalls {
         };
     }
 
-
     /** prctl(2), the calling thread's name only: {@code prctl PR_SET_NAME NAME}, {@code prctl PR_GET_NAME}. */
     private static Call prctl(Args a) {
         long option = a.positional().flags(0, PRCTL_OPTIONS);
