@@ -255,6 +255,7 @@ public final class TaskSet {
             for (ThreadGroup c : g.children()) {
                 g.removeChild(c);
                 g.zombieChildren.remove(c.seqInParent);
+                c.exitSignal = Signals.SIGCHLD; // reparent_leader: "We don't want people slaying init."
                 adopt(reaper, c);
             }
         }
@@ -423,8 +424,7 @@ public final class TaskSet {
         hooks.mmReleased(g, t);
         t.files = t.files.copy();
         t.files.closeOnExecAll();
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        t.comm = base.length() > 15 ? base.substring(0, 15) : base;
+        t.comm = commOf(path.substring(path.lastIndexOf('/') + 1));
         t.nextSyscallData = null;
         wake.run();
     }
@@ -510,11 +510,27 @@ public final class TaskSet {
     }
 
     /**
-     * A write to /proc/PID/comm (fs/proc/base.c comm_write): the first 15 characters, verbatim,
-     * a trailing newline included.
+     * A write to /proc/PID/comm (fs/proc/base.c comm_write) or prctl(PR_SET_NAME): the first 15
+     * bytes, verbatim, a trailing newline included.
      */
     public void setComm(Task t, String text) {
-        t.comm = text.length() > 15 ? text.substring(0, 15) : text;
+        t.comm = commOf(text);
+    }
+
+    /**
+     * What fits in comm (TASK_COMM_LEN 16, NUL included): at most 15 bytes of UTF-8. Deviation:
+     * Linux cuts at byte 15 even inside a character; the sim keeps whole characters.
+     */
+    static String commOf(String name) {
+        int bytes = 0;
+        int end = 0;
+        while (end < name.length()) {
+            int cp = name.codePointAt(end);
+            bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes > 15) break;
+            end += Character.charCount(cp);
+        }
+        return name.substring(0, end);
     }
 
     public void setuid(Task t, long uid) {

@@ -66,6 +66,19 @@ class TaskSetTest {
     }
 
     @Test
+    void anOrphanIsReparentedWithSigchldAsItsExitSignal() {
+        Task p = sim.as(1).child("fork");
+        Task c = sim.as(p).child("clone SIGUSR1");
+        assertThat(c.group().exitSignal()).isEqualTo(10);
+        assertThat(sim.as(p).run("wait4 -1 WNOHANG")).as("a clone child needs __WCLONE").isEqualTo("-1 ECHILD");
+        sim.as(p).ok("exit 0");
+        assertThat(c.group().exitSignal()).as("reparent_leader").isEqualTo(17);
+        sim.as(1).ok("wait4 " + p.tid());
+        sim.as(c).ok("exit 3");
+        assertThat(sim.as(1).run("wait4 " + c.tid())).isEqualTo(c.tid() + " status=0x0300");
+    }
+
+    @Test
     void killTermAndKillEndTheGroupWithTheSignalAsStatus() {
         Task c = sim.as(1).child("fork");
         sim.as(1).ok("kill 2 SIGKILL");
@@ -147,6 +160,17 @@ class TaskSetTest {
         assertThat(sim.as(c).run("prctl 16")).isEqualTo("0 name=init");
         assertThat(sim.as(c).child("fork").comm()).isEqualTo("init");
         assertThat(sim.as(thread).child("fork").comm()).as("fork copies the caller's name").isEqualTo("worker-thread-n");
+    }
+
+    @Test
+    void namesAreCutAt15BytesOfUtf8KeepingWholeCharacters() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("prctl PR_SET_NAME " + "é".repeat(17));
+        assertThat(c.comm()).isEqualTo("é".repeat(7));
+        sim.as(c).ok("prctl PR_SET_NAME abcdefghijklmnopq");
+        assertThat(c.comm()).isEqualTo("abcdefghijklmno");
+        sim.as(c).ok("execve /bin/x" + "€".repeat(6));
+        assertThat(c.comm()).as("14 bytes; a fourth € would make 17").isEqualTo("x€€€€");
     }
 
     @Test
