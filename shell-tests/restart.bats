@@ -128,8 +128,17 @@ taken() {
     bad "unknown image record 'proces'" $'procsim-image 1\nproces 5 ppid=1 nspid=5'
     bad "the parent 77 of 5 is not in the image" $'procsim-image 1\nprocess 5 ppid=77 nspid=5 pidns=root comm=x uid=0 gid=0'
     bad "task 5 (level 2) cannot be a child of 1 (level 0)" $'procsim-image 1\nprocess 5 ppid=1 nspid=5,4,3 pidns=init:5 comm=x uid=0 gid=0'
+    bad "task 1 is init" $'procsim-image 1\nprocess 1 ppid=0 nspid=1 pidns=root comm=evil uid=0 gid=0'
+    bad "task 5 twice" $'procsim-image 1\nprocess 5 ppid=1 nspid=5 pidns=root comm=x uid=0 gid=0\nthread 5 5 nspid=5 comm=x uid=0'
+    bad "not an fd's flags: 'flags=08'" $'procsim-image 1\nprocess 5 ppid=1 nspid=5 pidns=root comm=x uid=0 gid=0\nfd 5 7 flags=08 pos=0 path=/x'
+    # bash evaluates array subscripts and $(( )) operands: every such field must be a number
     pwned=$BATS_TEST_TMPDIR/pwned
-    bad "not a task id" "procsim-image 1"$'\n'"process \$(touch\${IFS}$pwned) ppid=1 nspid=5 pidns=root comm=x uid=0 gid=0"
+    local code="\$(touch\${IFS}$pwned)" proc="process 5 ppid=1 nspid=5 pidns=root comm=x uid=0 gid=0"
+    bad "not a number: task id" "procsim-image 1"$'\n'"process $code ppid=1 nspid=5 pidns=root comm=x uid=0 gid=0"
+    bad "not a number: pid" "procsim-image 1"$'\n'"$proc"$'\n'"fd $code 0 flags=02 pos=0 path=/x"
+    bad "not an fd's flags" "procsim-image 1"$'\n'"$proc"$'\n'"fd 5 7 flags=x[$code] pos=0 path=/x"
+    bad "not a number list: nspid" "procsim-image 1"$'\n'"process 5 ppid=1 nspid=x[$code] pidns=root comm=x uid=0 gid=0"
+    bad "not a number: 'key=x[" "procsim-image 1"$'\n'"msg 0 key=x[$code] perms=0640 uid=0 gid=0 cuid=0 cgid=0 qbytes=16384"
     [ ! -e "$pwned" ]
     [ "$(ls "$M" | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/1/comm")" = init ]

@@ -36,10 +36,8 @@
 # shellcheck source=procsim.bash
 source "$(dirname "${BASH_SOURCE[0]}")/procsim.bash"
 
-# Messages go to _RS_ERR while procsim_restore sends stderr to /dev/null (a `2>/dev/null` on
-# each write would cost more than the write).
 _rs_die() {
-    echo "procsim: $*" >&"${_RS_ERR:-2}"
+    echo "procsim: $*" >&2
     return 1
 }
 
@@ -85,7 +83,7 @@ procsim_checkpoint() {
     for p in "${procs[@]}"; do
         _rs_status "$m/$p/status" || return
         [[ $_RS_STATE == Z ]] && { _rs_die "checkpoint: task $p is a zombie: not supported"; return 1; }
-        [[ $_RS_NAME == *' '* ]] && { _rs_die "checkpoint: comm of $p has a blank: not supported"; return 1; }
+        [[ $_RS_NAME == *[[:space:]]* ]] && { _rs_die "checkpoint: comm of $p has a blank: not supported"; return 1; }
         [[ ${links[$p/ns/ipc]:-} == "$ipc1" ]] || { _rs_die "checkpoint: task $p is in another IPC namespace: not supported"; return 1; }
         nspid[$p]=$_RS_NSPID ppid[$p]=$_RS_PPID comm[$p]=$_RS_NAME uid[$p]=${_RS_UID%%$'\t'*} gid[$p]=${_RS_GID%%$'\t'*}
         # the signal the parent gets at exit: stat's field 38 (fields from 3 follow "comm) ")
@@ -116,7 +114,7 @@ procsim_checkpoint() {
         [[ $rel == */fd/* ]] || continue
         p=${rel%%/*} fd=${rel##*/} path=${links[$rel]}
         [[ $p == 1 ]] && continue
-        [[ $path == *' '* ]] && { _rs_die "checkpoint: fd $fd of $p: a blank in the path: not supported"; return 1; }
+        [[ $path == *[[:space:]]* ]] && { _rs_die "checkpoint: fd $fd of $p: a blank in the path: not supported"; return 1; }
         pos=0 flags=0
         while IFS=$'\t' read -r key val; do
             case $key in pos:) pos=$val ;; flags:) flags=$val ;; esac
@@ -210,25 +208,23 @@ procsim_restore() {
     local -A PL_LINE PL_NSD PL_WANT PL_LEVEL PL_NEWNS
     local -a order=() threads=() ipclines=()
     local header="" planerr="" plan
-    IFS= read -r P_COMM[1] <"$m/1/comm" || { _rs_die "restore: no init in $m"; return 2; }
+    local initcomm
+    IFS= read -r initcomm <"$m/1/comm" || { _rs_die "restore: no init in $m"; return 2; }
     # one awk pass reads the image and plans every creation (bash would take 0.2 s for 1,000 tasks)
-    plan=$(awk -v method="$method" -v initcomm="${P_COMM[1]}" "$_RS_PLANNER") || { _rs_die "restore: cannot read the image"; return 2; }
+    plan=$(RS_METHOD=$method RS_INITCOMM=$initcomm awk "$_RS_PLANNER") || { _rs_die "restore: cannot read the image"; return 2; }
     eval "$plan"
-    [[ $header == 1 ]] || { _rs_die "restore: not a procsim image (no 'procsim-image 1' header)"; return 2; }
     [[ -z $planerr ]] || { _rs_die "restore: $planerr"; return 2; }
+    [[ $header == 1 ]] || { _rs_die "restore: not a procsim image (no 'procsim-image 1' header)"; return 2; }
+    P_COMM[1]=$initcomm
     P_FDS[1]=$(_rs_fds_of "$m" 1)
     P_SHM[1]=$(_rs_shm_of "$m" 1)
     ulimit -n "$(ulimit -Hn)" 2>/dev/null || true # one open syscall file per parent
 
-    local rc=0
-    exec {_RS_ERR}>&2
-    {
-        _rs_restore_ipc "${ipclines[@]}" && _rs_make_tasks &&
-            _rs_restore_ipc_times "${ipclines[@]}" # last, since attaches and sends move them
-    } 2>/dev/null || rc=1
-    exec {_RS_ERR}>&-
-    _RS_ERR=""
-    ((rc == 0)) || { _rs_rollback; return 1; }
+    if ! { _rs_restore_ipc "${ipclines[@]}" && _rs_make_tasks &&
+        _rs_restore_ipc_times "${ipclines[@]}"; }; then # times last: attaches and sends move them
+        _rs_rollback
+        return 1
+    fi
     _rs_close_fds
 }
 
@@ -244,7 +240,7 @@ _rs_make_tasks() {
         if ((fast)); then # _rs_create's first case, inline: this loop is the restore's hot path
             fd=${_RS_FD[$parent/$parent]:-}
             [[ -n $fd ]] || { _rs_sysfd "$parent" "$parent" || return 1; fd=$REPLY; }
-            printf '%s\n' "${PL_LINE[$p]}" >&"$fd" ||
+            printf '%s\n' "${PL_LINE[$p]}" >&"$fd" 2>/dev/null ||
                 { IFS= read -r REPLY <&"$fd"; _rs_explain "$p" "${P_NSPID[$p]}" "$REPLY"; return 1; }
         else
             _rs_create "$parent" "$p" process || return 1
@@ -276,7 +272,8 @@ _rs_make_tasks() {
 # every task the plan of its creation: PL_LINE (the syscall its parent makes), PL_NSD (the
 # next_syscall_data written first, for nsd), PL_WANT (the reply expected: the task's number in
 # its parent's namespace), PL_LEVEL and PL_NEWNS (1 for a new namespace's init). A problem found
-# before anything is made sets planerr. Variables: method, initcomm.
+# before anything is made sets planerr, and then nothing else is printed. Environment: RS_METHOD,
+# RS_INITCOMM (init's comm in the target mount).
 read -r -d '' _RS_PLANNER <<'AWK' || true
 function q(s,   n, i, parts, out) {
     n = split(s, parts, "'")
@@ -285,8 +282,26 @@ function q(s,   n, i, parts, out) {
     return "'" out "'"
 }
 function val(field, key) { sub("^" key "=", "", field); return field }
-# id(s): s if a number, else 0 and planerr: ids become array subscripts that bash evaluates
-function id(s) { if (s !~ /^[0-9]+$/) { err("not a task id: '" s "' in: " $0); return 0 } return s }
+# Every value that bash uses as a number (array subscripts, $(( ))) is checked here: bash would
+# evaluate anything else as code. An image with an error prints nothing but planerr.
+function out(line) { lines[++nlines] = line }
+function num(s, what) { if (s !~ /^[0-9]+$/) err("not a number: " what " '" s "' in: " $0); return s }
+function nums(s, what) { if (s !~ /^[0-9]+(,[0-9]+)*$/) err("not a number list: " what " '" s "' in: " $0); return s }
+function id(s) {
+    num(s, "task id")
+    if (s == 1) err("task 1 is init, which a restore does not make: " $0)
+    return s
+}
+# IPC records: the id, then numbers or key=number(,number...) fields; text= is data
+function ipcfields(   i, v) {
+    num($2, "IPC id")
+    for (i = 3; i <= NF; i++) {
+        v = $i
+        if (v ~ /^text=/) continue
+        sub(/^[a-z]+=/, "", v)
+        if (v !~ /^-?[0-9]+(,-?[0-9]+)*$/) err("not a number: '" $i "' in: " $0)
+    }
+}
 function err(msg) { if (planerr == "") planerr = msg }
 function swap(a, i, j,   t) { t = a[i]; a[i] = a[j]; a[j] = t }
 function qsort(a, lo, hi,   i, last) {
@@ -325,36 +340,50 @@ function plan(x, parent, nspid, what, sig,   n, pn, level, plevel, flags, cflags
         for (i = 1; i <= level + 1; i++) nsd = nsd " " n[i]
         line = flags == "" && sig == 17 ? "fork" : "clone " cflags
     }
-    if (method == "clone3" || method == "eclone") print "PL_LINE[" x "]=" q(line) # all they need
-    else print "PL_LINE[" x "]=" q(line) " PL_NSD[" x "]=" q(nsd) " PL_WANT[" x "]=" q(n[plevel + 1]) \
-        " PL_LEVEL[" x "]=" level " PL_NEWNS[" x "]=" newns
+    if (method == "clone3" || method == "eclone") out("PL_LINE[" x "]=" q(line)) # all they need
+    else out("PL_LINE[" x "]=" q(line) " PL_NSD[" x "]=" q(nsd) " PL_WANT[" x "]=" q(n[plevel + 1]) \
+        " PL_LEVEL[" x "]=" level " PL_NEWNS[" x "]=" newns)
 }
-$1 == "procsim-image" { print "header=" q($2); next }
+BEGIN { method = ENVIRON["RS_METHOD"]; initcomm = ENVIRON["RS_INITCOMM"] }
+$1 == "procsim-image" { out("header=" q($2)); next }
+$1 == "process" || $1 == "thread" {
+    x = id($1 == "process" ? $2 : $3)
+    if (x in seen) err("task " x " twice in the image")
+    seen[x] = 1
+}
 $1 == "process" {
-    p = id($2); np++; procs[np] = p
-    ppid[p] = id(val($3, "ppid")); pnspid[p] = val($4, "nspid"); pcomm[p] = val($6, "comm")
-    psig[p] = $9 == "" ? 17 : val($9, "exit_signal") # images before exit_signal: fork's SIGCHLD
-    if (psig[p] !~ /^[0-9]+$/) err("not a signal number: '" psig[p] "' in: " $0)
-    print "P_PPID[" p "]=" q(ppid[p]) " P_NSPID[" p "]=" q(pnspid[p]) " P_COMM[" p "]=" q(pcomm[p]) \
-        " P_UID[" p "]=" q(val($7, "uid")) " P_GID[" p "]=" q(val($8, "gid"))
+    p = x; np++; procs[np] = p
+    ppid[p] = num(val($3, "ppid"), "ppid"); pnspid[p] = nums(val($4, "nspid"), "nspid"); pcomm[p] = val($6, "comm")
+    psig[p] = $9 == "" ? 17 : num(val($9, "exit_signal"), "exit_signal") # older images: fork's SIGCHLD
+    out("P_PPID[" p "]=" q(ppid[p]) " P_NSPID[" p "]=" q(pnspid[p]) " P_COMM[" p "]=" q(pcomm[p]) \
+        " P_UID[" p "]=" q(num(val($7, "uid"), "uid")) " P_GID[" p "]=" q(num(val($8, "gid"), "gid")))
     next
 }
 $1 == "thread" {
-    nt++; t = tid[nt] = id($3); tleader[nt] = id($2); tnspid[nt] = val($4, "nspid")
-    print "T_LEADER[" t "]=" q($2) " T_NSPID[" t "]=" q(tnspid[nt]) " T_COMM[" t "]=" q(val($5, "comm")) \
-        " T_UID[" t "]=" q(val($6, "uid")) " threads+=(" t ")"
+    nt++; t = tid[nt] = x; tleader[nt] = num($2, "leader"); tnspid[nt] = nums(val($4, "nspid"), "nspid")
+    out("T_LEADER[" t "]=" q($2) " T_NSPID[" t "]=" q(tnspid[nt]) " T_COMM[" t "]=" q(val($5, "comm")) \
+        " T_UID[" t "]=" q(num(val($6, "uid"), "uid")) " threads+=(" t ")")
     next
 }
-$1 == "fd" || $1 == "shm-attach" { id($2) }
-$1 == "fd" { fds[$2] = fds[$2] (($2 in fds) ? "\n" : "") $3 " " val($4, "flags") " " val($5, "pos") " " val($6, "path"); next }
-$1 == "shm-attach" { shm[$2] = shm[$2] (($2 in shm) ? "\n" : "") $3 " " val($4, "shmid") " " val($5, "mode"); next }
-$1 ~ /^(msg|msg-data|msg-times|sem|sem-times|shm|shm-times)$/ { print "ipclines+=(" q($0) ")"; next }
+$1 == "fd" {
+    p = num($2, "pid"); num($3, "fd"); num(val($5, "pos"), "pos")
+    if (val($4, "flags") !~ /^(0[0-7]*|[1-9][0-9]*)$/) err("not an fd's flags: '" $4 "' in: " $0)
+    fds[p] = fds[p] ((p in fds) ? "\n" : "") $3 " " val($4, "flags") " " val($5, "pos") " " val($6, "path")
+    next
+}
+$1 == "shm-attach" {
+    p = num($2, "pid"); num($3, "address"); num(val($4, "shmid"), "shmid")
+    if ($5 !~ /^mode=r[ow]$/) err("not an attach mode: '" $5 "' in: " $0)
+    shm[p] = shm[p] ((p in shm) ? "\n" : "") $3 " " val($4, "shmid") " " val($5, "mode")
+    next
+}
+$1 ~ /^(msg|msg-data|msg-times|sem|sem-times|shm|shm-times)$/ { ipcfields(); out("ipclines+=(" q($0) ")"); next }
 NF == 0 { next }
 { err("unknown image record '" $1 "'") }
 END {
     pcomm[1] = initcomm
-    for (p in fds) print "P_FDS[" p "]=" q(fds[p])
-    for (p in shm) print "P_SHM[" p "]=" q(shm[p])
+    for (p in fds) out("P_FDS[" p "]=" q(fds[p]))
+    for (p in shm) out("P_SHM[" p "]=" q(shm[p]))
     for (i = 1; i <= np; i++) {
         p = procs[i]
         if (ppid[p] != 1 && !(ppid[p] in pnspid)) err("the parent " ppid[p] " of " p " is not in the image")
@@ -365,18 +394,19 @@ END {
         key[i] = sprintf("%06d %012d %d %-16s %012d", d, ppid[p], !same, same ? "" : pcomm[p], p)
     }
     qsort(key, 1, np)
-    printf "order=("
+    o = "order=("
     for (i = 1; i <= np; i++) {
         n = split(key[i], f, " ")
-        printf "%s%d", (i > 1 ? " " : ""), f[n]
+        o = o (i > 1 ? " " : "") (f[n] + 0)
     }
-    print ")"
+    out(o ")")
     for (i = 1; i <= np; i++) plan(procs[i], ppid[procs[i]], pnspid[procs[i]], "process", psig[procs[i]])
     for (i = 1; i <= nt; i++) {
         if (!(tleader[i] in pnspid)) err("the leader " tleader[i] " of thread " tid[i] " is not in the image")
         else plan(tid[i], tleader[i], tnspid[i], "thread", "")
     }
-    if (planerr != "") print "planerr=" q(planerr)
+    if (planerr != "") { print "planerr=" q(planerr); exit }
+    for (i = 1; i <= nlines; i++) print lines[i]
 }
 AWK
 
@@ -428,7 +458,8 @@ _rs_sysfd() { # _rs_sysfd PID TID: sets REPLY to an fd open on TID's syscall fil
     local key="$1/$2" fd
     if [[ -z ${_RS_FD[$key]:-} ]]; then
         _rs_syspath "$1" "$2"
-        exec {fd}<>"$_RS_PATH" || return 1
+        exec {fd}<>"$_RS_PATH" ||
+            { _rs_die "restore: cannot open $_RS_PATH (one stays open per parent; ulimit -n is $(ulimit -n))"; return 1; }
         _RS_FD[$key]=$fd
     fi
     REPLY=${_RS_FD[$key]}
@@ -506,7 +537,7 @@ _rs_create() {
             if [[ $what == process ]]; then
                 [[ -n ${_RS_NSD_DONE[$parent]:-} ]] || _rs_nsd_batch "$parent" || return 1
                 REPLY=${_RS_NSD_REPLY[$child]:-}
-                [[ $REPLY == -1* || -z $REPLY ]] && rc=1
+                [[ $REPLY =~ ^[0-9]+$ ]] || rc=1 # "-1 ERRNO", or why the restorer could not run
             else
                 _rs_attached "$parent" "$parent" "${PL_NSD[$child]}" "${PL_LINE[$child]}" || rc=$?
             fi ;;
@@ -546,9 +577,9 @@ _rs_nsd_batch() {
     _RS_NSD_DONE[$parent]=1
     out=$(
         m=$_RS_M
-        echo "$BASHPID" >"$m/$parent/task/$parent/attach" || exit 1
-        self=$(readlink "$m/thread-self") || exit 1
-        exec {fd}<>"$m/$self/syscall" || exit 1
+        echo "$BASHPID" >"$m/$parent/task/$parent/attach" || { echo "${plan[0]%%|*} attaching to $parent failed"; exit 1; }
+        self=$(readlink "$m/thread-self") || { echo "${plan[0]%%|*} no thread-self after attaching to $parent"; exit 1; }
+        exec {fd}<>"$m/$self/syscall" || { echo "${plan[0]%%|*} cannot open $m/$self/syscall"; exit 1; }
         for item in "${plan[@]}"; do
             IFS='|' read -r c nsd line <<<"$item"
             echo "$nsd" >"$m/$self/next_syscall_data" || { echo "$c -1 EINVAL"; break; }
@@ -600,8 +631,8 @@ _rs_attached() {
 _rs_set_last_pid() {
     local parent=$1 level=$2 value=$3 m=$_RS_M
     if ((level == 0)); then
-        echo "$value" >"$m/sys/kernel/ns_last_pid"
-        return
+        echo "$value" >"$m/sys/kernel/ns_last_pid" || { _rs_die "restore: cannot write $value to $m/sys/kernel/ns_last_pid"; return 1; }
+        return 0
     fi
     # the init of PARENT's level-LEVEL namespace: walk up until the nspid has LEVEL+1 numbers
     local q=$parent init=""
@@ -617,7 +648,7 @@ _rs_set_last_pid() {
         echo "$value" >"$m/sys/kernel/ns_last_pid" || rc=$?
         echo detach >"$m/self/task/1/attach"
         exit "$rc"
-    )
+    ) || { _rs_die "restore: cannot write $value to ns_last_pid as a restorer attached to $init"; return 1; }
 }
 
 # _rs_explain CHILD NSPID REPLY: the message for a failed creation
@@ -684,7 +715,8 @@ _rs_fix_fds() {
         [[ -n $fd && -n ${keep[$fd]:-} ]] || continue
         local oflags=$((flags & ~0100000))
         if [[ $_RS_METHOD == nsd ]]; then
-            echo "LONG1 $fd" >"$_RS_M/$child/task/$child/next_syscall_data"
+            echo "LONG1 $fd" >"$_RS_M/$child/task/$child/next_syscall_data" ||
+                { _rs_die "restore: cannot write LONG1 $fd to the next_syscall_data of $child"; return 1; }
             _rs_call "$child" "$child" "open $path 0$(printf %o "$oflags")" ||
                 { _rs_die "restore: open $path at fd $fd in $child: $REPLY"; return 1; }
         else
@@ -720,9 +752,11 @@ _rs_restore_ipc() {
                 esac
                 ((key == 0)) && get=${get/ $key / IPC_PRIVATE }
                 if [[ $_RS_METHOD == nsd ]]; then
-                    echo "LONG1 $id" >"$m/1/task/1/next_syscall_data"
+                    echo "LONG1 $id" >"$m/1/task/1/next_syscall_data" ||
+                        { _rs_die "restore: cannot write LONG1 $id to init's next_syscall_data"; return 1; }
                 else
-                    echo "$id" >"$m/sys/kernel/${kind}_next_id"
+                    echo "$id" >"$m/sys/kernel/${kind}_next_id" ||
+                        { _rs_die "restore: cannot write $id to $m/sys/kernel/${kind}_next_id"; return 1; }
                 fi
                 if ! _rs_call 1 1 "$get"; then
                     _rs_die "restore ($_RS_METHOD): cannot make $kind id $id: $REPLY"
@@ -751,7 +785,8 @@ _rs_restore_ipc_times() {
         read -r kind id rest <<<"$rec"
         case $kind in
             msg-times | sem-times | shm-times)
-                echo "LONG1 1" >"$m/1/task/1/next_syscall_data"
+                echo "LONG1 1" >"$m/1/task/1/next_syscall_data" ||
+                    { _rs_die "restore: cannot write LONG1 1 to init's next_syscall_data"; return 1; }
                 _rs_call 1 1 "${kind%-times}ctl $id $([[ $kind == sem-times ]] && echo "0 ")IPC_SET $rest" ||
                     { _rs_die "restore: times of ${kind%-times} $id: $REPLY"; return 1; } ;;
         esac
@@ -765,7 +800,7 @@ _rs_restore_ipc_times() {
 #   every fifth process (the newest named t<tid>); F open files (at random offsets) in every third; Q message queues (with
 #   two messages), semaphore sets and shm segments, attached by every fourth process (their
 #   children inherit the attaches); every seventh process execs (comm w<pid>), every thirteenth
-#   exits with SIGUSR1 to its parent
+#   asks for SIGUSR1 instead of SIGCHLD to be sent to its parent when it exits
 #   and every eleventh leaf runs as uid 1000. Deterministic for a seed. Prints the root pids made.
 procsim_scenario() {
     local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
