@@ -180,7 +180,6 @@ final class MountCommand implements Callable<Integer> {
             return fail(err, "could not boot the sim kernel (--pid-max " + pidMax + "): " + e.getMessage());
         }
 
-        warmUp();
         FuseMount mount = new FuseMount(tree, m);
         Signals.onStop(name -> {
             stopRequested.set(true);
@@ -190,6 +189,7 @@ final class MountCommand implements Callable<Integer> {
             stop(mount, name);
         });
         Runtime.getRuntime().addShutdownHook(new Thread(() -> mount.unmount(Duration.ofSeconds(5)), "procsim-unmount"));
+        warmUp(); // after the signal handlers: a SIGTERM meanwhile still ends in a clean exit 0
 
         try {
             mount.start(Duration.ofSeconds(30));

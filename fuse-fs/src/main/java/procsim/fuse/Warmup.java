@@ -29,7 +29,7 @@ public final class Warmup {
     public static void run(int rounds, HostProcesses host) {
         Warmup w = new Warmup(ProcFs.boot(32768, host));
         for (int i = 0; i < rounds; i++) {
-            w.round(1000 + i);
+            w.round(1000 + i % 30000); // each round's child is reaped, so its pid can come again
         }
     }
 
