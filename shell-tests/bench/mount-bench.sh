@@ -154,18 +154,19 @@ na() {
 }
 
 # Run one measurement ($1 = target, $2 = kind, $3 = file, $4 = n, $5 = timed loops, default
-# REPS): adds its loops to the target's samples and stores the median of all of them.
+# REPS, $6 = warm-up ops, default WARMUP): adds its loops to the target's samples and stores the
+# median of all of them.
 bench() {
-    local target=$1 kind=$2 file=$3 n=$4 reps=${5:-$REPS} status t r reply=""
+    local target=$1 kind=$2 file=$3 n=$4 reps=${5:-$REPS} warm=${6:-$WARMUP} status t r reply=""
     local -a ns=()
     [[ ${result[$target:$kind]:-} == n/a ]] && return
-    log "$target: $kind $file (${WARMUP} warm-up + ${reps} x $n)"
+    log "$target: $kind $file (${warm} warm-up + ${reps} x $n)"
     if [[ ! -e $file ]]; then
         na "$target" "$kind" "$file does not exist"
         return
     fi
     # In the background, so that a signal to this script is handled at once (see cleanup).
-    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$WARMUP" "$reps" \
+    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$warm" "$reps" \
         >"$tmp/measure.out" 2>"$tmp/measure.err" &
     measure_pid=$!
     status=0
@@ -243,8 +244,10 @@ for ((rep = 0; rep < REPS; rep++)); do
     for kind in read write fork; do
         file=$NS_LAST_PID n=$N
         [[ $kind == fork ]] && file=$SYSCALL n=$FORK_N
-        [[ -n $nullfs_pid ]] && bench nullfs "$kind" "$nmnt/$file" "$n" 1
-        [[ -n $procsim_pid ]] && bench procsim "$kind" "$pmnt/$file" "$n" 1
+        warm=$WARMUP
+        ((rep == 0)) || warm=0 # the JIT needs one warm-up; more would only grow the sim (forks)
+        [[ -n $nullfs_pid ]] && bench nullfs "$kind" "$nmnt/$file" "$n" 1 "$warm"
+        [[ -n $procsim_pid ]] && bench procsim "$kind" "$pmnt/$file" "$n" 1 "$warm"
     done
 done
 [[ -n $nullfs_pid ]] && result[nullfs:mem]=$(memory "$nullfs_pid")
@@ -279,8 +282,9 @@ report() {
     echo
     echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, kernel $(uname -r)," \
         "$(java -version 2>&1 | head -n 1 || echo 'no java')."
-    echo "Per measurement: $WARMUP warm-up ops, then the median of $REPS timed loops of" \
-        "$N ops (fork: $FORK_N); the floor's and procsim's loops alternate, one each in turn." \
+    echo "Per measurement: $WARMUP warm-up ops (before the first loop of each kind), then the" \
+        "median of $REPS timed loops of $N ops (fork: $FORK_N); the floor's and procsim's loops" \
+        "alternate, one each in turn." \
         "Mount options: \`-o $MOPTS\`." \
         "CPU pinning: ${BENCH_CPUS:-none} (BENCH_CPUS)."
     echo
