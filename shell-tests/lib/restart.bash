@@ -231,17 +231,14 @@ procsim_restore() {
 # _rs_make_tasks: makes the planned tasks (procsim_restore's arrays), names them, sets their fds,
 # shm attaches and, last, their credentials: a task that dropped root could not make its children
 _rs_make_tasks() {
-    local p parent t fd fast=0 m=$_RS_M
+    local p parent t fast=0 m=$_RS_M
     [[ $_RS_METHOD == clone3 || $_RS_METHOD == eclone ]] && fast=1
     for p in "${order[@]}"; do
         parent=${P_PPID[$p]}
         [[ ${P_COMM[$p]} == "${_RS_NAMED[$parent/$parent]:-${P_COMM[$parent]}}" ]] ||
             _rs_name "$parent" "$parent" "${P_COMM[$p]}" || return 1
-        if ((fast)); then # _rs_create's first case, inline: this loop is the restore's hot path
-            fd=${_RS_FD[$parent/$parent]:-}
-            [[ -n $fd ]] || { _rs_sysfd "$parent" "$parent" || return 1; fd=$REPLY; }
-            printf '%s\n' "${PL_LINE[$p]}" >&"$fd" 2>/dev/null ||
-                { IFS= read -r REPLY <&"$fd"; _rs_explain "$p" "${P_NSPID[$p]}" "$REPLY"; return 1; }
+        if ((fast)); then # the hot path: straight to the one write, past _rs_create's locals
+            _rs_exact "$parent" "$p" "${P_NSPID[$p]}" || return 1
         else
             _rs_create "$parent" "$p" process || return 1
         fi
@@ -498,13 +495,12 @@ _rs_write() {
 }
 
 # _rs_name PID TID COMM: before TID makes a task, names TID COMM, which the task inherits; a
-# prctl through an open file instead of a comm file to open per task. Not for nsd, whose
-# restorers make the children. _rs_unname gives every renamed task its own name back.
+# prctl through an open file instead of a comm file to open per task. Callers call it only when
+# TID's name now (_RS_NAMED, else its own) differs from COMM. Not for nsd, whose restorers make
+# the children. _rs_unname gives every renamed task its own name back.
 declare -gA _RS_NAMED=()
 _rs_name() {
     [[ $_RS_METHOD != nsd ]] || return 0
-    local now=${_RS_NAMED[$1/$2]:-${P_COMM[$2]:-${T_COMM[$2]:-}}}
-    [[ $now != "$3" ]] || return 0
     _rs_sysfd "$1" "$2" || return 1
     _rs_write "$1" "$2" "prctl PR_SET_NAME $3" || return 1
     _RS_NAMED[$1/$2]=$3
@@ -518,21 +514,25 @@ _rs_unname() {
     done
 }
 
+# _rs_exact PARENT CHILD NSPID: PARENT makes CHILD by clone3 or eclone, which give exactly the
+# pids asked for or fail: a successful write needs no reply read
+_rs_exact() {
+    local fd=${_RS_FD[$1/$1]:-}
+    [[ -n $fd ]] || { _rs_sysfd "$1" "$1" || return 1; fd=$REPLY; }
+    printf '%s\n' "${PL_LINE[$2]}" >&"$fd" 2>/dev/null && return 0
+    IFS= read -r REPLY <&"$fd" || true
+    _rs_explain "$2" "$3" "$REPLY"
+}
+
 # _rs_create PARENT CHILD process|thread: PARENT makes CHILD (root pid) as planned (PL_*)
 _rs_create() {
-    local parent=$1 child=$2 what=$3 m=$_RS_M i rc=0 fd
+    local parent=$1 child=$2 what=$3 m=$_RS_M i rc=0
     local WANT=${PL_WANT[$child]} LEVEL=${PL_LEVEL[$child]} nspid
     if [[ $what == process ]]; then nspid=${P_NSPID[$child]}; else nspid=${T_NSPID[$child]}; fi
     case $_RS_METHOD in
         clone3 | eclone)
-            # exact: a successful write is the pid asked for, so no reply needs reading
-            fd=${_RS_FD[$parent/$parent]:-}
-            [[ -n $fd ]] || { _rs_sysfd "$parent" "$parent" || return 1; fd=$REPLY; }
-            if printf '%s\n' "${PL_LINE[$child]}" >&"$fd" 2>/dev/null; then
-                return 0
-            fi
-            IFS= read -r REPLY <&"$fd" || true
-            rc=1 ;;
+            _rs_exact "$parent" "$child" "$nspid"
+            return ;;
         nsd)
             if [[ $what == process ]]; then
                 [[ -n ${_RS_NSD_DONE[$parent]:-} ]] || _rs_nsd_batch "$parent" || return 1
