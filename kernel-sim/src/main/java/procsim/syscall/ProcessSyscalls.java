@@ -23,8 +23,8 @@ import procsim.task.TaskSet;
  * kernel/sys.c, and the 2009-10 clone_with_pids/eclone patches).
  */
 final class ProcessSyscalls {
-    static final long PR_SET_NAME = 15;
-    static final long PR_GET_NAME = 16;
+    private static final long PR_SET_NAME = 15;
+    private static final long PR_GET_NAME = 16;
     private static final Map<String, Long> PRCTL_OPTIONS =
             Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME);
 
