@@ -14,7 +14,7 @@ import procsim.task.ThreadGroup;
  */
 public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int ppid, int pgrp, int session,
                            int[] nstgid, int[] nspid, int[] nspgid, int[] nssid, Credentials creds,
-                           int fdSize, int threads, long startTime, int exitSignal, int exitCode) {
+                           int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags) {
 
     /** Callers hold the kernel's read lock. */
     public static TaskSnapshot of(Task t, PidNamespace viewer) {
@@ -29,7 +29,7 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                 g.pgrp().nr(viewer), g.session().nr(viewer),
                 levels(g.tgidPid(), pid, viewer), levels(pid, pid, viewer),
                 levels(g.pgrp(), pid, viewer), levels(g.session(), pid, viewer),
-                t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode);
+                t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags());
     }
 
     private static int[] levels(Pid id, Pid task, PidNamespace viewer) {

@@ -94,6 +94,11 @@ class ProcFsTest {
                 NSpgid:\t1
                 NSsid:\t1
                 Threads:\t1
+                CapInh:\t0000000000000000
+                CapPrm:\t000001ffffffffff
+                CapEff:\t000001ffffffffff
+                CapBnd:\t000001ffffffffff
+                CapAmb:\t0000000000000000
                 """);
     }
 

@@ -209,8 +209,7 @@ public final class Kernel {
      * else EINVAL. Returns the bytes consumed, as write(2) would. The write goes to the race log.
      */
     public int writeNsLastPid(Task writer, PidNamespace ns, String text) {
-        Credentials creds = writer == null ? Credentials.root() : writer.creds();
-        if (!creds.checkpointRestoreCapable()) throw Errno.EPERM.error();
+        if (writer != null && !write(writer::checkpointRestoreCapable)) throw Errno.EPERM.error(); // ns_capable: PF_SUPERPRIV
         SysctlInt v = SysctlInt.parse(text);
         write(() -> {
             ns.setLastPid(v.value(), writer == null ? null : writer.pid());

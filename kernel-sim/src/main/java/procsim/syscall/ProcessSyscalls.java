@@ -9,6 +9,7 @@ import procsim.abi.CloneFlags;
 import procsim.abi.Errno;
 import procsim.abi.Flags;
 import procsim.abi.Signals;
+import procsim.abi.Strtol;
 import procsim.pid.PidNamespace;
 import procsim.pid.PidRequest;
 import procsim.restore.NextSyscallData;
@@ -19,14 +20,18 @@ import procsim.task.TaskSet;
 
 /**
  * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
- * unshare, setuid, getpid, gettid, getppid, prctl (kernel/fork.c, kernel/exit.c, kernel/signal.c,
- * kernel/sys.c, and the 2009-10 clone_with_pids/eclone patches).
+ * unshare, setuid, setgid, capget, capset, getpid, gettid, getppid, prctl (kernel/fork.c,
+ * kernel/exit.c, kernel/signal.c, kernel/sys.c, kernel/capability.c, and the 2009-10
+ * clone_with_pids/eclone patches).
  */
 final class ProcessSyscalls {
+    private static final long PR_GET_KEEPCAPS = 7;
+    private static final long PR_SET_KEEPCAPS = 8;
     private static final long PR_SET_NAME = 15;
     private static final long PR_GET_NAME = 16;
     private static final Map<String, Long> PRCTL_OPTIONS =
-            Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME);
+            Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME,
+                    "PR_GET_KEEPCAPS", PR_GET_KEEPCAPS, "PR_SET_KEEPCAPS", PR_SET_KEEPCAPS);
 
     private ProcessSyscalls() {
     }
@@ -94,6 +99,25 @@ final class ProcessSyscalls {
                 return SyscallResult.ok(0);
             };
         });
+        t.register("setresuid", a -> {
+            a.positional();
+            int ruid = id(a.num(0), true), euid = id(a.num(1), true), suid = id(a.num(2), true);
+            a.done();
+            return (k, c) -> {
+                c.commitCreds(c.creds().setresuid(ruid, euid, suid, () -> c.capable(Capability.CAP_SETUID)));
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("setgid", a -> {
+            int gid = id(a.positional().num(0), false);
+            a.done();
+            return (k, c) -> {
+                c.commitCreds(c.creds().setgid(gid, c.capable(Capability.CAP_SETGID)));
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("capget", ProcessSyscalls::capget);
+        t.register("capset", ProcessSyscalls::capset);
         t.register("prctl", ProcessSyscalls::prctl);
         t.register("getpid", a -> {
             a.positional().done();
@@ -150,7 +174,7 @@ final class ProcessSyscalls {
             if ((flags & (CLONE_THREAD | CLONE_PARENT)) != 0 && exitSignal != 0) throw Errno.EINVAL.error();
             if ((flags & CLONE_INTO_CGROUP) != 0) throw Errno.EINVAL.error(); // no cgroup fd is modelled
             PidRequest.LevelPermission perm = ns -> {
-                if (!c.creds().checkpointRestoreCapable()) throw Errno.EPERM.error();
+                if (!c.checkpointRestoreCapable()) throw Errno.EPERM.error();
             };
             CloneArgs args = setTid.length == 0 ? CloneArgs.of(flags, (int) exitSignal)
                     : new CloneArgs(flags, (int) exitSignal, ns -> PidTargets.setTid(setTid, ns, perm));
@@ -173,7 +197,7 @@ final class ProcessSyscalls {
         return (k, c) -> {
             int callerLevel = c.activePidNs().level();
             if (pids.length > callerLevel + 1) throw Errno.EINVAL.error();
-            if (pids.length > 0 && !c.creds().capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+            if (pids.length > 0 && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
             PidRequest req = PidTargets.eclone(pids, callerLevel);
             CloneArgs args = new CloneArgs(flags, exitSignal, ns -> req);
             return forked(c, k.tasks().clone(c, args));
@@ -191,9 +215,78 @@ final class ProcessSyscalls {
         };
     }
 
-    /** prctl(2), the calling thread's name only: {@code prctl PR_SET_NAME NAME}, {@code prctl PR_GET_NAME}. */
+    /**
+     * A uid or gid argument: 0 to 4294967294; -1 (unchanged) where {@code keep} allows it, else
+     * EINVAL, as uid_valid refuses (uid_t) -1.
+     */
+    private static int id(long v, boolean keep) {
+        if (v == -1 && keep) return -1;
+        if (v < 0 || v >= 0xffffffffL) throw Errno.EINVAL.error();
+        return (int) v;
+    }
+
+    /**
+     * capget [PID] (kernel/capability.c): the effective, permitted and inheritable sets of the
+     * caller (PID 0 or its own) or of the thread PID names in the caller's namespace (ESRCH if
+     * none), as {@code 0 effective=0x.. permitted=0x.. inheritable=0x..}.
+     */
+    private static Call capget(Args a) {
+        a.positional();
+        int pid = a.has(0) ? a.intNum(0) : 0;
+        a.done();
+        return (k, c) -> {
+            if (pid < 0) throw Errno.EINVAL.error();
+            Task t = pid == 0 ? c : k.tasks().lookup(c.activePidNs(), pid);
+            if (t == null) throw Errno.ESRCH.error(); // a zombie still has its credentials
+            var cr = t.creds();
+            return SyscallResult.ok(0, " effective=0x" + Long.toHexString(cr.capEffective())
+                    + " permitted=0x" + Long.toHexString(cr.capPermitted())
+                    + " inheritable=0x" + Long.toHexString(cr.capInheritable()));
+        };
+    }
+
+    /**
+     * capset effective=E permitted=P inheritable=I: the caller's own sets, all three given (as
+     * the syscall's data), bits above CAP_LAST_CAP ignored (mk_kernel_cap's CAP_VALID_MASK);
+     * cap_capset's rules, else EPERM.
+     */
+    private static Call capset(Args a) {
+        a.keys("effective", "permitted", "inheritable").done();
+        long effective = capSet(a, "effective");
+        long permitted = capSet(a, "permitted");
+        long inheritable = capSet(a, "inheritable");
+        return (k, c) -> {
+            c.commitCreds(c.creds().capset(effective, permitted, inheritable));
+            return SyscallResult.ok(0);
+        };
+    }
+
+    private static long capSet(Args a, String key) {
+        String v = a.key(key);
+        if (v == null) throw Errno.EINVAL.error();
+        return Strtol.parse(v) & Capability.ALL;
+    }
+
+    /**
+     * prctl(2): the calling thread's name ({@code prctl PR_SET_NAME NAME}, {@code prctl
+     * PR_GET_NAME}) and its SECURE_KEEP_CAPS bit ({@code prctl PR_SET_KEEPCAPS 0|1}, anything else
+     * EINVAL; {@code prctl PR_GET_KEEPCAPS} returns it), as cap_task_prctl.
+     */
     private static Call prctl(Args a) {
         long option = a.positional().flags(0, PRCTL_OPTIONS);
+        if (option == PR_SET_KEEPCAPS) {
+            long keep = a.num(1);
+            a.done();
+            return (k, c) -> {
+                if (keep < 0 || keep > 1) throw Errno.EINVAL.error(); // arg2 is unsigned: -1 is > 1
+                c.commitCreds(c.creds().withKeepCaps(keep == 1));
+                return SyscallResult.ok(0);
+            };
+        }
+        if (option == PR_GET_KEEPCAPS) {
+            a.done();
+            return (k, c) -> SyscallResult.ok(c.creds().keepCaps() ? 1 : 0);
+        }
         if (option == PR_SET_NAME) {
             String name = a.word(1);
             a.done();

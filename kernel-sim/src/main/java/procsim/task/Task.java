@@ -1,5 +1,7 @@
 package procsim.task;
 
+import procsim.abi.Capability;
+import procsim.abi.TaskFlags;
 import procsim.fd.FdTable;
 import procsim.ipc.IpcNamespace;
 import procsim.pid.Pid;
@@ -21,6 +23,8 @@ public final class Task {
     IpcNamespace ipcNs;
     NextSyscallData nextSyscallData;
     boolean exited;
+    /** PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); the others are derived when shown. */
+    int flags;
     String lastResult = "";
     final long startTime;
 
@@ -51,6 +55,31 @@ public final class Task {
 
     public Credentials creds() {
         return creds;
+    }
+
+    /** commit_creds: the task's credentials become {@code c}. Callers hold the kernel lock. */
+    public void commitCreds(Credentials c) {
+        this.creds = c;
+    }
+
+    /** The PF_* flags the task has earned (fork, exec, a privilege used). */
+    public int flags() {
+        return flags;
+    }
+
+    /**
+     * ns_capable (kernel/capability.c) with this task as current: true if {@code cap} is in its
+     * effective set, and then the task is marked PF_SUPERPRIV. Callers hold the kernel lock.
+     */
+    public boolean capable(int cap) {
+        if (!creds.capable(cap)) return false;
+        flags |= TaskFlags.PF_SUPERPRIV;
+        return true;
+    }
+
+    /** checkpoint_restore_ns_capable: CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN, through {@link #capable}. */
+    public boolean checkpointRestoreCapable() {
+        return capable(Capability.CAP_CHECKPOINT_RESTORE) || capable(Capability.CAP_SYS_ADMIN);
     }
 
     /** The fd table, or null once the task has exited (exit_files). */

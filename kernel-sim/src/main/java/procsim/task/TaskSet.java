@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import procsim.abi.Capability;
 import procsim.abi.Errno;
 import procsim.abi.Signals;
+import procsim.abi.TaskFlags;
 import procsim.fd.FdTable;
 import procsim.fd.OpenFile;
 import procsim.ipc.IpcNamespace;
@@ -139,7 +140,7 @@ public final class TaskSet {
             if ((flags & CLONE_NEWPID) != 0) throw Errno.EINVAL.error();
             if (caller.pidNsForChildren != caller.activePidNs()) throw Errno.EINVAL.error();
         }
-        if ((flags & NS_FLAGS) != 0 && !caller.creds.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+        if ((flags & NS_FLAGS) != 0 && !caller.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
         if ((flags & CLONE_NEWIPC) != 0 && (flags & CLONE_SYSVSEM) != 0) throw Errno.EINVAL.error();
         PidNamespace childNs = caller.pidNsForChildren;
         if ((flags & CLONE_NEWPID) != 0) {
@@ -159,6 +160,7 @@ public final class TaskSet {
         t.lastResult = "0"; // fork returns 0 in the child
         t.comm = caller.comm;
         t.creds = caller.creds;
+        t.flags = TaskFlags.PF_FORKNOEXEC; // PF_SUPERPRIV is not inherited
         t.files = (flags & CLONE_FILES) != 0 ? caller.files : caller.files.copy();
         t.pidNsForChildren = childNs;
         t.ipcNs = (flags & CLONE_NEWIPC) != 0 ? new IpcNamespace(nextInum++) : caller.ipcNs;
@@ -426,6 +428,8 @@ public final class TaskSet {
         t.files.closeOnExecAll();
         t.comm = commOf(path.substring(path.lastIndexOf('/') + 1));
         t.nextSyscallData = null;
+        t.flags &= ~TaskFlags.PF_FORKNOEXEC; // begin_new_exec
+        t.creds = t.creds.execve();
         wake.run();
     }
 
@@ -458,16 +462,18 @@ public final class TaskSet {
         }
         int permitted = 0;
         for (ThreadGroup g : targets) {
-            if (!mayKill(caller.creds, g.leader.creds)) continue;
+            if (!mayKill(caller, g.leader.creds)) continue;
             permitted++;
             deliver(caller, g, sig);
         }
         if (permitted == 0) throw Errno.EPERM.error();
     }
 
-    private static boolean mayKill(Credentials s, Credentials t) {
-        return s.capable(Capability.CAP_KILL) || s.euid() == t.suid() || s.euid() == t.uid()
-                || s.uid() == t.suid() || s.uid() == t.uid();
+    /** kill_ok_by_cred: a matching uid first, CAP_KILL (ns_capable) only without one. */
+    private static boolean mayKill(Task sender, Credentials t) {
+        Credentials s = sender.creds;
+        return s.euid() == t.suid() || s.euid() == t.uid() || s.uid() == t.suid() || s.uid() == t.uid()
+                || sender.capable(Capability.CAP_KILL);
     }
 
     private void deliver(Task sender, ThreadGroup g, int sig) {
@@ -495,7 +501,7 @@ public final class TaskSet {
         if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) != 0 && t.group.liveThreads > 1) {
             throw Errno.EINVAL.error();
         }
-        if ((flags & NS_FLAGS) != 0 && !t.creds.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+        if ((flags & NS_FLAGS) != 0 && !t.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
         PidNamespace newPidNs = null;
         if ((flags & CLONE_NEWPID) != 0) {
             if (t.pidNsForChildren != t.activePidNs()) throw Errno.EINVAL.error();
@@ -533,8 +539,9 @@ public final class TaskSet {
         return name.substring(0, end);
     }
 
+    /** setuid(2): uid -1 (or out of 32 bits) is EINVAL; CAP_SETUID is checked by ns_capable_setid. */
     public void setuid(Task t, long uid) {
         if (uid < 0 || uid >= 0xffffffffL) throw Errno.EINVAL.error();
-        t.creds = t.creds.setuid((int) uid);
+        t.creds = t.creds.setuid((int) uid, t.capable(Capability.CAP_SETUID));
     }
 }

@@ -1,5 +1,6 @@
 package procsim.procfs.render;
 
+import procsim.abi.TaskFlags;
 import procsim.procfs.TaskSnapshot;
 
 /**
@@ -7,11 +8,6 @@ import procsim.procfs.TaskSnapshot;
  * comm raw in parentheses. Fields the sim does not model are 0 (rsslim is RLIM_INFINITY).
  */
 public final class StatFile {
-    /** PF_RANDOMIZE, what a plain user process shows. */
-    private static final long FLAGS = 0x00400000L;
-    /** PF_EXITING */
-    private static final long PF_EXITING = 0x4;
-
     private StatFile() {
     }
 
@@ -19,7 +15,8 @@ public final class StatFile {
         StringBuilder b = new StringBuilder(200);
         b.append(s.pid()).append(" (").append(s.comm()).append(") ").append(s.state().letter());
         b.append(' ').append(s.ppid()).append(' ').append(s.pgrp()).append(' ').append(s.session());
-        b.append(" 0 -1 ").append(FLAGS | (s.state().letter() == 'S' ? 0 : PF_EXITING));
+        // flags: PF_RANDOMIZE as every user process, PF_FORKNOEXEC and PF_SUPERPRIV as earned
+        b.append(" 0 -1 ").append(TaskFlags.PF_RANDOMIZE | s.flags() | (s.state().letter() == 'S' ? 0 : TaskFlags.PF_EXITING));
         b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
         b.append(" 0 0 0 0"); // utime stime cutime cstime
         b.append(" 20 0 ").append(s.threads()).append(" 0 ").append(s.startTime());

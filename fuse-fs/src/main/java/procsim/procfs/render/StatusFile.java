@@ -6,7 +6,7 @@ import procsim.task.Credentials;
 /**
  * /proc/PID/status (fs/proc/array.c proc_pid_status, task_state): Linux's field names, order
  * and tabs, for the fields procsim models.
- * Deviation: Umask, Kthread, the Vm and Rss lines, signal masks, capabilities, seccomp, cpus and
+ * Deviation: Umask, Kthread, the Vm and Rss lines, signal masks, NoNewPrivs, seccomp, cpus and
  * context switches are not shown (the sim has none of them).
  */
 public final class StatusFile {
@@ -34,7 +34,18 @@ public final class StatusFile {
         ns(b, "NSpgid:", s.nspgid());
         ns(b, "NSsid:", s.nssid());
         b.append("Threads:\t").append(s.threads()).append('\n');
+        // task_cap: after task_sig's Threads and Sig* lines, each set as %016llx
+        cap(b, "CapInh:\t", c.capInheritable());
+        cap(b, "CapPrm:\t", c.capPermitted());
+        cap(b, "CapEff:\t", c.capEffective());
+        cap(b, "CapBnd:\t", c.capBounding());
+        cap(b, "CapAmb:\t", c.capAmbient());
         return b.toString();
+    }
+
+    private static void cap(StringBuilder b, String name, long set) {
+        String hex = Long.toHexString(set);
+        b.append(name).append("0".repeat(16 - hex.length())).append(hex).append('\n');
     }
 
     private static void ns(StringBuilder b, String name, int[] numbers) {

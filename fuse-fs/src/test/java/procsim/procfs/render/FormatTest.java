@@ -42,12 +42,17 @@ class FormatTest {
         LinkedHashMap<String, String> real = ProcFormat.status(Files.readString(Path.of("/proc/self/status")));
         LinkedHashMap<String, String> ours = ProcFormat.status(status(kernel.tasks().init(), kernel.tasks().rootPidNs()));
         assertThat(new ArrayList<>(ours.keySet())).containsExactly("Name", "State", "Tgid", "Ngid", "Pid", "PPid",
-                "TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "Threads");
+                "TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "Threads",
+                "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb");
         List<String> realOrder = new ArrayList<>(real.keySet());
         realOrder.retainAll(ours.keySet());
         assertThat(realOrder).containsExactlyElementsOf(ours.keySet());
         for (String key : List.of("Uid", "Gid")) {
             assertThat(ours.get(key).split("\t")).hasSameSizeAs(real.get(key).split("\t"));
+        }
+        for (String key : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
+            assertThat(real.get(key)).matches("[0-9a-f]{16}");
+            assertThat(ours.get(key)).matches("[0-9a-f]{16}");
         }
         assertThat(ours.get("Groups")).isEqualTo(" ");
         assertThat(real.get("Groups")).endsWith(" ");
@@ -64,6 +69,20 @@ class FormatTest {
         assertThat(ours.subList(0, 9)).containsExactly("1", "init", "S", "0", "1", "1", "0", "-1", "4194304");
         for (int i = 3; i < 52; i++) assertThat(ours.get(i)).as("field %d", i + 1).matches("-?\\d+");
         for (int i = 3; i < 52; i++) assertThat(real.get(i)).as("real field %d", i + 1).matches("-?\\d+");
+    }
+
+    /** Field 9: PF_RANDOMIZE, PF_FORKNOEXEC until execve, PF_SUPERPRIV once a privilege is used. */
+    @Test
+    void statFlagsShowForkWithoutExecAndAPrivilegeUsed() {
+        Task c = child(kernel.tasks().init(), "fork");
+        assertThat(ProcFormat.stat(stat(c, kernel.tasks().rootPidNs())).get(8)).isEqualTo(String.valueOf(0x400040));
+        kernel.syscall(c, "setuid 0");
+        assertThat(ProcFormat.stat(stat(c, kernel.tasks().rootPidNs())).get(8)).isEqualTo(String.valueOf(0x400140));
+        kernel.syscall(c, "execve /bin/sh");
+        assertThat(ProcFormat.stat(stat(c, kernel.tasks().rootPidNs())).get(8)).isEqualTo(String.valueOf(0x400100));
+        kernel.syscall(c, "exit 0");
+        assertThat(ProcFormat.stat(stat(c, kernel.tasks().rootPidNs())).get(8)).as("PF_EXITING")
+                .isEqualTo(String.valueOf(0x400104));
     }
 
     @Test
