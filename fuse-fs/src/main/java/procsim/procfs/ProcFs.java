@@ -3,6 +3,7 @@ package procsim.procfs;
 import java.util.ArrayList;
 import java.util.List;
 
+import procsim.abi.Capability;
 import procsim.abi.Errno;
 import procsim.attach.AttachTable;
 import procsim.attach.HostProcesses;
@@ -12,6 +13,7 @@ import procsim.kernel.KernelConfig;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.MapsFile;
+import procsim.task.Ptrace;
 import procsim.task.Task;
 
 /**
@@ -201,17 +203,30 @@ public final class ProcFs implements ProcTree {
         return b.toString();
     }
 
-    /** {@code <host id>} binds that real thread or process; {@code detach} ends the bindings. */
-    int writeAttach(Task task, String text) {
+    /**
+     * {@code <host id>} binds that real thread or process; {@code detach} ends the bindings. The
+     * operator may do either; an attached caller only to a task its own may ptrace
+     * ({@link Ptrace#mayAttach}), and may end its own task's bindings (and so leave it, perhaps
+     * for the operator's powers) only with CAP_SYS_ADMIN; otherwise EPERM, as PTRACE_ATTACH.
+     */
+    int writeAttach(Caller caller, Task task, String text) {
         String w = text.strip();
-        if (w.equals("detach")) {
+        boolean detach = w.equals("detach");
+        int id = detach ? 0 : parsePid(w);
+        if (!detach && id <= 0) throw Errno.EINVAL.error();
+        // host init is every process's ancestor: binding it would make the whole machine one sim thread
+        if (id == 1) throw Errno.EPERM.error();
+        Viewer v = viewerOf(caller);
+        if (!v.isOperator()) {
+            Task current = v.task();
+            boolean allowed = kernel.write(() -> detach && current == task
+                    ? current.capable(Capability.CAP_SYS_ADMIN) : Ptrace.mayAttach(current, task));
+            if (!allowed) throw Errno.EPERM.error();
+        }
+        if (detach) {
             attach.detach(task);
             return text.length();
         }
-        int id = parsePid(w);
-        if (id <= 0) throw Errno.EINVAL.error();
-        // host init is every process's ancestor: binding it would make the whole machine one sim thread
-        if (id == 1) throw Errno.EPERM.error();
         if (kernel.read(task::exited)) throw Errno.ESRCH.error();
         attach.attach(id, task);
         return text.length();

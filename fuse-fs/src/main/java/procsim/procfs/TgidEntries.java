@@ -49,7 +49,7 @@ public final class TgidEntries {
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),
             new Entry<>("attach", d -> rendered(d, 0644, () -> d.fs().readAttach(d.task()),
-                    (c, text, off) -> d.fs().writeAttach(d.task(), text))));
+                    (c, text, off) -> d.fs().writeAttach(c, d.task(), text))));
 
     private static Node rendered(TaskDir d, int mode, java.util.function.Supplier<String> render, FileWriter writer) {
         return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(render, writer));
