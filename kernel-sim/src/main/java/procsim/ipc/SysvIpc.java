@@ -55,22 +55,23 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     // ------------------------------------------------------------ common
 
     /** ipcperms: the requested rwx bits against owner/group/other, bypassed by CAP_IPC_OWNER. */
-    static boolean permitted(Credentials c, KernIpcPerm p, int flag) {
+    static boolean permitted(Task t, KernIpcPerm p, int flag) {
+        Credentials c = t.creds();
         int requested = (flag >> 6 | flag >> 3 | flag) & 7;
         int granted = p.mode;
         if (c.euid() == p.cuid || c.euid() == p.uid) granted >>= 6;
         else if (c.egid() == p.cgid || c.egid() == p.gid) granted >>= 3;
-        return (requested & ~granted & 7) == 0 || c.capable(Capability.CAP_IPC_OWNER);
+        return (requested & ~granted & 7) == 0 || t.capable(Capability.CAP_IPC_OWNER);
     }
 
     private static void checkPerm(Task t, KernIpcPerm p, int flag) {
-        if (!permitted(t.creds(), p, flag)) throw Errno.EACCES.error();
+        if (!permitted(t, p, flag)) throw Errno.EACCES.error();
     }
 
     /** ipcctl_obtain_check for IPC_SET / IPC_RMID: creator, owner or CAP_SYS_ADMIN. */
     private static void checkOwner(Task t, KernIpcPerm p) {
         Credentials c = t.creds();
-        if (c.euid() != p.cuid && c.euid() != p.uid && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+        if (c.euid() != p.cuid && c.euid() != p.uid && !t.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
     }
 
     private interface Creator<T extends KernIpcPerm> {
@@ -240,7 +241,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         checkOwner(t, q);
         long qbytes = v.getOrDefault("qbytes", q.qbytes);
         // msgctl_down: above msgmnb needs CAP_SYS_RESOURCE, whatever the queue's current qbytes
-        if (qbytes > IpcNamespace.MSGMNB && !t.creds().capable(Capability.CAP_SYS_RESOURCE)) {
+        if (qbytes > IpcNamespace.MSGMNB && !t.capable(Capability.CAP_SYS_RESOURCE)) {
             throw Errno.EPERM.error();
         }
         IpcPid lspid = restore && v.containsKey("lspid") ? restoredPid(t, v.get("lspid")) : q.lspid;

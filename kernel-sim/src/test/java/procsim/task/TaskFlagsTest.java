@@ -79,6 +79,17 @@ class TaskFlagsTest {
         assertThat(before).isEqualTo(PF_FORKNOEXEC);
     }
 
+    /** ipc/util.c ipcperms: CAP_IPC_OWNER is asked (and marks) only when the mode refuses. */
+    @ParameterizedTest(name = "a root task sends to a queue of mode {0}: PF_SUPERPRIV {1}")
+    @CsvSource({"0600, false", "0, true"})
+    void ipcpermsMarksOnlyWhenTheModeRefuses(String mode, boolean superpriv) {
+        Task c = sim.as(1).child("fork");
+        int id = sim.as(c).ok("msgget IPC_PRIVATE " + mode);
+        assertThat(c.flags() & PF_SUPERPRIV).isZero();
+        sim.as(c).ok("msgsnd " + id + " 1 hi");
+        assertThat((c.flags() & PF_SUPERPRIV) != 0).isEqualTo(superpriv);
+    }
+
     @Test
     void anNsLastPidWriteMarksTheWriter() {
         Task c = sim.as(1).child("fork");
