@@ -43,14 +43,19 @@ public final class ProcFs implements ProcTree {
         return attach;
     }
 
-    /** The caller's view: its attached sim thread's namespace, or the operator's root view. */
+    /**
+     * The caller's view: its attached sim thread's namespace, or the operator's root view. A
+     * binding to a reaped task ends, as one to an exited real process does, and the caller
+     * resolves on up the host tree: falling back to the operator would be a way up.
+     */
     public Viewer viewerOf(Caller caller) {
-        Task t = attach.resolve(caller.hostTid());
-        if (t != null) {
+        while (true) {
+            Task t = attach.resolve(caller.hostTid());
+            if (t == null) return Viewer.operator(kernel.tasks().rootPidNs());
             Viewer v = kernel.read(() -> t.group().isReaped() ? null : Viewer.of(t));
             if (v != null) return v;
+            attach.detach(t);
         }
-        return Viewer.operator(kernel.tasks().rootPidNs());
     }
 
     // ------------------------------------------------------------ ProcTree

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,7 +29,9 @@ class AttachPermissionTest {
     private static final Caller OPERATOR = new Caller(100, 0, 0);
     private static final int SHELL = 200;
     private static final int OTHER = 300;
-    private final FakeHost host = new FakeHost().process(100, 1).process(SHELL, 1).process(OTHER, 1);
+    private static final int CHILD = 201;
+    private final FakeHost host = new FakeHost().process(100, 1).process(SHELL, 1).process(OTHER, 1)
+            .process(CHILD, SHELL);
     private final Kernel kernel = Kernel.boot();
     private final ProcFs fs = new ProcFs(kernel, new AttachTable(host));
     private final Map<String, Task> tasks = new HashMap<>();
@@ -168,5 +171,21 @@ class AttachPermissionTest {
         String r = write(c, attachPath(self), text);
         assertThat(r).isIn(Errno.EPERM.name(), Errno.EINVAL.name());
         assertThat(fs.viewerOf(c).task()).isSameAs(self);
+    }
+
+    @Test
+    void aBindingToAReapedTaskFallsBackToTheAncestorsNotToTheOperator() {
+        Task user = tasks.get("user");
+        Caller shell = callerAs("user");
+        Caller child = new Caller(CHILD, 0, 0);
+        assertThat(fs.viewerOf(child).task()).isSameAs(user);
+        Task y = child(user, "fork");
+        assertThat(write(child, attachPath(y), String.valueOf(CHILD))).isEqualTo("0");
+        assertThat(fs.viewerOf(child).task()).isSameAs(y);
+        run(y, "exit 0");
+        assertThat(fs.viewerOf(child).task()).as("a zombie is still itself").isSameAs(y);
+        run(user, "wait4");
+        assertThat(fs.viewerOf(child).task()).isSameAs(user);
+        assertThat(fs.viewerOf(shell).task()).isSameAs(user);
     }
 }
