@@ -113,6 +113,15 @@ attach_as() {
       [ "$(procsim_syscall "$M/self/task/$p/syscall" fork)" = 701 ] )
 }
 
+@test "next_syscall_data needs no capability: a uid-1000 shell with none sets its own child's pid" {
+    ( procsim_attach "$M" "$USER1" "$USER1"
+      grep -q '^CapEff:	0000000000000000$' "$M/self/status"
+      echo 'LONG1 900' >"$M/self/task/$USER1/next_syscall_data"
+      [ "$(procsim_syscall "$M/self/task/$USER1/syscall" fork)" = 900 ]
+      run procsim_syscall "$M/self/task/$USER1/syscall" 'clone3 set_tid=901'
+      [ "${lines[-1]}" = "-1 EPERM" ] )
+}
+
 @test "stat field 9: 4194304 for init, 0x400040 for a forked child, 0x400140 once it used a privilege" {
     [ "$(cut -d' ' -f9 "$M/1/stat")" = $((0x400000)) ]
     p=$(mk)

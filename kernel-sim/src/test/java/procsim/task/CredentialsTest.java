@@ -196,4 +196,14 @@ class CredentialsTest {
         sim.kernel.writeNsLastPid(t, sim.root(), "500");
         assertThat(sim.as(t).ok("fork")).isEqualTo(501);
     }
+
+    /** The seed patch asks only that the writer be current: no capability, unlike set_tid. */
+    @Test
+    void nextSyscallDataNeedsNoCapability() {
+        Task t = childAfter("setuid 1000");
+        assertThat(t.creds().capEffective() | t.creds().capPermitted()).isZero();
+        sim.kernel.writeNextSyscallData(t, t, "LONG1 600", 0);
+        assertThat(sim.as(t).ok("fork")).isEqualTo(600);
+        assertThat(sim.as(t).run("clone3 set_tid=601")).isEqualTo("-1 EPERM");
+    }
 }
