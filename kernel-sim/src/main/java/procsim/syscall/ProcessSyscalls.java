@@ -20,7 +20,7 @@ import procsim.task.TaskSet;
 
 /**
  * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
- * unshare, setuid, setgid, capget, capset, getpid, gettid, getppid, prctl (kernel/fork.c,
+ * unshare, setuid, setresuid, setgid, capget, capset, getpid, gettid, getppid, prctl (kernel/fork.c,
  * kernel/exit.c, kernel/signal.c, kernel/sys.c, kernel/capability.c, and the 2009-10
  * clone_with_pids/eclone patches).
  */
@@ -217,7 +217,8 @@ final class ProcessSyscalls {
 
     /**
      * A uid or gid argument: 0 to 4294967294; -1 (unchanged) where {@code keep} allows it, else
-     * EINVAL, as uid_valid refuses (uid_t) -1.
+     * EINVAL, as uid_valid refuses (uid_t) -1. Deviation: the line is not C's uid_t, so -2 is
+     * EINVAL (not uid 4294967294) and 4294967295 is EINVAL (not "unchanged").
      */
     private static int id(long v, boolean keep) {
         if (v == -1 && keep) return -1;
