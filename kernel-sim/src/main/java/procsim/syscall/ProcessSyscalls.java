@@ -25,8 +25,11 @@ import procsim.task.TaskSet;
 final class ProcessSyscalls {
     private static final long PR_SET_NAME = 15;
     private static final long PR_GET_NAME = 16;
+    private static final long PR_SET_CHILD_SUBREAPER = 36;
+    private static final long PR_GET_CHILD_SUBREAPER = 37;
     private static final Map<String, Long> PRCTL_OPTIONS =
-            Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME);
+            Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME,
+                    "PR_SET_CHILD_SUBREAPER", PR_SET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER", PR_GET_CHILD_SUBREAPER);
 
     private ProcessSyscalls() {
     }
@@ -191,7 +194,11 @@ final class ProcessSyscalls {
         };
     }
 
-    /** prctl(2), the calling thread's name only: {@code prctl PR_SET_NAME NAME}, {@code prctl PR_GET_NAME}. */
+    /**
+     * prctl(2): the calling thread's name ({@code prctl PR_SET_NAME NAME}, {@code prctl PR_GET_NAME})
+     * and its process's child subreaper mark ({@code prctl PR_SET_CHILD_SUBREAPER ARG2},
+     * {@code prctl PR_GET_CHILD_SUBREAPER}: {@code 0 subreaper=0|1}, the int Linux stores at arg2).
+     */
     private static Call prctl(Args a) {
         long option = a.positional().flags(0, PRCTL_OPTIONS);
         if (option == PR_SET_NAME) {
@@ -202,8 +209,19 @@ final class ProcessSyscalls {
                 return SyscallResult.ok(0);
             };
         }
+        if (option == PR_SET_CHILD_SUBREAPER) {
+            long arg2 = a.num(1);
+            a.done();
+            return (k, c) -> {
+                k.tasks().setChildSubreaper(c, arg2);
+                return SyscallResult.ok(0);
+            };
+        }
         a.done();
         if (option == PR_GET_NAME) return (k, c) -> SyscallResult.ok(0, " name=" + c.comm());
+        if (option == PR_GET_CHILD_SUBREAPER) {
+            return (k, c) -> SyscallResult.ok(0, " subreaper=" + (c.group().isChildSubreaper() ? 1 : 0));
+        }
         return (k, c) -> {
             throw Errno.EINVAL.error();
         };
