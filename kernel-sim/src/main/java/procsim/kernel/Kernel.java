@@ -120,8 +120,9 @@ public final class Kernel {
 
     /**
      * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
-     * result as the thread's last result. A thread in a group stop runs nothing: the call waits
-     * for SIGCONT. ESRCH if the thread has exited.
+     * result as the thread's last result. ESRCH if the thread has exited.
+     * Deviation: a call made for a stopped thread runs at once, as a ptracer's injected syscall
+     * would (how CRIU queries a stopped task); a blocking call waits for SIGCONT before it returns.
      */
     public SyscallResult syscall(Task task, Call call) {
         return syscall(task, call, () -> false);
@@ -148,7 +149,6 @@ public final class Kernel {
         try {
             SyscallResult r;
             try {
-                awaitRunnable(task);
                 if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
                 r = call.run(this, task);
             } catch (SysError e) {
@@ -171,11 +171,7 @@ public final class Kernel {
     private void block() throws InterruptedException {
         awaitChange();
         Task t = current.get();
-        if (t != null) awaitRunnable(t);
-    }
-
-    private void awaitRunnable(Task t) throws InterruptedException {
-        while (!t.exited() && t.group().isStopped()) awaitChange();
+        while (t != null && !t.exited() && t.group().isStopped()) awaitChange();
     }
 
     private void awaitChange() throws InterruptedException {

@@ -133,6 +133,11 @@ public final class ThreadGroup {
         return childSubreaper;
     }
 
+    /** The thread of a dying namespace init that waits for its namespace to empty, else null. */
+    public Task zapWaiter() {
+        return zapWaiter;
+    }
+
     /** In a group stop (the threads show T). */
     public boolean isStopped() {
         return stopped;
