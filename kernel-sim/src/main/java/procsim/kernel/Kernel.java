@@ -35,6 +35,8 @@ public final class Kernel {
     private final Condition changed;
     /** The running syscall's "was the request interrupted?" (a FUSE interrupt, say). */
     private final ThreadLocal<BooleanSupplier> interrupted = new ThreadLocal<>();
+    /** The thread the running syscall is made by: a stopped thread's blocked syscall stays blocked. */
+    private final ThreadLocal<Task> current = new ThreadLocal<>();
     private final SyscallTable syscalls = SyscallTable.standard();
     private final long bootNanos = System.nanoTime();
 
@@ -119,6 +121,8 @@ public final class Kernel {
     /**
      * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
      * result as the thread's last result. ESRCH if the thread has exited.
+     * Deviation: a call made for a stopped thread runs at once, as a ptracer's injected syscall
+     * would (how CRIU queries a stopped task); a blocking call waits for SIGCONT before it returns.
      */
     public SyscallResult syscall(Task task, Call call) {
         return syscall(task, call, () -> false);
@@ -131,19 +135,21 @@ public final class Kernel {
      */
     public SyscallResult syscall(Task task, Call call, BooleanSupplier interrupted) {
         this.interrupted.set(interrupted);
+        current.set(task);
         try {
             return runLocked(task, call);
         } finally {
             this.interrupted.remove();
+            current.remove();
         }
     }
 
     private SyscallResult runLocked(Task task, Call call) {
         lock.writeLock().lock();
         try {
-            if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
             SyscallResult r;
             try {
+                if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
                 r = call.run(this, task);
             } catch (SysError e) {
                 r = SyscallResult.fail(e.errno());
@@ -158,8 +164,17 @@ public final class Kernel {
         }
     }
 
-    /** Waits (the write lock released) for a change; EINTR once the running request is interrupted. */
+    /**
+     * Waits (the write lock released) for a change; EINTR once the running request is interrupted.
+     * While the calling thread is stopped it goes on waiting: its syscall resumes after SIGCONT.
+     */
     private void block() throws InterruptedException {
+        awaitChange();
+        Task t = current.get();
+        while (t != null && !t.exited() && t.group().isStopped()) awaitChange();
+    }
+
+    private void awaitChange() throws InterruptedException {
         BooleanSupplier i = interrupted.get();
         if (i != null && i.getAsBoolean()) throw Errno.EINTR.error();
         changed.awaitNanos(100_000_000L);
