@@ -65,5 +65,13 @@ bench-mount: deps build
 bench-growth: deps build
 	bash shell-tests/bench/growth-bench.sh
 
+# Seeded fuzz of the FUSE operations in-process (100,000 writes), then a short run through a mount:
+# goal 0 EIO and 0 ERROR log lines (issue 10).
+bench-fuzz: deps
+	$(MVN) -DskipTests package
+	@mkdir -p bench-results
+	set -o pipefail; java -cp $(JAR):fuse-fs/target/test-classes procsim.fuse.FuseFuzzer 100000 1 | tee bench-results/fuzz-bench.md
+	bash shell-tests/bench/fuzz-mount.sh
+
 clean:
 	$(MVN) clean

@@ -12,12 +12,8 @@
 # and once the objects are gone (at once and after GROWTH_SETTLE seconds idle). Prints a
 # markdown table and writes it to bench-results/growth-bench.md. Goal: RSS < 128 MiB once the
 # objects are gone. Run by `make bench-growth`.
-set -euo pipefail
-export LC_ALL=C
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(cd "$here/../.." && pwd)
-# shellcheck source=../lib/procsim.bash
-source "$root/shell-tests/lib/procsim.bash"
+# shellcheck source=mounted.bash
+source "$(dirname "${BASH_SOURCE[0]}")/mounted.bash"
 
 forks=${GROWTH_FORKS:-200000}
 msgs=${GROWTH_MSGS:-100000}
@@ -25,16 +21,6 @@ queues=${GROWTH_QUEUES:-500}
 files=${GROWTH_FILES:-10000}
 settle=${GROWTH_SETTLE:-5}
 goal_mib=128
-
-tmp=$(mktemp -d)
-M=$tmp/mnt
-cleanup() {
-    procsim_stop "$M" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
 log() { echo "growth-bench: $*" >&2; }
 
