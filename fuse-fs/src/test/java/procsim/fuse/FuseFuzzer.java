@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
 
 import procsim.abi.CloneFlags;
@@ -134,6 +135,9 @@ public final class FuseFuzzer {
         procsim.setLevel(Level.INFO); // what the daemon logs by default; DEBUG would log every refused write
         errors.setContext(root.getLoggerContext());
         errors.start();
+        List<Appender<ILoggingEvent>> console = new ArrayList<>(); // the report shows the ERROR lines
+        root.iteratorForAppenders().forEachRemaining(console::add);
+        console.forEach(root::detachAppender);
         root.addAppender(errors);
         long t0 = System.nanoTime();
         try {
@@ -145,6 +149,7 @@ public final class FuseFuzzer {
                     f.otherOutcomes, f.eio, errors.count, errors.first, f.digest, (System.nanoTime() - t0) / 1_000_000);
         } finally {
             root.detachAppender(errors);
+            console.forEach(root::addAppender);
             errors.stop();
             procsim.setLevel(before);
         }
