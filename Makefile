@@ -70,8 +70,9 @@ bench-growth: deps build
 bench-fuzz: deps
 	$(MVN) -DskipTests package
 	@mkdir -p bench-results
-	set -o pipefail; java -cp $(JAR):fuse-fs/target/test-classes procsim.fuse.FuseFuzzer 100000 1 | tee bench-results/fuzz-bench.md
-	bash shell-tests/bench/fuzz-mount.sh
+	@set -o pipefail; rc=0; \
+	  java -cp $(JAR):fuse-fs/target/test-classes procsim.fuse.FuseFuzzer 100000 1 | tee bench-results/fuzz-bench.md || rc=1; \
+	  bash shell-tests/bench/fuzz-mount.sh || rc=1; exit $$rc
 
 clean:
 	$(MVN) clean

@@ -19,6 +19,10 @@ import procsim.procfs.ProcTree;
  * the kernel's FORGET: after 200,000 fork/exit/wait4 cycles the daemon held ~60 MiB more. The
  * mount tells the kernel to invalidate the stale ones (FUSE_NOTIFY_INVAL_ENTRY); it then forgets
  * them, and their subtrees, and libfuse frees the nodes.
+ *
+ * <p>Deviation: Linux drops them at the reap; the mount within a second of it (each sweep). A pid
+ * made again before the sweep, with no lookup of the gone one in between (a failed lookup drops
+ * the dentry at once), keeps the old task's inode number.
  */
 final class StaleEntries {
     private final Map<String, Caller> seen = new ConcurrentHashMap<>();
