@@ -7,7 +7,7 @@
 # A write that blocks in the sim (msgrcv on an empty queue, say) is ended by a signal, as a user's
 # Ctrl-C would: a watchdog sends SIGUSR1 to the loop when it sits in one request for 0.5 s.
 # Run by `make bench-fuzz`; writes bench-results/fuzz-mount.md.
-# shellcheck source=mounted.bash
+# shellcheck source-path=SCRIPTDIR source=mounted.bash
 source "$(dirname "${BASH_SOURCE[0]}")/mounted.bash"
 
 writes=${FUZZ_WRITES:-3000}

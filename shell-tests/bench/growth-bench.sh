@@ -12,7 +12,7 @@
 # and once the objects are gone (at once and after GROWTH_SETTLE seconds idle). Prints a
 # markdown table and writes it to bench-results/growth-bench.md. Goal: RSS < 128 MiB once the
 # objects are gone. Run by `make bench-growth`.
-# shellcheck source=mounted.bash
+# shellcheck source-path=SCRIPTDIR source=mounted.bash
 source "$(dirname "${BASH_SOURCE[0]}")/mounted.bash"
 
 forks=${GROWTH_FORKS:-200000}

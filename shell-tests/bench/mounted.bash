@@ -6,7 +6,7 @@
 set -euo pipefail
 export LC_ALL=C
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# shellcheck source=../lib/procsim.bash
+# shellcheck source-path=SCRIPTDIR source=../lib/procsim.bash
 source "$root/shell-tests/lib/procsim.bash"
 
 tmp=$(mktemp -d)
