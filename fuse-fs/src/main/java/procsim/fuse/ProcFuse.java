@@ -2,6 +2,9 @@ package procsim.fuse;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
@@ -38,6 +41,8 @@ public final class ProcFuse extends FuseStubFS {
     private final FuseOps ops;
     private final Runnable onInit;
     private final long bootSeconds = System.currentTimeMillis() / 1000;
+    private volatile ScheduledExecutorService forgetter;
+    private volatile KernelDentries dentries;
 
     /** {@code onInit} runs when the kernel's FUSE_INIT arrives, i.e. once the mount is live. */
     public ProcFuse(ProcTree tree, Runnable onInit) {
@@ -50,9 +55,39 @@ public final class ProcFuse extends FuseStubFS {
         return FS_NAME;
     }
 
-    /** Drops jnr-fuse's "mounted" flag once the FUSE loop has ended, so its own shutdown hook does nothing. */
+    /**
+     * Drops jnr-fuse's "mounted" flag once the FUSE loop has ended, so its own shutdown hook does
+     * nothing, and stops dropping stale dentries.
+     */
     void markUnmounted() {
         mounted.set(false);
+        ScheduledExecutorService s = forgetter;
+        KernelDentries d = dentries;
+        if (s != null && d != null) {
+            s.shutdownNow();
+            try {
+                if (s.awaitTermination(2, TimeUnit.SECONDS)) d.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Each second, the kernel is told to drop the dentries of the pid directories gone since
+     * ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
+     */
+    private void startForgetting() {
+        KernelDentries d = KernelDentries.open(getContext().fuse.get());
+        if (d == null) return;
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fuse-forget");
+            t.setDaemon(true);
+            return t;
+        });
+        dentries = d;
+        forgetter = s;
+        s.scheduleWithFixedDelay(() -> ops.forgetGone(d::invalidate), 1, 1, TimeUnit.SECONDS);
     }
 
     private Caller caller() {
@@ -65,6 +100,11 @@ public final class ProcFuse extends FuseStubFS {
     public Pointer init(Pointer conn) {
         try {
             onInit.run();
+        } catch (Throwable t) {
+            FuseReply.logUnexpected("init", "/", t);
+        }
+        try {
+            startForgetting();
         } catch (Throwable t) {
             FuseReply.logUnexpected("init", "/", t);
         }
