@@ -119,6 +119,11 @@ public final class ProcFs implements ProcTree {
         return v.isOperator() ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
     }
 
+    /** The whole sim's counts and clock, with the viewer's namespace's last pid. */
+    SystemSnapshot system(Viewer v) {
+        return kernel.read(() -> SystemSnapshot.of(kernel, v.ns()));
+    }
+
     /** The thread-group leaders the viewer's namespace can see, in pid order. */
     List<String> tgids(PidNamespace ns) {
         return kernel.read(() -> {

@@ -4,6 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 import procsim.abi.Errno;
+import procsim.procfs.render.KernelStatFile;
+import procsim.procfs.render.LoadavgFile;
+import procsim.procfs.render.MeminfoFile;
+import procsim.procfs.render.TtyDriversFile;
+import procsim.procfs.render.UptimeFile;
+import procsim.procfs.render.VersionFile;
 import procsim.task.Task;
 
 /**
@@ -24,7 +30,18 @@ public final class RootEntries {
                             k -> Entry.lookup(SysKernelEntries.TABLE, k, d)) : null)),
             new Entry<>("sysvipc", d -> new Node.Dir(FileAttr.dir(0555), () -> Entry.names(SysvipcEntries.TABLE),
                     n -> Entry.lookup(SysvipcEntries.TABLE, n, d))),
+            new Entry<>("stat", d -> rendered(() -> KernelStatFile.render(d.fs().system(d.viewer())))),
+            new Entry<>("uptime", d -> rendered(() -> UptimeFile.render(d.fs().system(d.viewer())))),
+            new Entry<>("loadavg", d -> rendered(() -> LoadavgFile.render(d.fs().system(d.viewer())))),
+            new Entry<>("meminfo", d -> rendered(MeminfoFile::render)),
+            new Entry<>("version", d -> rendered(VersionFile::render)),
+            new Entry<>("tty", d -> new Node.Dir(FileAttr.dir(0555), () -> List.of("drivers"),
+                    n -> n.equals("drivers") ? rendered(TtyDriversFile::render) : null)),
             new Entry<>("procsim", ExtensionEntries::root));
+
+    private static Node rendered(java.util.function.Supplier<String> render) {
+        return new Node.File(FileAttr.file(0444), () -> new RenderedHandle(render, null));
+    }
 
     /**
      * The operator has no sim thread, so for it these names do not exist at all (ENOENT), rather

@@ -60,7 +60,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -73,6 +73,30 @@ class ProcFsTest {
         assertThat(errno(() -> fs.getattr(OPERATOR, "/self/status"))).isEqualTo(Errno.ENOENT);
         assertThat(errno(() -> fs.getattr(OPERATOR, "/2"))).isEqualTo(Errno.ENOENT);
         assertThat(errno(() -> fs.getattr(OPERATOR, "/01"))).isEqualTo(Errno.ENOENT);
+    }
+
+    /** The root files procps-ng and psmisc read; loadavg's last pid is the reader's namespace's. */
+    @Test
+    void rootFilesAndSysctlsTheToolsRead() {
+        syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD");
+        int outer = 2;
+        write(OPERATOR, "/" + outer + "/task/" + outer + "/attach", "200");
+        Caller shell = new Caller(200, 0, 0);
+        assertThat(read(OPERATOR, "/loadavg")).isEqualTo("0.00 0.00 0.00 0/2 2\n");
+        assertThat(read(shell, "/loadavg")).isEqualTo("0.00 0.00 0.00 0/2 1\n");
+        assertThat(read(shell, "/stat")).contains("\nprocesses 2\n", "\nbtime " + kernel.bootTime() + "\n");
+        assertThat(read(OPERATOR, "/uptime")).matches("\\d+\\.\\d\\d \\d+\\.\\d\\d\n");
+        assertThat(read(OPERATOR, "/meminfo")).startsWith("MemTotal:");
+        assertThat(read(OPERATOR, "/version")).startsWith("Linux version 6.14.0-procsim ");
+        assertThat(fs.readdir(OPERATOR, "/tty")).containsExactly("drivers");
+        assertThat(read(OPERATOR, "/tty/drivers")).startsWith("/dev/tty ");
+        assertThat(readOnce(shell, "/sys/kernel/osrelease")).isEqualTo("6.14.0-procsim\n");
+        assertThat(readOnce(shell, "/sys/kernel/sem")).isEqualTo("32000\t1024000000\t500\t32000\n");
+        assertThat(readOnce(shell, "/sys/kernel/shmall")).isEqualTo("18446744073692774399\n");
+        assertThat(readOnce(shell, "/sys/kernel/msgmnb")).isEqualTo("16384\n");
+        assertThat(errno(() -> write(OPERATOR, "/sys/kernel/msgmnb", "1"))).isEqualTo(Errno.EINVAL);
+        assertThat(errno(() -> write(OPERATOR, "/loadavg", "1"))).isEqualTo(Errno.EINVAL);
+        assertThat(readOnce(shell, "/sys/kernel/msgmnb")).isEqualTo("16384\n");
     }
 
     @Test
@@ -101,7 +125,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -129,8 +153,8 @@ class ProcFsTest {
         Caller shell = new Caller(200, 0, 0);
         Caller catChild = new Caller(201, 0, 0);
         Caller sibling = new Caller(300, 0, 0);
-        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
-        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
         assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
         assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
@@ -199,7 +223,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");
