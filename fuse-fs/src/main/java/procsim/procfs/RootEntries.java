@@ -62,10 +62,23 @@ public final class RootEntries {
         int nr = ProcFs.parsePid(name);
         if (nr < 0) return d.viewer().isOperator() && SELF_LINKS.contains(name) ? null : Entry.lookup(FIXED, name, d);
         Task t = d.fs().task(d.viewer(), nr);
+        if (t == null && d.fixedView()) t = ownProcess(d, nr);
         if (t == null) return null;
         TaskDir td = new TaskDir(d.fs(), d.viewer(), t, false);
         return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TgidEntries.TGID),
                 n -> Entry.lookup(TgidEntries.TGID, n, td));
+    }
+
+    /**
+     * ps looks itself up as /proc/getpid(), its real pid in its own real pid namespace (procps-ng
+     * library/pids.c fatal_proc_unmounted). In a fixed view, a number no sim task of the view has
+     * is, when it is the reader's own real pid there, the process of the sim task it acts as.
+     * Deviation: Linux has no such alias; a real process there is its own task.
+     */
+    private static Task ownProcess(ViewDir d, int nr) {
+        Task self = d.viewer().task();
+        if (self == null || d.fs().tgidVnr(d.caller()) != nr) return null;
+        return d.fs().kernel().read(() -> self.group().isReaped() ? null : self.group().leader());
     }
 
     private static String self(ViewDir d, boolean thread) {

@@ -99,6 +99,57 @@ class ProcFsTest {
         assertThat(readOnce(shell, "/sys/kernel/msgmnb")).isEqualTo("16384\n");
     }
 
+    /**
+     * procsim/pidns/INUM/proc: the tree as a procfs mounted in that pid namespace shows it, whoever
+     * reads (fs/proc/root.c: the mount's pid_ns); self is the reader's task when the namespace
+     * sees it (proc_self_get_link: ENOENT when task_tgid_nr_ns is 0).
+     */
+    @Test
+    void aPidNamespacesFixedViewShowsThatNamespaceWhoeverReads() {
+        syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD");
+        syscall(OPERATOR, "/2/task/2/syscall", "fork");
+        String link = fs.readlink(OPERATOR, "/2/ns/pid");
+        String view = "/procsim/pidns/" + link.substring(5, link.length() - 1) + "/proc";
+        assertThat(fs.readdir(OPERATOR, view)).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo",
+                "version", "tty", "procsim", "1", "2");
+        assertThat(read(OPERATOR, view + "/2/status")).contains("Pid:\t2\n", "PPid:\t1\n", "NSpid:\t2\n");
+        assertThat(errno(() -> fs.readlink(OPERATOR, view + "/self"))).isEqualTo(Errno.ENOENT);
+        assertThat(read(OPERATOR, view + "/loadavg")).endsWith(" 2\n");
+
+        write(OPERATOR, "/3/task/3/attach", "200");
+        Caller inside = new Caller(200, 0, 0);
+        assertThat(fs.readlink(inside, view + "/self")).isEqualTo("2");
+        assertThat(read(inside, view + "/self/status")).contains("NSpid:\t2\n");
+        write(OPERATOR, "/1/task/1/attach", "300");
+        Caller outside = new Caller(300, 0, 0);
+        assertThat(fs.readdir(outside, view)).doesNotContain("self").contains("1", "2");
+        assertThat(errno(() -> fs.readlink(outside, view + "/self"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.readdir(inside, "/procsim/pidns/4026531836/proc"))).isEqualTo(Errno.ENOENT);
+    }
+
+    /**
+     * ps finds itself as /proc/getpid(), its real pid in its own real pid namespace: in a fixed
+     * view, a number no sim task there has, when it is the reader's own, is the task it acts as.
+     */
+    @Test
+    void theFixedViewAnswersTheCallersOwnRealPidWithItsTask() {
+        ProcFs fs = new ProcFs(kernel, new AttachTable(host), tid -> tid == 200 ? 7 : tid == 300 ? 1 : 0);
+        String view = "/procsim/pidns/4026531836/proc";
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        fs.writeAttach(kernel.read(() -> kernel.tasks().lookup(kernel.tasks().rootPidNs(), 2)), "200");
+        Caller ps = new Caller(200, 0, 0);
+        assertThat(new String(fs.open(ps, view + "/7/stat", 0).read(ps, 0, 100))).startsWith("2 (init) S 1 ");
+        assertThat(fs.readdir(ps, view)).doesNotContain("7");
+        assertThat(errno(() -> fs.getattr(ps, view + "/8"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(ps, "/7"))).as("the operator mount's per-caller view").isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(OPERATOR, view + "/7"))).isEqualTo(Errno.ENOENT);
+        fs.writeAttach(kernel.tasks().init(), "300");
+        Caller one = new Caller(300, 0, 0);
+        assertThat(new String(fs.open(one, view + "/1/stat", 0).read(one, 0, 100))).startsWith("1 (init)");
+        assertThat(new String(fs.open(ps, view + "/1/stat", 0).read(ps, 0, 100))).as("a sim task's number stays its own")
+                .startsWith("1 (init)");
+    }
+
     @Test
     void statusOfInit() {
         assertThat(read(OPERATOR, "/1/status")).isEqualTo("""
