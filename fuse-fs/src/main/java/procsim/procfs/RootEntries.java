@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import procsim.abi.Errno;
+import procsim.procfs.render.CpuinfoFile;
 import procsim.procfs.render.KernelStatFile;
 import procsim.procfs.render.LoadavgFile;
 import procsim.procfs.render.MeminfoFile;
@@ -31,6 +32,7 @@ public final class RootEntries {
             new Entry<>("sysvipc", d -> new Node.Dir(FileAttr.dir(0555), () -> Entry.names(SysvipcEntries.TABLE),
                     n -> Entry.lookup(SysvipcEntries.TABLE, n, d))),
             new Entry<>("stat", d -> rendered(() -> KernelStatFile.render(d.fs().system(d.viewer())))),
+            new Entry<>("cpuinfo", d -> rendered(CpuinfoFile::render)),
             new Entry<>("uptime", d -> rendered(() -> UptimeFile.render(d.fs().system(d.viewer())))),
             new Entry<>("loadavg", d -> rendered(() -> LoadavgFile.render(d.fs().system(d.viewer())))),
             new Entry<>("meminfo", d -> rendered(MeminfoFile::render)),

@@ -60,7 +60,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -110,7 +110,7 @@ class ProcFsTest {
         syscall(OPERATOR, "/2/task/2/syscall", "fork");
         String link = fs.readlink(OPERATOR, "/2/ns/pid");
         String view = "/procsim/pidns/" + link.substring(5, link.length() - 1) + "/proc";
-        assertThat(fs.readdir(OPERATOR, view)).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo",
+        assertThat(fs.readdir(OPERATOR, view)).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo",
                 "version", "tty", "procsim", "1", "2");
         assertThat(read(OPERATOR, view + "/2/status")).contains("Pid:\t2\n", "PPid:\t1\n", "NSpid:\t2\n");
         assertThat(errno(() -> fs.readlink(OPERATOR, view + "/self"))).isEqualTo(Errno.ENOENT);
@@ -176,7 +176,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -204,8 +204,8 @@ class ProcFsTest {
         Caller shell = new Caller(200, 0, 0);
         Caller catChild = new Caller(201, 0, 0);
         Caller sibling = new Caller(300, 0, 0);
-        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
-        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
         assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
         assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
@@ -274,7 +274,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");

@@ -75,4 +75,25 @@ final class ProcFormat {
         }
         return m;
     }
+
+    /**
+     * /proc/cpuinfo (arch/x86/kernel/cpu/proc.c): one block per CPU, each line {@code key<tabs>: value}
+     * (the key with its tabs, so the padding is compared too), a blank line after each block.
+     */
+    static List<LinkedHashMap<String, String>> cpuinfo(String text) {
+        if (!text.endsWith("\n\n")) throw new IllegalArgumentException("no blank line at the end");
+        List<LinkedHashMap<String, String>> blocks = new ArrayList<>();
+        for (String block : text.substring(0, text.length() - 2).split("\n\n", -1)) {
+            LinkedHashMap<String, String> m = new LinkedHashMap<>();
+            for (String line : block.split("\n", -1)) {
+                int colon = line.indexOf(':');
+                if (colon <= 0 || !line.substring(0, colon).matches("[A-Za-z_ ]+\t*")) {
+                    throw new IllegalArgumentException("not key\\t: value: " + line);
+                }
+                m.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+            blocks.add(m);
+        }
+        return blocks;
+    }
 }

@@ -126,4 +126,20 @@ class RootFilesTest {
         assertThat(ours.subList(0, 3)).containsExactlyElementsOf(realRows.subList(0, 3));
         assertThat(ours).contains(realRows.stream().filter(l -> l.startsWith("pty_slave")).findFirst().orElseThrow());
     }
+
+    /**
+     * procps-ng's /proc/stat reader (library/stat.c stat_cores_verify) fails without /proc/cpuinfo
+     * and scans it for "processor : N" and "core id : N" in blank-line-ended blocks.
+     */
+    @Test
+    void cpuinfoHasLinuxsKeysTabsAndBlocks() throws IOException {
+        List<LinkedHashMap<String, String>> real = ProcFormat.cpuinfo(real("/proc/cpuinfo"));
+        List<LinkedHashMap<String, String>> ours = ProcFormat.cpuinfo(CpuinfoFile.render());
+        assertThat(ours).hasSize(1);
+        assertThat(ours.get(0)).containsEntry("processor\t", "0").containsEntry("core id\t\t", "0")
+                .containsEntry("physical id\t", "0");
+        List<String> realKeys = new ArrayList<>(real.get(0).keySet());
+        realKeys.retainAll(ours.get(0).keySet());
+        assertThat(realKeys).containsExactlyElementsOf(ours.get(0).keySet());
+    }
 }
