@@ -127,6 +127,13 @@ T
     [[ $output == *$'Threads:\t2' ]]
 }
 
+@test "without CMD: \$SHELL, reading the caller's stdin" {
+    run --separate-stderr env SHELL=/bin/bash "$PROCSIM_BIN" shell "$M" <<<'ps -o pid=,comm= -p 10; exit 4'
+    [ "$status" -eq 4 ]
+    [ -z "$stderr" ]
+    [ "$output" = "   10 worker" ]
+}
+
 @test "ps finds itself: the caller's own real pid names the task it acts as" {
     # the subshell's real pid in the new namespace is small (2 or 3); no sim task has it
     # shellcheck disable=SC2016 # expanded by the shell inside
