@@ -114,12 +114,16 @@ class ProcFsTest {
                 "version", "tty", "procsim", "1", "2");
         assertThat(read(OPERATOR, view + "/2/status")).contains("Pid:\t2\n", "PPid:\t1\n", "NSpid:\t2\n");
         assertThat(errno(() -> fs.readlink(OPERATOR, view + "/self"))).isEqualTo(Errno.ENOENT);
-        assertThat(read(OPERATOR, view + "/loadavg")).endsWith(" 2\n");
+        // loadavg and /proc/sys are the reader's namespace's (task_active_pid_ns(current)), not the mount's
+        assertThat(read(OPERATOR, view + "/loadavg")).endsWith(" 3\n");
+        assertThat(read(OPERATOR, view + "/sys/kernel/ns_last_pid")).isEqualTo("3\n");
 
         write(OPERATOR, "/3/task/3/attach", "200");
         Caller inside = new Caller(200, 0, 0);
         assertThat(fs.readlink(inside, view + "/self")).isEqualTo("2");
         assertThat(read(inside, view + "/self/status")).contains("NSpid:\t2\n");
+        assertThat(read(inside, view + "/loadavg")).endsWith(" 2\n");
+        assertThat(read(inside, view + "/sys/kernel/ns_last_pid")).isEqualTo("2\n");
         write(OPERATOR, "/1/task/1/attach", "300");
         Caller outside = new Caller(300, 0, 0);
         assertThat(fs.readdir(outside, view)).doesNotContain("self").contains("1", "2");
