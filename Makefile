@@ -36,6 +36,15 @@ run: build
 	@bin/procsim-banner $(MNT)
 	@exec bin/procsim mount $(MNT) $(ARGS)
 
+# A daemon at $(MNT) (a fresh one, stopped after; or the one `make run` keeps there) and `procsim shell`
+# on it: ps, top, pstree, ipcs in that shell show the sim, as init.
+.PHONY: shell
+shell: build
+	@mkdir -p $(MNT)
+	@source shell-tests/lib/procsim.bash; m=$(MNT); \
+	  if ! procsim_is_mounted "$$m"; then procsim_start "$$m" || exit 1; trap 'procsim_stop "$$m"' EXIT; fi; \
+	  bin/procsim shell "$$m" $(ARGS)
+
 test: deps unit shell-test
 
 unit:

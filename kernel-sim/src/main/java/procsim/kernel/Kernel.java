@@ -39,6 +39,7 @@ public final class Kernel {
     private final ThreadLocal<Task> current = new ThreadLocal<>();
     private final SyscallTable syscalls = SyscallTable.standard();
     private final long bootNanos = System.nanoTime();
+    private final long bootTime;
 
     private Kernel(KernelConfig config) {
         this.config = config;
@@ -46,6 +47,7 @@ public final class Kernel {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
+        this.bootTime = config.clock().getAsLong();
         this.changed = lock.writeLock().newCondition();
         this.tasks = new TaskSet(config.pidMax(), this::block, this::wakeAll, this::ticks);
         this.ipc = new SysvIpc(tasks, config.clock(), this::block, this::wakeAll);
@@ -75,6 +77,11 @@ public final class Kernel {
     /** Wall-clock seconds (IPC times). */
     public long now() {
         return config.clock().getAsLong();
+    }
+
+    /** Wall-clock seconds at boot (/proc/stat btime): btime + ticks / 100 is now. */
+    public long bootTime() {
+        return bootTime;
     }
 
     /** Clock ticks (USER_HZ = 100) since boot. */
