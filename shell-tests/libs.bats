@@ -296,3 +296,20 @@ no_daemon_for() {
     echo "undocumented: $output"
     [ "$status" -eq 0 ]
 }
+
+@test "make test runs shellcheck, make deps installs it, and a finding fails the lint (no FUSE needed)" {
+    run make -s -n -C "$PROCSIM_ROOT" test
+    [ "$status" -eq 0 ]
+    [[ $output == *"dpkg -s libfuse2 fuse3 bats shellcheck"* ]]
+    [[ $output == *"apt-get install"*" shellcheck"* ]]
+    [[ $output == *"shellcheck -x -P SCRIPTDIR "*"shell-tests/lib/procsim.bash"*"shell-tests/lib/restart.bash"* ]]
+    [[ $output == *"shellcheck -x -P SCRIPTDIR -s bash "*"shell-tests/libs.bats"* ]]
+    run make -s -C "$PROCSIM_ROOT" lint
+    echo "$output"
+    [ "$status" -eq 0 ]
+    printf '#!/usr/bin/env bash\necho $1\n' >"$BATS_TEST_TMPDIR/unquoted.sh"
+    run make -s -C "$PROCSIM_ROOT" lint LINT_SH="$BATS_TEST_TMPDIR/unquoted.sh"
+    echo "$output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"SC2086"* ]]
+}
