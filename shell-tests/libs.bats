@@ -28,9 +28,10 @@ setup() {
 teardown() {
     local m
     for m in "$D"/*/; do # whatever a test (or a library bug) mounted under D
-        [[ -d $m ]] && procsim_stop "${m%/}"
+        [[ -d $m ]] && { procsim_stop "${m%/}" || true; }
     done
-    true
+    umount "$D/tmpfs" 2>/dev/null || true
+    if [[ -n ${DECOY:-} ]]; then kill "$DECOY" 2>/dev/null || true; fi
 }
 
 # strict CALL...: CALL in a fresh bash under set -euo pipefail that sourced the libraries, as
@@ -129,6 +130,23 @@ no_daemon_for() {
     strict procsim_is_mounted "$D"
     [ "${lines[-3]}" = rc=1 ]
     [ ! -s "$BATS_TEST_TMPDIR/err" ]
+}
+
+@test "procsim_stop leaves alone what is not procsim's: another mount, a process that only names M" {
+    # a tmpfs, even one called procsim (else `procsim_stop /proc` would unmount /proc)
+    mkdir "$D/tmpfs"
+    mount -t tmpfs procsim "$D/tmpfs"
+    bad 2 "procsim_stop: $D/tmpfs is mounted, but not by procsim: left alone" procsim_stop "$D/tmpfs"
+    mountpoint -q "$D/tmpfs"
+    strict procsim_is_mounted "$D/tmpfs"
+    [ "${lines[-3]}" = rc=1 ]
+    umount "$D/tmpfs"
+    # a process whose command line names procsim and M, but is not `mount M`, is no daemon of M
+    python3 -c 'import time; time.sleep(600)' procsim-notes "$D/x" >/dev/null 2>&1 3>&- &
+    DECOY=$!
+    strict procsim_stop "$D/x"
+    [ "${lines[-3]}" = rc=0 ]
+    kill -0 "$DECOY"
 }
 
 @test "procsim_wait_exit: a pid or a number of seconds that is not a number" {

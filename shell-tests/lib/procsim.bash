@@ -119,11 +119,13 @@ _procsim_abs() {
     printf '%s/%s\n' "${parent%/}" "$(basename "$p")"
 }
 
-# _procsim_in_table M: true if anything is mounted at M (absolute), live or stale. (`mountpoint`
-# cannot tell: on a stale mount its stat fails with "Transport endpoint is not connected".)
-# /proc/self/mounts writes a space as \040; ENVIRON, unlike awk -v, keeps the backslash.
+# _procsim_in_table M [ANY]: true if procsim (source "procsim", type fuse) is mounted at M
+# (absolute), live or stale; with ANY, if anything is. (`mountpoint` cannot tell: on a stale mount
+# its stat fails with "Transport endpoint is not connected".) /proc/self/mounts writes a space as
+# \040; ENVIRON, unlike awk -v, keeps the backslash.
 _procsim_in_table() {
-    _PROCSIM_M=${1// /\\040} awk '$2 == ENVIRON["_PROCSIM_M"] { found = 1 } END { exit !found }' /proc/self/mounts
+    _PROCSIM_M=${1// /\\040} _PROCSIM_ANY=${2:-} awk '$2 == ENVIRON["_PROCSIM_M"] &&
+        (ENVIRON["_PROCSIM_ANY"] != "" || ($1 == "procsim" && $3 ~ /^fuse/)) { found = 1 } END { exit !found }' /proc/self/mounts
 }
 
 # procsim_is_mounted M
@@ -136,8 +138,7 @@ _procsim_is_mounted() {
     local m
     m=$(_procsim_abs "$1")
     mountpoint -q "$m" 2>/dev/null || return 1 # (its own status for "no" is 32)
-    _PROCSIM_M=${m// /\\040} awk '$2 == ENVIRON["_PROCSIM_M"] && $3 ~ /^fuse/ { found = 1 } END { exit !found }' \
-        /proc/self/mounts
+    _procsim_in_table "$m"
 }
 
 # procsim_start M [ARGS...]
@@ -238,7 +239,7 @@ _procsim_wait_exit() {
 }
 
 # _procsim_daemon_of M: the pid of the daemon serving M (from procsim_start, else from the
-# process table: a process whose command line is `... mount M ...`), or nothing.
+# process table: a process whose command line names procsim and has `mount M`), or nothing.
 _procsim_daemon_of() {
     local m=$1 pid f
     pid=${_PROCSIM_PIDS[$m]:-}
@@ -247,8 +248,9 @@ _procsim_daemon_of() {
     fi
     if [[ -z $pid ]]; then
         for f in /proc/[0-9]*/cmdline; do
-            if tr '\0' '\n' <"$f" 2>/dev/null | grep -qx -- "$m" &&
-                tr '\0' '\n' <"$f" 2>/dev/null | grep -q 'procsim'; then
+            if tr '\0' '\n' <"$f" 2>/dev/null | _PROCSIM_M=$m awk '/procsim/ { named = 1 }
+                    prev == "mount" && $0 == ENVIRON["_PROCSIM_M"] { found = 1 } { prev = $0 }
+                    END { exit !(named && found) }'; then
                 pid=${f#/proc/}
                 pid=${pid%/cmdline}
                 break
@@ -280,6 +282,10 @@ _procsim_stop() {
     _procsim_args procsim_stop "procsim_stop M" 1 1 M "$@" || return
     local m
     m=$(_procsim_abs "$1")
+    if ! _procsim_in_table "$m" && _procsim_in_table "$m" any; then
+        echo "procsim_stop: $m is mounted, but not by procsim: left alone" >&2
+        return 2
+    fi
     local pid rc=0
     pid=$(_procsim_daemon_of "$m")
     if _procsim_in_table "$m"; then
