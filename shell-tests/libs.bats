@@ -126,6 +126,7 @@ no_daemon_for() {
     bad 2 "procsim_is_mounted: usage: procsim_is_mounted M" procsim_is_mounted "$M" "$D"
     bad 2 "procsim_require_fuse: usage: procsim_require_fuse" procsim_require_fuse now
     bad 2 "procsim_teardown_file: usage: procsim_teardown_file" procsim_teardown_file "$M"
+    no_daemon_for "$D"
     # a mountpoint that is not mounted is a plain "no", without a message
     strict procsim_is_mounted "$D"
     [ "${lines[-3]}" = rc=1 ]
@@ -164,6 +165,7 @@ no_daemon_for() {
     bad 2 "procsim_syscall: no such file: $D/syscall" procsim_syscall "$D/syscall" fork
     [ ! -e "$D/syscall" ]
     bad 2 "procsim_syscall: no such file: $M/999/task/999/syscall" procsim_syscall "$M/999/task/999/syscall" fork
+    no_daemon_for "$D"
 }
 
 @test "procsim_attach: numbers only, and a thread that exists" {
@@ -178,6 +180,7 @@ no_daemon_for() {
     # a refused write says why in one line: host pid 1 may not be bound (README: attach)
     bad 1 "procsim_attach: cannot bind real pid 1 to sim thread 1 of process 1: Operation not permitted" \
         procsim_attach "$M" 1 1 1
+    no_daemon_for "$D"
 }
 
 @test "procsim_setup_file: where FUSE is missing, setup_file starts no daemon" {
@@ -208,6 +211,7 @@ no_daemon_for() {
     bad 2 "procsim_checkpoint: $D is not a procsim mount (no $D/1/task/1/next_syscall_data)" procsim_checkpoint "$D"
     bad 2 "procsim_checkpoint: /tmp is not a procsim mount" procsim_checkpoint /tmp
     bad 2 "procsim_checkpoint: /proc is not a procsim mount" procsim_checkpoint /proc
+    no_daemon_for "$D"
 }
 
 @test "procsim_restore: unknown options, a missing method, no mount, an image on a terminal" {
@@ -228,6 +232,8 @@ no_daemon_for() {
     echo "$output"
     [[ $output == *"procsim_restore: the image comes on stdin, not a terminal (procsim_restore M < image.txt)"* ]]
     [[ $output == *"rc=2"* ]]
+    [ "$(state)" = "$before" ]
+    no_daemon_for "$D"
 }
 
 @test "procsim_scenario: numbers validated, unknown options refused, one mount" {
@@ -245,6 +251,7 @@ no_daemon_for() {
     bad 2 "procsim_scenario: unknown option '--forks' ($usage)" procsim_scenario "$M" --forks 3
     bad 2 "procsim_scenario: one mount only, not '$D' too ($usage)" procsim_scenario "$M" "$D"
     bad 2 "procsim_scenario: $D is not a procsim mount" procsim_scenario "$D" --procs 2
+    no_daemon_for "$D"
 }
 
 @test "the happy paths under set -euo pipefail: start, scenario, checkpoint, restore, syscall, attach, stop" {
