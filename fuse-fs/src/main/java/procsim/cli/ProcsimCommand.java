@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
         footerHeading = "%n",
         footer = {
             "Examples:",
+            "  procsim check                                # can this machine mount?",
             "  mkdir -p /tmp/p && procsim mount /tmp/p &    # or: make run (mounts ./mnt)",
             "  ls /tmp/p; cat /tmp/p/1/status",
             "  echo fork > /tmp/p/1/task/1/syscall; cat /tmp/p/1/task/1/syscall",
