@@ -82,8 +82,12 @@ require_root() {
     local script='mount --bind "$1" /dev/fuse || exit 99
         setpriv --reuid=65534 --regid=65534 --clear-groups "$2" check; echo "check-status=$?"
         setpriv --reuid=65534 --regid=65534 --clear-groups "$2" mount "$3"'
+    local lockdir=/tmp/procsim-65534 # the mount's lock directory for that user (java.io.tmpdir)
+    local had_lockdir=0
+    [[ -e $lockdir ]] && had_lockdir=1
     run unshare -m bash -c "$script" _ "$locked" "$PROCSIM_BIN" "$m"
     rmdir "$m"
+    ((had_lockdir)) || rm -rf "$lockdir"
     [ "$status" -eq 1 ]
     [[ $output == *"procsim: needs root or read-write access to /dev/fuse (Permission denied)"*"check-status=1"* ]]
     [[ ${lines[-1]} == "procsim: needs root or read-write access to /dev/fuse (Permission denied): run it with sudo" ]]
