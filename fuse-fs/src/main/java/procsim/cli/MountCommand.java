@@ -163,9 +163,13 @@ final class MountCommand implements Callable<Integer> {
             return fail(err, "cannot resolve " + mountPoint + ": " + e.getMessage());
         }
 
-        if (MountLock.acquire(m) instanceof MountLock.Busy busy) {
+        MountLock.Result lock = MountLock.acquire(m);
+        if (lock instanceof MountLock.Busy busy) {
             return fail(err, alreadyMounted(m, "procsim" + busy.pid().stream().mapToObj(p -> ", pid " + p)
                     .findFirst().orElse("")));
+        }
+        if (lock instanceof MountLock.Unavailable no) {
+            log.debug("no mountpoint lock ({}): the mount table alone guards {}", no.why(), m);
         }
         switch (FuseMount.clearStale(m)) {
             case STALE_CLEARED -> log.info("{} was a stale FUSE mount (Transport endpoint is not connected: "

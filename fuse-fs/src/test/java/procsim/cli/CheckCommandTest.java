@@ -40,7 +40,7 @@ class CheckCommandTest {
                 Arguments.of("no libfuse2", FakeHost.GOOD.withLibfuseError("libfuse.so.2: cannot open shared object file"),
                         "procsim: libfuse2 missing (libfuse.so.2: cannot open shared object file): "
                                 + "run 'sudo apt-get install libfuse2'"),
-                Arguments.of("no fusermount", FakeHost.GOOD.withFusermount(null),
+                Arguments.of("no fusermount, not root", FakeHost.GOOD.withFusermount(null).withRoot(false),
                         "procsim: fusermount missing: run 'sudo apt-get install fuse3'"));
     }
 
@@ -50,6 +50,14 @@ class CheckCommandTest {
         assertThat(cli.run(host, "check")).isEqualTo(1);
         assertThat(cli.err.toString()).isEqualTo(line + "\n");
         assertThat(cli.out.toString()).isEmpty();
+    }
+
+    @Test
+    void rootWithoutFusermountIsToldButPasses() {
+        assertThat(cli.run(FakeHost.GOOD.withFusermount(null), "check")).isZero();
+        assertThat(cli.err.toString()).isEqualTo("procsim: fusermount missing: run 'sudo apt-get install fuse3'\n");
+        assertThat(cli.out.toString()).isEqualTo(
+                "procsim: a mount will work (/dev/fuse read-write, libfuse2, no fusermount, root)\n");
     }
 
     @Test
