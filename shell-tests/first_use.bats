@@ -146,6 +146,14 @@ require_root() {
     run "$PROCSIM_BIN" race --replay --method clone3 -w 1 -n 5 --png "$M"
     [ "$status" -eq 2 ]
     [ "$output" = "procsim: race: --png $M: is a directory" ]
+    [[ $(id -u) == 0 ]] || return 0
+    # A read-only directory (even root cannot write there), in a private mount namespace.
+    # shellcheck disable=SC2016 # expanded by the inner bash
+    run unshare -m bash -c 'mount --bind -o ro "$1" "$1" && "$2" race --replay --method clone3 -w 1 -n 5 --log "$1/race.log"' \
+        _ "$M" "$PROCSIM_BIN"
+    [ "$status" -eq 2 ]
+    [ "$output" = "procsim: race: --log $M/race.log: not writable" ]
+    [ ! -e "$M/race.log" ]
 }
 
 @test "bin/procsim runs through a symlink in PATH, and without a jar says to run make build (no FUSE needed)" {

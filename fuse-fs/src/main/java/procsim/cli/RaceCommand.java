@@ -210,7 +210,7 @@ final class RaceCommand implements Callable<Integer> {
         } else if (dir == null || !Files.isDirectory(dir)) {
             why = "directory " + dir + " does not exist";
         } else if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(dir)) {
-            why = "cannot be written (permission denied)";
+            why = "not writable";
         }
         return why == null ? null : option + " " + file + ": " + why;
     }
