@@ -73,7 +73,8 @@ final class Preflight {
                 "libfuse2 missing (" + why + "): run 'sudo apt-get install libfuse2'", true)));
         Optional<Path> fusermount = host.find("fusermount");
         if (fusermount.isEmpty()) {
-            // As root libfuse2 mounts with mount(2) itself; others go through the setuid fusermount.
+            // libfuse 2.9 lib/mount.c fuse_kern_mount: mount(2) first (root succeeds), fusermount
+            // only when that fails with EPERM.
             problems.add(new Problem("fusermount missing: run 'sudo apt-get install fuse3'", !root));
         }
         String found = device + " read-write, libfuse2, " + fusermount.map(Path::toString).orElse("no fusermount")
