@@ -1,16 +1,22 @@
 # procsim: the user's entry points.
-#   make run     build if needed, mount the sim /proc at ./mnt in the foreground
+#   make run     build if needed, check the machine, mount the sim /proc at ./mnt in the foreground
+#                (make run MNT=/some/dir ARGS='--pid-max 4194304')
+#   make install PREFIX=/usr/local   launcher, jar, bash libraries, bash completion, man pages
 #   make test    install missing system packages, then shellcheck, unit tests and the bats suites
 #   make bench   JMH benchmarks of the simulator and the bash harness against the mount
 
 SHELL := /bin/bash
 JAR   := fuse-fs/target/procsim.jar
 MNT   ?= $(CURDIR)/mnt
-MVN   ?= mvn -B -q
+# jansi.noreset: Debian's Maven 3.8 prints ESC[0m resets even with -B -q (only MAVEN_OPTS reaches
+# jansi early enough).
+MVN   ?= MAVEN_OPTS="$$MAVEN_OPTS -Djansi.noreset=true" mvn -B -q
+PREFIX ?= /usr/local
+DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build run test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
+.PHONY: all build run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
 
 all: build
 
@@ -32,10 +38,25 @@ deps:
 	  fi; \
 	fi
 
-run: build
+run: deps build
+	@bin/procsim check
 	@mkdir -p $(MNT)
 	@bin/procsim-banner $(MNT)
 	@exec bin/procsim mount $(MNT) $(ARGS)
+
+# The bash completion and the man pages come from the picocli model (fuse-fs/pom.xml, profile docs).
+$(DOCS)/procsim.bash-completion: $(SOURCES)
+	$(MVN) -P docs -DskipTests package
+
+install: $(DOCS)/procsim.bash-completion
+	install -d $(PREFIX)/bin $(PREFIX)/share/procsim $(PREFIX)/share/bash-completion/completions $(PREFIX)/share/man/man1
+	install -m 755 bin/procsim $(PREFIX)/bin/procsim
+	install -m 644 $(JAR) $(PREFIX)/share/procsim/procsim.jar
+	install -m 644 shell-tests/lib/*.bash $(PREFIX)/share/procsim/
+	install -m 644 $(DOCS)/procsim.bash-completion $(PREFIX)/share/bash-completion/completions/procsim
+	install -m 644 $(DOCS)/man1/*.1 $(PREFIX)/share/man/man1/
+	@echo "installed $(PREFIX)/bin/procsim; bash libraries in $(PREFIX)/share/procsim; man procsim"
+
 
 # A daemon at $(MNT) (a fresh one, stopped after; or the one `make run` keeps there) and `procsim shell`
 # on it: ps, top, pstree, ipcs in that shell show the sim, as init.

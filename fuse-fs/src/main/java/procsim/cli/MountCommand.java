@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
+import procsim.fuse.ProcFuse;
 import procsim.fuse.Warmup;
 import procsim.procfs.HostTgidVnr;
 import procsim.procfs.ProcFs;
@@ -99,7 +100,8 @@ import procsim.procfs.ProcTree;
             "Exit status:",
             "  0  unmounted by Ctrl-C, SIGTERM or umount",
             "  1  could not mount: M missing, not a directory, not empty or already",
-            "     mounted; no /dev/fuse; the sim kernel would not boot",
+            "     mounted; no /dev/fuse, no access to it or no libfuse2 (see",
+            "     'procsim check'); the sim kernel would not boot",
             "  2  bad usage: missing M, a bad --pid-max or --warmup-rounds",
         })
 final class MountCommand implements Callable<Integer> {
@@ -129,10 +131,21 @@ final class MountCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The preflight probes; tests replace them. */
+    Preflight.Host host = Preflight.LINUX;
+
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     @Override
     public Integer call() {
+        try {
+            return mountAndServe();
+        } finally {
+            MountLock.release();
+        }
+    }
+
+    private int mountAndServe() {
         logging.apply();
         if (warmupRounds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -151,6 +164,14 @@ final class MountCommand implements Callable<Integer> {
             return fail(err, "cannot resolve " + mountPoint + ": " + e.getMessage());
         }
 
+        MountLock.Result lock = MountLock.acquire(m);
+        if (lock instanceof MountLock.Busy busy) {
+            return fail(err, alreadyMounted(m, "procsim" + busy.pid().stream().mapToObj(p -> ", pid " + p)
+                    .findFirst().orElse("")));
+        }
+        if (lock instanceof MountLock.Unavailable no) {
+            log.debug("no mountpoint lock ({}): the mount table alone guards {}", no.why(), m);
+        }
         switch (FuseMount.clearStale(m)) {
             case STALE_CLEARED -> log.info("{} was a stale FUSE mount (Transport endpoint is not connected: "
                     + "its daemon was killed); detached it with umount -l", m);
@@ -159,8 +180,9 @@ final class MountCommand implements Callable<Integer> {
                         + "'umount -l " + m + "' failed: clear it by hand");
             }
             case LIVE -> {
-                String type = MountTable.find(m).map(MountTable.Entry::fsType).orElse("?");
-                return fail(err, m + " is already mounted (type " + type + "): umount it first");
+                String what = MountTable.find(m).map(e -> e.source().equals(ProcFuse.FS_NAME) && e.isFuse()
+                        ? "procsim" : "type " + e.fsType()).orElse("type ?");
+                return fail(err, alreadyMounted(m, what));
             }
             case NOT_MOUNTED -> {
             }
@@ -169,8 +191,12 @@ final class MountCommand implements Callable<Integer> {
         if (problem != null) {
             return fail(err, problem);
         }
-        if (!Files.exists(Path.of("/dev/fuse"))) {
-            return fail(err, "/dev/fuse is missing: this machine (or container) has no FUSE");
+        Preflight.Report preflight = Preflight.probe(host, Preflight.FUSE_DEVICE);
+        if (preflight.mountBlocked()) {
+            preflight.problems().stream().filter(Preflight.Problem::blocksMount)
+                    .forEach(p -> err.println("procsim: " + p.line()));
+            err.flush();
+            return 1;
         }
 
         ProcTree tree;
@@ -277,6 +303,10 @@ final class MountCommand implements Callable<Integer> {
             return "cannot read mountpoint " + m + ": " + e.getMessage();
         }
         return null;
+    }
+
+    private static String alreadyMounted(Path m, String what) {
+        return m + " is already mounted (" + what + "): umount it first ('umount " + m + "')";
     }
 
     private static int fail(PrintWriter err, String message) {

@@ -1,6 +1,7 @@
 package procsim.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         name = "procsim",
         mixinStandardHelpOptions = true,
         versionProvider = ProcsimCommand.Version.class,
-        subcommands = {MountCommand.class, RaceCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MountCommand.class, CheckCommand.class, ShellCommand.class, RaceCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,
         headerHeading = "%n",
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
         footerHeading = "%n",
         footer = {
             "Examples:",
+            "  procsim check                                # can this machine mount?",
             "  mkdir -p /tmp/p && procsim mount /tmp/p &    # or: make run (mounts ./mnt)",
             "  ls /tmp/p; cat /tmp/p/1/status",
             "  echo fork > /tmp/p/1/task/1/syscall; cat /tmp/p/1/task/1/syscall",
@@ -60,7 +62,39 @@ public final class ProcsimCommand {
         CommandLine cl = new CommandLine(new ProcsimCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(ProcsimCommand::usageError);
+        cl.setExecutionStrategy(ProcsimCommand::runLast);
+        cl.setExecutionExceptionHandler(ProcsimCommand::executionError);
         return cl;
+    }
+
+    /** picocli's RunLast, with an Error (UnsatisfiedLinkError, ...) handed to the handler like an exception. */
+    private static int runLast(CommandLine.ParseResult pr) {
+        try {
+            return new CommandLine.RunLast().execute(pr);
+        } catch (Error e) {
+            List<CommandLine> cls = pr.asCommandLineList();
+            throw new CommandLine.ExecutionException(cls.get(cls.size() - 1), e.toString(), e);
+        }
+    }
+
+    /**
+     * A bug or a surprise of the host: one line and status 1, not a stack trace; {@code --debug}
+     * adds the trace.
+     */
+    private static int executionError(Exception ex, CommandLine cmd, CommandLine.ParseResult pr) {
+        Throwable t = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+        PrintWriter err = cmd.getErr();
+        boolean debug = false;
+        for (CommandLine.ParseResult p = pr; p != null; p = p.subcommand()) {
+            debug |= p.hasMatchedOption("--debug");
+        }
+        err.println("procsim: " + cmd.getCommandName() + " failed: " + t
+                + (debug ? "" : " (--debug shows the stack trace)"));
+        if (debug) {
+            t.printStackTrace(err);
+        }
+        err.flush();
+        return 1;
     }
 
     /**

@@ -1,10 +1,14 @@
 package procsim.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -178,10 +182,37 @@ final class RaceCommand implements Callable<Integer> {
         }
         if (replay && mount != null) throw usage("--replay runs in-process: it takes no --mount");
         if (!replay && seed != null) throw usage("--seed applies to --replay only");
+        String badOutput = Stream.of(outputProblem("--csv", csv), outputProblem("--png", png), outputProblem("--log", log))
+                .filter(Objects::nonNull).findFirst().orElse(null);
+        if (badOutput != null) {
+            // One line, not the usage text: the command line is fine, the path is not.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("procsim: race: " + badOutput);
+            err.flush();
+            return spec.exitCodeOnInvalidInput();
+        }
         System.setProperty("java.awt.headless", "true");
         RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
                 interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log);
         return new RaceLab(o, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    /** "OPTION FILE: why" if {@code file} could not be written when the run ends, else null. */
+    static String outputProblem(String option, Path file) {
+        if (file == null) {
+            return null;
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        Path dir = abs.getParent();
+        String why = null;
+        if (Files.isDirectory(abs)) {
+            why = "is a directory";
+        } else if (dir == null || !Files.isDirectory(dir)) {
+            why = "directory " + dir + " does not exist";
+        } else if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(dir)) {
+            why = "not writable";
+        }
+        return why == null ? null : option + " " + file + ": " + why;
     }
 
     private CommandLine.ParameterException usage(String message) {

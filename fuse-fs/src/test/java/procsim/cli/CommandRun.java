@@ -11,9 +11,25 @@ public final class CommandRun {
     public final StringWriter err = new StringWriter();
 
     public int run(String... args) {
-        CommandLine cl = ProcsimCommand.commandLine();
+        return run(commandLine(), args);
+    }
+
+    /** Runs with {@code host} answering the preflight probes of {@code check} and {@code mount}. */
+    int run(Preflight.Host host, String... args) {
+        CommandLine cl = commandLine();
+        ((CheckCommand) cl.getSubcommands().get("check").getCommand()).host = host;
+        ((MountCommand) cl.getSubcommands().get("mount").getCommand()).host = host;
+        return run(cl, args);
+    }
+
+    /** Runs {@code cl}, as configured by {@link ProcsimCommand#commandLine()} plus what a test added. */
+    public int run(CommandLine cl, String... args) {
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         return cl.execute(args);
+    }
+
+    public CommandLine commandLine() {
+        return ProcsimCommand.commandLine();
     }
 }

@@ -112,4 +112,66 @@ class ProcsimCommandTest {
         assertThat(MountCommand.canonical(link.resolve("m/../m")))
                 .isEqualTo(real.toRealPath().resolve("m"));
     }
+
+    /** A subcommand that fails the way a bug would. */
+    @picocli.CommandLine.Command(name = "boom")
+    static final class Boom implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        LoggingOptions logging = new LoggingOptions();
+
+        @picocli.CommandLine.Option(names = "--error")
+        boolean error;
+
+        @Override
+        public Integer call() {
+            if (error) {
+                throw new UnsatisfiedLinkError("libfuse.so.2: cannot open shared object file");
+            }
+            throw new IllegalStateException("the sim broke");
+        }
+    }
+
+    private int runBoom(String... args) {
+        picocli.CommandLine cl = cli.commandLine();
+        cl.addSubcommand(new Boom());
+        return cli.run(cl, args);
+    }
+
+    @Test
+    void anExceptionIsOneLineAndExit1NotAStackTrace() {
+        assertThat(runBoom("boom")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo(
+                "procsim: boom failed: java.lang.IllegalStateException: the sim broke (--debug shows the stack trace)\n");
+    }
+
+    @Test
+    void anErrorIsOneLineToo() {
+        assertThat(runBoom("boom", "--error")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("procsim: boom failed: java.lang.UnsatisfiedLinkError: "
+                + "libfuse.so.2: cannot open shared object file (--debug shows the stack trace)\n");
+    }
+
+    @Test
+    void debugShowsTheStackTrace() {
+        assertThat(runBoom("boom", "--debug")).isEqualTo(1);
+        assertThat(err.toString()).startsWith("procsim: boom failed: java.lang.IllegalStateException: the sim broke\n")
+                .contains("\tat procsim.cli.ProcsimCommandTest$Boom.call");
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> badOutputs() {
+        return java.util.stream.Stream.of("--csv", "--png", "--log").flatMap(opt -> java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(opt, "missing/out.file", "directory %s/missing does not exist"),
+                org.junit.jupiter.params.provider.Arguments.of(opt, "adir", "is a directory")));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} {1}")
+    @org.junit.jupiter.params.provider.MethodSource("badOutputs")
+    void raceChecksItsOutputPathsBeforeAnyWork(String option, String file, String why, @TempDir Path dir)
+            throws IOException {
+        Files.createDirectory(dir.resolve("adir"));
+        Path f = dir.resolve(file);
+        assertThat(run("race", "--replay", "-n", "5", "-w", "1", "--method", "clone3", option, f.toString())).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("procsim: race: " + option + " " + f + ": " + why.formatted(dir) + "\n");
+        assertThat(out.toString()).isEmpty();
+    }
 }

@@ -1,0 +1,33 @@
+package procsim.fuse;
+
+import java.util.Optional;
+
+import jnr.ffi.LibraryLoader;
+import ru.serce.jnrfuse.LibFuse;
+
+/**
+ * Whether libfuse2 loads, found the way jnr-fuse finds it on Linux ({@code AbstractFuseFS}'s
+ * constructor: the library "fuse" on jnr-ffi's search path, then {@code libfuse.so.2} through the
+ * dynamic loader), so a missing library is a message before the mount, not an
+ * {@code UnsatisfiedLinkError} from inside it.
+ */
+public final class FuseLibrary {
+    private FuseLibrary() {
+    }
+
+    /** Empty when libfuse2 loads; else why not (the loader's message). */
+    public static Optional<String> loadError() {
+        try {
+            LibraryLoader.create(LibFuse.class).failImmediately().load("fuse");
+            return Optional.empty();
+        } catch (LinkageError | RuntimeException first) {
+            try {
+                LibraryLoader.create(LibFuse.class).failImmediately().load("libfuse.so.2");
+                return Optional.empty();
+            } catch (LinkageError | RuntimeException e) {
+                String why = e.getMessage();
+                return Optional.of(why == null ? e.toString() : why.lines().findFirst().orElse(why));
+            }
+        }
+    }
+}
