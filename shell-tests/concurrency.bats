@@ -39,6 +39,6 @@ setup() {
     wait "$wb" || sb=$?
     cat "$BATS_TEST_TMPDIR/a.log" "$BATS_TEST_TMPDIR/b.log"
     [ "$sa" -eq 0 ] && [ "$sb" -eq 0 ]
-    [ "$(cat "$M/$a/task/$a/children" | wc -w)" -eq 200 ]
-    [ "$(cat "$M/$b/task/$b/children" | wc -w)" -eq 200 ]
+    [ "$(wc -w <"$M/$a/task/$a/children")" -eq 200 ]
+    [ "$(wc -w <"$M/$b/task/$b/children")" -eq 200 ]
 }

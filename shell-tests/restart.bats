@@ -4,6 +4,8 @@
 # cannot, so their *-times records are left out of the comparison). Then restores into a mount
 # where some ids are taken fail as Linux or the seeds fail, and leave nothing behind.
 
+# bats runs each test in a subshell and its run sets output and status there, as the helpers read them
+# shellcheck disable=SC2030,SC2031
 load lib/restart
 
 setup_file() {
@@ -86,14 +88,14 @@ taken() {
     victim=$(awk '$1 == "process" && $3 == "ppid=1" && $4 ~ /^nspid=[0-9]+$/ && $6 != "comm=init" { print $2; exit }' "$IMAGE")
     [ -n "$victim" ]
     block "$victim"
-    before=$(ls "$M" | sort | tr '\n' ' ')
+    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
     run procsim_restore --method "$1" "$M" <"$IMAGE"
     echo "$output"
     [ "$status" -ne 0 ]
     [[ $output == *"$2"* ]]
     [[ $output == *"pid $victim is held by task $victim (comm squatter"* ]]
     [[ $output == *"rolled back"* ]]
-    [ "$(ls "$M" | sort | tr '\n' ' ')" = "$before" ]
+    [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/1/comm")" = init ]
     [ "$(awk 'END { print NR }' "$M/sysvipc/msg")" = 1 ]
     [ "$(awk 'END { print NR }' "$M/sysvipc/sem")" = 1 ]
@@ -117,7 +119,7 @@ taken() {
 }
 
 @test "a damaged image is refused before anything is made, and never run as code" {
-    before=$(ls "$M" | sort | tr '\n' ' ')
+    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
     bad() { # bad EXPECTED-MESSAGE IMAGE-TEXT
         run procsim_restore --method clone3 "$M" < <(printf '%s\n' "$2")
         echo "$output"
@@ -140,6 +142,6 @@ taken() {
     bad "not a number list: nspid" "procsim-image 1"$'\n'"process 5 ppid=1 nspid=x[$code] pidns=root comm=x uid=0 gid=0"
     bad "not a number: 'key=x[" "procsim-image 1"$'\n'"msg 0 key=x[$code] perms=0640 uid=0 gid=0 cuid=0 cgid=0 qbytes=16384"
     [ ! -e "$pwned" ]
-    [ "$(ls "$M" | sort | tr '\n' ' ')" = "$before" ]
+    [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/1/comm")" = init ]
 }
