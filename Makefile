@@ -72,7 +72,7 @@ test: deps lint unit shell-test
 # shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, and the bats
 # suites as bash, but for those with findings not yet fixed (LINT_LATER: take a file out of it
 # once it is clean).
-LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh)
+LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
 LINT_LATER := fds sysvipc views
 LINT_BATS  := $(filter-out $(LINT_LATER:%=shell-tests/%.bats),$(wildcard shell-tests/*.bats))
 lint: deps
