@@ -86,7 +86,7 @@ public final class RaceLab {
         }
 
         out.println("procsim race: " + where + "; " + o.iterations() + " attempts per restorer; " + targets()
-                + (o.interference() > 0 ? "; " + o.interference() + " interference tasks forking freely" : ""));
+                + (o.interference() > 0 ? "; " + o.interference() + (o.interference() == 1 ? " interference task forking freely" : " interference tasks forking freely") : ""));
         out.print(RaceReport.table(rows));
         out.println(RaceReport.crossCheck(rows));
         out.println("compare: " + RaceReport.REAL_KERNEL);
