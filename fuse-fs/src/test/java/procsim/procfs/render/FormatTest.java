@@ -113,6 +113,33 @@ class FormatTest {
         }
     }
 
+    /**
+     * do_task_stat: vsize (23) is task_vsize in bytes, rss (24) get_mm_rss in pages, the two
+     * status shows in kB; startcode and endcode (26, 27) are 1 to a reader not permitted to see
+     * the layout, 0 without an mm; the other addresses, wchan, times and signals 0.
+     */
+    @Test
+    void statMemoryFieldsAreStatusVmSizeAndVmRss() {
+        Task init = kernel.tasks().init();
+        int id = (int) kernel.syscall(init, "shmget IPC_PRIVATE 8192 IPC_CREAT|0600").value();
+        kernel.syscall(init, "shmat " + id);
+        Task c = child(init, "fork");
+        for (Task t : List.of(init, c)) {
+            LinkedHashMap<String, String> st = ProcFormat.status(status(t, kernel.tasks().rootPidNs()));
+            List<String> f = ProcFormat.stat(stat(t, kernel.tasks().rootPidNs()));
+            assertThat(Long.parseLong(f.get(22))).as("vsize").isEqualTo(kb(st, "VmSize") * 1024);
+            assertThat(Long.parseLong(f.get(23))).as("rss").isEqualTo(kb(st, "VmRSS") / 4);
+            assertThat(f.subList(25, 27)).as("startcode endcode").containsExactly("1", "1");
+            assertThat(f.get(24)).as("rsslim").isEqualTo("18446744073709551615");
+            assertThat(f.subList(13, 19)).as("utime stime cutime cstime priority nice").containsExactly("0", "0", "0", "0", "20", "0");
+            assertThat(f.get(38)).as("processor").isEqualTo("0");
+        }
+        kernel.syscall(c, "exit 3");
+        List<String> z = ProcFormat.stat(stat(c, kernel.tasks().rootPidNs()));
+        assertThat(z.subList(22, 27)).as("no mm").containsExactly("0", "0", "18446744073709551615", "0", "0");
+        assertThat(z.get(51)).as("exit_code, the wait status").isEqualTo("768");
+    }
+
     private static long kb(LinkedHashMap<String, String> status, String key) {
         String v = status.get(key);
         return Long.parseLong(v.substring(0, v.length() - 3).strip());
