@@ -9,6 +9,7 @@ import procsim.fd.OpenFile;
 import procsim.abi.OpenFlags;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.StatFile;
+import procsim.procfs.render.StatmFile;
 import procsim.procfs.render.StatusFile;
 import procsim.procfs.write.SyscallFile;
 import procsim.task.Task;
@@ -35,16 +36,28 @@ public final class TgidEntries {
             () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::viewerOf)));
     private static final Entry<TaskDir> STAT = new Entry<>("stat",
             d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
+    /** get_mm_cmdline: each argument NUL-terminated; empty without an mm. */
+    private static final Entry<TaskDir> CMDLINE = new Entry<>("cmdline", d -> rendered(d, 0444, () -> {
+        StringBuilder b = new StringBuilder();
+        for (String arg : d.fs().snapshot(d).argv()) b.append(arg).append('\0');
+        return b.toString();
+    }, null));
+    /** Deviation: the sim keeps no environment; environ is empty. */
+    private static final Entry<TaskDir> ENVIRON = new Entry<>("environ", d -> rendered(d, 0400, () -> {
+        d.fs().snapshot(d);
+        return "";
+    }, null));
+    private static final Entry<TaskDir> STATM = new Entry<>("statm",
+            d -> rendered(d, 0444, () -> StatmFile.render(d.fs().snapshot(d).mm()), null));
     private static final Entry<TaskDir> MAPS = new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null));
 
     static final List<Entry<TaskDir>> TGID = List.of(
             new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
-            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT, MAPS);
+            FD, FDINFO, NS, ENVIRON, STATUS, COMM, SYSCALL, CMDLINE, STAT, STATM, MAPS);
 
     static final List<Entry<TaskDir>> TID = List.of(
-            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT,
+            FD, FDINFO, NS, ENVIRON, STATUS, COMM, SYSCALL, CMDLINE, STAT, STATM, MAPS,
             new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
-            MAPS,
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),

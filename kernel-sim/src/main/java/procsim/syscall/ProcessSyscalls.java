@@ -2,6 +2,8 @@ package procsim.syscall;
 
 import static procsim.abi.CloneFlags.*;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import procsim.abi.Capability;
@@ -54,9 +56,13 @@ final class ProcessSyscalls {
         t.register("eclone", ProcessSyscalls::eclone);
         t.register("execve", a -> {
             String path = a.positional().word(0);
+            // the line's words after PATH are the whole argv; none stands for argv {PATH}
+            List<String> argv = new ArrayList<>();
+            for (int i = 1; a.has(i); i++) argv.add(a.word(i));
+            if (argv.isEmpty()) argv.add(path);
             a.done();
             return (k, c) -> {
-                k.tasks().execve(c, path);
+                k.tasks().execve(c, path, argv);
                 return SyscallResult.ok(0);
             };
         });

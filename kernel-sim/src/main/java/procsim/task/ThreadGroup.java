@@ -35,6 +35,8 @@ public final class ThreadGroup {
     boolean zombie;
     boolean reaped;
     boolean exiting;
+    /** The mm's arg area (cmdline): execve's argv, copied by fork, shared by the threads. */
+    List<String> argv = List.of();
 
     public Task leader() {
         return leader;
@@ -56,6 +58,11 @@ public final class ThreadGroup {
 
     public int liveThreads() {
         return liveThreads;
+    }
+
+    /** The argv of the last execve (the parent's, if this process never exec'd). */
+    public List<String> argv() {
+        return argv;
     }
 
     public ThreadGroup parent() {
