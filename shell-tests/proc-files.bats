@@ -17,6 +17,9 @@ setup_file() {
     procsim_syscall "$M/4/task/4/syscall" "shmat $SHMID" >/dev/null
     [ "$(procsim_syscall "$s" fork)" = 5 ]
     procsim_syscall "$M/5/task/5/syscall" 'exit 7' >/dev/null
+    # 6: the init of a new pid namespace, 7 its child
+    [ "$(procsim_syscall "$s" 'clone CLONE_NEWPID|SIGCHLD')" = 6 ]
+    [ "$(procsim_syscall "$M/6/task/6/syscall" fork)" = 2 ]
     export SHMID
 }
 
@@ -59,8 +62,10 @@ in_proc() {
         read -ra sm <"$M/$p/statm"
         [ "${#st[@]}" = 50 ]
         size=$(field VmSize "$M/$p/status") rss=$(field VmRSS "$M/$p/status")
-        [ "${st[20]}" = $((size * 1024)) ] && [ "${st[21]}" = $((rss / 4)) ]
-        [ "${sm[0]}" = $((size / 4)) ] && [ "${sm[1]}" = $((rss / 4)) ]
+        [ "${st[20]}" = $((size * 1024)) ]
+        [ "${st[21]}" = $((rss / 4)) ]
+        [ "${sm[0]}" = $((size / 4)) ]
+        [ "${sm[1]}" = $((rss / 4)) ]
     done
     [ "$(field RssShmem "$M/4/status")" = 12 ]
     [ $(( $(field VmSize "$M/4/status") - $(field VmSize "$M/1/status") )) = 12 ]
@@ -96,6 +101,8 @@ in_proc() {
     2     1 Sl     2040  1756 sleep           sleep 1000
     4     1 S      2052  1768 env             env -i A=1
     5     1 Z         0     0 init            [init] <defunct>
+    6     1 S      2040  1756 init            /sbin/init
+    7     6 S      2040  1756 init            /sbin/init
 OUT
 }
 
@@ -105,4 +112,30 @@ OUT
     [ ! -s "$BATS_TEST_TMPDIR/err" ]
     grep -Eq '^ +2 +2 +2 sleep +sleep 1000$' "$BATS_TEST_TMPDIR/out"
     grep -Eq '^ +2 +3 +2 sleep +sleep 1000$' "$BATS_TEST_TMPDIR/out"
+}
+
+@test "stat(2) follows an ns link to a file with the namespace's inode number; readlink stays exact" {
+    for l in "$M/1/ns/pid" "$M/1/ns/ipc" "$M/7/ns/pid" "$M/7/task/7/ns/pid" "$M/6/ns/pid_for_children"; do
+        target=$(readlink "$l")
+        [[ $target =~ ^(pid|ipc):\[([0-9]+)\]$ ]]
+        [ "$(stat -L -c '%i %F %a' "$l")" = "${BASH_REMATCH[2]} regular empty file 444" ]
+    done
+    [ "$(stat -L -c %i "$M/6/ns/pid")" = "$(stat -L -c %i "$M/7/ns/pid")" ]
+    [ "$(stat -L -c %i "$M/1/ns/pid")" != "$(stat -L -c %i "$M/7/ns/pid")" ]
+    [ "$(cd "$M/1/ns" && echo *)" = "ipc pid pid_for_children" ]
+    run cat "$M/1/ns/pid"
+    [ "$status" -ne 0 ]
+    [[ $output == *"Invalid argument"* ]]
+}
+
+@test "lsns -t pid over the mount bound on /proc: each pid namespace with its init and process count" {
+    in_proc lsns -t pid >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+    cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
+    [ ! -s "$BATS_TEST_TMPDIR/err" ]
+    root=$(stat -L -c %i "$M/1/ns/pid") nested=$(stat -L -c %i "$M/6/ns/pid")
+    diff - "$BATS_TEST_TMPDIR/out" <<OUT
+        NS TYPE NPROCS PID USER COMMAND
+$root pid       4   1 root /sbin/init
+$nested pid       2   6 root └─/sbin/init
+OUT
 }

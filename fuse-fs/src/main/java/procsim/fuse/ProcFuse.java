@@ -71,9 +71,15 @@ public final class ProcFuse extends FuseStubFS {
         return null;
     }
 
+    /** Only commands without data (_IO) are served: nsfs's that lsns sends. */
+    @Override
+    public int ioctl(String path, int cmd, Pointer arg, FuseFileInfo fi, long flags, Pointer data) {
+        return ops.ioctl(callerOrNull(), path, fi.fh.get(), cmd);
+    }
+
     @Override
     public int getattr(String path, FileStat stat) {
-        return ops.getattr(callerOrNull(), path, attr -> fill(stat, attr));
+        return ops.getattr(callerOrNull(), path, attr -> fill(stat, attr, path));
     }
 
     @Override
@@ -198,7 +204,21 @@ public final class ProcFuse extends FuseStubFS {
         }
     }
 
-    private void fill(FileStat stat, FileAttr attr) {
+    /**
+     * The mount runs with use_ino, so st_ino is ours: a namespace file's inum, else a hash of the
+     * path, at or above 2^32 so that it never equals an inum (32 bits) and never 0.
+     * Deviation: Linux numbers a procfs inode when it is made (get_next_ino); a path keeps one
+     * number here for as long as the mount lives.
+     */
+    static long ino(FileAttr attr, String path) {
+        if (attr.ino() != 0) return attr.ino();
+        long h = 0xcbf29ce484222325L; // FNV-1a
+        for (int i = 0; i < path.length(); i++) h = (h ^ path.charAt(i)) * 0x100000001b3L;
+        return h | (1L << 32);
+    }
+
+    private void fill(FileStat stat, FileAttr attr, String path) {
+        stat.st_ino.set(ino(attr, path));
         int type = switch (attr.kind()) {
             case DIR -> FileStat.S_IFDIR;
             case REG -> FileStat.S_IFREG;

@@ -2,8 +2,11 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import procsim.abi.CloneFlags;
 import procsim.abi.Errno;
+import procsim.abi.SysError;
 import procsim.fd.FdTable;
 import procsim.fd.OpenFile;
 import procsim.abi.OpenFlags;
@@ -64,7 +67,7 @@ public final class TgidEntries {
             new Entry<>("attach", d -> rendered(d, 0644, () -> d.fs().readAttach(d.task()),
                     (c, text, off) -> d.fs().writeAttach(c, d.task(), text))));
 
-    private static Node rendered(TaskDir d, int mode, java.util.function.Supplier<String> render, FileWriter writer) {
+    private static Node rendered(TaskDir d, int mode, Supplier<String> render, FileWriter writer) {
         return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(render, writer));
     }
 
@@ -129,17 +132,49 @@ public final class TgidEntries {
                 }), null));
     }
 
-    /** ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init. */
+    /**
+     * ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init.
+     * In Linux a link is "magic": stat(2) and open(2) follow it to the namespace's nsfs inode
+     * (fs/nsfs.c: S_IFREG 0444, i_ino the inum). Through FUSE the kernel follows the text as a
+     * path in this directory, so the directory also serves, unlisted, a file of each target's
+     * name whose inode number is the namespace's: stat(2) of the link gives the inum, as lsns and
+     * pstree need, and readlink stays exact.
+     * Deviation: the file is on the mount's device, not nsfs's, and knows no ioctl (NS_GET_*).
+     */
     private static Node nsDir(TaskDir d) {
         List<Entry<TaskDir>> table = List.of(
-                new Entry<>("ipc", x -> new Node.Link(FileAttr.link(0777), () -> "ipc:[" + x.task().ipcNs().inum() + "]")),
-                new Entry<>("pid", x -> new Node.Link(FileAttr.link(0777),
-                        () -> "pid:[" + x.task().activePidNs().inum() + "]")),
-                new Entry<>("pid_for_children", x -> new Node.Link(FileAttr.link(0777), () -> {
+                new Entry<>("ipc", x -> nsLink(() -> "ipc:[" + x.task().ipcNs().inum() + "]")),
+                new Entry<>("pid", x -> nsLink(() -> "pid:[" + x.task().activePidNs().inum() + "]")),
+                new Entry<>("pid_for_children", x -> nsLink(() -> {
                     PidNamespace ns = x.fs().kernel().read(() -> x.task().pidNsForChildren());
                     if (ns.childReaper() == null) throw Errno.ENOENT.error();
                     return "pid:[" + ns.inum() + "]";
                 })));
-        return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
+        return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> {
+            Node named = Entry.lookup(table, n, d);
+            return named != null || !n.endsWith("]") ? named : nsFile(table, n, d);
+        });
+    }
+
+    private static Node nsLink(Supplier<String> target) {
+        return new Node.Link(FileAttr.link(0777), target);
+    }
+
+    /** The nsfs file a link of {@code table} points to, if {@code name} is one of their targets. */
+    private static Node nsFile(List<Entry<TaskDir>> table, String name, TaskDir d) {
+        for (Entry<TaskDir> e : table) {
+            Node.Link link = (Node.Link) e.node().apply(d);
+            String target;
+            try {
+                target = link.target().get();
+            } catch (SysError absent) {
+                continue;
+            }
+            if (!target.equals(name)) continue;
+            long inum = Long.parseLong(name.substring(name.indexOf('[') + 1, name.length() - 1));
+            long type = name.startsWith("pid:") ? CloneFlags.CLONE_NEWPID : CloneFlags.CLONE_NEWIPC;
+            return new Node.File(FileAttr.file(0444).withIno(inum), () -> new NsFileHandle(type));
+        }
+        return null;
     }
 }
