@@ -139,7 +139,7 @@ public final class TgidEntries {
      * path in this directory, so the directory also serves, unlisted, a file of each target's
      * name whose inode number is the namespace's: stat(2) of the link gives the inum, as lsns and
      * pstree need, and readlink stays exact.
-     * Deviation: the file is on the mount's device, not nsfs's, and knows no ioctl (NS_GET_*).
+     * Deviation: the file is on the mount's device, not nsfs's; its ioctls: {@link NsFileHandle}.
      */
     private static Node nsDir(TaskDir d) {
         List<Entry<TaskDir>> table = List.of(

@@ -56,7 +56,8 @@ final class ProcessSyscalls {
         t.register("eclone", ProcessSyscalls::eclone);
         t.register("execve", a -> {
             String path = a.positional().word(0);
-            // the line's words after PATH are the whole argv; none stands for argv {PATH}
+            // the words after PATH are the whole argv, argv[0] included.
+            // Deviation: none stands for argv {PATH}; Linux (5.18+) gives an empty argv one "".
             List<String> argv = new ArrayList<>();
             for (int i = 1; a.has(i); i++) argv.add(a.word(i));
             if (argv.isEmpty()) argv.add(path);
