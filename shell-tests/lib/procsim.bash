@@ -17,7 +17,8 @@
 #     procsim_syscall FILE LINE       write LINE and read the reply on one open file
 #     procsim_attach M PID TID [REAL] act as sim thread TID from now on
 #     procsim_is_mounted M            true if a live procsim mount is at M
-#     procsim_wait_exit PID SECS      wait for a process to end; its status if it is our child
+#     procsim_wait_exit PID [SECS]    wait for a process to end; its status if it is our child
+#     procsim_setup_file [ARGS...], procsim_teardown_file   a mount M for a bats file
 #
 # Environment:
 #     PROCSIM_ROOT           the repository (default: two levels above this file)
@@ -29,7 +30,11 @@
 #                            the skip itself point it elsewhere)
 #     PROCSIM_JAR, PROCSIM_JAVA_OPTS, PROCSIM_LOG   passed on to bin/procsim and the daemon
 #
-# Every function is safe under `set -e` (bats runs tests with it): a failure is a return status.
+# Every function is safe under `set -euo pipefail` (bats runs tests with -e): it runs with the
+# caller's -e, -u and pipefail off and puts them back (_procsim_guarded), so a failure is a return
+# status, never the end of the caller. A bad argument (a missing or extra operand, an unknown
+# option, a word where a number belongs, a path that is not there) returns 2 with one line on
+# stderr, `FUNCTION: what is wrong`, and changes nothing.
 #
 # Set by procsim_start: PROCSIM_PID (the daemon), PROCSIM_MOUNT (M), PROCSIM_LOGFILE (the daemon's
 # stdout and stderr). Set by procsim_stop: PROCSIM_EXIT (the daemon's exit status, if known).
@@ -46,6 +51,62 @@ export PROCSIM_ROOT PROCSIM_BIN
 declare -gA _PROCSIM_PIDS
 declare -gA _PROCSIM_CHILDREN
 
+# _procsim_guarded FUNCTION ARG...: runs FUNCTION with the caller's set -e, -E, -u and pipefail
+# off, puts them back and returns FUNCTION's status. The libraries check every step themselves:
+# under the caller's -u a value left empty on purpose would end the caller's shell, and under -e,
+# -E (bats' ERR trap) or pipefail so would a probe meant to fail (grep -q, kill -0).
+_procsim_guarded() {
+    local _procsim_flags=$- _procsim_pipefail=0 _procsim_rc=0
+    if [[ -o pipefail ]]; then _procsim_pipefail=1; fi
+    set +eEu +o pipefail
+    "$@" || _procsim_rc=$?
+    [[ $_procsim_flags != *e* ]] || set -e
+    [[ $_procsim_flags != *E* ]] || set -E
+    [[ $_procsim_flags != *u* ]] || set -u
+    ((_procsim_pipefail == 0)) || set -o pipefail
+    return "$_procsim_rc"
+}
+
+# _procsim_usage FUNCTION USAGE [WHY]: says "FUNCTION: WHY (usage: USAGE)", or without WHY
+# "FUNCTION: usage: USAGE", on stderr; returns 2.
+_procsim_usage() {
+    if [[ -n ${3:-} ]]; then
+        printf '%s: %s (usage: %s)\n' "$1" "$3" "$2" >&2
+    else
+        printf '%s: usage: %s\n' "$1" "$2" >&2
+    fi
+    return 2
+}
+
+# _procsim_args FUNCTION USAGE MIN MAX NAME ARG...: true if MIN to MAX ARGs were given and the
+# first (the operand NAME) is neither empty nor an option; else says which (2).
+_procsim_args() {
+    local f=$1 usage=$2 min=$3 max=$4 name=$5
+    shift 5
+    if (($# < min || $# > max)) || { ((min > 0)) && [[ -z $1 ]]; }; then
+        _procsim_usage "$f" "$usage"
+    elif [[ ${1:-} == -* ]]; then
+        _procsim_usage "$f" "$usage" "unknown option '$1' where $name was expected"
+    fi
+}
+
+# _procsim_num FUNCTION NAME VALUE: true if VALUE is a decimal number that bash arithmetic takes
+# as written (no sign, no leading zero: 010 would be octal; at most 9 digits); else says so (2).
+# (bash evaluates any other word in $(( )) as an expression: a name, or code.)
+_procsim_num() {
+    [[ $3 =~ ^(0|[1-9][0-9]{0,8})$ ]] && return 0
+    printf "%s: %s is not a number: '%s'\n" "$1" "$2" "$3" >&2
+    return 2
+}
+
+# _procsim_mount FUNCTION M: true if M is a procsim mount (it has M/1/task/1/next_syscall_data,
+# which no real /proc has); else says so (2).
+_procsim_mount() {
+    [[ -f $2/1/task/1/next_syscall_data ]] && return 0
+    echo "$1: $2 is not a procsim mount (no $2/1/task/1/next_syscall_data)" >&2
+    return 2
+}
+
 # _procsim_abs PATH: PATH made absolute (it need not exist; a stale mount cannot be stat'ed).
 _procsim_abs() {
     local p=$1
@@ -58,22 +119,26 @@ _procsim_abs() {
     printf '%s/%s\n' "${parent%/}" "$(basename "$p")"
 }
 
-# _procsim_in_table M: true if anything is mounted at M (absolute), live or stale. (`mountpoint`
-# cannot tell: on a stale mount its stat fails with "Transport endpoint is not connected".)
-# /proc/self/mounts writes a space as \040; ENVIRON, unlike awk -v, keeps the backslash.
+# _procsim_in_table M [ANY]: true if procsim (source "procsim", type fuse) is mounted at M
+# (absolute), live or stale; with ANY, if anything is. (`mountpoint` cannot tell: on a stale mount
+# its stat fails with "Transport endpoint is not connected".) /proc/self/mounts writes a space as
+# \040; ENVIRON, unlike awk -v, keeps the backslash.
 _procsim_in_table() {
-    _PROCSIM_M=${1// /\\040} awk '$2 == ENVIRON["_PROCSIM_M"] { found = 1 } END { exit !found }' /proc/self/mounts
+    _PROCSIM_M=${1// /\\040} _PROCSIM_ANY=${2:-} awk '$2 == ENVIRON["_PROCSIM_M"] &&
+        (ENVIRON["_PROCSIM_ANY"] != "" || ($1 == "procsim" && $3 ~ /^fuse/)) { found = 1 } END { exit !found }' /proc/self/mounts
 }
 
 # procsim_is_mounted M
 #   True if M is a live FUSE mount: in the mount table as fuse, and answering stat. A stale mount
 #   left by a killed daemon is in the table but fails stat ("Transport endpoint is not connected").
-procsim_is_mounted() {
+procsim_is_mounted() { _procsim_guarded _procsim_is_mounted "$@"; }
+# _procsim_is_mounted M: procsim_is_mounted's body
+_procsim_is_mounted() {
+    _procsim_args procsim_is_mounted "procsim_is_mounted M" 1 1 M "$@" || return
     local m
     m=$(_procsim_abs "$1")
-    mountpoint -q "$m" 2>/dev/null &&
-        _PROCSIM_M=${m// /\\040} awk '$2 == ENVIRON["_PROCSIM_M"] && $3 ~ /^fuse/ { found = 1 } END { exit !found }' \
-            /proc/self/mounts
+    mountpoint -q "$m" 2>/dev/null || return 1 # (its own status for "no" is 32)
+    _procsim_in_table "$m"
 }
 
 # procsim_start M [ARGS...]
@@ -81,40 +146,51 @@ procsim_is_mounted() {
 #   stdout and stderr in a log file (in $PROCSIM_LOG_DIR, else bats' test or file tmpdir, else
 #   $TMPDIR or /tmp; it is kept after the daemon ends), and waits up to $PROCSIM_START_TIMEOUT (20) seconds for the
 #   daemon to report the mount live. On success exports PROCSIM_PID, PROCSIM_MOUNT and
-#   PROCSIM_LOGFILE and returns 0. On failure prints the daemon's log to stderr, stops what was
-#   started and returns 1. The daemon does not hold the caller's stdout, stderr or bats' fd 3, so
+#   PROCSIM_LOGFILE and returns 0. M already a live mount is a bad argument (2). A daemon that
+#   exits before mounting (an option it refuses) is one line on stderr, its first complaint, and
+#   1; one that does not mount in time is stopped, its log printed, and 1. PROCSIM_LOGFILE names
+#   the log in every case. The daemon does not hold the caller's stdout, stderr or bats' fd 3, so
 #   `$(...)` and bats never wait for it.
-procsim_start() {
-    local m=${1:?usage: procsim_start M [ARGS...]}
+procsim_start() { _procsim_guarded _procsim_start "$@"; }
+# _procsim_start M [ARGS...]: procsim_start's body
+_procsim_start() {
+    _procsim_args procsim_start "procsim_start M [ARGS...]" 1 100000 M "$@" || return
+    local m=$1 timeout=${PROCSIM_START_TIMEOUT:-20}
     shift
+    _procsim_num procsim_start PROCSIM_START_TIMEOUT "$timeout" || return
     mkdir -p "$m" 2>/dev/null || true # a stale mount fails mkdir -p; the daemon clears it
+    if _procsim_is_mounted "$m"; then
+        echo "procsim_start: $m is already a live mount (procsim_stop it first)" >&2
+        return 2
+    fi
     m=$(_procsim_abs "$m")
     local log
     local dir=${PROCSIM_LOG_DIR:-${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}}}
     log=$(mktemp "$dir/procsim-daemon.XXXXXX") || return 1
+    export PROCSIM_LOGFILE=$log
     "$PROCSIM_BIN" mount "$m" "$@" </dev/null >"$log" 2>&1 3>&- &
-    local pid=$! deadline=$((SECONDS + ${PROCSIM_START_TIMEOUT:-20}))
+    local pid=$! deadline=$((SECONDS + timeout))
     _PROCSIM_PIDS[$m]=$pid
     _PROCSIM_CHILDREN[$pid]=1
-    export PROCSIM_PID=$pid PROCSIM_MOUNT=$m PROCSIM_LOGFILE=$log
     while ((SECONDS < deadline)); do
         if ! kill -0 "$pid" 2>/dev/null; then
-            local st=0
+            local st=0 why
             wait "$pid" 2>/dev/null || st=$?
-            unset '_PROCSIM_CHILDREN[$pid]'
-            echo "procsim_start: the daemon for $m exited with status $st before mounting; its log:" >&2
-            sed 's/^/    /' "$log" >&2
-            unset '_PROCSIM_PIDS[$m]'
+            unset '_PROCSIM_CHILDREN[$pid]' '_PROCSIM_PIDS[$m]'
+            why=$(sed -n 's/^procsim: //p' "$log" | head -1)
+            [[ -n $why ]] || why=$(grep -m 1 . "$log")
+            echo "procsim_start: the daemon exited with status $st before mounting $m: ${why:-no message} (its log: $log)" >&2
             return 1
         fi
-        if grep -q '^procsim: mounted at ' "$log" 2>/dev/null && procsim_is_mounted "$m"; then
+        if grep -q '^procsim: mounted at ' "$log" 2>/dev/null && _procsim_is_mounted "$m"; then
+            export PROCSIM_PID=$pid PROCSIM_MOUNT=$m
             return 0
         fi
         sleep 0.1
     done
-    echo "procsim_start: no mount at $m after ${PROCSIM_START_TIMEOUT:-20} s; the daemon's log:" >&2
+    echo "procsim_start: no mount at $m after $timeout s; the daemon's log:" >&2
     sed 's/^/    /' "$log" >&2
-    procsim_stop "$m" >/dev/null 2>&1 || true
+    _procsim_stop "$m" >/dev/null 2>&1 || true
     return 1
 }
 
@@ -134,11 +210,16 @@ _procsim_now_us() {
     printf '%s\n' "$((10#$t))"
 }
 
-# procsim_wait_exit PID SECONDS
-#   Waits up to SECONDS (wall clock) for process PID to end. Returns its exit status if it is a
-#   child of this shell (0 for another process), or 124 if it is still running at the deadline.
-procsim_wait_exit() {
-    local pid=${1:?usage: procsim_wait_exit PID SECONDS} secs=${2:-10} deadline
+# procsim_wait_exit PID [SECONDS]
+#   Waits up to SECONDS (wall clock, default 10) for process PID to end. Returns its exit status if
+#   it is a child of this shell (0 for another process), or 124 if it is still running at the
+#   deadline.
+procsim_wait_exit() { _procsim_guarded _procsim_wait_exit "$@"; }
+# _procsim_wait_exit PID [SECONDS]: procsim_wait_exit's body
+_procsim_wait_exit() {
+    _procsim_args procsim_wait_exit "procsim_wait_exit PID [SECONDS]" 1 2 PID "$@" || return
+    local pid=$1 secs=${2:-10} deadline
+    _procsim_num procsim_wait_exit PID "$pid" && _procsim_num procsim_wait_exit SECONDS "$secs" || return
     deadline=$(($(_procsim_now_us) + secs * 1000000))
     while _procsim_alive "$pid"; do
         if (($(_procsim_now_us) >= deadline)); then
@@ -158,7 +239,7 @@ procsim_wait_exit() {
 }
 
 # _procsim_daemon_of M: the pid of the daemon serving M (from procsim_start, else from the
-# process table: a process whose command line is `... mount M ...`), or nothing.
+# process table: a process whose command line names procsim and has `mount M`), or nothing.
 _procsim_daemon_of() {
     local m=$1 pid f
     pid=${_PROCSIM_PIDS[$m]:-}
@@ -167,8 +248,9 @@ _procsim_daemon_of() {
     fi
     if [[ -z $pid ]]; then
         for f in /proc/[0-9]*/cmdline; do
-            if tr '\0' '\n' <"$f" 2>/dev/null | grep -qx -- "$m" &&
-                tr '\0' '\n' <"$f" 2>/dev/null | grep -q 'procsim'; then
+            if tr '\0' '\n' <"$f" 2>/dev/null | _PROCSIM_M=$m awk '/procsim/ { named = 1 }
+                    prev == "mount" && $0 == ENVIRON["_PROCSIM_M"] { found = 1 } { prev = $0 }
+                    END { exit !(named && found) }'; then
                 pid=${f#/proc/}
                 pid=${pid%/cmdline}
                 break
@@ -194,9 +276,16 @@ _procsim_threads() {
 #   Never hangs. Sets PROCSIM_EXIT to the daemon's exit status (when it is our child; else 0) and
 #   returns 0 if the daemon exited by itself after the unmount, 1 otherwise. Safe to call twice, and
 #   on a mountpoint with no daemon (it then just clears a stale mount).
-procsim_stop() {
-    local m=${1:?usage: procsim_stop M}
-    m=$(_procsim_abs "$m")
+procsim_stop() { _procsim_guarded _procsim_stop "$@"; }
+# _procsim_stop M: procsim_stop's body
+_procsim_stop() {
+    _procsim_args procsim_stop "procsim_stop M" 1 1 M "$@" || return
+    local m
+    m=$(_procsim_abs "$1")
+    if ! _procsim_in_table "$m" && _procsim_in_table "$m" any; then
+        echo "procsim_stop: $m is mounted, but not by procsim: left alone" >&2
+        return 2
+    fi
     local pid rc=0
     pid=$(_procsim_daemon_of "$m")
     if _procsim_in_table "$m"; then
@@ -204,17 +293,17 @@ procsim_stop() {
     fi
     PROCSIM_EXIT=0
     if [[ -n $pid ]]; then
-        procsim_wait_exit "$pid" 20 || PROCSIM_EXIT=$?
+        _procsim_wait_exit "$pid" 20 || PROCSIM_EXIT=$?
         if ((PROCSIM_EXIT == 124)); then
             echo "procsim_stop: daemon $pid for $m still running 20 s after the unmount: SIGTERM" >&2
             _procsim_threads "$pid" >&2
             kill -TERM "$pid" 2>/dev/null || true
             PROCSIM_EXIT=0
-            procsim_wait_exit "$pid" 5 || PROCSIM_EXIT=$?
+            _procsim_wait_exit "$pid" 5 || PROCSIM_EXIT=$?
             if ((PROCSIM_EXIT == 124)); then
                 kill -KILL "$pid" 2>/dev/null || true
                 PROCSIM_EXIT=0
-                procsim_wait_exit "$pid" 5 || PROCSIM_EXIT=$?
+                _procsim_wait_exit "$pid" 5 || PROCSIM_EXIT=$?
             fi
             rc=1
         fi
@@ -235,7 +324,11 @@ procsim_stop() {
 #   only prints the message (once) and returns 0, and the call in setup skips each test. Outside
 #   bats it prints the message and returns 1. A missing jar or java is never a reason to skip: it
 #   fails, naming the build command.
-procsim_require_fuse() {
+# shellcheck disable=SC2120 # its "$@" is there to be refused: it takes no arguments
+procsim_require_fuse() { _procsim_guarded _procsim_require_fuse "$@"; }
+# _procsim_require_fuse: procsim_require_fuse's body
+_procsim_require_fuse() {
+    _procsim_args procsim_require_fuse procsim_require_fuse 0 0 "" "$@" || return
     local why="" dev=${PROCSIM_FUSE_DEVICE:-/dev/fuse}
     if [[ ! -c $dev ]]; then
         why="$dev is missing (no FUSE in this machine or container; try: modprobe fuse, or run the container with --device /dev/fuse)"
@@ -271,11 +364,16 @@ procsim_require_fuse() {
 #   Opens FILE (a syscall file, M/<pid>/task/<tid>/syscall) read-write on one descriptor, writes
 #   LINE plus a newline, reads the reply line from the same descriptor and prints it. Returns the
 #   write's status, so a failed syscall shows as bash's "write error: Device or resource busy" on
-#   stderr and a non-zero status, while the reply ("-1 EBUSY") is still printed.
-procsim_syscall() {
-    local file=${1:?usage: procsim_syscall FILE LINE} line=${2?usage: procsim_syscall FILE LINE}
-    local fd rc=0 reply=""
-    exec {fd}<>"$file" || return
+#   stderr and a non-zero status, while the reply ("-1 EBUSY") is still printed. A FILE that is
+#   not there is a bad argument (2), never a file created.
+procsim_syscall() { _procsim_guarded _procsim_syscall "$@"; }
+# _procsim_syscall FILE LINE: procsim_syscall's body
+_procsim_syscall() {
+    _procsim_args procsim_syscall "procsim_syscall FILE LINE" 2 2 FILE "$@" || return
+    local file=$1 line=$2 fd rc=0 reply=""
+    # (<> creates a missing file: a mistyped path would leave one behind)
+    [[ -e $file ]] || { echo "procsim_syscall: no such file: $file" >&2; return 2; }
+    { exec {fd}<>"$file"; } 2>/dev/null || { echo "procsim_syscall: cannot open $file read-write" >&2; return 1; }
     printf '%s\n' "$line" >&"$fd" || rc=$?
     IFS= read -r reply <&"$fd" || true
     exec {fd}>&-
@@ -286,26 +384,43 @@ procsim_syscall() {
 # procsim_attach M PID TID [REALPID]
 #   Binds a real process to sim thread TID of sim process PID: from then on it (and the real
 #   processes it starts) act as that thread. REALPID defaults to the calling shell ($BASHPID, so a
-#   subshell attaches itself, not its parent).
-procsim_attach() {
-    local m=${1:?usage: procsim_attach M PID TID [REALPID]} pid=${2:?usage: procsim_attach M PID TID [REALPID]}
-    local tid=${3:?usage: procsim_attach M PID TID [REALPID]}
-    echo "${4:-$BASHPID}" >"$m/$pid/task/$tid/attach"
+#   subshell attaches itself, not its parent). A refused bind is one line with the errno's text
+#   (status 1).
+procsim_attach() { _procsim_guarded _procsim_attach "$@"; }
+# _procsim_attach M PID TID [REALPID]: procsim_attach's body
+_procsim_attach() {
+    _procsim_args procsim_attach "procsim_attach M PID TID [REALPID]" 3 4 M "$@" || return
+    local m=$1 pid=$2 tid=$3 real=${4:-$BASHPID} err
+    _procsim_num procsim_attach PID "$pid" && _procsim_num procsim_attach TID "$tid" &&
+        _procsim_num procsim_attach REALPID "$real" || return
+    local f=$m/$pid/task/$tid/attach
+    [[ -e $f ]] || { echo "procsim_attach: no sim thread $tid of process $pid in $m" >&2; return 2; }
+    # (the write in a subshell, to keep bash's message: a descendant acts as this shell does)
+    err=$({ printf '%s\n' "$real" >"$f"; } 2>&1) && return 0
+    echo "procsim_attach: cannot bind real pid $real to sim thread $tid of process $pid: ${err##*: }" >&2
+    return 1
 }
 
 # procsim_setup_file [ARGS...]
 #   For a bats setup_file: requires FUSE (procsim_require_fuse), makes a fresh mountpoint, exports
-#   it as M and starts a daemon on it with ARGS. Pair it with procsim_teardown_file.
-procsim_setup_file() {
+#   it as M and starts a daemon on it with ARGS. Pair it with procsim_teardown_file. Where FUSE
+#   is missing it starts nothing and returns 0 (each test's procsim_require_fuse then skips).
+procsim_setup_file() { _procsim_guarded _procsim_setup_file "$@"; }
+# _procsim_setup_file [ARGS...]: procsim_setup_file's body
+_procsim_setup_file() {
     procsim_require_fuse || return
+    [[ -c ${PROCSIM_FUSE_DEVICE:-/dev/fuse} ]] || return 0
     M=$(mktemp -d "${BATS_FILE_TMPDIR:-${TMPDIR:-/tmp}}/mnt.XXXXXX") || return
     export M
-    procsim_start "$M" "$@"
+    _procsim_start "$M" "$@"
 }
 
 # procsim_teardown_file: unmounts M, reaps its daemon and removes the mountpoint.
-procsim_teardown_file() {
+procsim_teardown_file() { _procsim_guarded _procsim_teardown_file "$@"; }
+# _procsim_teardown_file: procsim_teardown_file's body
+_procsim_teardown_file() {
+    _procsim_args procsim_teardown_file procsim_teardown_file 0 0 "" "$@" || return
     [[ -n ${M:-} ]] || return 0
-    procsim_stop "$M" || true
+    _procsim_stop "$M" || true
     rmdir "$M" 2>/dev/null || true
 }

@@ -32,10 +32,15 @@
 # namespace (init's), no zombies, no pid namespace made by unshare (each new namespace's first
 # task is its init, made with CLONE_NEWPID), and no blanks in comm, paths or message text.
 # (Only SysV shm attaches are mappings in the sim: maps lists nothing else.)
+#
+# As procsim.bash's, each public function is safe under `set -euo pipefail`: a bad argument
+# returns 2 with one line on stderr, `FUNCTION: what is wrong`, and changes nothing; what goes
+# wrong later says `procsim: checkpoint|restore|scenario...: why`.
 
 # shellcheck source=procsim.bash
 source "$(dirname "${BASH_SOURCE[0]}")/procsim.bash"
 
+# _rs_die MESSAGE...: says "procsim: MESSAGE" on stderr; returns 1.
 _rs_die() {
     echo "procsim: $*" >&2
     return 1
@@ -58,17 +63,21 @@ _rs_status() {
 }
 
 # procsim_checkpoint M: prints the image of every sim task but init, and the IPC objects.
-procsim_checkpoint() {
-    local m=${1:?usage: procsim_checkpoint M}
+procsim_checkpoint() { _procsim_guarded _rs_checkpoint "$@"; }
+# _rs_checkpoint M: procsim_checkpoint's body
+_rs_checkpoint() {
+    _procsim_args procsim_checkpoint "procsim_checkpoint M" 1 1 M "$@" || return
+    _procsim_mount procsim_checkpoint "$1" || return
+    local m=$1
     local -A nspid ppid comm uid gid pidns_inum exitsig
-    local -a procs=() lines=()
+    local -a pids=() lines=()
     local p t f n inum initns ipc1 statline
     local -a st
     # (pid namespaces are named by their init's root pid; inode numbers differ between mounts)
     for f in "$m"/[0-9]*; do
         p=${f##*/}
         [[ $p == 1 ]] && continue
-        procs+=("$p")
+        pids+=("$p")
     done
     # every fd and ns link of every task in one walk (one fork, not one per task)
     local -A links=()
@@ -80,7 +89,7 @@ procsim_checkpoint() {
     ipc1=${links[1/ns/ipc]}
     initns=${links[1/ns/pid]}
     local -A ns_name=(["$initns"]=root)
-    for p in "${procs[@]}"; do
+    for p in "${pids[@]}"; do
         _rs_status "$m/$p/status" || return
         [[ $_RS_STATE == Z ]] && { _rs_die "checkpoint: task $p is a zombie: not supported"; return 1; }
         [[ $_RS_NAME == *[[:space:]]* ]] && { _rs_die "checkpoint: comm of $p has a blank: not supported"; return 1; }
@@ -88,7 +97,7 @@ procsim_checkpoint() {
         nspid[$p]=$_RS_NSPID ppid[$p]=$_RS_PPID comm[$p]=$_RS_NAME uid[$p]=${_RS_UID%%$'\t'*} gid[$p]=${_RS_GID%%$'\t'*}
         # the signal the parent gets at exit: stat's field 38 (fields from 3 follow "comm) ")
         read -r statline <"$m/$p/stat" || return
-        st=(${statline##*) })
+        read -r -a st <<<"${statline##*) }"
         exitsig[$p]=${st[35]}
         inum=${links[$p/ns/pid]}
         pidns_inum[$p]=$inum
@@ -97,7 +106,7 @@ procsim_checkpoint() {
         fi
     done
     lines+=("procsim-image 1")
-    for p in "${procs[@]}"; do
+    for p in "${pids[@]}"; do
         n=${ns_name[${pidns_inum[$p]}]:-}
         [[ -n $n ]] || { _rs_die "checkpoint: the pid namespace of $p has no init among the tasks (unshare?): not supported"; return 1; }
         lines+=("process $p ppid=${ppid[$p]} nspid=${nspid[$p]} pidns=$n comm=${comm[$p]} uid=${uid[$p]} gid=${gid[$p]} exit_signal=${exitsig[$p]}")
@@ -121,9 +130,9 @@ procsim_checkpoint() {
         done <"$m/$p/fdinfo/$fd"
         lines+=("fd $p $fd flags=$flags pos=$pos path=$path")
     done
-    local range perms off dev ino name
-    for p in "${procs[@]}"; do
-        while read -r range perms off dev ino name; do
+    local range perms ino name
+    for p in "${pids[@]}"; do
+        while read -r range perms _ _ ino name; do
             [[ $name == /SYSV* ]] || continue
             lines+=("shm-attach $p $((16#${range%%-*})) shmid=$ino mode=$([[ $perms == ?w* ]] && echo rw || echo ro)")
         done <"$m/$p/maps"
@@ -133,28 +142,28 @@ procsim_checkpoint() {
     local -a row
     while read -r -a row; do
         [[ ${row[0]} == key ]] && continue
-        r=$(procsim_syscall "$s" "msgctl ${row[1]} IPC_STAT") || return
+        r=$(_procsim_syscall "$s" "msgctl ${row[1]} IPC_STAT") || return
         _rs_kv "$r"
         lines+=("msg ${row[1]} key=${KV[key]} perms=${KV[perms]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]} qbytes=${KV[qbytes]}")
         lines+=("msg-times ${row[1]} stime=${KV[stime]} rtime=${KV[rtime]} ctime=${KV[ctime]} lspid=${KV[lspid]} lrpid=${KV[lrpid]}")
         q=${KV[qnum]}
         for ((i = 0; i < q; i++)); do
-            r=$(procsim_syscall "$s" "msgrcv ${row[1]} $i MSG_COPY|IPC_NOWAIT") || return
+            r=$(_procsim_syscall "$s" "msgrcv ${row[1]} $i MSG_COPY|IPC_NOWAIT") || return
             lines+=("msg-data ${row[1]} $i ${r#* }")
         done
     done <"$m/sysvipc/msg"
     while read -r -a row; do
         [[ ${row[0]} == key ]] && continue
-        r=$(procsim_syscall "$s" "semctl ${row[1]} 0 IPC_STAT") || return
+        r=$(_procsim_syscall "$s" "semctl ${row[1]} 0 IPC_STAT") || return
         _rs_kv "$r"
         local vals
-        vals=$(procsim_syscall "$s" "semctl ${row[1]} 0 GETALL") || return
+        vals=$(_procsim_syscall "$s" "semctl ${row[1]} 0 GETALL") || return
         lines+=("sem ${row[1]} key=${KV[key]} perms=${KV[perms]} nsems=${KV[nsems]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]} ${vals#0 }")
         lines+=("sem-times ${row[1]} otime=${KV[otime]} ctime=${KV[ctime]}")
     done <"$m/sysvipc/sem"
     while read -r -a row; do
         [[ ${row[0]} == key ]] && continue
-        r=$(procsim_syscall "$s" "shmctl ${row[1]} IPC_STAT") || return
+        r=$(_procsim_syscall "$s" "shmctl ${row[1]} IPC_STAT") || return
         _rs_kv "$r"
         lines+=("shm ${row[1]} key=${KV[key]} perms=${KV[perms]} size=${KV[size]} uid=${KV[uid]} gid=${KV[gid]} cuid=${KV[cuid]} cgid=${KV[cgid]}")
         lines+=("shm-times ${row[1]} atime=${KV[atime]} dtime=${KV[dtime]} ctime=${KV[ctime]} cpid=${KV[cpid]} lpid=${KV[lpid]}")
@@ -162,7 +171,8 @@ procsim_checkpoint() {
     printf '%s\n' "${lines[@]}" | _rs_sort
 }
 
-# The image's order: header, processes, threads, fds, then IPC; numerically within each.
+# _rs_sort: sorts image lines in the image's order: header, processes, threads, fds, then IPC;
+# numerically within each.
 _rs_sort() {
     awk '{ k = ($1 == "procsim-image") ? 0 : ($1 == "process") ? 1 : ($1 == "thread") ? 2 : ($1 == "fd" || $1 == "shm-attach") ? 3 : 4
            printf "%d %s\n", k, $0 }' | sort -k1,1n -k2,2 -k3,3n -k4,4n | cut -d' ' -f2-
@@ -191,22 +201,37 @@ _rs_kv() {
 #   parent's M/PID/syscall is opened once and kept; clone3 and eclone read no reply (success is
 #   the exact pid); a parent names itself (prctl PR_SET_NAME) before making children named
 #   otherwise, and takes its own name back at the end, instead of one comm file per child.
-procsim_restore() {
-    local method=clone3
-    while [[ $# -gt 0 ]]; do
+procsim_restore() { _procsim_guarded _rs_restore "$@"; }
+# _rs_restore [--method M] MOUNT < IMAGE: procsim_restore's body
+_rs_restore() {
+    local method=clone3 m="" usage="procsim_restore [--method nsd|ns_last_pid|clone3|eclone] M < IMAGE"
+    while (($#)); do
         case $1 in
-            --method) method=${2:?}; shift 2 ;;
+            --method) (($# >= 2)) || { _procsim_usage procsim_restore "$usage"; return; }
+                method=$2; shift 2 ;;
             --method=*) method=${1#*=}; shift ;;
-            *) break ;;
+            -*) _procsim_usage procsim_restore "$usage" "unknown option '$1'"; return ;;
+            *) [[ -z $m ]] || { _procsim_usage procsim_restore "$usage"; return; }
+                m=$1; shift ;;
         esac
     done
-    local m=${1:?usage: procsim_restore [--method nsd|ns_last_pid|clone3|eclone] M < IMAGE}
-    case $method in nsd | ns_last_pid | clone3 | eclone) ;; *) _rs_die "restore: unknown method $method"; return 2 ;; esac
+    [[ -n $m ]] || { _procsim_usage procsim_restore "$usage"; return; }
+    case $method in
+        nsd | ns_last_pid | clone3 | eclone) ;;
+        *) _procsim_usage procsim_restore "$usage" "unknown method '$method'"; return ;;
+    esac
+    _procsim_mount procsim_restore "$m" || return
+    if [[ -t 0 ]]; then
+        echo "procsim_restore: the image comes on stdin, not a terminal (procsim_restore M < image.txt)" >&2
+        return 2
+    fi
     _RS_M=$m _RS_METHOD=$method
     _RS_MADE=() _RS_IPC_MADE=() _RS_NSD_DONE=() _RS_NSD_REPLY=() _RS_NAMED=()
+    # (P_GID: the image's gid, which no method restores: the sim has no setgid)
+    # shellcheck disable=SC2034
     local -A P_PPID P_NSPID P_COMM P_UID P_GID T_LEADER T_NSPID T_COMM T_UID P_FDS P_SHM
     local -A PL_LINE PL_NSD PL_WANT PL_LEVEL PL_NEWNS
-    local -a order=() threads=() ipclines=()
+    local -a order=() tids=() ipclines=()
     local header="" planerr="" plan
     local initcomm
     IFS= read -r initcomm <"$m/1/comm" || { _rs_die "restore: no init in $m"; return 2; }
@@ -229,7 +254,7 @@ procsim_restore() {
 }
 
 # _rs_make_tasks: makes the planned tasks (procsim_restore's arrays), names them, sets their fds,
-# shm attaches and, last, their credentials: a task that dropped root could not make its children
+# shm attaches and, last, their credentials: a task that dropped root could not make its children.
 _rs_make_tasks() {
     local p parent t fast=0 m=$_RS_M
     [[ $_RS_METHOD == clone3 || $_RS_METHOD == eclone ]] && fast=1
@@ -247,14 +272,14 @@ _rs_make_tasks() {
         [[ ${P_FDS[$p]:-} == "${P_FDS[$parent]:-}" ]] || _rs_fix_fds "$p" "$parent" || return 1
         [[ ${P_SHM[$p]:-} == "${P_SHM[$parent]:-}" ]] || _rs_fix_shm "$p" "$parent" || return 1
     done
-    for t in "${threads[@]}"; do
+    for t in "${tids[@]}"; do
         p=${T_LEADER[$t]}
         [[ ${T_COMM[$t]} == "${_RS_NAMED[$p/$p]:-${P_COMM[$p]}}" ]] || _rs_name "$p" "$p" "${T_COMM[$t]}" || return 1
         _rs_create "$p" "$t" thread || return 1
         [[ $_RS_METHOD != nsd || ${T_COMM[$t]} == "${P_COMM[$p]}" ]] || printf '%s' "${T_COMM[$t]}" >"$m/$p/task/$t/comm" || return 1
     done
     _rs_unname || return 1
-    for t in "${threads[@]}"; do
+    for t in "${tids[@]}"; do
         [[ ${T_UID[$t]} == 0 ]] || _rs_write "${T_LEADER[$t]}" "$t" "setuid ${T_UID[$t]}" || return 1
     done
     for p in "${order[@]}"; do
@@ -263,7 +288,7 @@ _rs_make_tasks() {
 }
 
 # The restore's planner: reads an image on stdin, prints bash assignments of the image's records
-# (P_* per process, T_* per thread, P_FDS, P_SHM, ipclines, header), the creation order (parents
+# (P_* per process, T_* per thread, tids, P_FDS, P_SHM, ipclines, header), the creation order (parents
 # first: by depth in the image's tree, then by parent so a parent's children are made together,
 # then those named as their parent first, then by name for fewer renames, then by pid), and for
 # every task the plan of its creation: PL_LINE (the syscall its parent makes), PL_NSD (the
@@ -359,7 +384,7 @@ $1 == "process" {
 $1 == "thread" {
     nt++; t = tid[nt] = x; tleader[nt] = num($2, "leader"); tnspid[nt] = nums(val($4, "nspid"), "nspid")
     out("T_LEADER[" t "]=" q($2) " T_NSPID[" t "]=" q(tnspid[nt]) " T_COMM[" t "]=" q(val($5, "comm")) \
-        " T_UID[" t "]=" q(num(val($6, "uid"), "uid")) " threads+=(" t ")")
+        " T_UID[" t "]=" q(num(val($6, "uid"), "uid")) " tids+=(" t ")")
     next
 }
 $1 == "fd" {
@@ -421,8 +446,8 @@ _rs_fds_of() {
 
 # _rs_shm_of M P: P's live shm attaches as "addr shmid mode" lines
 _rs_shm_of() {
-    local range perms off dev ino name
-    while read -r range perms off dev ino name; do
+    local range perms ino name
+    while read -r range perms _ _ ino name; do
         [[ $name == /SYSV* ]] && echo "$((16#${range%%-*})) $ino $([[ $perms == ?w* ]] && echo rw || echo ro)"
     done <"$1/$2/maps"
 }
@@ -451,7 +476,9 @@ _rs_fix_shm() {
 
 # Open syscall files, one per task, kept for the whole restore.
 declare -gA _RS_FD=()
-_rs_sysfd() { # _rs_sysfd PID TID: sets REPLY to an fd open on TID's syscall file
+
+# _rs_sysfd PID TID: sets REPLY to an fd open on TID's syscall file (kept in _RS_FD)
+_rs_sysfd() {
     local key="$1/$2" fd
     if [[ -z ${_RS_FD[$key]:-} ]]; then
         _rs_syspath "$1" "$2"
@@ -466,9 +493,10 @@ _rs_sysfd() { # _rs_sysfd PID TID: sets REPLY to an fd open on TID's syscall fil
 _rs_syspath() {
     if [[ $1 == "$2" ]]; then _RS_PATH=$_RS_M/$1/syscall; else _RS_PATH=$_RS_M/$1/task/$2/syscall; fi
 }
+# _rs_close_fds: closes the syscall files _rs_sysfd opened
 _rs_close_fds() {
-    local k
-    for k in "${!_RS_FD[@]}"; do exec {_RS_FD[$k]}>&-; done
+    local fd
+    for fd in "${_RS_FD[@]}"; do exec {fd}>&-; done
     _RS_FD=()
 }
 
@@ -476,7 +504,7 @@ _rs_close_fds() {
 _rs_call() {
     _rs_sysfd "$1" "$2" || return 1
     local fd=$REPLY rc=0
-    printf '%s\n' "$3" >&"$fd" 2>/dev/null || rc=$?
+    printf '%s\n' "$3" 1>&"$fd" 2>/dev/null || rc=$?
     IFS= read -r REPLY <&"$fd" || true
     return "$rc"
 }
@@ -484,7 +512,7 @@ _rs_call() {
 # _rs_write PID TID LINE: makes TID run LINE, reading the reply (into REPLY) only on failure
 _rs_write() {
     if [[ -n ${_RS_FD[$1/$2]:-} ]]; then
-        printf '%s\n' "$3" >&"${_RS_FD[$1/$2]}" 2>/dev/null && return 0
+        printf '%s\n' "$3" 1>&"${_RS_FD[$1/$2]}" 2>/dev/null && return 0
         IFS= read -r REPLY <&"${_RS_FD[$1/$2]}" || true
     else
         _rs_syspath "$1" "$2"
@@ -494,17 +522,20 @@ _rs_write() {
     _rs_die "restore: $3 in task $2: $REPLY"
 }
 
+# The names _rs_name gave: _RS_NAMED[PID/TID]=COMM.
+declare -gA _RS_NAMED=()
+
 # _rs_name PID TID COMM: before TID makes a task, names TID COMM, which the task inherits; a
 # prctl through an open file instead of a comm file to open per task. Callers call it only when
 # TID's name now (_RS_NAMED, else its own) differs from COMM. Not for nsd, whose restorers make
 # the children. _rs_unname gives every renamed task its own name back.
-declare -gA _RS_NAMED=()
 _rs_name() {
     [[ $_RS_METHOD != nsd ]] || return 0
     _rs_sysfd "$1" "$2" || return 1
     _rs_write "$1" "$2" "prctl PR_SET_NAME $3" || return 1
     _RS_NAMED[$1/$2]=$3
 }
+# _rs_unname: gives every task _rs_name renamed its own name back
 _rs_unname() {
     local k own
     for k in "${!_RS_NAMED[@]}"; do
@@ -519,7 +550,7 @@ _rs_unname() {
 _rs_exact() {
     local fd=${_RS_FD[$1/$1]:-}
     [[ -n $fd ]] || { _rs_sysfd "$1" "$1" || return 1; fd=$REPLY; }
-    printf '%s\n' "${PL_LINE[$2]}" >&"$fd" 2>/dev/null && return 0
+    printf '%s\n' "${PL_LINE[$2]}" 1>&"$fd" 2>/dev/null && return 0
     IFS= read -r REPLY <&"$fd" || true
     _rs_explain "$2" "$3" "$REPLY"
 }
@@ -564,10 +595,12 @@ _rs_create() {
     fi
 }
 
+# The parents whose children _rs_nsd_batch made, and the reply for each child.
+declare -gA _RS_NSD_DONE=() _RS_NSD_REPLY=()
+
 # _rs_nsd_batch PARENT: one restorer attached as PARENT makes all of PARENT's children, each by
 # writing LONGn to its own next_syscall_data and forking through its own syscall file, and stops
 # at the first failure. Fills _RS_NSD_REPLY[child].
-declare -gA _RS_NSD_DONE=() _RS_NSD_REPLY=()
 _rs_nsd_batch() {
     local parent=$1 c out child reply
     local -a plan=()
@@ -584,7 +617,7 @@ _rs_nsd_batch() {
             IFS='|' read -r c nsd line <<<"$item"
             echo "$nsd" >"$m/$self/next_syscall_data" || { echo "$c -1 EINVAL"; break; }
             ok=0
-            printf '%s\n' "$line" >&"$fd" 2>/dev/null || ok=1
+            printf '%s\n' "$line" 1>&"$fd" 2>/dev/null || ok=1
             IFS= read -r reply <&"$fd"
             echo "$c $reply"
             ((ok == 0)) || break
@@ -602,7 +635,7 @@ _rs_root_of() {
     if [[ $parent == 1 || ${P_NSPID[$parent]} != *,* ]]; then echo "$nr"; return; fi
     for f in "$_RS_M"/[0-9]*/status; do
         _rs_status "$f"
-        local last=${_RS_NSPID##*,} pl
+        local pl
         IFS=, read -r -a pl <<<"${P_NSPID[$parent]}"
         local -a me
         IFS=, read -r -a me <<<"$_RS_NSPID"
@@ -619,7 +652,7 @@ _rs_attached() {
         self=$(readlink "$m/thread-self") || exit 1
         echo "$nsd" >"$m/$self/next_syscall_data" || exit 1
         rc=0
-        reply=$(procsim_syscall "$m/$self/syscall" "$line" 2>/dev/null) || rc=$?
+        reply=$(_procsim_syscall "$m/$self/syscall" "$line" 2>/dev/null) || rc=$?
         echo detach >"$m/$self/attach"
         echo "$reply"
         exit "$rc"
@@ -645,7 +678,7 @@ _rs_set_last_pid() {
     (
         echo "$BASHPID" >"$m/$init/task/$init/attach" || exit 1
         rc=0
-        echo "$value" >"$m/sys/kernel/ns_last_pid" || rc=$?
+        echo "$value" >"$m/sys/kernel/ns_last_pid" || rc=1
         echo detach >"$m/self/task/1/attach"
         exit "$rc"
     ) || { _rs_die "restore: cannot write $value to ns_last_pid as a restorer attached to $init"; return 1; }
@@ -675,6 +708,11 @@ _rs_holder() {
     fi
 }
 
+# _rs_count N WORD: "1 WORD", else "N WORDs"
+_rs_count() {
+    if (($1 == 1)); then echo "1 $2"; else echo "$1 $2s"; fi
+}
+
 # _rs_rollback: kills and reaps every task the restore made, removes its IPC objects
 _rs_rollback() {
     local m=$_RS_M i p
@@ -683,15 +721,15 @@ _rs_rollback() {
     _rs_close_fds
     for ((i = ${#_RS_MADE[@]} - 1; i >= 0; i--)); do
         p=${_RS_MADE[$i]}
-        [[ -n $p && -e $m/$p ]] && procsim_syscall "$m/1/task/1/syscall" "kill $p SIGKILL" >/dev/null 2>&1
+        [[ -n $p && -e $m/$p ]] && _procsim_syscall "$m/1/task/1/syscall" "kill $p SIGKILL" >/dev/null 2>&1
     done
     for p in "${_RS_MADE[@]}"; do
-        [[ -n $p && -e $m/$p ]] && procsim_syscall "$m/1/task/1/syscall" "wait4 $p __WALL" >/dev/null 2>&1
+        [[ -n $p && -e $m/$p ]] && _procsim_syscall "$m/1/task/1/syscall" "wait4 $p __WALL" >/dev/null 2>&1
     done
     for p in "${_RS_IPC_MADE[@]}"; do
-        procsim_syscall "$m/1/task/1/syscall" "$p" >/dev/null 2>&1
+        _procsim_syscall "$m/1/task/1/syscall" "$p" >/dev/null 2>&1
     done
-    echo "procsim: restore rolled back: ${#_RS_MADE[@]} tasks and ${#_RS_IPC_MADE[@]} IPC objects removed" >&2
+    echo "procsim: restore rolled back: $(_rs_count ${#_RS_MADE[@]} task) and $(_rs_count ${#_RS_IPC_MADE[@]} "IPC object") removed" >&2
 }
 
 # _rs_fix_fds CHILD PARENT: makes CHILD's fd table the image's (it inherited PARENT's)
@@ -724,8 +762,10 @@ _rs_fix_fds() {
                 { _rs_die "restore: open $path in $child: $REPLY"; return 1; }
             if [[ $REPLY != "$fd" ]]; then
                 local tmp=$REPLY
-                _rs_call "$child" "$child" "dup2 $tmp $fd" && _rs_call "$child" "$child" "close $tmp" ||
-                    { _rs_die "restore: fd $fd in $child: $REPLY"; return 1; }
+                if ! { _rs_call "$child" "$child" "dup2 $tmp $fd" && _rs_call "$child" "$child" "close $tmp"; }; then
+                    _rs_die "restore: fd $fd in $child: $REPLY"
+                    return 1
+                fi
             fi
         fi
         if [[ $pos != 0 ]]; then
@@ -738,7 +778,6 @@ _rs_fix_fds() {
 # *_next_id sysctl otherwise, then a check), contents, owners and, for nsd, times and pids.
 _rs_restore_ipc() {
     local rec kind id n rest m=$_RS_M got
-    local -A KIND_OF=([msg]=msg [sem]=sem [shm]=shm)
     for rec in "$@"; do
         read -r kind id n rest <<<"$rec"
         case $kind in
@@ -768,7 +807,9 @@ _rs_restore_ipc() {
                 local set="uid=${KV[uid]} gid=${KV[gid]} perms=$perms"
                 [[ $kind == msg ]] && set+=" qbytes=${KV[qbytes]}"
                 _rs_call 1 1 "${kind}ctl $id $([[ $kind == sem ]] && echo "0 ")IPC_SET $set" || { _rs_die "restore: IPC_SET of $kind $id: $REPLY"; return 1; }
-                [[ $kind == sem ]] && { _rs_call 1 1 "semctl $id 0 SETALL ${KV[values]}" || { _rs_die "restore: SETALL of sem $id: $REPLY"; return 1; }; }
+                if [[ $kind == sem ]]; then # (not `&&`: the loop's status would be the test's)
+                    _rs_call 1 1 "semctl $id 0 SETALL ${KV[values]}" || { _rs_die "restore: SETALL of sem $id: $REPLY"; return 1; }
+                fi
                 ;;
             msg-data)
                 _rs_kv "$rest"
@@ -802,24 +843,28 @@ _rs_restore_ipc_times() {
 #   children inherit the attaches); every seventh process execs (comm w<pid>), every thirteenth
 #   asks for SIGUSR1 instead of SIGCHLD to be sent to its parent when it exits
 #   and every eleventh leaf runs as uid 1000. Deterministic for a seed. Prints the root pids made.
-procsim_scenario() {
+procsim_scenario() { _procsim_guarded _rs_scenario "$@"; }
+# _rs_scenario M [OPTIONS]: procsim_scenario's body
+_rs_scenario() {
+    local usage="procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--seed S]"
     local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
     local m=""
-    while [[ $# -gt 0 ]]; do
+    while (($#)); do
         case $1 in
-            --procs) procs=$2; shift 2 ;;
-            --depth) depth=$2; shift 2 ;;
-            --threads) threads=$2; shift 2 ;;
-            --pidns) pidns=$2; shift 2 ;;
-            --ipc) ipc=$2; shift 2 ;;
-            --files) files=$2; shift 2 ;;
-            --seed) seed=$2; shift 2 ;;
-            -*) _rs_die "scenario: unknown option $1"; return 2 ;;
-            *) m=$1; shift ;;
+            --procs | --depth | --threads | --pidns | --ipc | --files | --seed)
+                (($# >= 2)) || { _procsim_usage procsim_scenario "$usage" "$1 wants a value"; return; }
+                _procsim_num procsim_scenario "$1" "$2" || return
+                printf -v "${1#--}" '%s' "$2" # the local of the option's name
+                shift 2 ;;
+            -*) _procsim_usage procsim_scenario "$usage" "unknown option '$1'"; return ;;
+            *) [[ -z $m ]] || { _procsim_usage procsim_scenario "$usage" "one mount only, not '$1' too"; return; }
+                m=$1; shift ;;
         esac
     done
-    [[ -n $m ]] || { _rs_die "usage: procsim_scenario M [options]"; return 2; }
-    ((pidns >= 0 && pidns <= 3)) || { _rs_die "scenario: --pidns is 0 to 3"; return 2; }
+    [[ -n $m ]] || { _procsim_usage procsim_scenario "$usage"; return; }
+    ((depth >= 1)) || { echo "procsim_scenario: --depth is 1 or more" >&2; return 2; }
+    ((pidns <= 3)) || { echo "procsim_scenario: --pidns is 0 to 3" >&2; return 2; }
+    _procsim_mount procsim_scenario "$m" || return
     RANDOM=$seed
     local -a made=() candidates=(1)
     local -A dep=([1]=0) lvl=([1]=0)
@@ -896,11 +941,13 @@ procsim_scenario() {
 # _rs_root_of_child M PARENT NR [PARENT-LEVEL]: the root pid of PARENT's child that PARENT's namespace calls NR
 _rs_root_of_child() {
     local m=$1 parent=$2 nr=$3 plevel=${4:-1} c
+    local -a kids
     if ((plevel == 0)); then
         echo "$nr" # a parent of the root namespace numbers its children as the root does
         return
     fi
-    for c in $(cat "$m/$parent/task/$parent/children"); do
+    read -r -a kids <"$m/$parent/task/$parent/children"
+    for c in "${kids[@]}"; do
         _rs_status "$m/$c/status"
         local -a v
         IFS=, read -r -a v <<<"$_RS_NSPID"

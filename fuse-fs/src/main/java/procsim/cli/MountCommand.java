@@ -23,6 +23,7 @@ import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
 import procsim.fuse.Warmup;
+import procsim.procfs.HostTgidVnr;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
@@ -174,7 +175,7 @@ final class MountCommand implements Callable<Integer> {
 
         ProcTree tree;
         try {
-            tree = ProcFs.boot(pidMax, new LinuxHostProcesses());
+            tree = ProcFs.boot(pidMax, new LinuxHostProcesses(), new HostTgidVnr());
         } catch (RuntimeException e) {
             log.debug("boot failed", e);
             return fail(err, "could not boot the sim kernel (--pid-max " + pidMax + "): " + e.getMessage());

@@ -17,14 +17,24 @@ final class Signals {
     }
 
     /** Calls {@code onStop} with "SIGINT" or "SIGTERM" on a thread of the JVM's, once per signal. */
-    @SuppressWarnings("removal")
     static void onStop(Consumer<String> onStop) {
-        for (String name : new String[] {"INT", "TERM"}) {
-            try {
-                sun.misc.Signal.handle(new sun.misc.Signal(name), s -> onStop.accept("SIG" + name));
-            } catch (IllegalArgumentException | UnsupportedOperationException e) {
-                LoggerFactory.getLogger(Signals.class).debug("cannot handle SIG{}: {}", name, e.toString());
-            }
+        for (String name : new String[] {"INT", "TERM"}) handle(name, () -> onStop.accept("SIG" + name));
+    }
+
+    /**
+     * As system(3) does while its command runs: Ctrl-C and Ctrl-\ reach the child (same process
+     * group), which decides; the JVM waiting for it neither dies nor leaves it behind.
+     */
+    static void ignoreWhileChildRuns() {
+        for (String name : new String[] {"INT", "QUIT"}) handle(name, () -> { });
+    }
+
+    @SuppressWarnings("removal")
+    private static void handle(String name, Runnable action) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            LoggerFactory.getLogger(Signals.class).debug("cannot handle SIG{}: {}", name, e.toString());
         }
     }
 }

@@ -24,6 +24,7 @@ import procsim.procfs.ProcTree;
 public final class FuseOps {
     private final ProcTree tree;
     private final OpenFiles files = new OpenFiles();
+    private final StaleEntries lookups = new StaleEntries();
 
     public FuseOps(ProcTree tree) {
         this.tree = tree;
@@ -32,8 +33,17 @@ public final class FuseOps {
     public int getattr(Caller caller, String path, Consumer<FileAttr> out) {
         return FuseReply.of("getattr", path, () -> {
             out.accept(tree.getattr(caller, path));
+            lookups.lookedUp(caller, path);
             return 0;
         });
+    }
+
+    /**
+     * Hands each pid directory looked up since whose task is gone now to {@code invalidate}, once
+     * ({@link StaleEntries}); returns how many.
+     */
+    public int forgetGone(Consumer<String> invalidate) {
+        return FuseReply.of("forget", "/", () -> lookups.sweep(tree, invalidate));
     }
 
     /**

@@ -2,6 +2,9 @@ package procsim.fuse;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import jnr.ffi.Pointer;
 import jnr.ffi.types.dev_t;
@@ -38,6 +41,8 @@ public final class ProcFuse extends FuseStubFS {
     private final FuseOps ops;
     private final Runnable onInit;
     private final long bootSeconds = System.currentTimeMillis() / 1000;
+    private volatile ScheduledExecutorService forgetter;
+    private volatile KernelDentries dentries;
 
     /** {@code onInit} runs when the kernel's FUSE_INIT arrives, i.e. once the mount is live. */
     public ProcFuse(ProcTree tree, Runnable onInit) {
@@ -50,9 +55,39 @@ public final class ProcFuse extends FuseStubFS {
         return FS_NAME;
     }
 
-    /** Drops jnr-fuse's "mounted" flag once the FUSE loop has ended, so its own shutdown hook does nothing. */
+    /**
+     * Drops jnr-fuse's "mounted" flag once the FUSE loop has ended, so its own shutdown hook does
+     * nothing, and stops dropping stale dentries.
+     */
     void markUnmounted() {
         mounted.set(false);
+        ScheduledExecutorService s = forgetter;
+        KernelDentries d = dentries;
+        if (s != null && d != null) {
+            s.shutdownNow();
+            try {
+                if (s.awaitTermination(2, TimeUnit.SECONDS)) d.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Each second, the kernel is told to drop the dentries of the pid directories gone since
+     * ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
+     */
+    private void startForgetting() {
+        KernelDentries d = KernelDentries.open(getContext().fuse.get());
+        if (d == null) return;
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fuse-forget");
+            t.setDaemon(true);
+            return t;
+        });
+        dentries = d;
+        forgetter = s;
+        s.scheduleWithFixedDelay(() -> ops.forgetGone(d::invalidate), 1, 1, TimeUnit.SECONDS);
     }
 
     private Caller caller() {
@@ -68,6 +103,11 @@ public final class ProcFuse extends FuseStubFS {
         } catch (Throwable t) {
             FuseReply.logUnexpected("init", "/", t);
         }
+        try {
+            startForgetting();
+        } catch (Throwable t) {
+            FuseReply.logUnexpected("init", "/", t);
+        }
         return null;
     }
 
@@ -79,7 +119,7 @@ public final class ProcFuse extends FuseStubFS {
 
     @Override
     public int getattr(String path, FileStat stat) {
-        return ops.getattr(callerOrNull(), path, attr -> fill(stat, attr, path));
+        return ops.getattr(callerOrNull(), path, attr -> fill(stat, attr));
     }
 
     @Override
@@ -204,21 +244,9 @@ public final class ProcFuse extends FuseStubFS {
         }
     }
 
-    /**
-     * The mount runs with use_ino, so st_ino is ours: a namespace file's inum, else a hash of the
-     * path, at or above 2^32 so that it never equals an inum (32 bits) and never 0.
-     * Deviation: Linux numbers a procfs inode when it is made (get_next_ino); a path keeps one
-     * number here for as long as the mount lives.
-     */
-    static long ino(FileAttr attr, String path) {
-        if (attr.ino() != 0) return attr.ino();
-        long h = 0xcbf29ce484222325L; // FNV-1a
-        for (int i = 0; i < path.length(); i++) h = (h ^ path.charAt(i)) * 0x100000001b3L;
-        return h | (1L << 32);
-    }
-
-    private void fill(FileStat stat, FileAttr attr, String path) {
-        stat.st_ino.set(ino(attr, path));
+    /** The mount runs with use_ino: st_ino is the tree's ({@code ProcFs#getattr}), not libfuse's. */
+    private void fill(FileStat stat, FileAttr attr) {
+        stat.st_ino.set(attr.ino());
         int type = switch (attr.kind()) {
             case DIR -> FileStat.S_IFDIR;
             case REG -> FileStat.S_IFREG;

@@ -7,12 +7,15 @@ import java.util.function.BiFunction;
 import procsim.pid.PidNamespace;
 import procsim.pid.RaceLog;
 import procsim.procfs.render.RaceLogFile;
+import procsim.task.Task;
 
 /**
  * {@code M/procsim/}: procsim's own extension directory, deliberately not a Linux name. It holds
  * the race evidence: {@code procsim/pidns/<inum>/} for every pid namespace the reader can see
  * ({@code <inum>} as in {@code ns/pid}'s {@code pid:[inum]}), with files {@code summary},
- * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFile}).
+ * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFile}), and {@code proc/},
+ * the whole tree as that namespace's own procfs mount shows it (what {@code procsim shell}
+ * bind-mounts over /proc).
  */
 public final class ExtensionEntries {
     private ExtensionEntries() {
@@ -50,8 +53,21 @@ public final class ExtensionEntries {
                 })),
                 new Entry<>("writes", x -> events(x, ns, RaceLogFile::writes)),
                 new Entry<>("allocations", x -> events(x, ns, RaceLogFile::allocations)),
-                new Entry<>("stolen", x -> events(x, ns, RaceLogFile::stolen)));
+                new Entry<>("stolen", x -> events(x, ns, RaceLogFile::stolen)),
+                new Entry<>("proc", x -> RootEntries.root(fixedView(x, ns))));
         return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
+    }
+
+    /**
+     * The tree as a procfs mounted in {@code ns} shows it, whoever reads it (fs/proc/root.c: a
+     * mount keeps its mounter's pid namespace): that namespace's tasks and numbers; {@code self}
+     * is the reader's sim task when {@code ns} sees it (proc_self_get_link), else absent.
+     */
+    private static ViewDir fixedView(ViewDir d, PidNamespace ns) {
+        Viewer reader = d.viewer();
+        Task self = reader.task();
+        boolean seen = self != null && d.fs().kernel().read(() -> self.pid().nr(ns) != 0);
+        return new ViewDir(d.fs(), new Viewer(ns, seen ? self : null, reader.creds()), d.caller(), true);
     }
 
     private static Node events(ViewDir d, PidNamespace ns,

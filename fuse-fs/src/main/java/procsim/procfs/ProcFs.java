@@ -2,6 +2,7 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 
 import procsim.abi.Capability;
 import procsim.abi.Errno;
@@ -24,15 +25,27 @@ import procsim.task.Task;
 public final class ProcFs implements ProcTree {
     private final Kernel kernel;
     private final AttachTable attach;
+    /** A caller's host tid to its pid in its own pid namespace (0: unknown), for ps's /proc/getpid(). */
+    private final IntUnaryOperator tgidVnr;
 
     public ProcFs(Kernel kernel, AttachTable attach) {
+        this(kernel, attach, tid -> 0);
+    }
+
+    public ProcFs(Kernel kernel, AttachTable attach, IntUnaryOperator tgidVnr) {
         this.kernel = kernel;
         this.attach = attach;
+        this.tgidVnr = tgidVnr;
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
     public static ProcFs boot(int pidMax, HostProcesses host) {
-        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host));
+        return boot(pidMax, host, tid -> 0);
+    }
+
+    /** The same, numbering a caller's own process as its pid namespace does with {@code tgidVnr}. */
+    public static ProcFs boot(int pidMax, HostProcesses host, IntUnaryOperator tgidVnr) {
+        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host), tgidVnr);
     }
 
     public Kernel kernel() {
@@ -60,28 +73,51 @@ public final class ProcFs implements ProcTree {
 
     // ------------------------------------------------------------ ProcTree
 
+    /**
+     * The node's attributes with its inode number (the mount runs with use_ino): a namespace
+     * file's is its namespace's inum; any other node's a hash (FNV-1a) of the names on its path
+     * and of the identity of every task directory on the way ({@link #taskIno}), so a pid used
+     * again is a new number, as a new inode in Linux.
+     * Deviation: Linux numbers a procfs inode when it makes it (get_next_ino); here a path keeps
+     * its number while its tasks live.
+     */
     @Override
     public FileAttr getattr(Caller caller, String path) {
-        return resolve(viewerOf(caller), path).attr();
+        long[] ino = new long[1];
+        Node n = walk(RootEntries.root(new ViewDir(this, viewerOf(caller), caller, false)), path, ino);
+        FileAttr a = n.attr();
+        return a.ino() != 0 && !(n instanceof Node.Dir) ? a : a.withIno(ino[0] | INO_FLOOR);
+    }
+
+    /** Inode numbers the mount makes are at least 2^32: never 0, never a namespace's inum (32 bits). */
+    static final long INO_FLOOR = 1L << 32;
+
+    private static long mix(long h, long v) {
+        return (h ^ v) * 0x100000001b3L;
+    }
+
+    /** A task directory's seed: the task object's identity, the thread form apart from the process's. */
+    static long taskIno(Task t, boolean perThread) {
+        return mix(mix(0xcbf29ce484222325L, System.identityHashCode(t)), t.startTime() * 2 + (perThread ? 1 : 0));
     }
 
     @Override
     public List<String> readdir(Caller caller, String path) {
-        Node n = resolve(viewerOf(caller), path);
+        Node n = resolve(caller, path);
         if (!(n instanceof Node.Dir d)) throw Errno.ENOTDIR.error();
         return d.names().get();
     }
 
     @Override
     public String readlink(Caller caller, String path) {
-        Node n = resolve(viewerOf(caller), path);
+        Node n = resolve(caller, path);
         if (!(n instanceof Node.Link l)) throw Errno.EINVAL.error();
         return l.target().get();
     }
 
     @Override
     public ProcHandle open(Caller caller, String path, int flags) {
-        Node n = resolve(viewerOf(caller), path);
+        Node n = resolve(caller, path);
         if (n instanceof Node.Dir) throw Errno.EISDIR.error();
         if (!(n instanceof Node.File f)) throw Errno.EINVAL.error();
         return f.open().get();
@@ -89,20 +125,48 @@ public final class ProcFs implements ProcTree {
 
     @Override
     public void truncate(Caller caller, String path) {
-        Node n = resolve(viewerOf(caller), path);
+        Node n = resolve(caller, path);
         if (n instanceof Node.Dir) throw Errno.EISDIR.error();
+    }
+
+    private Node resolve(Caller caller, String path) {
+        return resolve(new ViewDir(this, viewerOf(caller), caller, false), path);
     }
 
     /** Walks {@code path} from the root as {@code viewer}; ENOENT or ENOTDIR on the way. */
     public Node resolve(Viewer viewer, String path) {
-        Node n = RootEntries.root(new ViewDir(this, viewer));
+        return resolve(new ViewDir(this, viewer), path);
+    }
+
+    private Node resolve(ViewDir root, String path) {
+        return walk(RootEntries.root(root), path);
+    }
+
+    /**
+     * Walks {@code path} down from {@code start}; a link on the way is followed from the directory
+     * that holds it (procfs's targets are relative: {@code self} -> {@code 42} within its view).
+     */
+    private static Node walk(Node start, String path) {
+        return walk(start, path, null);
+    }
+
+    /** As {@link #walk(Node, String)}; {@code ino[0]}, if given, gets the node's number ({@link #mix}). */
+    private static Node walk(Node start, String path, long[] ino) {
+        Node dir = start;
+        Node n = start;
+        long h = 0xcbf29ce484222325L;
         for (String part : path.split("/")) {
             if (part.isEmpty()) continue;
-            if (n instanceof Node.Link l) n = resolve(viewer, "/" + l.target().get());
+            if (n instanceof Node.Link l) n = walk(dir, l.target().get());
             if (!(n instanceof Node.Dir d)) throw Errno.ENOTDIR.error();
+            dir = n;
             n = d.lookup().apply(part);
             if (n == null) throw Errno.ENOENT.error();
+            for (int i = 0; i < part.length(); i++) h = mix(h, part.charAt(i));
+            h = mix(h, '/');
+            if (n instanceof Node.Dir && n.attr().ino() != 0) h = mix(h, n.attr().ino());
         }
+        if (ino != null) ino[0] = h;
         return n;
     }
 
@@ -124,6 +188,16 @@ public final class ProcFs implements ProcTree {
     /** The reader's IPC namespace: its sim thread's, or the boot namespace for the operator. */
     public IpcNamespace ipcNs(Viewer v) {
         return v.isOperator() ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
+    }
+
+    /** The pid the real caller's own pid namespace gives its process (getpid()), 0 if unknown. */
+    int tgidVnr(Caller caller) {
+        return caller == null ? 0 : tgidVnr.applyAsInt(caller.hostTid());
+    }
+
+    /** The whole sim's counts and clock, with the viewer's namespace's last pid. */
+    SystemSnapshot system(Viewer v) {
+        return kernel.read(() -> SystemSnapshot.of(kernel, v.ns()));
     }
 
     /** The thread-group leaders the viewer's namespace can see, in pid order. */

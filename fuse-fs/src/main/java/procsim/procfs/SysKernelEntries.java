@@ -6,6 +6,7 @@ import java.util.function.ToLongFunction;
 
 import procsim.ipc.IpcIds;
 import procsim.ipc.IpcNamespace;
+import procsim.procfs.render.VersionFile;
 
 /**
  * {@code /proc/sys/kernel/}: the sysctls procsim models, each read as {@code "%d\n"} and each
@@ -28,7 +29,28 @@ public final class SysKernelEntries {
                     (fs, w, text) -> fs.kernel().writePidMax(w.creds(), w.ns(), text))),
             new Entry<>("msg_next_id", d -> nextId(d, ns -> ns.msg())),
             new Entry<>("sem_next_id", d -> nextId(d, ns -> ns.sem())),
-            new Entry<>("shm_next_id", d -> nextId(d, ns -> ns.shm())));
+            new Entry<>("shm_next_id", d -> nextId(d, ns -> ns.shm())),
+            constant("osrelease", VersionFile.RELEASE),
+            constant("ostype", VersionFile.SYSNAME),
+            constant("version", VersionFile.VERSION),
+            constant("msgmax", IpcNamespace.MSGMAX),
+            constant("msgmnb", IpcNamespace.MSGMNB),
+            constant("msgmni", IpcNamespace.MSGMNI),
+            constant("sem", IpcNamespace.SEMMSL + "\t" + IpcNamespace.SEMMNS + "\t" + IpcNamespace.SEMOPM + "\t"
+                    + IpcNamespace.SEMMNI),
+            constant("shmall", Long.toUnsignedString(IpcNamespace.SHMMAX)),
+            constant("shmmax", Long.toUnsignedString(IpcNamespace.SHMMAX)),
+            constant("shmmni", IpcNamespace.SHMMNI));
+
+    /**
+     * A sysctl the sim reads but does not let change (kernel/sysctl.c, ipc/ipc_sysctl.c: the
+     * utsname strings and the IPC limits, shmall as ULONG_MAX - 2^24 like shmmax).
+     * Deviation: the IPC limits are 0644 in Linux and per IPC namespace; the sim's are fixed, 0444.
+     */
+    private static Entry<ViewDir> constant(String name, Object value) {
+        String text = value + "\n";
+        return new Entry<>(name, d -> new Node.File(FileAttr.file(0444), () -> new RenderedHandle(() -> text, null, true)));
+    }
 
     /** ipc/ipc_sysctl.c: 0444, made writable at open for a checkpoint/restore-capable caller. */
     private static Node nextId(ViewDir d, Function<IpcNamespace, IpcIds<?>> ids) {

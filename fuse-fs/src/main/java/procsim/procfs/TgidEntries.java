@@ -91,7 +91,8 @@ public final class TgidEntries {
         });
         if (t == null) return null;
         TaskDir td = new TaskDir(d.fs(), d.viewer(), t, true);
-        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TID), n -> Entry.lookup(TID, n, td));
+        return new Node.Dir(FileAttr.dir(0555).withIno(ProcFs.taskIno(t, true)), () -> Entry.names(TID),
+                n -> Entry.lookup(TID, n, td));
     }
 
     /** fd/ (fs/proc/fd.c): 0500, a link per open fd whose mode follows the open mode. */

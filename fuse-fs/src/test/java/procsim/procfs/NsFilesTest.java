@@ -33,7 +33,8 @@ class NsFilesTest {
         }
         assertThat(fs.getattr(OPERATOR, "/1/ns/pid:[4026531836]").ino()).isEqualTo(4026531836L);
         assertThat(fs.getattr(OPERATOR, "/" + child + "/ns/pid:[4026531840]").ino()).isEqualTo(4026531840L);
-        assertThat(fs.getattr(OPERATOR, "/1/ns/pid").ino()).as("the link itself: the mount numbers it").isZero();
+        assertThat(Long.compareUnsigned(fs.getattr(OPERATOR, "/1/ns/pid").ino(), ProcFs.INO_FLOOR))
+                .as("the link itself: the mount numbers it").isGreaterThanOrEqualTo(0);
     }
 
     /** Only the targets of this directory's links: another namespace's name, or junk, is ENOENT. */
@@ -77,5 +78,25 @@ class NsFilesTest {
         assertThat(ProcFsTest.errno(() -> h.read(OPERATOR, 0, 100))).isEqualTo(Errno.EINVAL);
         assertThat(ProcFsTest.errno(() -> h.write(OPERATOR, new byte[1], 0))).isEqualTo(Errno.EINVAL);
         assertThat(ProcFsTest.errno(() -> fs.open(OPERATOR, "/1/status", 0).ioctl(OPERATOR, c))).isEqualTo(Errno.ENOTTY);
+    }
+
+    /** st_ino under use_ino: at least 2^32 (never an inum, never 0), one per path, new for a new task. */
+    @Test
+    void everyOtherNodeHasAStableNumberThatANewTaskChanges() {
+        long status = fs.getattr(OPERATOR, "/1/status").ino();
+        assertThat(fs.getattr(OPERATOR, "/1/status").ino()).isEqualTo(status);
+        for (String p : new String[] {"/", "/1", "/1/status", "/1/ns/pid", "/1/task/1", "/sys/kernel/ns_last_pid"}) {
+            assertThat(Long.compareUnsigned(fs.getattr(OPERATOR, p).ino(), ProcFs.INO_FLOOR)).as(p).isGreaterThanOrEqualTo(0);
+        }
+        assertThat(fs.getattr(OPERATOR, "/1/stat").ino()).isNotEqualTo(status);
+        assertThat(fs.getattr(OPERATOR, "/1/task/1").ino()).isNotEqualTo(fs.getattr(OPERATOR, "/1").ino());
+        assertThat(fs.getattr(OPERATOR, "/1/task/1/status").ino()).isNotEqualTo(status);
+        String pid = tree.syscall(OPERATOR, "/1/syscall", "fork\n").strip();
+        long first = fs.getattr(OPERATOR, "/" + pid + "/status").ino();
+        tree.syscall(OPERATOR, "/" + pid + "/syscall", "exit 0\n");
+        tree.syscall(OPERATOR, "/1/syscall", "wait4\n");
+        tree.write(OPERATOR, "/sys/kernel/ns_last_pid", (Integer.parseInt(pid) - 1) + "\n");
+        assertThat(tree.syscall(OPERATOR, "/1/syscall", "fork\n").strip()).isEqualTo(pid);
+        assertThat(fs.getattr(OPERATOR, "/" + pid + "/status").ino()).as("a pid used again").isNotEqualTo(first);
     }
 }

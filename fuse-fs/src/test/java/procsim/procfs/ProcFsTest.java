@@ -60,7 +60,7 @@ class ProcFsTest {
 
     @Test
     void bootStateAsTheOperatorSees() {
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(read(OPERATOR, "/1/comm")).isEqualTo("init\n");
         assertThat(fs.readdir(OPERATOR, "/1/fd")).containsExactly("0", "1", "2");
         assertThat(fs.readlink(OPERATOR, "/1/fd/2")).isEqualTo("/dev/console");
@@ -73,6 +73,85 @@ class ProcFsTest {
         assertThat(errno(() -> fs.getattr(OPERATOR, "/self/status"))).isEqualTo(Errno.ENOENT);
         assertThat(errno(() -> fs.getattr(OPERATOR, "/2"))).isEqualTo(Errno.ENOENT);
         assertThat(errno(() -> fs.getattr(OPERATOR, "/01"))).isEqualTo(Errno.ENOENT);
+    }
+
+    /** The root files procps-ng and psmisc read; loadavg's last pid is the reader's namespace's. */
+    @Test
+    void rootFilesAndSysctlsTheToolsRead() {
+        syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD");
+        int outer = 2;
+        write(OPERATOR, "/" + outer + "/task/" + outer + "/attach", "200");
+        Caller shell = new Caller(200, 0, 0);
+        assertThat(read(OPERATOR, "/loadavg")).isEqualTo("0.00 0.00 0.00 0/2 2\n");
+        assertThat(read(shell, "/loadavg")).isEqualTo("0.00 0.00 0.00 0/2 1\n");
+        assertThat(read(shell, "/stat")).contains("\nprocesses 2\n", "\nbtime " + kernel.bootTime() + "\n");
+        assertThat(read(OPERATOR, "/uptime")).matches("\\d+\\.\\d\\d \\d+\\.\\d\\d\n");
+        assertThat(read(OPERATOR, "/meminfo")).startsWith("MemTotal:");
+        assertThat(read(OPERATOR, "/version")).startsWith("Linux version 6.14.0-procsim ");
+        assertThat(fs.readdir(OPERATOR, "/tty")).containsExactly("drivers");
+        assertThat(read(OPERATOR, "/tty/drivers")).startsWith("/dev/tty ");
+        assertThat(readOnce(shell, "/sys/kernel/osrelease")).isEqualTo("6.14.0-procsim\n");
+        assertThat(readOnce(shell, "/sys/kernel/sem")).isEqualTo("32000\t1024000000\t500\t32000\n");
+        assertThat(readOnce(shell, "/sys/kernel/shmall")).isEqualTo("18446744073692774399\n");
+        assertThat(readOnce(shell, "/sys/kernel/msgmnb")).isEqualTo("16384\n");
+        assertThat(errno(() -> write(OPERATOR, "/sys/kernel/msgmnb", "1"))).isEqualTo(Errno.EINVAL);
+        assertThat(errno(() -> write(OPERATOR, "/loadavg", "1"))).isEqualTo(Errno.EINVAL);
+        assertThat(readOnce(shell, "/sys/kernel/msgmnb")).isEqualTo("16384\n");
+    }
+
+    /**
+     * procsim/pidns/INUM/proc: the tree as a procfs mounted in that pid namespace shows it, whoever
+     * reads (fs/proc/root.c: the mount's pid_ns); self is the reader's task when the namespace
+     * sees it (proc_self_get_link: ENOENT when task_tgid_nr_ns is 0).
+     */
+    @Test
+    void aPidNamespacesFixedViewShowsThatNamespaceWhoeverReads() {
+        syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_NEWPID|SIGCHLD");
+        syscall(OPERATOR, "/2/task/2/syscall", "fork");
+        String link = fs.readlink(OPERATOR, "/2/ns/pid");
+        String view = "/procsim/pidns/" + link.substring(5, link.length() - 1) + "/proc";
+        assertThat(fs.readdir(OPERATOR, view)).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo",
+                "version", "tty", "procsim", "1", "2");
+        assertThat(read(OPERATOR, view + "/2/status")).contains("Pid:\t2\n", "PPid:\t1\n", "NSpid:\t2\n");
+        assertThat(errno(() -> fs.readlink(OPERATOR, view + "/self"))).isEqualTo(Errno.ENOENT);
+        // loadavg and /proc/sys are the reader's namespace's (task_active_pid_ns(current)), not the mount's
+        assertThat(read(OPERATOR, view + "/loadavg")).endsWith(" 3\n");
+        assertThat(read(OPERATOR, view + "/sys/kernel/ns_last_pid")).isEqualTo("3\n");
+
+        write(OPERATOR, "/3/task/3/attach", "200");
+        Caller inside = new Caller(200, 0, 0);
+        assertThat(fs.readlink(inside, view + "/self")).isEqualTo("2");
+        assertThat(read(inside, view + "/self/status")).contains("NSpid:\t2\n");
+        assertThat(read(inside, view + "/loadavg")).endsWith(" 2\n");
+        assertThat(read(inside, view + "/sys/kernel/ns_last_pid")).isEqualTo("2\n");
+        write(OPERATOR, "/1/task/1/attach", "300");
+        Caller outside = new Caller(300, 0, 0);
+        assertThat(fs.readdir(outside, view)).doesNotContain("self").contains("1", "2");
+        assertThat(errno(() -> fs.readlink(outside, view + "/self"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.readdir(inside, "/procsim/pidns/4026531836/proc"))).isEqualTo(Errno.ENOENT);
+    }
+
+    /**
+     * ps finds itself as /proc/getpid(), its real pid in its own real pid namespace: in a fixed
+     * view, a number no sim task there has, when it is the reader's own, is the task it acts as.
+     */
+    @Test
+    void theFixedViewAnswersTheCallersOwnRealPidWithItsTask() {
+        ProcFs fs = new ProcFs(kernel, new AttachTable(host), tid -> tid == 200 ? 7 : tid == 300 ? 1 : 0);
+        String view = "/procsim/pidns/4026531836/proc";
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        fs.writeAttach(OPERATOR, kernel.read(() -> kernel.tasks().lookup(kernel.tasks().rootPidNs(), 2)), "200");
+        Caller ps = new Caller(200, 0, 0);
+        assertThat(new String(fs.open(ps, view + "/7/stat", 0).read(ps, 0, 100))).startsWith("2 (init) S 1 ");
+        assertThat(fs.readdir(ps, view)).doesNotContain("7");
+        assertThat(errno(() -> fs.getattr(ps, view + "/8"))).isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(ps, "/7"))).as("the operator mount's per-caller view").isEqualTo(Errno.ENOENT);
+        assertThat(errno(() -> fs.getattr(OPERATOR, view + "/7"))).isEqualTo(Errno.ENOENT);
+        fs.writeAttach(OPERATOR, kernel.tasks().init(), "300");
+        Caller one = new Caller(300, 0, 0);
+        assertThat(new String(fs.open(one, view + "/1/stat", 0).read(one, 0, 100))).startsWith("1 (init)");
+        assertThat(new String(fs.open(ps, view + "/1/stat", 0).read(ps, 0, 100))).as("a sim task's number stays its own")
+                .startsWith("1 (init)");
     }
 
     @Test
@@ -144,7 +223,7 @@ class ProcFsTest {
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");
         assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         ProcHandle h = fs.open(OPERATOR, "/1/task/1/syscall", 2);
         assertThat(errno(() -> h.write(OPERATOR, "clone3 set_tid=2\n".getBytes(), 0))).isEqualTo(Errno.EEXIST);
         assertThat(new String(h.read(OPERATOR, 17, 100))).isEqualTo("-1 EEXIST\n");
@@ -172,8 +251,8 @@ class ProcFsTest {
         Caller shell = new Caller(200, 0, 0);
         Caller catChild = new Caller(201, 0, 0);
         Caller sibling = new Caller(300, 0, 0);
-        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
-        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "procsim", "1", "2");
+        assertThat(fs.readdir(shell, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
+        assertThat(fs.readdir(catChild, "/")).containsExactly("self", "thread-self", "sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1", "2");
         assertThat(fs.readlink(new Caller(202, 0, 0), "/self")).isEqualTo("1");
         assertThat(fs.readdir(sibling, "/")).contains(String.valueOf(outer));
         assertThat(fs.readlink(shell, "/self")).isEqualTo("1");
@@ -242,7 +321,7 @@ class ProcFsTest {
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
-        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "procsim", "1");
+        assertThat(fs.readdir(OPERATOR, "/")).containsExactly("sys", "sysvipc", "stat", "cpuinfo", "uptime", "loadavg", "meminfo", "version", "tty", "procsim", "1");
         assertThat(fs.readdir(OPERATOR, "/1/task")).containsExactly("1", "2");
         assertThat(read(OPERATOR, "/2/status")).contains("Tgid:\t1\n", "Pid:\t2\n");
         assertThat(read(OPERATOR, "/1/status")).contains("Threads:\t2\n");

@@ -6,7 +6,9 @@ import java.util.Map;
 public final class Signals {
     public static final int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10,
             SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18,
-            SIGSTOP = 19, SIGTSTP = 20, SIGURG = 23, SIGWINCH = 28;
+            SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGWINCH = 28;
+    /** SYNCHRONOUS_MASK (kernel/signal.c): SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS. */
+    private static final long SYNCHRONOUS_MASK = bit(11) | bit(7) | bit(4) | bit(5) | bit(8) | bit(31);
     /** _NSIG: valid signals are 1..64. */
     public static final int NSIG = 64;
 
@@ -31,8 +33,19 @@ public final class Signals {
         return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
     }
 
-    /** Stop signals: procsim does not model job control; see Deviation in the task package. */
+    /** Signals whose default action stops the process (SIG_KERNEL_STOP_MASK). */
     public static boolean stopsByDefault(int sig) {
-        return sig == SIGSTOP || sig == SIGTSTP || sig == 21 || sig == 22;
+        return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+    }
+
+    /** The bit of {@code sig} in a pending set (bit sig-1, as sigset_t). */
+    public static long bit(int sig) {
+        return 1L << (sig - 1);
+    }
+
+    /** next_signal: the synchronous signals first, then the lowest number, of a non-empty set. */
+    public static int next(long pending) {
+        long sync = pending & SYNCHRONOUS_MASK;
+        return Long.numberOfTrailingZeros(sync != 0 ? sync : pending) + 1;
     }
 }

@@ -35,8 +35,11 @@ public final class Kernel {
     private final Condition changed;
     /** The running syscall's "was the request interrupted?" (a FUSE interrupt, say). */
     private final ThreadLocal<BooleanSupplier> interrupted = new ThreadLocal<>();
+    /** The thread the running syscall is made by: a stopped thread's blocked syscall stays blocked. */
+    private final ThreadLocal<Task> current = new ThreadLocal<>();
     private final SyscallTable syscalls = SyscallTable.standard();
     private final long bootNanos = System.nanoTime();
+    private final long bootTime;
 
     private Kernel(KernelConfig config) {
         this.config = config;
@@ -44,6 +47,7 @@ public final class Kernel {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
+        this.bootTime = config.clock().getAsLong();
         this.changed = lock.writeLock().newCondition();
         this.tasks = new TaskSet(config.pidMax(), this::block, this::wakeAll, this::ticks);
         this.ipc = new SysvIpc(tasks, config.clock(), this::block, this::wakeAll);
@@ -73,6 +77,11 @@ public final class Kernel {
     /** Wall-clock seconds (IPC times). */
     public long now() {
         return config.clock().getAsLong();
+    }
+
+    /** Wall-clock seconds at boot (/proc/stat btime): btime + ticks / 100 is now. */
+    public long bootTime() {
+        return bootTime;
     }
 
     /** Clock ticks (USER_HZ = 100) since boot. */
@@ -119,6 +128,8 @@ public final class Kernel {
     /**
      * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
      * result as the thread's last result. ESRCH if the thread has exited.
+     * Deviation: a call made for a stopped thread runs at once, as a ptracer's injected syscall
+     * would (how CRIU queries a stopped task); a blocking call waits for SIGCONT before it returns.
      */
     public SyscallResult syscall(Task task, Call call) {
         return syscall(task, call, () -> false);
@@ -131,19 +142,21 @@ public final class Kernel {
      */
     public SyscallResult syscall(Task task, Call call, BooleanSupplier interrupted) {
         this.interrupted.set(interrupted);
+        current.set(task);
         try {
             return runLocked(task, call);
         } finally {
             this.interrupted.remove();
+            current.remove();
         }
     }
 
     private SyscallResult runLocked(Task task, Call call) {
         lock.writeLock().lock();
         try {
-            if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
             SyscallResult r;
             try {
+                if (task.exited()) return SyscallResult.fail(Errno.ESRCH);
                 r = call.run(this, task);
             } catch (SysError e) {
                 r = SyscallResult.fail(e.errno());
@@ -158,8 +171,17 @@ public final class Kernel {
         }
     }
 
-    /** Waits (the write lock released) for a change; EINTR once the running request is interrupted. */
+    /**
+     * Waits (the write lock released) for a change; EINTR once the running request is interrupted.
+     * While the calling thread is stopped it goes on waiting: its syscall resumes after SIGCONT.
+     */
     private void block() throws InterruptedException {
+        awaitChange();
+        Task t = current.get();
+        while (t != null && !t.exited() && t.group().isStopped()) awaitChange();
+    }
+
+    private void awaitChange() throws InterruptedException {
         BooleanSupplier i = interrupted.get();
         if (i != null && i.getAsBoolean()) throw Errno.EINTR.error();
         changed.awaitNanos(100_000_000L);

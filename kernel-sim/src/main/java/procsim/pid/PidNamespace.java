@@ -30,6 +30,8 @@ public final class PidNamespace {
     private int cursor;
     private int pidMax;
     private int allocated;
+    /** Pids ever made here, freed or not: in the root namespace, total_forks (every task, threads too). */
+    private long totalAllocated;
     private boolean adding = true;
     private Object childReaper;
     private final RaceLog raceLog = new RaceLog();
@@ -128,6 +130,11 @@ public final class PidNamespace {
         return allocated;
     }
 
+    /** Pids ever allocated here since the namespace was made, freed ones included. */
+    public long totalAllocated() {
+        return totalAllocated;
+    }
+
     public Pid lookup(int nr) {
         return nr > 0 && nr < byNr.length ? byNr[nr] : null;
     }
@@ -168,6 +175,7 @@ public final class PidNamespace {
         for (int j = 0; j < n; j++) {
             chain[j].byNrPut(numbers[j], pid);
             chain[j].allocated++;
+            chain[j].totalAllocated++;
             if (request.at(j) == 0) chain[j].raceLog.allocated(actor, numbers[j]);
         }
         return pid;

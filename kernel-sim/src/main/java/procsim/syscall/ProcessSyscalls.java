@@ -31,9 +31,12 @@ final class ProcessSyscalls {
     private static final long PR_SET_KEEPCAPS = 8;
     private static final long PR_SET_NAME = 15;
     private static final long PR_GET_NAME = 16;
+    private static final long PR_SET_CHILD_SUBREAPER = 36;
+    private static final long PR_GET_CHILD_SUBREAPER = 37;
     private static final Map<String, Long> PRCTL_OPTIONS =
             Map.of("PR_SET_NAME", PR_SET_NAME, "PR_GET_NAME", PR_GET_NAME,
-                    "PR_GET_KEEPCAPS", PR_GET_KEEPCAPS, "PR_SET_KEEPCAPS", PR_SET_KEEPCAPS);
+                    "PR_GET_KEEPCAPS", PR_GET_KEEPCAPS, "PR_SET_KEEPCAPS", PR_SET_KEEPCAPS,
+                    "PR_SET_CHILD_SUBREAPER", PR_SET_CHILD_SUBREAPER, "PR_GET_CHILD_SUBREAPER", PR_GET_CHILD_SUBREAPER);
 
     private ProcessSyscalls() {
     }
@@ -277,8 +280,10 @@ final class ProcessSyscalls {
 
     /**
      * prctl(2): the calling thread's name ({@code prctl PR_SET_NAME NAME}, {@code prctl
-     * PR_GET_NAME}) and its SECURE_KEEP_CAPS bit ({@code prctl PR_SET_KEEPCAPS 0|1}, anything else
-     * EINVAL; {@code prctl PR_GET_KEEPCAPS} returns it), as cap_task_prctl.
+     * PR_GET_NAME}), its SECURE_KEEP_CAPS bit ({@code prctl PR_SET_KEEPCAPS 0|1}, anything else
+     * EINVAL; {@code prctl PR_GET_KEEPCAPS} returns it), as cap_task_prctl, and its process's child
+     * subreaper mark ({@code prctl PR_SET_CHILD_SUBREAPER ARG2}, {@code prctl
+     * PR_GET_CHILD_SUBREAPER}: {@code 0 subreaper=0|1}, the int Linux stores at arg2).
      */
     private static Call prctl(Args a) {
         long option = a.positional().flags(0, PRCTL_OPTIONS);
@@ -303,8 +308,19 @@ final class ProcessSyscalls {
                 return SyscallResult.ok(0);
             };
         }
+        if (option == PR_SET_CHILD_SUBREAPER) {
+            long arg2 = a.num(1);
+            a.done();
+            return (k, c) -> {
+                k.tasks().setChildSubreaper(c, arg2);
+                return SyscallResult.ok(0);
+            };
+        }
         a.done();
         if (option == PR_GET_NAME) return (k, c) -> SyscallResult.ok(0, " name=" + c.comm());
+        if (option == PR_GET_CHILD_SUBREAPER) {
+            return (k, c) -> SyscallResult.ok(0, " subreaper=" + (c.group().isChildSubreaper() ? 1 : 0));
+        }
         return (k, c) -> {
             throw Errno.EINVAL.error();
         };

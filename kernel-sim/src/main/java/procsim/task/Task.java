@@ -109,7 +109,8 @@ public final class Task {
     }
 
     public TaskState state() {
-        if (!exited) return TaskState.SLEEPING; // a sim task waits for its next syscall line
+        if (!exited) return group.stopped ? TaskState.STOPPED : TaskState.SLEEPING; // else waits for its next line
+        if (group.zapWaiter == this) return TaskState.SLEEPING; // in do_exit, zap_pid_ns_processes's wait
         return group.reaped ? TaskState.DEAD : TaskState.ZOMBIE;
     }
 

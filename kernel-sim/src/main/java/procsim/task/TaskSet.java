@@ -20,7 +20,8 @@ import procsim.pid.PidRequest;
 
 /**
  * Every task and the process lifecycle: copy_process (kernel/fork.c), do_exit / exit_notify /
- * release_task (kernel/exit.c), de_thread (fs/exec.c), wait4, kill, unshare and setuid.
+ * release_task (kernel/exit.c), de_thread (fs/exec.c), wait4, kill and job control
+ * (kernel/signal.c), unshare, setuid and prctl's child subreaper.
  * Callers hold the kernel's write lock; {@link #wait4} waits on its condition.
  */
 public final class TaskSet {
@@ -180,17 +181,25 @@ public final class TaskSet {
         g.session = cg.session;
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
         g.argv = cg.argv; // dup_mm copies the arg area
-        adopt((flags & CLONE_PARENT) != 0 ? cg.parent : cg, g);
+        if ((flags & CLONE_PARENT) != 0) adopt(cg.parent, cg.parentThread, g);
+        else adopt(cg, caller, g);
         if (pid.innermost() == 1) childNs.setChildReaper(g);
         hooks.forked(cg, g);
         return t;
     }
 
-    private void adopt(ThreadGroup parent, ThreadGroup child) {
+    private void adopt(ThreadGroup parent, Task parentThread, ThreadGroup child) {
         child.parent = parent;
+        child.parentThread = parentThread;
         child.seqInParent = childSeq++;
         parent.addChild(child);
-        if (child.zombie) parent.zombieChildren.put(child.seqInParent, child);
+        if (child.zombie) notifyParent(child);
+    }
+
+    /** do_notify_parent for a group now a zombie: a parent ignoring SIGCHLD reaps it at once. */
+    private void notifyParent(ThreadGroup child) {
+        if (child.parent.zapping) release(child);
+        else child.parent.zombieChildren.put(child.seqInParent, child);
     }
 
     // ---------------------------------------------------------------- exit
@@ -201,8 +210,8 @@ public final class TaskSet {
      */
     public void exitThread(Task t, int code) {
         refuseGlobalInitExit(t, false);
-        // wait_task_zombie reports the leader's exit_code unless the whole group was told to exit
-        if (!t.group.exiting && t.isLeader()) t.group.exitStatus = (code & 0xff) << 8;
+        // synchronize_group_exit: the last thread out sets group_exit_code unless a group exit did
+        if (!t.group.exiting && t.group.liveThreads == 1) t.group.exitStatus = (code & 0xff) << 8;
         doExit(t);
     }
 
@@ -222,6 +231,10 @@ public final class TaskSet {
         if (g.exiting) return;
         g.exiting = true;
         g.exitStatus = status;
+        g.stopped = false; // signal->flags = SIGNAL_GROUP_EXIT ends a stop and its reports
+        g.stopCode = 0;
+        g.continued = false;
+        g.pendingFatal = 0;
         for (Task th : new ArrayList<>(g.threads)) {
             if (!th.exited) doExit(th);
         }
@@ -234,41 +247,74 @@ public final class TaskSet {
         t.files = null;
         g.liveThreads--;
         if (g.liveThreads == 0) {
-            exitNotify(g);
-        } else if (!t.isLeader()) {
-            releaseThread(t);
+            exitNotify(g, t);
+        } else {
+            Task heir = aliveThread(g);
+            for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) {
+                if (c.parentThread == t) c.parentThread = heir; // find_new_reaper: a live thread first
+            }
+            if (!t.isLeader()) releaseThread(t);
         }
         wake.run();
+    }
+
+    /** find_alive_thread: the first thread of the group not exiting, else its leader. */
+    private static Task aliveThread(ThreadGroup g) {
+        for (Task th : g.threads) {
+            if (!th.exited) return th;
+        }
+        return g.leader;
     }
 
     /** A non-leader thread is reaped at once (exit_signal -1, autoreap). */
     private void releaseThread(Task t) {
         t.group.threads.remove(t);
-        PidNamespace.free(t.pid);
+        freePid(t.pid);
     }
 
-    /** exit_notify: children go to the reaper, the group becomes a zombie of its parent. */
-    private void exitNotify(ThreadGroup g) {
+    /**
+     * exit_notify of the group's last thread {@code last}: a namespace init first kills its
+     * namespace and waits for it to empty (zap_pid_ns_processes); then children go to the reaper
+     * and the group becomes a zombie of its parent.
+     */
+    private void exitNotify(ThreadGroup g, Task last) {
         hooks.mmReleased(g, g.leader);
+        boolean reaper = g.isChildReaper();
         for (Task th : new ArrayList<>(g.threads)) {
-            if (th != g.leader) releaseThread(th);
+            if (th != g.leader && !(reaper && th == last)) releaseThread(th);
         }
-        if (g.isChildReaper()) zapPidNamespace(g);
+        if (reaper) {
+            if (zapPidNamespace(g, last)) return;
+            if (!last.isLeader()) releaseThread(last);
+        }
+        forgetOriginalParent(g);
+    }
+
+    /** forget_original_parent + the zombie's notice to its parent (the rest of exit_notify). */
+    private void forgetOriginalParent(ThreadGroup g) {
         if (g.firstChild != null) {
             ThreadGroup reaper = findReaper(g);
+            Task thread = aliveThread(reaper);
             for (ThreadGroup c : g.children()) {
                 g.removeChild(c);
                 g.zombieChildren.remove(c.seqInParent);
                 c.exitSignal = Signals.SIGCHLD; // reparent_leader: "We don't want people slaying init."
-                adopt(reaper, c);
+                adopt(reaper, thread, c);
             }
         }
         g.zombie = true;
-        if (g.parent != null) g.parent.zombieChildren.put(g.seqInParent, g);
+        if (g.parent != null) notifyParent(g);
     }
 
-    /** find_new_reaper: the child reaper of the exiting group's namespace, else the next one out. */
+    /**
+     * find_new_reaper: the nearest ancestor at the exiting group's pid level that is a child
+     * subreaper with a live thread, else the child reaper of its namespace (else the next one out).
+     */
     private ThreadGroup findReaper(ThreadGroup g) {
+        int level = g.leader.pid.level();
+        for (ThreadGroup r = g.parent; r != null && r.leader.pid.level() == level; r = r.parent) {
+            if (r.childSubreaper && r.liveThreads > 0) return r;
+        }
         for (PidNamespace ns = g.activePidNs(); ns != null; ns = ns.parent()) {
             ThreadGroup r = (ThreadGroup) ns.childReaper();
             if (r != null && r != g && !r.zombie) return r;
@@ -277,21 +323,47 @@ public final class TaskSet {
     }
 
     /**
-     * zap_pid_ns_processes: no more pids, SIGKILL to every task numbered 2 and up, and init reaps
-     * what it can. Deviation: init does not wait for tasks whose parent is outside the namespace
-     * (after unshare or setns); they stay zombies of that parent.
+     * zap_pid_ns_processes: no more pids, SIGCHLD ignored (so every child is reaped at once),
+     * SIGKILL to every task numbered 2 and up; then init sleeps until the namespace holds no pid
+     * but its own: tasks whose parent is outside (unshare + fork) wait for that parent to reap
+     * them. Returns true while it waits; {@link #freePid} ends the wait.
      */
-    private void zapPidNamespace(ThreadGroup init) {
+    private boolean zapPidNamespace(ThreadGroup init, Task waiter) {
         PidNamespace ns = init.activePidNs();
         ns.disableAllocation();
+        init.zapping = true;
         List<ThreadGroup> victims = new ArrayList<>();
         for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
             Task t = (Task) ns.lookup(nr).owner();
             if (t.isLeader() && t.group != init) victims.add(t.group);
         }
         for (ThreadGroup v : victims) killGroup(v, Signals.SIGKILL);
-        for (ThreadGroup v : victims) {
-            if (v.zombie && !v.reaped && v.parent.leader.pid.visibleIn(ns)) release(v);
+        for (ThreadGroup c : init.children()) {
+            if (c.zombie) release(c); // the kernel_wait4(-1, __WALL) loop
+        }
+        if (ns.allocatedCount() <= pidsOfZapWaiter(waiter)) return false;
+        init.zapWaiter = waiter;
+        return true;
+    }
+
+    /** init_pids of zap_pid_ns_processes: the waiter's pid, and the zombie leader's if it is not one. */
+    private static int pidsOfZapWaiter(Task waiter) {
+        return waiter.isLeader() ? 1 : 2;
+    }
+
+    /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
+    private void freePid(Pid pid) {
+        PidNamespace.free(pid);
+        for (int l = pid.level(); l >= 0; l--) {
+            PidNamespace ns = pid.namespaceAtLevel(l);
+            if (ns.childReaper() instanceof ThreadGroup init && init.zapWaiter != null
+                    && ns.allocatedCount() <= pidsOfZapWaiter(init.zapWaiter)) {
+                Task waiter = init.zapWaiter;
+                init.zapWaiter = null;
+                if (!waiter.isLeader()) releaseThread(waiter);
+                forgetOriginalParent(init);
+                wake.run();
+            }
         }
     }
 
@@ -302,8 +374,9 @@ public final class TaskSet {
             g.parent.removeChild(g);
             g.parent.zombieChildren.remove(g.seqInParent);
         }
-        for (Task th : g.threads) PidNamespace.free(th.pid);
+        List<Task> threads = new ArrayList<>(g.threads);
         g.threads.clear();
+        for (Task th : threads) freePid(th.pid);
     }
 
     // ---------------------------------------------------------------- wait
@@ -321,61 +394,81 @@ public final class TaskSet {
 
     /**
      * wait4(pid, &status, options): -1 any child, >0 that child, 0 the caller's process group,
-     * <-1 process group -pid; only children whose exit signal is SIGCHLD unless __WCLONE/__WALL.
-     * ECHILD without an eligible child; blocks (interruptibly: EINTR) until one is a zombie.
+     * <-1 process group -pid; only children whose exit signal is SIGCHLD unless __WCLONE/__WALL;
+     * with __WNOTHREAD only the calling thread's own children. Reports a zombie (reaped), with
+     * WUNTRACED a stop ((sig << 8) | 0x7f) and with WCONTINUED a resumption (0xffff), each once.
+     * The checks in kernel_wait4's order: options (EINVAL), INT_MIN (ESRCH), then ECHILD without
+     * an eligible child; blocks (interruptibly: EINTR) until an event.
      */
     public WaitResult wait4(Task caller, int pid, int options) throws InterruptedException {
         if ((options & ~(WNOHANG | WUNTRACED | WCONTINUED | WNOTHREAD | WALL | WCLONE)) != 0) {
             throw Errno.EINVAL.error();
         }
+        if (pid == Integer.MIN_VALUE) throw Errno.ESRCH.error(); // "-INT_MIN is not defined"
         PidNamespace ns = caller.activePidNs();
+        boolean exitOnly = (options & (WUNTRACED | WCONTINUED | WNOTHREAD)) == 0;
         while (true) {
             if (caller.exited) throw Errno.EINTR.error();
             ThreadGroup g = caller.group;
             boolean any = false;
-            ThreadGroup found = null;
-            if (pid == -1) {
+            WaitResult found = null;
+            if (pid == -1 && exitOnly) {
                 for (ThreadGroup z : g.zombieChildren.values()) {
                     if (eligibleBySignal(z, options)) {
-                        found = z;
+                        found = reap(z, ns);
                         break;
                     }
                 }
-                if (found == null) {
-                    for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) {
-                        if (eligibleBySignal(c, options)) {
-                            any = true;
-                            break;
-                        }
-                    }
+                for (ThreadGroup c = g.firstChild; found == null && c != null && !any; c = c.nextSibling) {
+                    any = eligibleBySignal(c, options);
                 }
             } else if (pid > 0) {
                 Task t = lookup(ns, pid);
                 ThreadGroup c = t == null ? null : t.group;
-                if (c != null && t.isLeader() && c.parent == g && eligibleBySignal(c, options)) {
+                if (c != null && t.isLeader() && isChildOf(c, caller, options) && eligibleBySignal(c, options)) {
                     any = true;
-                    if (c.zombie) found = c;
+                    found = consider(c, options, ns);
                 }
             } else {
-                for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) {
-                    if (!eligibleByPgrp(c, pid, caller, ns) || !eligibleBySignal(c, options)) continue;
+                for (ThreadGroup c = g.firstChild; c != null && found == null; c = c.nextSibling) {
+                    if (pid != -1 && !eligibleByPgrp(c, pid, caller, ns)) continue;
+                    if (!isChildOf(c, caller, options) || !eligibleBySignal(c, options)) continue;
                     any = true;
-                    if (c.zombie) {
-                        found = c;
-                        break;
-                    }
+                    found = consider(c, options, ns);
                 }
             }
-            if (found != null) {
-                int nr = found.leader.pid.nr(ns);
-                int status = found.exitStatus;
-                release(found);
-                return new WaitResult(nr, status);
-            }
+            if (found != null) return found;
             if (!any) throw Errno.ECHILD.error();
             if ((options & WNOHANG) != 0) return new WaitResult(0, 0);
             block.block();
         }
+    }
+
+    /** wait_consider_task for an eligible child: its exit, else its stop, else its continuation. */
+    private WaitResult consider(ThreadGroup c, int options, PidNamespace ns) {
+        if (c.zombie) return reap(c, ns);
+        if ((options & WUNTRACED) != 0 && c.stopped && c.stopCode != 0) {
+            int code = c.stopCode;
+            c.stopCode = 0;
+            return new WaitResult(c.leader.pid.nr(ns), (code << 8) | 0x7f);
+        }
+        if ((options & WCONTINUED) != 0 && c.continued) {
+            c.continued = false;
+            return new WaitResult(c.leader.pid.nr(ns), 0xffff);
+        }
+        return null;
+    }
+
+    private WaitResult reap(ThreadGroup z, PidNamespace ns) {
+        int nr = z.leader.pid.nr(ns);
+        int status = z.exitStatus;
+        release(z);
+        return new WaitResult(nr, status);
+    }
+
+    /** is_effectively_child: with __WNOTHREAD the caller must be the child's real_parent thread. */
+    private static boolean isChildOf(ThreadGroup c, Task caller, int options) {
+        return c.parent == caller.group && ((options & WNOTHREAD) == 0 || c.parentThread == caller);
     }
 
     private static boolean eligibleBySignal(ThreadGroup c, int options) {
@@ -408,6 +501,7 @@ public final class TaskSet {
             releaseThread(th);
         }
         if (!t.isLeader()) {
+            g.exitSignal = Signals.SIGCHLD; // de_thread: tsk->exit_signal = SIGCHLD
             Task old = g.leader;
             Pid leaderPid = old.pid;
             Pid mine = t.pid;
@@ -425,6 +519,7 @@ public final class TaskSet {
             }
             releaseThread(old);
         }
+        for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) c.parentThread = t; // the only thread left
         hooks.mmReleased(g, t);
         t.files = t.files.copy();
         t.files.closeOnExecAll();
@@ -439,37 +534,67 @@ public final class TaskSet {
     // ---------------------------------------------------------------- signals
 
     /**
-     * kill(pid, sig) for the signals procsim models: 0 checks, SIGCHLD-like are ignored, stop
-     * signals are ignored (Deviation: no job control), every other signal kills the group.
-     * A namespace's init ignores signals from inside it and dies only of SIGKILL from outside.
+     * kill(pid, sig), kill_something_info's way: pid > 0 is that task's process (ESRCH if none,
+     * before the signal is checked); INT_MIN is ESRCH; 0 and -pgid every process of the group (0 if
+     * one delivery succeeded, else the last error, ESRCH if none); -1 every process numbered above
+     * 1 in the caller's namespace but the caller's (EPERMs are not reported; ESRCH if none).
+     * Default actions only: SIGCHLD-like signals are ignored, stop signals stop the group, SIGCONT
+     * resumes it, the others kill it (Deviation: no handlers, masks or core dumps).
      */
     public void kill(Task caller, int pid, int sig) {
-        if (sig < 0 || sig > Signals.NSIG) throw Errno.EINVAL.error();
         PidNamespace ns = caller.activePidNs();
-        List<ThreadGroup> targets = new ArrayList<>();
+        Errno err;
         if (pid > 0) {
             Task t = lookup(ns, pid);
             if (t == null) throw Errno.ESRCH.error();
-            targets.add(t.group);
-        } else {
-            for (int nr = ns.nextAllocated(1); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-                Task t = (Task) ns.lookup(nr).owner();
-                if (!t.isLeader()) continue;
-                ThreadGroup g = t.group;
-                boolean match = pid == -1
-                        ? g != caller.group && !(nr == 1)
-                        : pid == 0 ? g.pgrp == caller.group.pgrp : g.pgrp.nr(ns) == -pid;
-                if (match) targets.add(g);
+            err = groupSendSigInfo(caller, t.group, sig);
+        } else if (pid == Integer.MIN_VALUE) {
+            err = Errno.ESRCH; // "-INT_MIN is undefined"
+        } else if (pid != -1) {
+            Pid pgrp = pid == 0 ? caller.group.pgrp : ns.lookup(-pid);
+            err = Errno.ESRCH;
+            for (ThreadGroup g : pgrp == null ? List.<ThreadGroup>of() : processGroup(pgrp)) {
+                Errno e = groupSendSigInfo(caller, g, sig);
+                if (err != null) err = e;
             }
-            if (targets.isEmpty()) throw Errno.ESRCH.error();
+        } else {
+            int count = 0;
+            err = null;
+            for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
+                Task t = (Task) ns.lookup(nr).owner();
+                if (!t.isLeader() || t.group == caller.group) continue;
+                Errno e = groupSendSigInfo(caller, t.group, sig);
+                count++;
+                if (e != Errno.EPERM) err = e;
+            }
+            if (count == 0) err = Errno.ESRCH;
         }
-        int permitted = 0;
-        for (ThreadGroup g : targets) {
-            if (!mayKill(caller, g.leader.creds)) continue;
-            permitted++;
-            deliver(caller, g, sig);
+        if (err != null) throw err.error();
+    }
+
+    /** The processes (thread groups) of process group {@code pgrp}, in every namespace. */
+    private List<ThreadGroup> processGroup(Pid pgrp) {
+        List<ThreadGroup> out = new ArrayList<>();
+        for (int nr = rootPidNs.nextAllocated(1); nr > 0; nr = rootPidNs.nextAllocated(nr + 1)) {
+            Task t = (Task) rootPidNs.lookup(nr).owner();
+            if (t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
         }
-        if (permitted == 0) throw Errno.EPERM.error();
+        return out;
+    }
+
+    /**
+     * group_send_sig_info: check_kill_permission (an invalid signal is EINVAL; another process
+     * needs matching uids or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
+     * unless sig is 0. Returns the error, or null.
+     */
+    private Errno groupSendSigInfo(Task sender, ThreadGroup g, int sig) {
+        if (sig < 0 || sig > Signals.NSIG) return Errno.EINVAL;
+        if (g != sender.group && !mayKill(sender, g.leader.creds)
+                && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
+            return Errno.EPERM;
+        }
+        if (sig != 0) deliver(sender, g, sig);
+        return null;
     }
 
     /** kill_ok_by_cred: a matching uid first, CAP_KILL (ns_capable) only without one. */
@@ -479,13 +604,56 @@ public final class TaskSet {
                 || sender.capable(Capability.CAP_KILL);
     }
 
+    /**
+     * prepare_signal, then the default action: SIGCONT resumes a stopped group whatever happens to
+     * the signal itself; a namespace init (SIGNAL_UNKILLABLE) ignores everything but SIGKILL and
+     * SIGSTOP from an ancestor namespace (sig_task_ignored); stop signals stop the group, except
+     * SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group (get_signal); a fatal signal to a
+     * stopped group waits for SIGCONT unless it is SIGKILL (complete_signal).
+     */
     private void deliver(Task sender, ThreadGroup g, int sig) {
-        if (sig == 0 || g.zombie || Signals.ignoredByDefault(sig) || Signals.stopsByDefault(sig)) return;
-        if (g.isChildReaper()) {
-            boolean fromAncestor = !g.activePidNs().isAncestorOf(sender.activePidNs());
-            if (!(fromAncestor && sig == Signals.SIGKILL)) return;
+        if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
+        if (sig == Signals.SIGCONT && g.stopped) {
+            g.stopped = false;
+            g.stopCode = 0;
+            g.continued = true;
+            wake.run();
         }
-        killGroup(g, sig);
+        boolean fromAncestor = !g.activePidNs().isAncestorOf(sender.activePidNs());
+        if (g.isChildReaper() && !(fromAncestor && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
+        if (Signals.stopsByDefault(sig)) {
+            if (sig != Signals.SIGSTOP && orphanedProcessGroup(g.pgrp)) return;
+            if (!g.stopped) {
+                g.stopped = true;
+                g.continued = false;
+                g.stopCode = sig;
+                wake.run();
+            }
+        } else if (!Signals.ignoredByDefault(sig)) {
+            if (g.stopped && sig != Signals.SIGKILL) g.pendingFatal |= Signals.bit(sig);
+            else killGroup(g, sig);
+        }
+        if (!g.stopped && g.pendingFatal != 0) killGroup(g, Signals.next(g.pendingFatal));
+    }
+
+    /**
+     * will_become_orphaned_pgrp (kernel/exit.c): no live member has a parent in another process
+     * group of the same session (a parent that is the global init does not count).
+     */
+    private boolean orphanedProcessGroup(Pid pgrp) {
+        ThreadGroup globalInit = (ThreadGroup) rootPidNs.childReaper();
+        for (ThreadGroup p : processGroup(pgrp)) {
+            if (p.zombie || p.parent == null || p.parent == globalInit) continue;
+            if (p.parent.pgrp != pgrp && p.parent.session == p.session) return false;
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- prctl
+
+    /** prctl(PR_SET_CHILD_SUBREAPER, arg2): signal->is_child_subreaper = !!arg2 (kernel/sys.c). */
+    public void setChildSubreaper(Task t, long arg2) {
+        t.group.childSubreaper = arg2 != 0;
     }
 
     // ---------------------------------------------------------------- unshare, setuid

@@ -3,6 +3,7 @@ package procsim.task;
 /** The states procsim's tasks take, with the letters and words of fs/proc/array.c. */
 public enum TaskState {
     SLEEPING("S (sleeping)"),
+    STOPPED("T (stopped)"),
     ZOMBIE("Z (zombie)"),
     DEAD("X (dead)");
 

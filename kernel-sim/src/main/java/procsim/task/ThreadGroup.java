@@ -10,15 +10,19 @@ import procsim.pid.PidNamespace;
 
 /**
  * A thread group, i.e. a process ({@code struct signal_struct} plus the leader's parent links):
- * its threads, its parent and children, process group and session, exit signal and status.
- * Deviation: children belong to the thread group, not to the thread that forked them; PPid and
- * wait4 (without __WNOTHREAD) see no difference.
+ * its threads, its parent and children, process group and session, exit signal and status, its
+ * job-control stop and whether it is a child subreaper.
+ * Deviation: children hang off the thread group, each remembering the thread that is its
+ * real_parent (what __WNOTHREAD and getppid look at); Linux keeps one children list per thread, so
+ * its wait4(-1) looks at the caller's own children first and task/TID/children is per thread.
  */
 public final class ThreadGroup {
     Task leader;
     final List<Task> threads = new ArrayList<>(1);
     int liveThreads;
     ThreadGroup parent;
+    /** The thread of {@link #parent} that is this process's real_parent (the forker, or an heir). */
+    Task parentThread;
     long seqInParent;
     /** The children list, intrusive like Linux's list_head: O(1) add and remove, no hashing. */
     ThreadGroup firstChild;
@@ -37,6 +41,22 @@ public final class ThreadGroup {
     boolean exiting;
     /** The mm's arg area (cmdline): execve's argv, copied by fork, shared by the threads. */
     List<String> argv = List.of();
+    /** prctl(PR_SET_CHILD_SUBREAPER): signal->is_child_subreaper. */
+    boolean childSubreaper;
+    /** SIGNAL_STOP_STOPPED: every thread is in a group stop. */
+    boolean stopped;
+    /** The stop signal not yet reported to WUNTRACED (group_exit_code while stopped), else 0. */
+    int stopCode;
+    /** SIGNAL_STOP_CONTINUED: a SIGCONT resumed the group and WCONTINUED has not seen it yet. */
+    boolean continued;
+    /** Fatal signals (bit sig-1) that arrived while stopped: they act once SIGCONT resumes the group. */
+    long pendingFatal;
+    /**
+     * zap_pid_ns_processes is running for this namespace init: SIGCHLD is ignored (every child is
+     * reaped at once) and {@link #zapWaiter} sleeps until the namespace has no other pid.
+     */
+    boolean zapping;
+    Task zapWaiter;
 
     public Task leader() {
         return leader;
@@ -109,6 +129,25 @@ public final class ThreadGroup {
 
     public int exitSignal() {
         return exitSignal;
+    }
+
+    /** The thread that is this process's real_parent (null for init). */
+    public Task parentThread() {
+        return parentThread;
+    }
+
+    public boolean isChildSubreaper() {
+        return childSubreaper;
+    }
+
+    /** The thread of a dying namespace init that waits for its namespace to empty, else null. */
+    public Task zapWaiter() {
+        return zapWaiter;
+    }
+
+    /** In a group stop (the threads show T). */
+    public boolean isStopped() {
+        return stopped;
     }
 
     public boolean isZombie() {

@@ -442,7 +442,8 @@ class ConcurrencyTest {
                 if (!th.exited()) live++;
             }
             assertThat(g.liveThreads()).as("live threads of %s", g.leader()).isEqualTo(live);
-            assertThat(g.isZombie()).as("zombie state of %s", g.leader()).isEqualTo(live == 0);
+            // a namespace init whose threads are gone waits in zap_pid_ns_processes before it is a zombie
+            assertThat(g.isZombie()).as("zombie state of %s", g.leader()).isEqualTo(live == 0 && g.zapWaiter() == null);
         }
         assertThat(reachable).as("every group in the tree holds pids").hasSameSizeAs(groups);
     }

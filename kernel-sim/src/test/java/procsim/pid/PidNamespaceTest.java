@@ -27,6 +27,18 @@ class PidNamespaceTest {
         assertThat(ns.lastPid()).isEqualTo(2);
     }
 
+    /** fs/proc/stat.c "processes" is total_forks: every pid ever made, freed or not. */
+    @Test
+    void totalAllocatedCountsEveryPidSinceBootFreedOrNot() {
+        PidNamespace ns = PidNamespace.root(32768);
+        alloc(ns);
+        Pid two = PidNamespace.alloc(ns, PidRequest.none());
+        PidNamespace.free(two);
+        alloc(ns);
+        assertThat(ns.totalAllocated()).isEqualTo(3);
+        assertThat(ns.allocatedCount()).isEqualTo(2);
+    }
+
     @Test
     void wrapRestartsAt300Not301() {
         PidNamespace ns = PidNamespace.root(301);

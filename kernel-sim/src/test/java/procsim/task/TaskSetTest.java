@@ -190,8 +190,8 @@ class TaskSetTest {
         assertThat(p.group().isZombie()).isFalse();
         assertThat(sim.as(1).run("wait4 -1 WNOHANG")).isEqualTo("0");
         sim.as(th).ok("exit 4");
-        // wait_task_zombie: the leader's exit code, since no group exit was asked for
-        assertThat(sim.as(1).run("wait4")).isEqualTo(p.tid() + " status=0x0000");
+        // synchronize_group_exit: the last thread out sets group_exit_code (LifecycleTest has the table)
+        assertThat(sim.as(1).run("wait4")).isEqualTo(p.tid() + " status=0x0400");
     }
 
     @Test

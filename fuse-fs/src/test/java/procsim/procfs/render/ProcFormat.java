@@ -47,4 +47,53 @@ final class ProcFormat {
         for (int i = 0; i < p.length; i++) out[i] = Integer.parseInt(p[i]);
         return out;
     }
+
+    /** Lines of {@code key v1 v2 ...} (/proc/stat): key to its words, keys in order; every word a number. */
+    static LinkedHashMap<String, List<String>> keyed(String text) {
+        if (!text.endsWith("\n")) throw new IllegalArgumentException("no final newline");
+        LinkedHashMap<String, List<String>> m = new LinkedHashMap<>();
+        for (String line : text.substring(0, text.length() - 1).split("\n", -1)) {
+            if (!line.matches("[a-z_0-9]+ +\\d+( \\d+)*")) throw new IllegalArgumentException("not key n...: " + line);
+            List<String> words = new ArrayList<>(List.of(line.split(" +")));
+            m.put(words.remove(0), words);
+        }
+        return m;
+    }
+
+    /**
+     * /proc/meminfo: {@code show_val_kb}'s 16-column label then the value, at least 8 wide, then
+     * {@code " kB"} (or {@code show_val}'s bare count for HugePages_*); keys in order. Throws on
+     * a line of another shape.
+     */
+    static LinkedHashMap<String, Long> meminfo(String text) {
+        LinkedHashMap<String, Long> m = new LinkedHashMap<>();
+        for (String line : text.split("\n")) {
+            java.util.regex.Matcher x = java.util.regex.Pattern.compile("([A-Za-z0-9_()]+):( +)(\\d+)( kB)?").matcher(line);
+            if (!x.matches()) throw new IllegalArgumentException("not a meminfo line: " + line);
+            if (x.group(4) != null && x.end(3) < 24) throw new IllegalArgumentException("value not at column 24: " + line);
+            m.put(x.group(1), Long.parseLong(x.group(3)));
+        }
+        return m;
+    }
+
+    /**
+     * /proc/cpuinfo (arch/x86/kernel/cpu/proc.c): one block per CPU, each line {@code key<tabs>: value}
+     * (the key with its tabs, so the padding is compared too), a blank line after each block.
+     */
+    static List<LinkedHashMap<String, String>> cpuinfo(String text) {
+        if (!text.endsWith("\n\n")) throw new IllegalArgumentException("no blank line at the end");
+        List<LinkedHashMap<String, String>> blocks = new ArrayList<>();
+        for (String block : text.substring(0, text.length() - 2).split("\n\n", -1)) {
+            LinkedHashMap<String, String> m = new LinkedHashMap<>();
+            for (String line : block.split("\n", -1)) {
+                int colon = line.indexOf(':');
+                if (colon <= 0 || !line.substring(0, colon).matches("[A-Za-z_ ]+\t*")) {
+                    throw new IllegalArgumentException("not key\\t: value: " + line);
+                }
+                m.put(line.substring(0, colon), line.substring(colon + 1).strip());
+            }
+            blocks.add(m);
+        }
+        return blocks;
+    }
 }
