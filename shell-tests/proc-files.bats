@@ -139,3 +139,15 @@ $root pid       4   1 root /sbin/init
 $nested pid       2   6 root └─/sbin/init
 OUT
 }
+
+@test "pstree -pS marks where a process enters a new pid namespace (its ns/pid stats to another inode)" {
+    in_proc pstree -pS >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+    cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
+    [ ! -s "$BATS_TEST_TMPDIR/err" ]
+    diff - "$BATS_TEST_TMPDIR/out" <<'OUT'
+init(1)-+-env(4)
+        |-init(5)
+        |-init(6,pid)---init(7)
+        `-sleep(2)---{sleep}(3)
+OUT
+}

@@ -124,7 +124,7 @@ T
     [ -z "$stderr" ]
     [[ $output == *$'Name:\tworker\n'* ]]
     [[ $output == *$'Pid:\t10\n'* ]]
-    [[ $output == *$'Threads:\t2' ]]
+    [[ $output == *$'Threads:\t2\n'* ]]
 }
 
 @test "without CMD: \$SHELL, reading the caller's stdin" {
