@@ -151,3 +151,13 @@ init(1)-+-env(4)
         `-sleep(2)---{sleep}(3)
 OUT
 }
+
+@test "top shows statm's sizes for every task; pidof finds a process by its argv" {
+    in_proc top -b -n 1 >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+    cat "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/err"
+    [ ! -s "$BATS_TEST_TMPDIR/err" ]
+    read -ra sm <"$M/4/statm"
+    grep -Eq "^ +4 root +20 +0 +$((sm[0] * 4)) +$((sm[1] * 4)) +$((sm[2] * 4)) S .* env$" "$BATS_TEST_TMPDIR/out"
+    [ "$(grep -Ec '^ +[0-9]+ root ' "$BATS_TEST_TMPDIR/out")" = 6 ] # 1 2 4 5 6 7
+    [ "$(in_proc pidof sleep 2>&1)" = 2 ]
+}
