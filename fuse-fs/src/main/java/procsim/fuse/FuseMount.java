@@ -33,9 +33,10 @@ public final class FuseMount {
      * atomic_o_trunc: bash's {@code >} arrives as open(O_TRUNC), not as a separate truncate.
      * big_writes: one write(2) of up to 128 KiB arrives as one FUSE write, not cut into 4 KiB pieces
      * at growing offsets (which a proc file would refuse as writes at a nonzero offset).
+     * use_ino: st_ino is the tree's (a namespace file's is the namespace's inum), not libfuse's.
      */
     public static final String OPTIONS = "entry_timeout=0,attr_timeout=0,negative_timeout=0,direct_io,"
-            + "atomic_o_trunc,big_writes,fsname=" + ProcFuse.FS_NAME;
+            + "atomic_o_trunc,big_writes,use_ino,fsname=" + ProcFuse.FS_NAME;
 
     private final Path mountPoint;
     private final ProcFuse fs;

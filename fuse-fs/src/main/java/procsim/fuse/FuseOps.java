@@ -113,6 +113,11 @@ public final class FuseOps {
         });
     }
 
+    /** ioctl(2) of an open file, without argument data; returns its result. */
+    public int ioctl(Caller caller, String path, long fh, int cmd) {
+        return FuseReply.of("ioctl", path, () -> handle(fh).ioctl(caller, cmd));
+    }
+
     /** The last close of an open file; comes late and without a caller (pid 0). */
     public int release(String path, long fh) {
         return FuseReply.of("release", path, () -> {

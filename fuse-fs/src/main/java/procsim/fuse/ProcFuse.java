@@ -111,6 +111,12 @@ public final class ProcFuse extends FuseStubFS {
         return null;
     }
 
+    /** Only commands without data (_IO) are served: nsfs's that lsns sends. */
+    @Override
+    public int ioctl(String path, int cmd, Pointer arg, FuseFileInfo fi, long flags, Pointer data) {
+        return ops.ioctl(callerOrNull(), path, fi.fh.get(), cmd);
+    }
+
     @Override
     public int getattr(String path, FileStat stat) {
         return ops.getattr(callerOrNull(), path, attr -> fill(stat, attr));
@@ -238,7 +244,9 @@ public final class ProcFuse extends FuseStubFS {
         }
     }
 
+    /** The mount runs with use_ino: st_ino is the tree's ({@code ProcFs#getattr}), not libfuse's. */
     private void fill(FileStat stat, FileAttr attr) {
+        stat.st_ino.set(attr.ino());
         int type = switch (attr.kind()) {
             case DIR -> FileStat.S_IFDIR;
             case REG -> FileStat.S_IFREG;

@@ -22,7 +22,7 @@ import procsim.procfs.ProcTree;
  *
  * <p>Deviation: Linux drops them at the reap; the mount within a second of it (each sweep). A pid
  * made again before the sweep, with no lookup of the gone one in between (a failed lookup drops
- * the dentry at once), keeps the old task's inode number.
+ * the dentry at once), keeps the old task's kernel inode (though not its st_ino: ProcFs#getattr).
  */
 final class StaleEntries {
     private final Map<String, Caller> seen = new ConcurrentHashMap<>();

@@ -73,9 +73,32 @@ public final class ProcFs implements ProcTree {
 
     // ------------------------------------------------------------ ProcTree
 
+    /**
+     * The node's attributes with its inode number (the mount runs with use_ino): a namespace
+     * file's is its namespace's inum; any other node's a hash (FNV-1a) of the names on its path
+     * and of the identity of every task directory on the way ({@link #taskIno}), so a pid used
+     * again is a new number, as a new inode in Linux.
+     * Deviation: Linux numbers a procfs inode when it makes it (get_next_ino); here a path keeps
+     * its number while its tasks live.
+     */
     @Override
     public FileAttr getattr(Caller caller, String path) {
-        return resolve(caller, path).attr();
+        long[] ino = new long[1];
+        Node n = walk(RootEntries.root(new ViewDir(this, viewerOf(caller), caller, false)), path, ino);
+        FileAttr a = n.attr();
+        return a.ino() != 0 && !(n instanceof Node.Dir) ? a : a.withIno(ino[0] | INO_FLOOR);
+    }
+
+    /** Inode numbers the mount makes are at least 2^32: never 0, never a namespace's inum (32 bits). */
+    static final long INO_FLOOR = 1L << 32;
+
+    private static long mix(long h, long v) {
+        return (h ^ v) * 0x100000001b3L;
+    }
+
+    /** A task directory's seed: the task object's identity, the thread form apart from the process's. */
+    static long taskIno(Task t, boolean perThread) {
+        return mix(mix(0xcbf29ce484222325L, System.identityHashCode(t)), t.startTime() * 2 + (perThread ? 1 : 0));
     }
 
     @Override
@@ -124,8 +147,14 @@ public final class ProcFs implements ProcTree {
      * that holds it (procfs's targets are relative: {@code self} -> {@code 42} within its view).
      */
     private static Node walk(Node start, String path) {
+        return walk(start, path, null);
+    }
+
+    /** As {@link #walk(Node, String)}; {@code ino[0]}, if given, gets the node's number ({@link #mix}). */
+    private static Node walk(Node start, String path, long[] ino) {
         Node dir = start;
         Node n = start;
+        long h = 0xcbf29ce484222325L;
         for (String part : path.split("/")) {
             if (part.isEmpty()) continue;
             if (n instanceof Node.Link l) n = walk(dir, l.target().get());
@@ -133,7 +162,11 @@ public final class ProcFs implements ProcTree {
             dir = n;
             n = d.lookup().apply(part);
             if (n == null) throw Errno.ENOENT.error();
+            for (int i = 0; i < part.length(); i++) h = mix(h, part.charAt(i));
+            h = mix(h, '/');
+            if (n instanceof Node.Dir && n.attr().ino() != 0) h = mix(h, n.attr().ino());
         }
+        if (ino != null) ino[0] = h;
         return n;
     }
 
@@ -193,7 +226,7 @@ public final class ProcFs implements ProcTree {
         return kernel.read(() -> {
             Task t = d.task();
             if (t.group().isReaped() || t.pid().nr(d.viewer().ns()) == 0) throw Errno.ESRCH.error();
-            return TaskSnapshot.of(t, d.viewer().ns());
+            return TaskSnapshot.of(kernel, t, d.viewer().ns());
         });
     }
 

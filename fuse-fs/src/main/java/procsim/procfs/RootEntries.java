@@ -67,7 +67,7 @@ public final class RootEntries {
         if (t == null && d.fixedView()) t = ownProcess(d, nr);
         if (t == null) return null;
         TaskDir td = new TaskDir(d.fs(), d.viewer(), t, false);
-        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TgidEntries.TGID),
+        return new Node.Dir(FileAttr.dir(0555).withIno(ProcFs.taskIno(t, false)), () -> Entry.names(TgidEntries.TGID),
                 n -> Entry.lookup(TgidEntries.TGID, n, td));
     }
 

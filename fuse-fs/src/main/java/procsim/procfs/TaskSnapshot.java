@@ -1,5 +1,8 @@
 package procsim.procfs;
 
+import java.util.List;
+
+import procsim.kernel.Kernel;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.task.Credentials;
@@ -10,14 +13,16 @@ import procsim.task.ThreadGroup;
 /**
  * What status and stat show of one task, copied under the kernel's read lock and numbered as
  * the viewer's namespace sees it. The NS* arrays run from the viewer's level down to the task's
- * own (fs/proc/array.c task_state): an id with no number at a level shows 0 there.
+ * own (fs/proc/array.c task_state): an id with no number at a level shows 0 there. A task
+ * without an mm (exited) has no memory and an empty argv.
  */
 public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int ppid, int pgrp, int session,
                            int[] nstgid, int[] nspid, int[] nspgid, int[] nssid, Credentials creds,
-                           int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags) {
+                           int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags,
+                           ProcessMemory mm, List<String> argv) {
 
-    /** Callers hold the kernel's read lock. */
-    public static TaskSnapshot of(Task t, PidNamespace viewer) {
+    /** Callers hold the kernel's read lock. An exited task has no mm (exit_mm), as a zombie. */
+    public static TaskSnapshot of(Kernel k, Task t, PidNamespace viewer) {
         ThreadGroup g = t.group();
         Pid pid = t.pid();
         ThreadGroup parent = g.parent();
@@ -29,7 +34,8 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                 g.pgrp().nr(viewer), g.session().nr(viewer),
                 levels(g.tgidPid(), pid, viewer), levels(pid, pid, viewer),
                 levels(g.pgrp(), pid, viewer), levels(g.session(), pid, viewer),
-                t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags());
+                t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags(),
+                t.exited() ? null : ProcessMemory.of(k.ipc().mappings(g)), t.exited() ? List.of() : g.argv());
     }
 
     private static int[] levels(Pid id, Pid task, PidNamespace viewer) {

@@ -2,13 +2,17 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import procsim.abi.CloneFlags;
 import procsim.abi.Errno;
+import procsim.abi.SysError;
 import procsim.fd.FdTable;
 import procsim.fd.OpenFile;
 import procsim.abi.OpenFlags;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.StatFile;
+import procsim.procfs.render.StatmFile;
 import procsim.procfs.render.StatusFile;
 import procsim.procfs.write.SyscallFile;
 import procsim.task.Task;
@@ -35,23 +39,35 @@ public final class TgidEntries {
             () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::viewerOf)));
     private static final Entry<TaskDir> STAT = new Entry<>("stat",
             d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
+    /** get_mm_cmdline: each argument NUL-terminated; empty without an mm. */
+    private static final Entry<TaskDir> CMDLINE = new Entry<>("cmdline", d -> rendered(d, 0444, () -> {
+        StringBuilder b = new StringBuilder();
+        for (String arg : d.fs().snapshot(d).argv()) b.append(arg).append('\0');
+        return b.toString();
+    }, null));
+    /** Deviation: the sim keeps no environment; environ is empty. */
+    private static final Entry<TaskDir> ENVIRON = new Entry<>("environ", d -> rendered(d, 0400, () -> {
+        d.fs().snapshot(d);
+        return "";
+    }, null));
+    private static final Entry<TaskDir> STATM = new Entry<>("statm",
+            d -> rendered(d, 0444, () -> StatmFile.render(d.fs().snapshot(d).mm()), null));
     private static final Entry<TaskDir> MAPS = new Entry<>("maps", d -> rendered(d, 0444, () -> d.fs().maps(d), null));
 
     static final List<Entry<TaskDir>> TGID = List.of(
             new Entry<>("task", d -> new Node.Dir(FileAttr.dir(0555), () -> taskNames(d), n -> taskLookup(d, n))),
-            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT, MAPS);
+            FD, FDINFO, NS, ENVIRON, STATUS, COMM, SYSCALL, CMDLINE, STAT, STATM, MAPS);
 
     static final List<Entry<TaskDir>> TID = List.of(
-            FD, FDINFO, NS, STATUS, COMM, SYSCALL, STAT,
+            FD, FDINFO, NS, ENVIRON, STATUS, COMM, SYSCALL, CMDLINE, STAT, STATM, MAPS,
             new Entry<>("children", d -> rendered(d, 0444, () -> d.fs().children(d), null)),
-            MAPS,
             new Entry<>("next_syscall_data", d -> rendered(d, 0644,
                     () -> d.fs().kernel().readNextSyscallData(d.task()),
                     (c, text, off) -> d.fs().writeNextSyscallData(c, d.task(), text, off))),
             new Entry<>("attach", d -> rendered(d, 0644, () -> d.fs().readAttach(d.task()),
                     (c, text, off) -> d.fs().writeAttach(c, d.task(), text))));
 
-    private static Node rendered(TaskDir d, int mode, java.util.function.Supplier<String> render, FileWriter writer) {
+    private static Node rendered(TaskDir d, int mode, Supplier<String> render, FileWriter writer) {
         return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(render, writer));
     }
 
@@ -75,7 +91,8 @@ public final class TgidEntries {
         });
         if (t == null) return null;
         TaskDir td = new TaskDir(d.fs(), d.viewer(), t, true);
-        return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(TID), n -> Entry.lookup(TID, n, td));
+        return new Node.Dir(FileAttr.dir(0555).withIno(ProcFs.taskIno(t, true)), () -> Entry.names(TID),
+                n -> Entry.lookup(TID, n, td));
     }
 
     /** fd/ (fs/proc/fd.c): 0500, a link per open fd whose mode follows the open mode. */
@@ -116,17 +133,49 @@ public final class TgidEntries {
                 }), null));
     }
 
-    /** ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init. */
+    /**
+     * ns/ (fs/proc/namespaces.c): 0511; {@code <type>:[inum]}; pid_for_children ENOENT before init.
+     * In Linux a link is "magic": stat(2) and open(2) follow it to the namespace's nsfs inode
+     * (fs/nsfs.c: S_IFREG 0444, i_ino the inum). Through FUSE the kernel follows the text as a
+     * path in this directory, so the directory also serves, unlisted, a file of each target's
+     * name whose inode number is the namespace's: stat(2) of the link gives the inum, as lsns and
+     * pstree need, and readlink stays exact.
+     * Deviation: the file is on the mount's device, not nsfs's; its ioctls: {@link NsFileHandle}.
+     */
     private static Node nsDir(TaskDir d) {
         List<Entry<TaskDir>> table = List.of(
-                new Entry<>("ipc", x -> new Node.Link(FileAttr.link(0777), () -> "ipc:[" + x.task().ipcNs().inum() + "]")),
-                new Entry<>("pid", x -> new Node.Link(FileAttr.link(0777),
-                        () -> "pid:[" + x.task().activePidNs().inum() + "]")),
-                new Entry<>("pid_for_children", x -> new Node.Link(FileAttr.link(0777), () -> {
+                new Entry<>("ipc", x -> nsLink(() -> "ipc:[" + x.task().ipcNs().inum() + "]")),
+                new Entry<>("pid", x -> nsLink(() -> "pid:[" + x.task().activePidNs().inum() + "]")),
+                new Entry<>("pid_for_children", x -> nsLink(() -> {
                     PidNamespace ns = x.fs().kernel().read(() -> x.task().pidNsForChildren());
                     if (ns.childReaper() == null) throw Errno.ENOENT.error();
                     return "pid:[" + ns.inum() + "]";
                 })));
-        return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
+        return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> {
+            Node named = Entry.lookup(table, n, d);
+            return named != null || !n.endsWith("]") ? named : nsFile(table, n, d);
+        });
+    }
+
+    private static Node nsLink(Supplier<String> target) {
+        return new Node.Link(FileAttr.link(0777), target);
+    }
+
+    /** The nsfs file a link of {@code table} points to, if {@code name} is one of their targets. */
+    private static Node nsFile(List<Entry<TaskDir>> table, String name, TaskDir d) {
+        for (Entry<TaskDir> e : table) {
+            Node.Link link = (Node.Link) e.node().apply(d);
+            String target;
+            try {
+                target = link.target().get();
+            } catch (SysError absent) {
+                continue;
+            }
+            if (!target.equals(name)) continue;
+            long inum = Long.parseLong(name.substring(name.indexOf('[') + 1, name.length() - 1));
+            long type = name.startsWith("pid:") ? CloneFlags.CLONE_NEWPID : CloneFlags.CLONE_NEWIPC;
+            return new Node.File(FileAttr.file(0444).withIno(inum), () -> new NsFileHandle(type));
+        }
+        return null;
     }
 }

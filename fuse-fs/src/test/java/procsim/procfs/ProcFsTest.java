@@ -158,6 +158,7 @@ class ProcFsTest {
     void statusOfInit() {
         assertThat(read(OPERATOR, "/1/status")).isEqualTo("""
                 Name:\tinit
+                Umask:\t0022
                 State:\tS (sleeping)
                 Tgid:\t1
                 Ngid:\t0
@@ -172,13 +173,50 @@ class ProcFsTest {
                 NSpid:\t1
                 NSpgid:\t1
                 NSsid:\t1
+                Kthread:\t0
+                VmPeak:\t    2040 kB
+                VmSize:\t    2040 kB
+                VmLck:\t       0 kB
+                VmPin:\t       0 kB
+                VmHWM:\t    1756 kB
+                VmRSS:\t    1756 kB
+                RssAnon:\t     112 kB
+                RssFile:\t    1644 kB
+                RssShmem:\t       0 kB
+                VmData:\t     360 kB
+                VmStk:\t     132 kB
+                VmExe:\t      20 kB
+                VmLib:\t    1528 kB
+                VmPTE:\t      40 kB
+                VmSwap:\t       0 kB
+                HugetlbPages:\t       0 kB
+                CoreDumping:\t0
+                THP_enabled:\t1
+                untag_mask:\t0xffffffffffffffff
                 Threads:\t1
+                SigQ:\t0/4096
+                SigPnd:\t0000000000000000
+                ShdPnd:\t0000000000000000
+                SigBlk:\t0000000000000000
+                SigIgn:\t0000000000000000
+                SigCgt:\t0000000000000000
                 CapInh:\t0000000000000000
                 CapPrm:\t000001ffffffffff
                 CapEff:\t000001ffffffffff
                 CapBnd:\t000001ffffffffff
                 CapAmb:\t0000000000000000
-                """);
+                NoNewPrivs:\t0
+                Seccomp:\t0
+                Seccomp_filters:\t0
+                Speculation_Store_Bypass:\tnot vulnerable
+                SpeculationIndirectBranch:\tnot affected
+                Cpus_allowed:\t1
+                Cpus_allowed_list:\t0
+                Mems_allowed:\t%s00000001
+                Mems_allowed_list:\t0
+                voluntary_ctxt_switches:\t0
+                nonvoluntary_ctxt_switches:\t0
+                """.formatted("00000000,".repeat(31)));
     }
 
     @Test

@@ -25,6 +25,7 @@ public enum Errno {
     EINVAL(22, "Invalid argument"),
     ENFILE(23, "Too many open files in system"),
     EMFILE(24, "Too many open files"),
+    ENOTTY(25, "Inappropriate ioctl for device"),
     EFBIG(27, "File too large"),
     ENOSPC(28, "No space left on device"),
     ESPIPE(29, "Illegal seek"),

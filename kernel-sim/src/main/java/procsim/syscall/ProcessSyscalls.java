@@ -2,6 +2,8 @@ package procsim.syscall;
 
 import static procsim.abi.CloneFlags.*;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import procsim.abi.Capability;
@@ -57,9 +59,14 @@ final class ProcessSyscalls {
         t.register("eclone", ProcessSyscalls::eclone);
         t.register("execve", a -> {
             String path = a.positional().word(0);
+            // the words after PATH are the whole argv, argv[0] included.
+            // Deviation: none stands for argv {PATH}; Linux (5.18+) gives an empty argv one "".
+            List<String> argv = new ArrayList<>();
+            for (int i = 1; a.has(i); i++) argv.add(a.word(i));
+            if (argv.isEmpty()) argv.add(path);
             a.done();
             return (k, c) -> {
-                k.tasks().execve(c, path);
+                k.tasks().execve(c, path, argv);
                 return SyscallResult.ok(0);
             };
         });

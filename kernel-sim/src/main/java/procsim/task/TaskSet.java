@@ -81,6 +81,7 @@ public final class TaskSet {
         g.pgrp = t.pid;
         g.session = t.pid;
         g.exitSignal = Signals.SIGCHLD;
+        g.argv = List.of("/sbin/init"); // init/main.c run_init_process
         rootPidNs.setChildReaper(g);
         pidNamespaces.add(rootPidNs);
         this.init = t;
@@ -179,6 +180,7 @@ public final class TaskSet {
         g.pgrp = cg.pgrp;
         g.session = cg.session;
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
+        g.argv = cg.argv; // dup_mm copies the arg area
         if ((flags & CLONE_PARENT) != 0) adopt(cg.parent, cg.parentThread, g);
         else adopt(cg, caller, g);
         if (pid.innermost() == 1) childNs.setChildReaper(g);
@@ -484,10 +486,10 @@ public final class TaskSet {
     /**
      * execve: de_thread (other threads gone; a non-leader takes over the leader's pid), the fd
      * table unshared and close-on-exec fds closed, comm from the path's basename,
-     * next_syscall_data cleared.
+     * next_syscall_data cleared, {@code argv} the new arg area.
      * Deviation: the sim has no filesystem; any non-empty path executes.
      */
-    public void execve(Task t, String path) {
+    public void execve(Task t, String path, List<String> argv) {
         if (path.isEmpty()) throw Errno.ENOENT.error();
         ThreadGroup g = t.group;
         for (Task th : new ArrayList<>(g.threads)) {
@@ -522,6 +524,7 @@ public final class TaskSet {
         t.files = t.files.copy();
         t.files.closeOnExecAll();
         t.comm = commOf(path.substring(path.lastIndexOf('/') + 1));
+        g.argv = List.copyOf(argv);
         t.nextSyscallData = null;
         t.flags &= ~TaskFlags.PF_FORKNOEXEC; // begin_new_exec
         t.creds = t.creds.execve();

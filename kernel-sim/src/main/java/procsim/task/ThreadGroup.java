@@ -39,6 +39,8 @@ public final class ThreadGroup {
     boolean zombie;
     boolean reaped;
     boolean exiting;
+    /** The mm's arg area (cmdline): execve's argv, copied by fork, shared by the threads. */
+    List<String> argv = List.of();
     /** prctl(PR_SET_CHILD_SUBREAPER): signal->is_child_subreaper. */
     boolean childSubreaper;
     /** SIGNAL_STOP_STOPPED: every thread is in a group stop. */
@@ -76,6 +78,11 @@ public final class ThreadGroup {
 
     public int liveThreads() {
         return liveThreads;
+    }
+
+    /** The argv of the last execve (the parent's, if this process never exec'd). */
+    public List<String> argv() {
+        return argv;
     }
 
     public ThreadGroup parent() {

@@ -1,11 +1,15 @@
 package procsim.procfs.render;
 
 import procsim.abi.TaskFlags;
+import procsim.procfs.ProcessMemory;
 import procsim.procfs.TaskSnapshot;
 
 /**
  * /proc/PID/stat (fs/proc/array.c do_task_stat): one line of 52 space-separated fields, the
- * comm raw in parentheses. Fields the sim does not model are 0 (rsslim is RLIM_INFINITY).
+ * comm raw in parentheses. vsize and rss come from the {@link ProcessMemory} status shows.
+ * Deviation: the fields the sim does not model are 0 (times, faults, signals, tty, processor;
+ * rsslim is RLIM_INFINITY), and the addresses are shown as to a reader who may not ptrace the
+ * task (startcode and endcode 1, the others and wchan 0): the sim has no address-space layout.
  */
 public final class StatFile {
     private StatFile() {
@@ -20,8 +24,12 @@ public final class StatFile {
         b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
         b.append(" 0 0 0 0"); // utime stime cutime cstime
         b.append(" 20 0 ").append(s.threads()).append(" 0 ").append(s.startTime());
-        b.append(" 0 0 18446744073709551615"); // vsize rss rsslim
-        b.append(" 0 0 0 0 0"); // startcode endcode startstack kstkesp kstkeip
+        ProcessMemory mm = s.mm();
+        b.append(' ').append(mm == null ? 0 : mm.vmSize() * 1024); // vsize: task_vsize, bytes
+        b.append(' ').append(mm == null ? 0 : mm.vmRss() / ProcessMemory.PAGE_KB); // rss: get_mm_rss, pages
+        b.append(" 18446744073709551615"); // rsslim
+        // startcode endcode: mm ? (permitted ? mm->start_code : 1) : 0; startstack kstkesp kstkeip
+        b.append(mm == null ? " 0 0" : " 1 1").append(" 0 0 0");
         b.append(" 0 0 0 0"); // signal blocked sigignore sigcatch
         b.append(" 0 0 0 ").append(s.exitSignal()); // wchan nswap cnswap exit_signal
         b.append(" 0 0 0 0 0 0"); // processor rt_priority policy delayacct_blkio gtime cgtime

@@ -30,34 +30,119 @@ class FormatTest {
     }
 
     private String status(Task t, PidNamespace viewer) {
-        return kernel.read(() -> StatusFile.render(TaskSnapshot.of(t, viewer)));
+        return kernel.read(() -> StatusFile.render(TaskSnapshot.of(kernel, t, viewer)));
     }
 
     private String stat(Task t, PidNamespace viewer) {
-        return kernel.read(() -> StatFile.render(TaskSnapshot.of(t, viewer)));
+        return kernel.read(() -> StatFile.render(TaskSnapshot.of(kernel, t, viewer)));
     }
 
     @Test
     void statusFieldsAreLinuxsInLinuxsOrder() throws IOException {
         LinkedHashMap<String, String> real = ProcFormat.status(Files.readString(Path.of("/proc/self/status")));
         LinkedHashMap<String, String> ours = ProcFormat.status(status(kernel.tasks().init(), kernel.tasks().rootPidNs()));
-        assertThat(new ArrayList<>(ours.keySet())).containsExactly("Name", "State", "Tgid", "Ngid", "Pid", "PPid",
-                "TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "Threads",
-                "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb");
+        assertThat(new ArrayList<>(ours.keySet())).containsExactly("Name", "Umask", "State", "Tgid", "Ngid", "Pid",
+                "PPid", "TracerPid", "Uid", "Gid", "FDSize", "Groups", "NStgid", "NSpid", "NSpgid", "NSsid", "Kthread",
+                "VmPeak", "VmSize", "VmLck", "VmPin", "VmHWM", "VmRSS", "RssAnon", "RssFile", "RssShmem", "VmData",
+                "VmStk", "VmExe", "VmLib", "VmPTE", "VmSwap", "HugetlbPages", "CoreDumping", "THP_enabled", "untag_mask",
+                "Threads", "SigQ", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt",
+                "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp", "Seccomp_filters",
+                "Speculation_Store_Bypass", "SpeculationIndirectBranch", "Cpus_allowed", "Cpus_allowed_list",
+                "Mems_allowed", "Mems_allowed_list", "voluntary_ctxt_switches", "nonvoluntary_ctxt_switches");
         List<String> realOrder = new ArrayList<>(real.keySet());
         realOrder.retainAll(ours.keySet());
         assertThat(realOrder).containsExactlyElementsOf(ours.keySet());
         for (String key : List.of("Uid", "Gid")) {
             assertThat(ours.get(key).split("\t")).hasSameSizeAs(real.get(key).split("\t"));
         }
-        for (String key : List.of("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")) {
-            assertThat(real.get(key)).matches("[0-9a-f]{16}");
-            assertThat(ours.get(key)).matches("[0-9a-f]{16}");
+        // the same shapes on both sides: %8lu kB (SEQ_PUT_DEC), %016llx sigsets, Umask %#04o, SigQ n/limit
+        for (String key : ours.keySet()) {
+            if (!real.containsKey(key)) continue;
+            String shape = shape(key);
+            assertThat(ours.get(key)).as(key).matches(shape);
+            assertThat(real.get(key)).as("real " + key).matches(shape);
+            if (shape.endsWith("kB")) assertThat(ours.get(key)).as(key).hasSameSizeAs(real.get(key));
         }
+        assertThat(ours.get("Mems_allowed").length()).isEqualTo(real.get("Mems_allowed").length());
         assertThat(ours.get("Groups")).isEqualTo(" ");
         assertThat(real.get("Groups")).endsWith(" ");
         assertThat(ours.get("State")).matches("[SZRX] \\([a-z ]+\\)");
         assertThat(real.get("State")).matches("[A-Za-z] \\([a-z ]+\\)");
+    }
+
+    /** The value's shape in Linux's format strings for each status key. */
+    private static String shape(String key) {
+        if (key.startsWith("Vm") || key.startsWith("Rss") || key.equals("HugetlbPages")) return " *\\d{1,8} kB";
+        if (key.matches("Sig(Pnd|Blk|Ign|Cgt)|ShdPnd|Cap...")) return "[0-9a-f]{16}";
+        return switch (key) {
+            case "Umask" -> "0[0-7]{3}";
+            case "SigQ" -> "\\d+/\\d+";
+            case "untag_mask" -> "0x[0-9a-f]+";
+            case "Cpus_allowed", "Mems_allowed" -> "[0-9a-f]+(,[0-9a-f]{8})*";
+            case "Cpus_allowed_list", "Mems_allowed_list" -> "[0-9,-]+";
+            case "Name", "State", "Speculation_Store_Bypass", "SpeculationIndirectBranch" -> ".+";
+            default -> "[\\d\\t ]+";
+        };
+    }
+
+    /** exit_mm and exit_fs: a zombie has no Umask, Vm*, Rss*, HugetlbPages, CoreDumping, THP or untag_mask line. */
+    @Test
+    void aZombieHasNoMemoryLines() {
+        Task c = child(kernel.tasks().init(), "fork");
+        kernel.syscall(c, "exit 3");
+        LinkedHashMap<String, String> z = ProcFormat.status(status(c, kernel.tasks().rootPidNs()));
+        assertThat(z.get("State")).isEqualTo("Z (zombie)");
+        assertThat(z.keySet()).doesNotContain("Umask", "VmSize", "RssShmem", "HugetlbPages", "CoreDumping",
+                "THP_enabled", "untag_mask").contains("Kthread", "Threads", "SigQ", "CapEff", "voluntary_ctxt_switches");
+    }
+
+    /** An shm attach of 3 pages adds 12 kB to VmSize, VmRSS and RssShmem, in every thread of the process. */
+    @Test
+    void shmAttachesCountInVmSizeAndRssShmem() {
+        Task init = kernel.tasks().init();
+        Task thread = child(init, "clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        LinkedHashMap<String, String> before = ProcFormat.status(status(init, kernel.tasks().rootPidNs()));
+        int id = (int) kernel.syscall(init, "shmget IPC_PRIVATE 10000 IPC_CREAT|0600").value();
+        kernel.syscall(init, "shmat " + id);
+        for (Task t : List.of(init, thread)) {
+            LinkedHashMap<String, String> after = ProcFormat.status(status(t, kernel.tasks().rootPidNs()));
+            for (String key : List.of("VmPeak", "VmSize", "VmHWM", "VmRSS", "RssShmem")) {
+                assertThat(kb(after, key) - kb(before, key)).as(key).isEqualTo(12);
+            }
+            assertThat(kb(after, "VmRSS")).isEqualTo(kb(after, "RssAnon") + kb(after, "RssFile") + kb(after, "RssShmem"));
+        }
+    }
+
+    /**
+     * do_task_stat: vsize (23) is task_vsize in bytes, rss (24) get_mm_rss in pages, the two
+     * status shows in kB; startcode and endcode (26, 27) are 1 to a reader not permitted to see
+     * the layout, 0 without an mm; the other addresses, wchan, times and signals 0.
+     */
+    @Test
+    void statMemoryFieldsAreStatusVmSizeAndVmRss() {
+        Task init = kernel.tasks().init();
+        int id = (int) kernel.syscall(init, "shmget IPC_PRIVATE 8192 IPC_CREAT|0600").value();
+        kernel.syscall(init, "shmat " + id);
+        Task c = child(init, "fork");
+        for (Task t : List.of(init, c)) {
+            LinkedHashMap<String, String> st = ProcFormat.status(status(t, kernel.tasks().rootPidNs()));
+            List<String> f = ProcFormat.stat(stat(t, kernel.tasks().rootPidNs()));
+            assertThat(Long.parseLong(f.get(22))).as("vsize").isEqualTo(kb(st, "VmSize") * 1024);
+            assertThat(Long.parseLong(f.get(23))).as("rss").isEqualTo(kb(st, "VmRSS") / 4);
+            assertThat(f.subList(25, 27)).as("startcode endcode").containsExactly("1", "1");
+            assertThat(f.get(24)).as("rsslim").isEqualTo("18446744073709551615");
+            assertThat(f.subList(13, 19)).as("utime stime cutime cstime priority nice").containsExactly("0", "0", "0", "0", "20", "0");
+            assertThat(f.get(38)).as("processor").isEqualTo("0");
+        }
+        kernel.syscall(c, "exit 3");
+        List<String> z = ProcFormat.stat(stat(c, kernel.tasks().rootPidNs()));
+        assertThat(z.subList(22, 27)).as("no mm").containsExactly("0", "0", "18446744073709551615", "0", "0");
+        assertThat(z.get(51)).as("exit_code, the wait status").isEqualTo("768");
+    }
+
+    private static long kb(LinkedHashMap<String, String> status, String key) {
+        String v = status.get(key);
+        return Long.parseLong(v.substring(0, v.length() - 3).strip());
     }
 
     @Test

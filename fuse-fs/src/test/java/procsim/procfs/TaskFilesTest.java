@@ -1,0 +1,79 @@
+package procsim.procfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import procsim.abi.Errno;
+
+/**
+ * cmdline, environ and statm of {@code /proc/<pid>/} and {@code task/<tid>/}, and one memory model
+ * read alike by status, stat and statm.
+ */
+class TaskFilesTest {
+    private static final Caller OPERATOR = ProcFsTest.OPERATOR;
+    private final ProcFsTest tree = new ProcFsTest();
+    private final ProcFs fs = tree.fs;
+
+    private String read(Caller c, String path) {
+        return tree.read(c, path);
+    }
+
+    /** The result's value, the line's first word. */
+    private String syscall(Caller c, String path, String line) {
+        return tree.syscall(c, path, line + "\n").strip().split(" ")[0];
+    }
+
+    private String sys(String line) {
+        return syscall(OPERATOR, "/1/task/1/syscall", line);
+    }
+
+    /** fs/proc/base.c get_mm_cmdline: the arg area, every argument NUL-terminated. */
+    @Test
+    void cmdlineIsTheLastExecvesArgvInEveryTaskDirectory() {
+        assertThat(read(OPERATOR, "/1/cmdline")).isEqualTo("/sbin/init\0");
+        String child = sys("fork");
+        String pre = "/" + child + "/";
+        assertThat(read(OPERATOR, pre + "cmdline")).as("fork copies the arg area").isEqualTo("/sbin/init\0");
+        syscall(OPERATOR, pre + "task/" + child + "/syscall", "execve /bin/sleep sleep 1000");
+        String thread = syscall(OPERATOR, pre + "task/" + child + "/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        for (String dir : new String[] {pre, pre + "task/" + child + "/", pre + "task/" + thread + "/"}) {
+            assertThat(read(OPERATOR, dir + "cmdline")).as(dir).isEqualTo("sleep\0" + "1000\0");
+            assertThat(read(OPERATOR, dir + "environ")).as(dir).isEmpty();
+            assertThat(fs.getattr(OPERATOR, dir + "environ").permissions()).isEqualTo(0400);
+            assertThat(read(OPERATOR, dir + "statm")).as(dir).isEqualTo("510 439 411 5 0 123 0\n");
+        }
+        syscall(OPERATOR, pre + "task/" + child + "/syscall", "exit_group 0");
+        assertThat(read(OPERATOR, pre + "cmdline")).as("a zombie has no mm").isEmpty();
+        assertThat(read(OPERATOR, pre + "statm")).isEqualTo("0 0 0 0 0 0 0\n");
+        sys("wait4");
+        assertThat(ProcFsTest.errno(() -> read(OPERATOR, pre + "cmdline"))).isEqualTo(Errno.ENOENT);
+    }
+
+    /** statm (pages), stat's vsize (bytes) and rss (pages), status's kB: one mm, shm attach included. */
+    @Test
+    void statusStatAndStatmAgree() {
+        String id = sys("shmget IPC_PRIVATE 20000 IPC_CREAT|0600");
+        sys("shmat " + id);
+        String status = read(OPERATOR, "/1/status");
+        String[] stat = read(OPERATOR, "/1/stat").split(" ");
+        long[] statm = Arrays.stream(read(OPERATOR, "/1/statm").strip().split(" ")).mapToLong(Long::parseLong).toArray();
+        assertThat(kb(status, "RssShmem")).isEqualTo(20);
+        assertThat(statm[0] * 4).isEqualTo(kb(status, "VmSize"));
+        assertThat(Long.parseLong(stat[22])).isEqualTo(kb(status, "VmSize") * 1024);
+        assertThat(statm[1] * 4).isEqualTo(kb(status, "VmRSS"));
+        assertThat(Long.parseLong(stat[23]) * 4).isEqualTo(kb(status, "VmRSS"));
+        assertThat(statm[2] * 4).isEqualTo(kb(status, "RssFile") + kb(status, "RssShmem"));
+        assertThat(statm[3] * 4).isEqualTo(kb(status, "VmExe"));
+        assertThat(statm[5] * 4).isEqualTo(kb(status, "VmData") + kb(status, "VmStk"));
+    }
+
+    private static long kb(String status, String key) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith(key + ":\t")) return Long.parseLong(line.substring(key.length() + 2, line.length() - 3).strip());
+        }
+        throw new AssertionError("no " + key);
+    }
+}
