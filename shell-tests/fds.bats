@@ -50,3 +50,24 @@ setup() {
     procsim_syscall "$S" 'execve /bin/app' >/dev/null
     [ "$(ls "$M/$P/fd" | tr '\n' ' ')" = "0 1 2 3 " ]
 }
+
+@test "fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL and their errnos, seen in fdinfo" {
+    [ "$(procsim_syscall "$S" 'open /tmp/f O_RDWR')" = 3 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_DUPFD 10')" = 10 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_DUPFD_CLOEXEC 10')" = 11 ]
+    [ "$(procsim_syscall "$S" 'fcntl 11 F_GETFD')" = 1 ]
+    grep -qx $'flags:\t02100002' "$M/$P/fdinfo/11"
+    [ "$(procsim_syscall "$S" 'fcntl 11 F_SETFD 0')" = 0 ]
+    grep -qx $'flags:\t0100002' "$M/$P/fdinfo/11"
+    [ "$(procsim_syscall "$S" 'fcntl 10 F_SETFL O_APPEND|O_NONBLOCK|O_TRUNC')" = 0 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_GETFL')" = $((0100002 | 02000 | 04000)) ]
+    grep -qx $'flags:\t0106002' "$M/$P/fdinfo/3"
+    run procsim_syscall "$S" 'fcntl 3 F_DUPFD 1024'
+    [[ $output == *"-1 EINVAL"* ]]
+    run procsim_syscall "$S" 'fcntl 42 F_GETFD'
+    [[ $output == *"-1 EBADF"* ]]
+    run procsim_syscall "$S" 'fcntl 3 99'
+    [[ $output == *"-1 EINVAL"* ]]
+    run procsim_syscall "$S" 'fcntl 0 F_SETFL O_DIRECT'
+    [[ $output == *"-1 EINVAL"* ]]
+}
