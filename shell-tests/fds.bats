@@ -71,3 +71,35 @@ setup() {
     run procsim_syscall "$S" 'fcntl 0 F_SETFL O_DIRECT'
     [[ $output == *"-1 EINVAL"* ]]
 }
+
+@test "an fd link gives its path to ls -l and readlink, but cat, a redirect and touch through it reach no host file" {
+    local dir host before
+    dir=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/host.XXXXXX")
+    host=$dir/secret
+    echo original >"$host"
+    touch -d '2001-02-03 04:05:06' "$host"
+    before=$(stat -c '%s %Y %X %i' "$host")
+    [ "$(procsim_syscall "$S" "open $host O_RDWR")" = 3 ]
+
+    [ "$(readlink "$M/$P/fd/3")" = "$host" ]
+    [[ $(ls -l "$M/$P/fd/3") == *"/fd/3 -> $host" ]]
+    [ "$(readlink "$M/$P/task/$P/fd/3")" = "$host" ]
+
+    run cat "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    [[ $output == *"Permission denied"* ]]
+    [[ $output != *original* ]]
+    run bash -c 'echo x > "$1"' _ "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run bash -c 'echo x >> "$1"' _ "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run touch "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run stat -L "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+
+    [ "$(stat -c '%s %Y %X %i' "$host")" = "$before" ]
+    [ "$(cat "$host")" = original ]
+    [ "$(procsim_syscall "$S" "close 3")" = 0 ]
+    rm -r "$dir"
+}

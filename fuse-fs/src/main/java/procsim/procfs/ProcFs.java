@@ -65,10 +65,17 @@ public final class ProcFs implements ProcTree {
         return d.names().get();
     }
 
+    /**
+     * A link's target. An fd link names a path the sim task chose (/etc/passwd, /dev/console),
+     * which the host would resolve on its own filesystem: it is served to readlink(2) exactly, and
+     * a path walk that would follow it (cat, a redirect, touch, stat -L) is EACCES, as Linux
+     * refuses to follow an fd link for a caller it does not let through (proc_pid_get_link).
+     */
     @Override
     public String readlink(Caller caller, String path) {
         Node n = resolve(viewerOf(caller), path);
         if (!(n instanceof Node.Link l)) throw Errno.EINVAL.error();
+        if (l.hostPath() && !caller.readingLink().getAsBoolean()) throw Errno.EACCES.error();
         return l.target().get();
     }
 

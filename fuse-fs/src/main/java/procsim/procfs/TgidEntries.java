@@ -94,7 +94,7 @@ public final class TgidEntries {
             if (f == null) return null;
             int acc = f.flags() & OpenFlags.O_ACCMODE;
             int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
-            return new Node.Link(FileAttr.link(mode), f::path);
+            return new Node.Link(FileAttr.link(mode), f::path, true);
         });
     }
 
