@@ -12,6 +12,11 @@ public record Caller(int hostTid, int uid, int gid, BooleanSupplier interrupted,
     private static final BooleanSupplier NEVER = () -> false;
     private static final BooleanSupplier ALWAYS = () -> true;
 
+    /** A caller whose syscall is not known: it never gets the target of a link to a host path. */
+    public Caller(int hostTid, int uid, int gid, BooleanSupplier interrupted) {
+        this(hostTid, uid, gid, interrupted, NEVER);
+    }
+
     /** An in-process caller (tests, the warm-up): never interrupted, and it reads links as readlink(2) does. */
     public Caller(int hostTid, int uid, int gid) {
         this(hostTid, uid, gid, NEVER, ALWAYS);
