@@ -12,15 +12,18 @@ import java.util.concurrent.locks.LockSupport;
  * it needs ptrace access to the thread (the daemon runs as root).
  *
  * <p>A FUSE caller sleeps in its syscall until the reply, but the request can reach the daemon
- * just before the caller has gone to sleep: {@code running} is read again a few times. Whatever
+ * just before the caller has gone to sleep: {@code running} is read again, for up to 0.2 s. Whatever
  * cannot be read or parsed counts as "not a readlink", so a doubt refuses the follow, never the
  * other way round. Numbers are the native ABI's (include/uapi/asm-generic/unistd.h,
  * arch/x86/entry/syscalls/syscall_64.tbl); a 32-bit or x32 caller's readlink is refused too.
  */
 public final class LinuxHostSyscalls implements HostSyscalls {
     private static final int MAX = 64;
-    /** How often "running" is read again, 20 us apart: the caller is about to sleep. */
-    private static final int RUNNING_RETRIES = 50;
+    /**
+     * How long "running" is read again before giving up: the caller is about to sleep, but on a
+     * loaded machine a caller preempted before it slept may wait for a CPU for milliseconds.
+     */
+    private static final long RUNNING_PATIENCE_NANOS = 200_000_000L;
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[MAX]);
 
     private final String procRoot;
@@ -50,13 +53,14 @@ public final class LinuxHostSyscalls implements HostSyscalls {
     public boolean inReadlink(int tid) {
         if (tid <= 0 || readlinkNrs.length == 0) return false;
         byte[] buf = BUFFER.get();
-        for (int attempt = 0; attempt <= RUNNING_RETRIES; attempt++) {
+        long deadline = System.nanoTime() + RUNNING_PATIENCE_NANOS;
+        for (long pause = 20_000; ; pause = Math.min(pause * 2, 2_000_000)) {
             int n = read(procRoot + "/" + tid + "/syscall", buf);
             if (n <= 0) return false;
             if (buf[0] != 'r') return isReadlink(buf, n);
-            LockSupport.parkNanos(20_000);
+            if (System.nanoTime() - deadline > 0) return false;
+            LockSupport.parkNanos(pause);
         }
-        return false;
     }
 
     private boolean isReadlink(byte[] buf, int n) {
