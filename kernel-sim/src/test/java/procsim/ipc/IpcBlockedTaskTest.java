@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,14 +40,21 @@ class IpcBlockedTaskTest {
         return st.replaceAll(".* cbytes=(\\d+) qnum=(\\d+) .*", "qnum=$2 cbytes=$1");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"kill CHILD SIGKILL", "kill CHILD SIGTERM"})
-    void aKilledReceiverTakesNothingSentLater(String kill) throws InterruptedException {
-        int id = init.ok("msgget IPC_PRIVATE 0600");
+    /** Forks a child, blocks it in {@code line} on a thread of its own, then kills it with {@code signal}. */
+    private Thread killedWhileBlockedIn(String line, String signal, AtomicReference<String> reply)
+            throws InterruptedException {
         Task child = init.child("fork");
+        Thread th = blocked(child, line, reply);
+        init.ok("kill " + child.pid().nr(sim.root()) + " " + signal);
+        return th;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"SIGKILL", "SIGTERM"})
+    void aKilledReceiverTakesNothingSentLater(String signal) throws InterruptedException {
+        int id = init.ok("msgget IPC_PRIVATE 0600");
         AtomicReference<String> reply = new AtomicReference<>();
-        Thread th = blocked(child, "msgrcv " + id + " 0", reply);
-        init.ok(kill.replace("CHILD", Integer.toString(child.pid().nr(sim.root()))));
+        Thread th = killedWhileBlockedIn("msgrcv " + id + " 0", signal, reply);
         init.ok("msgsnd " + id + " 1 hello");
         th.join();
         assertThat(qnumCbytes(id)).isEqualTo("qnum=1 cbytes=5");
@@ -54,30 +62,24 @@ class IpcBlockedTaskTest {
         assertThat(init.run("msgrcv " + id + " 0 IPC_NOWAIT")).isEqualTo("5 mtype=1 text=hello");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"kill CHILD SIGKILL"})
-    void aKilledSenderSendsNothingWhenRoomIsMadeLater(String kill) throws InterruptedException {
+    @Test
+    void aKilledSenderSendsNothingWhenRoomIsMadeLater() throws InterruptedException {
         int id = init.ok("msgget IPC_PRIVATE 0600");
         init.ok("msgctl " + id + " IPC_SET qbytes=10");
         init.ok("msgsnd " + id + " 1 0123456789");
-        Task child = init.child("fork");
         AtomicReference<String> reply = new AtomicReference<>();
-        Thread th = blocked(child, "msgsnd " + id + " 2 ghost", reply);
-        init.ok(kill.replace("CHILD", Integer.toString(child.pid().nr(sim.root()))));
+        Thread th = killedWhileBlockedIn("msgsnd " + id + " 2 ghost", "SIGKILL", reply);
         assertThat(init.run("msgrcv " + id + " 0 IPC_NOWAIT")).isEqualTo("10 mtype=1 text=0123456789");
         th.join();
         assertThat(qnumCbytes(id)).isEqualTo("qnum=0 cbytes=0");
         assertThat(reply.get()).isEqualTo("-1 EINTR");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"kill CHILD SIGKILL"})
-    void aKilledSemopAppliesNothingLater(String kill) throws InterruptedException {
+    @Test
+    void aKilledSemopAppliesNothingLater() throws InterruptedException {
         int id = init.ok("semget IPC_PRIVATE 1 0600");
-        Task child = init.child("fork");
         AtomicReference<String> reply = new AtomicReference<>();
-        Thread th = blocked(child, "semop " + id + " 0:-1", reply);
-        init.ok(kill.replace("CHILD", Integer.toString(child.pid().nr(sim.root()))));
+        Thread th = killedWhileBlockedIn("semop " + id + " 0:-1", "SIGKILL", reply);
         init.ok("semop " + id + " 0:1");
         th.join();
         assertThat(init.run("semctl " + id + " 0 GETVAL")).isEqualTo("1");
