@@ -156,3 +156,19 @@ load_worker() {
     [ "$(cat "$dir"/recv.* | wc -l)" -eq $((n / 2 * per)) ]
     echo "rows checked: $rows"
 }
+
+@test "a sim task killed while blocked in msgrcv takes no message sent afterwards" {
+    local q p w
+    q=$(procsim_syscall "$S" 'msgget IPC_PRIVATE 0600')
+    p=$(procsim_syscall "$S" fork)
+    bash -c 'exec 2>/dev/null; echo "msgrcv $2 0" > "$1"' _ "$M/$p/task/$p/syscall" "$q" &
+    w=$!
+    # until the host shell sleeps in write(2) (x86-64 number 1) on the syscall file
+    until [[ $(cat "/proc/$w/syscall" 2>/dev/null) == "1 "* ]]; do kill -0 "$w"; done
+    [ "$(procsim_syscall "$S" "kill $p SIGKILL")" = 0 ]
+    [ "$(procsim_syscall "$S" "msgsnd $q 1 kept")" = 0 ]
+    local rc=0
+    wait "$w" || rc=$?
+    [ "$rc" -ne 0 ] # the killed task's msgrcv failed (EINTR), it did not take "kept"
+    [ "$(row msg "$q" | cut -d' ' -f4,5)" = "4 1" ]
+}
