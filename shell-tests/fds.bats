@@ -50,3 +50,56 @@ setup() {
     procsim_syscall "$S" 'execve /bin/app' >/dev/null
     [ "$(ls "$M/$P/fd" | tr '\n' ' ')" = "0 1 2 3 " ]
 }
+
+@test "fcntl: F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL and their errnos, seen in fdinfo" {
+    [ "$(procsim_syscall "$S" 'open /tmp/f O_RDWR')" = 3 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_DUPFD 10')" = 10 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_DUPFD_CLOEXEC 10')" = 11 ]
+    [ "$(procsim_syscall "$S" 'fcntl 11 F_GETFD')" = 1 ]
+    grep -qx $'flags:\t02100002' "$M/$P/fdinfo/11"
+    [ "$(procsim_syscall "$S" 'fcntl 11 F_SETFD 0')" = 0 ]
+    grep -qx $'flags:\t0100002' "$M/$P/fdinfo/11"
+    [ "$(procsim_syscall "$S" 'fcntl 10 F_SETFL O_APPEND|O_NONBLOCK|O_TRUNC')" = 0 ]
+    [ "$(procsim_syscall "$S" 'fcntl 3 F_GETFL')" = $((0100002 | 02000 | 04000)) ]
+    grep -qx $'flags:\t0106002' "$M/$P/fdinfo/3"
+    run procsim_syscall "$S" 'fcntl 3 F_DUPFD 1024'
+    [[ $output == *"-1 EINVAL"* ]]
+    run procsim_syscall "$S" 'fcntl 42 F_GETFD'
+    [[ $output == *"-1 EBADF"* ]]
+    run procsim_syscall "$S" 'fcntl 3 99'
+    [[ $output == *"-1 EINVAL"* ]]
+    run procsim_syscall "$S" 'fcntl 0 F_SETFL O_DIRECT'
+    [[ $output == *"-1 EINVAL"* ]]
+}
+
+@test "an fd link gives its path to ls -l and readlink, but cat, a redirect and touch through it reach no host file" {
+    local dir host before
+    dir=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/host.XXXXXX")
+    host=$dir/secret
+    echo original >"$host"
+    touch -d '2001-02-03 04:05:06' "$host"
+    before=$(stat -c '%s %Y %X %i' "$host")
+    [ "$(procsim_syscall "$S" "open $host O_RDWR")" = 3 ]
+
+    [ "$(readlink "$M/$P/fd/3")" = "$host" ]
+    [[ $(ls -l "$M/$P/fd/3") == *"/fd/3 -> $host" ]]
+    [ "$(readlink "$M/$P/task/$P/fd/3")" = "$host" ]
+
+    run cat "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    [[ $output == *"Permission denied"* ]]
+    [[ $output != *original* ]]
+    run bash -c 'echo x > "$1"' _ "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run bash -c 'echo x >> "$1"' _ "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run touch "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+    run stat -L "$M/$P/fd/3"
+    [ "$status" -ne 0 ]
+
+    [ "$(stat -c '%s %Y %X %i' "$host")" = "$before" ]
+    [ "$(cat "$host")" = original ]
+    [ "$(procsim_syscall "$S" "close 3")" = 0 ]
+    rm -r "$dir"
+}

@@ -222,3 +222,31 @@ mounts_at() {
     [[ $output == *"Operation not permitted"* ]]
     [ -e "$f" ]
 }
+
+@test "sysctl writes parse as proc_dointvec: base 0, and a number past 64 bits is EINVAL, not EIO" {
+    procsim_start "$M" --pid-max 0x10000
+    [ "$(cat "$M/sys/kernel/pid_max")" = 65536 ]
+    echo 0x20 >"$M/sys/kernel/ns_last_pid"
+    [ "$(procsim_syscall "$M/1/task/1/syscall" fork)" = 33 ]
+    local f
+    for f in ns_last_pid pid_max msg_next_id sem_next_id shm_next_id; do
+        local before
+        before=$(cat "$M/sys/kernel/$f")
+        run bash -c 'echo 9223372036854775808 > "$1"' _ "$M/sys/kernel/$f"
+        [ "$status" -eq 1 ]
+        [[ $output == *"write error: Invalid argument"* ]] || { echo "$f: $output"; false; }
+        [ "$(cat "$M/sys/kernel/$f")" = "$before" ]
+        echo " 0764" >"$M/sys/kernel/$f"
+        [ "$(cat "$M/sys/kernel/$f")" = 500 ]
+    done
+    refute grep -q ERROR "$PROCSIM_LOGFILE"
+}
+
+@test "--pid-max parses as a pid_max write and refuses what the sysctl refuses (no FUSE needed)" {
+    run "$PROCSIM_BIN" mount "$M" --pid-max 9223372036854775808
+    [ "$status" -eq 2 ]
+    [[ $output == *"'9223372036854775808' is not an int"* ]]
+    run "$PROCSIM_BIN" mount "$M" --pid-max 0x400001
+    [ "$status" -eq 2 ]
+    [[ $output == *"4194305 is outside Linux's range 301..4194304"* ]]
+}

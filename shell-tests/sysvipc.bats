@@ -109,3 +109,66 @@ row() {
       [ "$(awk 'END { print NR }' "$M/sysvipc/msg")" = 2 ]
       [ "$(readlink "$M/self/ns/ipc")" != "$(readlink "$M/1/ns/ipc")" ] )
 }
+
+# load_worker Q PID MODE COUNT OUT: as sim task PID, COUNT blocking msgsnd (MODE send) or msgrcv
+# (MODE recv) on queue Q; each sent or received text goes to OUT, one a line.
+load_worker() {
+    local q=$1 p=$2 mode=$3 count=$4 out=$5 k reply
+    procsim_attach "$M" "$p" "$p"
+    for ((k = 0; k < count; k++)); do
+        if [[ $mode == send ]]; then
+            reply=$(procsim_syscall "$M/$p/task/$p/syscall" "msgsnd $q $((1 + k % 3)) p$p-$k$(printf '%*s' $((k % 5)) '' | tr ' ' x)")
+            [[ $reply == 0 ]] || { echo "msgsnd: $reply" >&2; return 1; }
+            echo "p$p-$k$(printf '%*s' $((k % 5)) '' | tr ' ' x)" >>"$out"
+        else
+            reply=$(procsim_syscall "$M/$p/task/$p/syscall" "msgrcv $q 0")
+            [[ $reply == *" text="* ]] || { echo "msgrcv: $reply" >&2; return 1; }
+            echo "${reply#* text=}" >>"$out"
+        fi
+    done
+}
+
+@test "qnum and cbytes under load: six shells send and receive on one queue, every message accounted for" {
+    local q i n=6 per=120 pids=() workers=() dir=$BATS_TEST_TMPDIR/load
+    mkdir -p "$dir"
+    q=$(procsim_syscall "$S" 'msgget IPC_PRIVATE 0600')
+    procsim_syscall "$S" "msgctl $q IPC_SET qbytes=200" >/dev/null # small: senders block too
+    for ((i = 0; i < n; i++)); do pids+=("$(procsim_syscall "$S" fork)"); done
+    for ((i = 0; i < n; i++)); do
+        local mode=send
+        ((i % 2)) && mode=recv
+        load_worker "$q" "${pids[i]}" "$mode" "$per" "$dir/$mode.$i" &
+        workers+=("$!")
+    done
+    # While they run, every /proc/sysvipc/msg row must be one state: within qbytes, and no
+    # bytes without messages nor messages without bytes.
+    local alive=1 rows=0 cbytes qnum
+    while ((alive)); do
+        alive=0
+        for i in "${workers[@]}"; do kill -0 "$i" 2>/dev/null && alive=1; done
+        read -r cbytes qnum < <(awk -v id="$q" 'NR > 1 && $2 == id { print $4, $5 }' "$M/sysvipc/msg")
+        ((cbytes <= 200 && qnum <= 200 && (qnum == 0) == (cbytes == 0))) || { echo "row: cbytes $cbytes qnum $qnum"; false; }
+        rows=$((rows + 1))
+    done
+    for i in "${workers[@]}"; do wait "$i"; done
+    [ "$(row msg "$q" | cut -d' ' -f4,5)" = "0 0" ]
+    diff <(sort "$dir"/send.*) <(sort "$dir"/recv.*)
+    [ "$(cat "$dir"/recv.* | wc -l)" -eq $((n / 2 * per)) ]
+    echo "rows checked: $rows"
+}
+
+@test "a sim task killed while blocked in msgrcv takes no message sent afterwards" {
+    local q p w
+    q=$(procsim_syscall "$S" 'msgget IPC_PRIVATE 0600')
+    p=$(procsim_syscall "$S" fork)
+    bash -c 'exec 2>/dev/null; echo "msgrcv $2 0" > "$1"' _ "$M/$p/task/$p/syscall" "$q" &
+    w=$!
+    # until the host shell sleeps in write(2) (x86-64 number 1) on the syscall file
+    until [[ $(cat "/proc/$w/syscall" 2>/dev/null) == "1 "* ]]; do kill -0 "$w"; done
+    [ "$(procsim_syscall "$S" "kill $p SIGKILL")" = 0 ]
+    [ "$(procsim_syscall "$S" "msgsnd $q 1 kept")" = 0 ]
+    local rc=0
+    wait "$w" || rc=$?
+    [ "$rc" -ne 0 ] # the killed task's msgrcv failed (EINTR), it did not take "kept"
+    [ "$(row msg "$q" | cut -d' ' -f4,5)" = "4 1" ]
+}

@@ -20,6 +20,8 @@ import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
 
+import procsim.attach.HostSyscalls;
+import procsim.attach.LinuxHostSyscalls;
 import procsim.procfs.Caller;
 import procsim.procfs.FileAttr;
 import procsim.procfs.ProcTree;
@@ -37,6 +39,9 @@ import procsim.procfs.ProcTree;
 public final class ProcFuse extends FuseStubFS {
     /** The name shown as the source in /proc/mounts; the type is {@code fuse.procsim}. */
     public static final String FS_NAME = "procsim";
+
+    /** Tells readlink(2) from a path walk following a link: only the former gets an fd link's target. */
+    private static final HostSyscalls HOST_SYSCALLS = new LinuxHostSyscalls();
 
     private final FuseOps ops;
     private final Runnable onInit;
@@ -92,8 +97,9 @@ public final class ProcFuse extends FuseStubFS {
 
     private Caller caller() {
         FuseContext ctx = getContext();
-        return new Caller(ctx.pid.intValue(), (int) ctx.uid.longValue(), (int) ctx.gid.longValue(),
-                FuseInterrupts.CURRENT_REQUEST);
+        int tid = ctx.pid.intValue();
+        return new Caller(tid, (int) ctx.uid.longValue(), (int) ctx.gid.longValue(),
+                FuseInterrupts.CURRENT_REQUEST, () -> HOST_SYSCALLS.inReadlink(tid));
     }
 
     @Override

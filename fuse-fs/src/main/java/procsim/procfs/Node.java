@@ -16,7 +16,14 @@ public sealed interface Node {
     record File(FileAttr attr, Supplier<ProcHandle> open) implements Node {
     }
 
-    /** A symlink whose target is computed when read. */
-    record Link(FileAttr attr, Supplier<String> target) implements Node {
+    /**
+     * A symlink whose target is computed when read. A {@code hostPath} link names a path of the
+     * task's own (an fd's file): the host would resolve it on its own filesystem, so it is given
+     * to readlink(2) only, never followed.
+     */
+    record Link(FileAttr attr, Supplier<String> target, boolean hostPath) implements Node {
+        public Link(FileAttr attr, Supplier<String> target) {
+            this(attr, target, false);
+        }
     }
 }

@@ -108,10 +108,19 @@ public final class ProcFs implements ProcTree {
         return d.names().get();
     }
 
+    /**
+     * A link's target. An fd link names a path the sim task chose (/etc/passwd, /dev/console),
+     * which the host would resolve on its own filesystem: it is served to readlink(2) exactly, and
+     * a path walk that would follow it (cat, a redirect, touch, stat -L) is EACCES, as Linux
+     * refuses to follow an fd link for a caller it does not let through (proc_pid_get_link).
+     * Deviation: Linux lets a permitted caller follow an fd link to the open file itself; the sim
+     * has no file to reach, and a FUSE symlink would be followed to the host's file of that name.
+     */
     @Override
     public String readlink(Caller caller, String path) {
         Node n = resolve(caller, path);
         if (!(n instanceof Node.Link l)) throw Errno.EINVAL.error();
+        if (l.hostPath() && !caller.readingLink().getAsBoolean()) throw Errno.EACCES.error();
         return l.target().get();
     }
 

@@ -111,13 +111,14 @@ public final class TgidEntries {
             if (f == null) return null;
             int acc = f.flags() & OpenFlags.O_ACCMODE;
             int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
-            return new Node.Link(FileAttr.link(mode), f::path);
+            return new Node.Link(FileAttr.link(mode), f::path, true);
         });
     }
 
     /**
      * fdinfo/ (fs/proc/fd.c seq_show): 0555, a file per open fd with {@code pos}, {@code flags}
-     * (octal, O_LARGEFILE and O_CLOEXEC included, as on 64-bit Linux), {@code mnt_id}, {@code ino}.
+     * (octal: f_flags, which carry O_LARGEFILE on 64-bit, plus O_CLOEXEC when the fd's
+     * close-on-exec bit is set), {@code mnt_id}, {@code ino}.
      */
     private static Node fdinfoDir(TaskDir d) {
         Node.Dir fd = (Node.Dir) fdDir(d);
@@ -127,7 +128,7 @@ public final class TgidEntries {
                     FdTable files = d.task().files();
                     OpenFile f = files == null ? null : files.get(n);
                     if (f == null) throw Errno.ENOENT.error();
-                    int flags = f.flags() | OpenFlags.O_LARGEFILE | (files.closeOnExec(n) ? OpenFlags.O_CLOEXEC : 0);
+                    int flags = f.flags() | (files.closeOnExec(n) ? OpenFlags.O_CLOEXEC : 0);
                     return "pos:\t" + f.offset() + "\nflags:\t0" + Integer.toOctalString(flags)
                             + "\nmnt_id:\t1\nino:\t0\n";
                 }), null));

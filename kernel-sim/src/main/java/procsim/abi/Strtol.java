@@ -21,7 +21,7 @@ public final class Strtol {
         }
         int base = 10;
         if (i < to && word.charAt(i) == '0') {
-            if (i + 2 < to && (word.charAt(i + 1) | 0x20) == 'x' && Character.digit(word.charAt(i + 2), 16) >= 0) {
+            if (i + 2 < to && (word.charAt(i + 1) | 0x20) == 'x' && digit(word.charAt(i + 2), 16) >= 0) {
                 base = 16;
                 i += 2;
             } else {
@@ -32,7 +32,7 @@ public final class Strtol {
         long v = 0;
         try {
             for (; i < to; i++) {
-                int d = Character.digit(word.charAt(i), base);
+                int d = digit(word.charAt(i), base);
                 if (d < 0) throw Errno.EINVAL.error();
                 v = Math.addExact(Math.multiplyExact(v, base), d);
             }
@@ -40,6 +40,11 @@ public final class Strtol {
             throw Errno.EINVAL.error();
         }
         return negative ? -v : v;
+    }
+
+    /** The value of an ASCII digit in {@code base}, else -1 (the kernel's ctype is ASCII). */
+    public static int digit(char c, int base) {
+        return c < 0x80 ? Character.digit(c, base) : -1;
     }
 
     /** Parses a whole word that must fit an int (a pid, an id, a count). */

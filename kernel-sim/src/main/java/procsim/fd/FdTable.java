@@ -69,11 +69,30 @@ public final class FdTable {
 
     /** {@code get_unused_fd_flags} + {@code fd_install}: the lowest free fd; EMFILE at the limit. */
     public int install(OpenFile file, boolean cloexec) {
-        int fd = 0;
+        return installFrom(0, file, cloexec);
+    }
+
+    /**
+     * fcntl F_DUPFD / F_DUPFD_CLOEXEC ({@code f_dupfd}): the lowest free fd {@code >= from}, taken
+     * as an unsigned int; EINVAL if that is at or beyond RLIMIT_NOFILE, EMFILE if none is free below it.
+     */
+    public int dupFrom(int from, OpenFile file, boolean cloexec) {
+        if (Integer.compareUnsigned(from, limit) >= 0) throw Errno.EINVAL.error();
+        return installFrom(from, file, cloexec);
+    }
+
+    private int installFrom(int from, OpenFile file, boolean cloexec) {
+        int fd = from;
         while (fd < files.length && files[fd] != null) fd++;
         if (fd >= limit) throw Errno.EMFILE.error();
         installAt(fd, file, cloexec);
         return fd;
+    }
+
+    /** fcntl F_SETFD: the fd's close-on-exec bit. */
+    public void setCloseOnExec(int fd, boolean cloexec) {
+        getOrEbadf(fd);
+        closeOnExec.set(fd, cloexec);
     }
 
     /**

@@ -125,8 +125,14 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         return t.group().tgidPid();
     }
 
-    private void await(KernIpcPerm obj) throws InterruptedException {
+    /**
+     * Sleeps until something changes. A task killed meanwhile (a fatal signal is pending) ends its
+     * call with EINTR before looking again, so it never takes or sends a message, nor applies a
+     * semop, after its death; a removed object is EIDRM.
+     */
+    private void await(Task t, KernIpcPerm obj) throws InterruptedException {
         block.block();
+        if (t.exited()) throw Errno.EINTR.error();
         if (obj.deleted) throw Errno.EIDRM.error();
     }
 
@@ -155,7 +161,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
             checkPerm(t, q, 0222);
             if (q.cbytes + m.size() <= q.qbytes && q.messages.size() + 1 <= q.qbytes) break;
             if ((flags & IPC_NOWAIT) != 0) throw Errno.EAGAIN.error();
-            await(q);
+            await(t, q);
         }
         q.messages.add(m);
         q.cbytes += m.size();
@@ -184,7 +190,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                 return m;
             }
             if ((flags & IPC_NOWAIT) != 0) throw Errno.ENOMSG.error();
-            await(q);
+            await(t, q);
         }
     }
 
@@ -328,7 +334,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                 return;
             }
             if (nowait) throw Errno.EAGAIN.error();
-            await(s);
+            await(t, s);
         }
     }
 

@@ -2,13 +2,17 @@ package procsim.syscall;
 
 import static procsim.abi.OpenFlags.*;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import procsim.abi.Errno;
 import procsim.fd.FdTable;
 import procsim.fd.OpenFile;
 import procsim.restore.NextSyscallData;
 
 /**
- * File descriptor syscalls: open, close, dup, dup2, lseek (fs/open.c, fs/file.c, fs/read_write.c).
+ * File descriptor syscalls: open, close, dup, dup2, lseek, fcntl (fs/open.c, fs/file.c,
+ * fs/read_write.c, fs/fcntl.c).
  * Deviation: the sim has no filesystem. Any non-empty path opens as an empty file (relative
  * paths are taken from "/"); terminals (/dev/console, /dev/tty*, /dev/pts/*) are not seekable.
  */
@@ -58,6 +62,14 @@ final class FileSyscalls {
             a.done();
             return (k, c) -> SyscallResult.ok(c.files().dup2(oldFd, newFd));
         });
+        t.register("fcntl", a -> {
+            a.positional();
+            int fd = a.intNum(0);
+            long cmd = a.flags(1, FCNTL_CMDS);
+            long arg = a.flags(2, FCNTL_ARGS, 0);
+            a.done();
+            return (k, c) -> fcntl(c.files(), fd, (int) cmd, (int) arg);
+        });
         t.register("lseek", a -> {
             a.positional();
             int fd = a.intNum(0);
@@ -78,6 +90,45 @@ final class FileSyscalls {
                 f.setOffset(pos);
                 return SyscallResult.ok(pos);
             };
+        });
+    }
+
+    /** include/uapi/asm-generic/fcntl.h: the commands procsim models. */
+    static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+    static final int FD_CLOEXEC = 1;
+    private static final Map<String, Long> FCNTL_CMDS = Map.of("F_DUPFD", (long) F_DUPFD, "F_GETFD", (long) F_GETFD,
+            "F_SETFD", (long) F_SETFD, "F_GETFL", (long) F_GETFL, "F_SETFL", (long) F_SETFL,
+            "F_DUPFD_CLOEXEC", (long) F_DUPFD_CLOEXEC);
+    /** fcntl's ARG: a number, open flags (F_SETFL) or FD_CLOEXEC (F_SETFD). */
+    private static final Map<String, Long> FCNTL_ARGS = withFdCloexec();
+
+    private static Map<String, Long> withFdCloexec() {
+        Map<String, Long> m = new HashMap<>(NAMES);
+        m.put("FD_CLOEXEC", (long) FD_CLOEXEC);
+        return Map.copyOf(m);
+    }
+
+    /**
+     * fcntl (fs/fcntl.c do_fcntl): a bad fd is EBADF before the command is looked at; an unknown
+     * command is EINVAL. arg is the int the kernel takes of the unsigned long.
+     * Deviation: only the commands above; the others (locks, owners, leases, seals, pipe sizes) are EINVAL.
+     */
+    private static SyscallResult fcntl(FdTable files, int fd, int cmd, int arg) {
+        OpenFile f = files.getOrEbadf(fd);
+        return SyscallResult.ok(switch (cmd) {
+            case F_DUPFD -> files.dupFrom(arg, f, false);
+            case F_DUPFD_CLOEXEC -> files.dupFrom(arg, f, true);
+            case F_GETFD -> files.closeOnExec(fd) ? FD_CLOEXEC : 0;
+            case F_SETFD -> {
+                files.setCloseOnExec(fd, (arg & FD_CLOEXEC) != 0);
+                yield 0;
+            }
+            case F_GETFL -> f.flags();
+            case F_SETFL -> {
+                f.setfl(arg);
+                yield 0;
+            }
+            default -> throw Errno.EINVAL.error();
         });
     }
 
