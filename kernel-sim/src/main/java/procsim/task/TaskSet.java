@@ -544,14 +544,14 @@ public final class TaskSet {
         if (pid > 0) {
             Task t = lookup(ns, pid);
             if (t == null) throw Errno.ESRCH.error();
-            err = groupSendSigInfo(caller, t.group, sig);
+            err = groupSendSigInfo(caller, t, sig);
         } else if (pid == Integer.MIN_VALUE) {
             err = Errno.ESRCH; // "-INT_MIN is undefined"
         } else if (pid != -1) {
             Pid pgrp = pid == 0 ? caller.group.pgrp : ns.lookup(-pid);
             err = Errno.ESRCH;
             for (ThreadGroup g : pgrp == null ? List.<ThreadGroup>of() : processGroup(pgrp)) {
-                Errno e = groupSendSigInfo(caller, g, sig);
+                Errno e = groupSendSigInfo(caller, g.leader, sig);
                 if (err != null) err = e;
             }
         } else {
@@ -560,7 +560,7 @@ public final class TaskSet {
             for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
                 Task t = (Task) ns.lookup(nr).owner();
                 if (!t.isLeader() || t.group == caller.group) continue;
-                Errno e = groupSendSigInfo(caller, t.group, sig);
+                Errno e = groupSendSigInfo(caller, t, sig);
                 count++;
                 if (e != Errno.EPERM) err = e;
             }
@@ -580,13 +580,15 @@ public final class TaskSet {
     }
 
     /**
-     * group_send_sig_info: check_kill_permission (an invalid signal is EINVAL; another process
-     * needs matching uids or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
+     * group_send_sig_info to {@code target}'s process: check_kill_permission (an invalid signal is
+     * EINVAL; another process needs uids matching the target task's own, as kill_ok_by_cred reads
+     * __task_cred(t), or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
      * unless sig is 0. Returns the error, or null.
      */
-    private Errno groupSendSigInfo(Task sender, ThreadGroup g, int sig) {
+    private Errno groupSendSigInfo(Task sender, Task target, int sig) {
         if (sig < 0 || sig > Signals.NSIG) return Errno.EINVAL;
-        if (g != sender.group && !mayKill(sender, g.leader.creds)
+        ThreadGroup g = target.group;
+        if (g != sender.group && !mayKill(sender, target.creds)
                 && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
             return Errno.EPERM;
         }

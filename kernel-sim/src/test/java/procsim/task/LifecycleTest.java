@@ -383,6 +383,28 @@ class LifecycleTest {
         assertThat(got.toString()).isEqualTo(dead);
     }
 
+    /**
+     * kernel/signal.c kill_pid_info finds the task a pid names (pid_task(pid, PIDTYPE_PID), a
+     * thread when it is a tid), and check_kill_permission -> kill_ok_by_cred compares the sender
+     * with that task's own credentials (__task_cred(t)), not its leader's. C (2, root) has a thread
+     * T (3) whose uids are 1000; U (4) is uid 1000 without capabilities.
+     */
+    @ParameterizedTest(name = "U: kill {0} SIGTERM -> {1}, C killed {2}")
+    @CsvSource(delimiter = ';', value = {
+            "3 ; 0        ; true",
+            "2 ; -1 EPERM ; false",
+    })
+    void killPermissionLooksAtTheNamedThreadsCredentials(int target, String result, boolean killed) {
+        Task c = sim.as(1).child("fork");
+        Task t = thread(c);
+        sim.as(t).ok("setuid 1000");
+        Task u = sim.as(1).child("fork");
+        sim.as(u).ok("setuid 1000");
+        assertThat(c.creds().uid()).isZero();
+        assertThat(sim.as(u).run("kill " + target + " SIGTERM")).isEqualTo(result);
+        assertThat(c.exited()).isEqualTo(killed);
+    }
+
     @Test
     void killMinusOneWithNoTargetIsEsrch() {
         assertThat(sim.as(1).run("kill -1 SIGTERM")).isEqualTo("-1 ESRCH");
