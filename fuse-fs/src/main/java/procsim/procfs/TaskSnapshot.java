@@ -16,14 +16,14 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                            int[] nstgid, int[] nspid, int[] nspgid, int[] nssid, Credentials creds,
                            int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags) {
 
-    /** Callers hold the kernel's read lock. */
-    public static TaskSnapshot of(Task t, PidNamespace viewer) {
+    /** Callers hold the kernel's read lock; {@code whole} for /proc/PID, not task/TID. */
+    public static TaskSnapshot of(Task t, PidNamespace viewer, boolean whole) {
         ThreadGroup g = t.group();
         Pid pid = t.pid();
         ThreadGroup parent = g.parent();
         int ppid = parent == null ? 0 : parent.tgid(viewer);
         int exitSignal = t.isLeader() ? g.exitSignal() : -1;
-        int exitCode = g.isZombie() ? g.exitStatus() : 0;
+        int exitCode = t.statExitCode(whole);
         int fdSize = t.files() == null ? 0 : t.files().maxFds();
         return new TaskSnapshot(t.comm(), t.state(), g.tgid(viewer), pid.nr(viewer), ppid,
                 g.pgrp().nr(viewer), g.session().nr(viewer),

@@ -208,9 +208,10 @@ public final class TaskSet {
      */
     public void exitThread(Task t, int code) {
         refuseGlobalInitExit(t, false);
-        // synchronize_group_exit: the last thread out sets group_exit_code unless a group exit did
-        if (!t.group.exiting && t.group.liveThreads == 1) t.group.exitStatus = (code & 0xff) << 8;
-        doExit(t);
+        int status = (code & 0xff) << 8;
+        // synchronize_group_exit: the last thread out sets SIGNAL_GROUP_EXIT and group_exit_code
+        if (!t.group.exiting && t.group.liveThreads == 1) groupExit(t.group, status);
+        doExit(t, status);
     }
 
     /** exit_group(2): every thread of the group ends with this code. */
@@ -225,22 +226,34 @@ public final class TaskSet {
         }
     }
 
+    /**
+     * do_group_exit, or a fatal signal: every live thread exits with {@code status}. A group
+     * already exiting (SIGNAL_GROUP_EXIT) is left alone: zap_pid_ns_processes skips it, and
+     * prepare_signal drops what is sent to it, so its status stays.
+     */
     private void killGroup(ThreadGroup g, int status) {
         if (g.exiting) return;
-        g.exiting = true;
-        g.exitStatus = status;
-        g.stopped = false; // signal->flags = SIGNAL_GROUP_EXIT ends a stop and its reports
-        g.stopCode = 0;
-        g.continued = false;
-        g.pendingFatal = 0;
+        groupExit(g, status);
         for (Task th : new ArrayList<>(g.threads)) {
-            if (!th.exited) doExit(th);
+            if (!th.exited) doExit(th, status);
         }
     }
 
-    private void doExit(Task t) {
+    /** signal->flags = SIGNAL_GROUP_EXIT, group_exit_code = status: ends a stop and its reports. */
+    private static void groupExit(ThreadGroup g, int status) {
+        g.exiting = true;
+        g.exitStatus = status;
+        g.stopped = false;
+        g.stopCode = 0;
+        g.continued = false;
+        g.pendingFatal = 0;
+    }
+
+    /** do_exit(code) of one thread: {@code code} is its task->exit_code. */
+    private void doExit(Task t, int code) {
         ThreadGroup g = t.group;
         t.exited = true;
+        t.exitCode = code;
         t.nextSyscallData = null;
         t.files = null;
         g.liveThreads--;
