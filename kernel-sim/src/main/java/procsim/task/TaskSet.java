@@ -504,12 +504,7 @@ public final class TaskSet {
         if (path.isEmpty()) throw Errno.ENOENT.error();
         ThreadGroup g = t.group;
         for (Task th : new ArrayList<>(g.threads)) {
-            if (th == t || th == g.leader) continue;
-            th.exited = true;
-            th.nextSyscallData = null;
-            th.files = null;
-            g.liveThreads--;
-            releaseThread(th);
+            if (th != t && !th.exited) doExit(th, 0); // de_thread's zap_other_threads: group_exec_task, code 0
         }
         if (!t.isLeader()) {
             g.exitSignal = Signals.SIGCHLD; // de_thread: tsk->exit_signal = SIGCHLD
@@ -523,11 +518,6 @@ public final class TaskSet {
             g.leader = t;
             g.threads.remove(t);
             g.threads.add(0, t);
-            if (!old.exited) {
-                old.exited = true;
-                old.files = null;
-                g.liveThreads--;
-            }
             releaseThread(old);
         }
         for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) c.parentThread = t; // the only thread left
