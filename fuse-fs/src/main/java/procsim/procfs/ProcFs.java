@@ -235,7 +235,7 @@ public final class ProcFs implements ProcTree {
         return kernel.read(() -> {
             Task t = d.task();
             if (t.group().isReaped() || t.pid().nr(d.viewer().ns()) == 0) throw Errno.ESRCH.error();
-            return TaskSnapshot.of(kernel, t, d.viewer().ns());
+            return TaskSnapshot.of(kernel, t, d.viewer().ns(), !d.perThread());
         });
     }
 

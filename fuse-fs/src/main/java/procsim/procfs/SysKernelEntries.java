@@ -26,7 +26,7 @@ public final class SysKernelEntries {
             new Entry<>("ns_last_pid", d -> sysctl(d, 0666, v -> d.fs().kernel().nsLastPid(v.ns()),
                     (fs, w, text) -> fs.kernel().writeNsLastPid(w.task(), w.ns(), text))),
             new Entry<>("pid_max", d -> sysctl(d, 0644, v -> d.fs().kernel().pidMax(v.ns()),
-                    (fs, w, text) -> fs.kernel().writePidMax(w.creds(), w.ns(), text))),
+                    (fs, w, text) -> fs.kernel().writePidMax(w.task(), w.ns(), text))),
             new Entry<>("msg_next_id", d -> nextId(d, ns -> ns.msg())),
             new Entry<>("sem_next_id", d -> nextId(d, ns -> ns.sem())),
             new Entry<>("shm_next_id", d -> nextId(d, ns -> ns.shm())),
@@ -55,7 +55,7 @@ public final class SysKernelEntries {
     /** ipc/ipc_sysctl.c: 0444, made writable at open for a checkpoint/restore-capable caller. */
     private static Node nextId(ViewDir d, Function<IpcNamespace, IpcIds<?>> ids) {
         return sysctl(d, 0444, v -> d.fs().kernel().ipcNextId(ids.apply(d.fs().ipcNs(v))),
-                (fs, w, text) -> fs.kernel().writeIpcNextId(w.creds(), ids.apply(fs.ipcNs(w)), text));
+                (fs, w, text) -> fs.kernel().writeIpcNextId(w.task(), ids.apply(fs.ipcNs(w)), text));
     }
 
     static Node sysctl(ViewDir d, int mode, ToLongFunction<Viewer> value, Setter setter) {

@@ -21,14 +21,17 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                            int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags,
                            ProcessMemory mm, List<String> argv) {
 
-    /** Callers hold the kernel's read lock. An exited task has no mm (exit_mm), as a zombie. */
-    public static TaskSnapshot of(Kernel k, Task t, PidNamespace viewer) {
+    /**
+     * Callers hold the kernel's read lock; {@code whole} for /proc/PID, not task/TID. An exited
+     * task has no mm (exit_mm), as a zombie.
+     */
+    public static TaskSnapshot of(Kernel k, Task t, PidNamespace viewer, boolean whole) {
         ThreadGroup g = t.group();
         Pid pid = t.pid();
         ThreadGroup parent = g.parent();
         int ppid = parent == null ? 0 : parent.tgid(viewer);
         int exitSignal = t.isLeader() ? g.exitSignal() : -1;
-        int exitCode = g.isZombie() ? g.exitStatus() : 0;
+        int exitCode = t.statExitCode(whole);
         int fdSize = t.files() == null ? 0 : t.files().maxFds();
         return new TaskSnapshot(t.comm(), t.state(), g.tgid(viewer), pid.nr(viewer), ppid,
                 g.pgrp().nr(viewer), g.session().nr(viewer),

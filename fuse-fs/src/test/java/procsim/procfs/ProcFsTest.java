@@ -318,6 +318,22 @@ class ProcFsTest {
         assertThat(errno(() -> status.read(OPERATOR, 0, 100))).isEqualTo(Errno.ESRCH);
     }
 
+    /**
+     * stat's last field (fs/proc/array.c do_task_stat): task/TID/stat shows the task's own
+     * exit_code; PID/stat (whole) the group's once the group has exited. Leader 2 exits 5, then
+     * its thread 3 exits 3.
+     */
+    @Test
+    void statsExitCodeIsTheTasksOwnUnderTaskAndTheGroupsUnderPid() {
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        syscall(OPERATOR, "/2/task/2/syscall", "clone CLONE_VM|CLONE_THREAD|CLONE_SIGHAND");
+        syscall(OPERATOR, "/2/task/2/syscall", "exit 5");
+        assertThat(read(OPERATOR, "/2/stat")).endsWith(" 1280\n");
+        syscall(OPERATOR, "/2/task/3/syscall", "exit 3");
+        assertThat(read(OPERATOR, "/2/task/2/stat")).endsWith(" 1280\n");
+        assertThat(read(OPERATOR, "/2/stat")).endsWith(" 768\n");
+    }
+
     @Test
     void threadsAreListedUnderTaskButNotAtTheRoot() {
         syscall(OPERATOR, "/1/task/1/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");

@@ -3,8 +3,10 @@ package procsim.kernel;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import procsim.abi.Capability;
 import procsim.abi.Errno;
 import procsim.abi.SysError;
 import procsim.ipc.IpcIds;
@@ -14,7 +16,6 @@ import procsim.restore.NextSyscallData;
 import procsim.syscall.Call;
 import procsim.syscall.SyscallResult;
 import procsim.syscall.SyscallTable;
-import procsim.task.Credentials;
 import procsim.task.Task;
 import procsim.task.TaskSet;
 
@@ -231,7 +232,7 @@ public final class Kernel {
      * else EINVAL. Returns the bytes consumed, as write(2) would. The write goes to the race log.
      */
     public int writeNsLastPid(Task writer, PidNamespace ns, String text) {
-        if (writer != null && !write(writer::checkpointRestoreCapable)) throw Errno.EPERM.error(); // ns_capable: PF_SUPERPRIV
+        if (!mayWrite(writer, Task::checkpointRestoreCapable)) throw Errno.EPERM.error();
         SysctlInt v = SysctlInt.parse(text);
         write(() -> {
             ns.setLastPid(v.value(), writer == null ? null : writer.pid());
@@ -240,18 +241,29 @@ public final class Kernel {
         return v.consumed();
     }
 
+    /**
+     * A sysctl writer's permission check, under the write lock: a capability check that succeeds
+     * marks the task PF_SUPERPRIV (ns_capable). The operator (null) has root's credentials.
+     */
+    private boolean mayWrite(Task writer, Predicate<Task> check) {
+        return writer == null || write(() -> check.test(writer));
+    }
+
     /** msg_next_id, sem_next_id, shm_next_id of an IPC namespace: -1 when unset. */
     public int ipcNextId(IpcIds<?> ids) {
         return read(ids::nextId);
     }
 
     /**
-     * A write to *_next_id (ipc/ipc_sysctl.c): open needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN
-     * (else EACCES: the file is 0444 and made writable at open); the value must be in
-     * [0, INT_MAX], else EINVAL.
+     * A write to *_next_id by thread {@code writer} (null: the operator): open needs
+     * CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN (ipc/ipc_sysctl.c ipc_permissions,
+     * checkpoint_restore_ns_capable; else EACCES: the file is 0444 and made writable at open); the
+     * value must be in [0, INT_MAX], else EINVAL.
+     * Deviation: Linux runs the check at every open, a read's too, so a capable reader is marked
+     * PF_SUPERPRIV as well; the sim checks writes only (as for pid_max).
      */
-    public int writeIpcNextId(Credentials writer, IpcIds<?> ids, String text) {
-        if (!writer.checkpointRestoreCapable()) throw Errno.EACCES.error();
+    public int writeIpcNextId(Task writer, IpcIds<?> ids, String text) {
+        if (!mayWrite(writer, Task::checkpointRestoreCapable)) throw Errno.EACCES.error();
         SysctlInt v = SysctlInt.parse(text);
         write(() -> {
             ids.setNextId(v.value());
@@ -265,12 +277,15 @@ public final class Kernel {
     }
 
     /**
-     * pid_max write (6.14+ per namespace): [301, 4194304] else EINVAL. Permission is the
-     * namespace-root check: CAP_SYS_ADMIN or euid 0, else EACCES (CAP_CHECKPOINT_RESTORE alone
-     * is not enough).
+     * pid_max write (6.14+ per namespace) by thread {@code writer} (null: the operator): [301,
+     * 4194304] else EINVAL. Permission is the namespace-root check (kernel/pid.c
+     * pid_table_root_permissions): ns_capable(CAP_SYS_ADMIN), then euid 0, else EACCES
+     * (CAP_CHECKPOINT_RESTORE alone is not enough).
      */
-    public int writePidMax(Credentials writer, PidNamespace ns, String text) {
-        if (!writer.capable(procsim.abi.Capability.CAP_SYS_ADMIN) && writer.euid() != 0) throw Errno.EACCES.error();
+    public int writePidMax(Task writer, PidNamespace ns, String text) {
+        if (!mayWrite(writer, w -> w.capable(Capability.CAP_SYS_ADMIN) || w.creds().euid() == 0)) {
+            throw Errno.EACCES.error();
+        }
         SysctlInt v = SysctlInt.parse(text);
         if (v.value() < PidNamespace.PID_MAX_MIN || v.value() > PidNamespace.PID_MAX_LIMIT) throw Errno.EINVAL.error();
         write(() -> {

@@ -31,11 +31,6 @@ public record Credentials(int uid, int euid, int suid, int fsuid,
         return (capEffective & Capability.bit(cap)) != 0;
     }
 
-    /** {@code checkpoint_restore_ns_capable}: CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN. */
-    public boolean checkpointRestoreCapable() {
-        return capable(Capability.CAP_CHECKPOINT_RESTORE) || capable(Capability.CAP_SYS_ADMIN);
-    }
-
     public boolean keepCaps() {
         return (securebits & Capability.SECBIT_KEEP_CAPS) != 0;
     }

@@ -23,6 +23,8 @@ public final class Task {
     IpcNamespace ipcNs;
     NextSyscallData nextSyscallData;
     boolean exited;
+    /** task->exit_code: what do_exit was given (0 while the task lives). */
+    int exitCode;
     /** PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); the others are derived when shown. */
     int flags;
     String lastResult = "";
@@ -106,6 +108,17 @@ public final class Task {
 
     public boolean exited() {
         return exited;
+    }
+
+    /**
+     * stat's exit_code (fs/proc/array.c do_task_stat): the task's own, except that the whole
+     * process's file ({@code whole}, /proc/PID/stat) shows group_exit_code once the group exits
+     * (SIGNAL_GROUP_EXIT) or is stopped (SIGNAL_STOP_STOPPED: the stop signal until reported).
+     */
+    public int statExitCode(boolean whole) {
+        if (whole && group.exiting) return group.exitStatus;
+        if (whole && group.stopped) return group.stopCode;
+        return exitCode;
     }
 
     public TaskState state() {

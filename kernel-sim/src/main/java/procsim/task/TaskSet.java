@@ -210,9 +210,10 @@ public final class TaskSet {
      */
     public void exitThread(Task t, int code) {
         refuseGlobalInitExit(t, false);
-        // synchronize_group_exit: the last thread out sets group_exit_code unless a group exit did
-        if (!t.group.exiting && t.group.liveThreads == 1) t.group.exitStatus = (code & 0xff) << 8;
-        doExit(t);
+        int status = (code & 0xff) << 8;
+        // synchronize_group_exit: the last thread out sets SIGNAL_GROUP_EXIT and group_exit_code
+        if (!t.group.exiting && t.group.liveThreads == 1) groupExit(t.group, status);
+        doExit(t, status);
     }
 
     /** exit_group(2): every thread of the group ends with this code. */
@@ -227,22 +228,34 @@ public final class TaskSet {
         }
     }
 
+    /**
+     * do_group_exit, or a fatal signal: every live thread exits with {@code status}. A group
+     * already exiting (SIGNAL_GROUP_EXIT) is left alone: zap_pid_ns_processes skips it, and
+     * prepare_signal drops what is sent to it, so its status stays.
+     */
     private void killGroup(ThreadGroup g, int status) {
         if (g.exiting) return;
-        g.exiting = true;
-        g.exitStatus = status;
-        g.stopped = false; // signal->flags = SIGNAL_GROUP_EXIT ends a stop and its reports
-        g.stopCode = 0;
-        g.continued = false;
-        g.pendingFatal = 0;
+        groupExit(g, status);
         for (Task th : new ArrayList<>(g.threads)) {
-            if (!th.exited) doExit(th);
+            if (!th.exited) doExit(th, status);
         }
     }
 
-    private void doExit(Task t) {
+    /** signal->flags = SIGNAL_GROUP_EXIT, group_exit_code = status: ends a stop and its reports. */
+    private static void groupExit(ThreadGroup g, int status) {
+        g.exiting = true;
+        g.exitStatus = status;
+        g.stopped = false;
+        g.stopCode = 0;
+        g.continued = false;
+        g.pendingFatal = 0;
+    }
+
+    /** do_exit(code) of one thread: {@code code} is its task->exit_code. */
+    private void doExit(Task t, int code) {
         ThreadGroup g = t.group;
         t.exited = true;
+        t.exitCode = code;
         t.nextSyscallData = null;
         t.files = null;
         g.liveThreads--;
@@ -493,12 +506,7 @@ public final class TaskSet {
         if (path.isEmpty()) throw Errno.ENOENT.error();
         ThreadGroup g = t.group;
         for (Task th : new ArrayList<>(g.threads)) {
-            if (th == t || th == g.leader) continue;
-            th.exited = true;
-            th.nextSyscallData = null;
-            th.files = null;
-            g.liveThreads--;
-            releaseThread(th);
+            if (th != t && !th.exited) doExit(th, 0); // de_thread's zap_other_threads: group_exec_task, code 0
         }
         if (!t.isLeader()) {
             g.exitSignal = Signals.SIGCHLD; // de_thread: tsk->exit_signal = SIGCHLD
@@ -512,11 +520,6 @@ public final class TaskSet {
             g.leader = t;
             g.threads.remove(t);
             g.threads.add(0, t);
-            if (!old.exited) {
-                old.exited = true;
-                old.files = null;
-                g.liveThreads--;
-            }
             releaseThread(old);
         }
         for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) c.parentThread = t; // the only thread left
@@ -547,14 +550,14 @@ public final class TaskSet {
         if (pid > 0) {
             Task t = lookup(ns, pid);
             if (t == null) throw Errno.ESRCH.error();
-            err = groupSendSigInfo(caller, t.group, sig);
+            err = groupSendSigInfo(caller, t, sig);
         } else if (pid == Integer.MIN_VALUE) {
             err = Errno.ESRCH; // "-INT_MIN is undefined"
         } else if (pid != -1) {
             Pid pgrp = pid == 0 ? caller.group.pgrp : ns.lookup(-pid);
             err = Errno.ESRCH;
             for (ThreadGroup g : pgrp == null ? List.<ThreadGroup>of() : processGroup(pgrp)) {
-                Errno e = groupSendSigInfo(caller, g, sig);
+                Errno e = groupSendSigInfo(caller, g.leader, sig);
                 if (err != null) err = e;
             }
         } else {
@@ -563,7 +566,7 @@ public final class TaskSet {
             for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
                 Task t = (Task) ns.lookup(nr).owner();
                 if (!t.isLeader() || t.group == caller.group) continue;
-                Errno e = groupSendSigInfo(caller, t.group, sig);
+                Errno e = groupSendSigInfo(caller, t, sig);
                 count++;
                 if (e != Errno.EPERM) err = e;
             }
@@ -583,13 +586,15 @@ public final class TaskSet {
     }
 
     /**
-     * group_send_sig_info: check_kill_permission (an invalid signal is EINVAL; another process
-     * needs matching uids or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
+     * group_send_sig_info to {@code target}'s process: check_kill_permission (an invalid signal is
+     * EINVAL; another process needs uids matching the target task's own, as kill_ok_by_cred reads
+     * __task_cred(t), or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
      * unless sig is 0. Returns the error, or null.
      */
-    private Errno groupSendSigInfo(Task sender, ThreadGroup g, int sig) {
+    private Errno groupSendSigInfo(Task sender, Task target, int sig) {
         if (sig < 0 || sig > Signals.NSIG) return Errno.EINVAL;
-        if (g != sender.group && !mayKill(sender, g.leader.creds)
+        ThreadGroup g = target.group;
+        if (g != sender.group && !mayKill(sender, target.creds)
                 && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
             return Errno.EPERM;
         }

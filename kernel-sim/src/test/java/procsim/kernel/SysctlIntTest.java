@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import procsim.abi.Errno;
-import procsim.task.Credentials;
 
 /**
  * An int sysctl write as kernel/sysctl.c parses it: {@code __do_proc_dointvec} skips leading
@@ -125,13 +124,12 @@ class SysctlIntTest {
     }
 
     private static BiConsumer<Sim, String> writer(String sysctl) {
-        Credentials root = Credentials.root();
-        return switch (sysctl) {
+        return switch (sysctl) { // a null writer is the operator
             case "ns_last_pid" -> (s, t) -> s.kernel.writeNsLastPid(null, s.root(), t);
-            case "pid_max" -> (s, t) -> s.kernel.writePidMax(root, s.root(), t);
-            case "msg_next_id" -> (s, t) -> s.kernel.writeIpcNextId(root, s.kernel.tasks().init().ipcNs().msg(), t);
-            case "sem_next_id" -> (s, t) -> s.kernel.writeIpcNextId(root, s.kernel.tasks().init().ipcNs().sem(), t);
-            case "shm_next_id" -> (s, t) -> s.kernel.writeIpcNextId(root, s.kernel.tasks().init().ipcNs().shm(), t);
+            case "pid_max" -> (s, t) -> s.kernel.writePidMax(null, s.root(), t);
+            case "msg_next_id" -> (s, t) -> s.kernel.writeIpcNextId(null, s.kernel.tasks().init().ipcNs().msg(), t);
+            case "sem_next_id" -> (s, t) -> s.kernel.writeIpcNextId(null, s.kernel.tasks().init().ipcNs().sem(), t);
+            case "shm_next_id" -> (s, t) -> s.kernel.writeIpcNextId(null, s.kernel.tasks().init().ipcNs().shm(), t);
             default -> throw new IllegalArgumentException(sysctl);
         };
     }

@@ -156,7 +156,7 @@ class CredentialsTest {
         assertThat(root.creds().capPermitted()).isEqualTo(Capability.ALL);
         assertThat(root.creds().capEffective()).isEqualTo(Capability.ALL);
         Task user = childAfter("prctl PR_SET_KEEPCAPS 1; setuid 1000; capset effective=0x10000000000 permitted=0x10000000000 inheritable=0");
-        assertThat(user.creds().checkpointRestoreCapable()).isTrue();
+        assertThat(user.checkpointRestoreCapable()).isTrue();
         sim.as(user).ok("execve /bin/sh");
         assertThat(user.creds().capPermitted()).isZero();
         assertThat(user.creds().capEffective()).isZero();

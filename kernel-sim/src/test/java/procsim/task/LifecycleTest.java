@@ -2,6 +2,7 @@ package procsim.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,6 +23,15 @@ class LifecycleTest {
     /** A second thread of {@code leader}'s process. */
     private Task thread(Task leader) {
         return sim.as(leader).child("clone CLONE_VM|CLONE_THREAD|CLONE_SIGHAND");
+    }
+
+    /** Runs {@code "WHO:line , WHO:line ..."} (null: none), each line as the task {@code who} names. */
+    private void runSteps(String steps, Map<String, Task> who) {
+        if (steps == null) return;
+        for (String step : steps.split(",")) {
+            String[] s = step.trim().split(":", 2);
+            sim.as(who.get(s[0])).ok(s[1]);
+        }
     }
 
     // ------------------------------------------------------------ 1. de_thread resets exit_signal
@@ -69,12 +79,37 @@ class LifecycleTest {
     void theLastThreadToExitSetsTheGroupsStatus(String steps, String status) {
         Task l = sim.as(1).child("fork");
         Task t = thread(l);
-        for (String step : steps.split(",")) {
-            String[] s = step.trim().split(":", 2);
-            Task who = s[0].equals("L") ? l : s[0].equals("T") ? t : sim.task(1);
-            sim.as(who).ok(s[1]);
-        }
+        runSteps(steps, Map.of("L", l, "T", t, "P", sim.task(1)));
         assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=" + status);
+    }
+
+    /**
+     * fs/proc/array.c do_task_stat, field 52: task->exit_code, which kernel/exit.c do_exit sets to
+     * the thread's own code (exit(2): (code & 0xff) << 8; a group exit or fatal signal:
+     * group_exit_code); 0 while it lives. The whole-process file (/proc/PID/stat, whole = 1) shows
+     * signal->group_exit_code instead once SIGNAL_GROUP_EXIT or SIGNAL_STOP_STOPPED is set (the
+     * latter's code is the stop signal until wait_task_stopped reports it). L = leader (2), T its
+     * other thread, P = the parent (1).
+     */
+    @ParameterizedTest(name = "{0} -> L per thread {1}, whole {2}")
+    @CsvSource(delimiter = ';', value = {
+            "                            ; 0    ; 0",
+            "L:exit 5                    ; 1280 ; 1280",
+            "L:exit 5 , T:exit 3         ; 1280 ; 768",
+            "T:exit 3 , L:exit 5         ; 1280 ; 1280",
+            "L:exit 5 , T:exit_group 9   ; 1280 ; 2304",
+            "T:exit_group 2              ; 512  ; 512",
+            "L:exit 5 , P:kill 2 SIGTERM ; 1280 ; 15",
+            "P:kill 2 SIGTERM            ; 15   ; 15",
+            "P:kill 2 SIGSTOP            ; 0    ; 19",
+            "P:kill 2 SIGSTOP , P:wait4 2 WUNTRACED ; 0 ; 0",
+    })
+    void statShowsTheTasksOwnExitCodeAndTheWholeProcessTheGroups(String steps, int perThread, int whole) {
+        Task l = sim.as(1).child("fork");
+        Task t = thread(l);
+        runSteps(steps, Map.of("L", l, "T", t, "P", sim.task(1)));
+        assertThat(sim.kernel.read(() -> l.statExitCode(false))).isEqualTo(perThread);
+        assertThat(sim.kernel.read(() -> l.statExitCode(true))).isEqualTo(whole);
     }
 
     // ------------------------------------------------------------ 3. __WNOTHREAD
@@ -215,6 +250,30 @@ class LifecycleTest {
             assertThat(sim.as(p).run("wait4 3 WNOHANG")).isEqualTo("3 status=0x0009");
         }
         assertThat(a.activePidNs().allocatedCount()).isZero();
+    }
+
+    /**
+     * kernel/exit.c synchronize_group_exit: the last thread out sets SIGNAL_GROUP_EXIT;
+     * kernel/signal.c prepare_signal drops any signal to a group with SIGNAL_GROUP_EXIT ("in the
+     * middle of dying"), and kernel/pid_namespace.c zap_pid_ns_processes signals only tasks without
+     * a fatal signal pending. So neither the dying namespace's SIGKILL nor an ancestor's SIGKILL to
+     * the waiting init rewrites the status of a task that has already exited. P (2) unshares; A (3)
+     * is the new init; B (4) P's child inside.
+     */
+    @ParameterizedTest(name = "{0} -> wait4 B: {1}; wait4 A: {2}")
+    @CsvSource(delimiter = ';', value = {
+            "B:exit 7 , P:kill 3 SIGKILL          ; 4 status=0x0700 ; 3 status=0x0009",
+            "A:exit 0 , P:kill 3 SIGKILL          ; 4 status=0x0009 ; 3 status=0x0000",
+            "B:exit 7 , A:exit 3 , P:kill 3 SIGKILL ; 4 status=0x0700 ; 3 status=0x0300",
+    })
+    void aTaskThatHasExitedKeepsItsStatusThroughTheNamespacesDeath(String steps, String b, String a) {
+        Task p = sim.as(1).child("fork");
+        sim.as(p).ok("unshare CLONE_NEWPID");
+        Task init = sim.as(p).child("fork");
+        Task inside = sim.as(p).child("fork");
+        runSteps(steps, Map.of("P", p, "A", init, "B", inside));
+        assertThat(sim.as(p).run("wait4 4 WNOHANG")).isEqualTo(b);
+        assertThat(sim.as(p).run("wait4 3 WNOHANG")).isEqualTo(a);
     }
 
     // ------------------------------------------------------------ 6. job control
@@ -381,6 +440,28 @@ class LifecycleTest {
             if (sim.task(pid).exited()) got.append(got.length() == 0 ? "" : " ").append(pid);
         }
         assertThat(got.toString()).isEqualTo(dead);
+    }
+
+    /**
+     * kernel/signal.c kill_pid_info finds the task a pid names (pid_task(pid, PIDTYPE_PID), a
+     * thread when it is a tid), and check_kill_permission -> kill_ok_by_cred compares the sender
+     * with that task's own credentials (__task_cred(t)), not its leader's. C (2, root) has a thread
+     * T (3) whose uids are 1000; U (4) is uid 1000 without capabilities.
+     */
+    @ParameterizedTest(name = "U: kill {0} SIGTERM -> {1}, C killed {2}")
+    @CsvSource(delimiter = ';', value = {
+            "3 ; 0        ; true",
+            "2 ; -1 EPERM ; false",
+    })
+    void killPermissionLooksAtTheNamedThreadsCredentials(int target, String result, boolean killed) {
+        Task c = sim.as(1).child("fork");
+        Task t = thread(c);
+        sim.as(t).ok("setuid 1000");
+        Task u = sim.as(1).child("fork");
+        sim.as(u).ok("setuid 1000");
+        assertThat(c.creds().uid()).isZero();
+        assertThat(sim.as(u).run("kill " + target + " SIGTERM")).isEqualTo(result);
+        assertThat(c.exited()).isEqualTo(killed);
     }
 
     @Test

@@ -96,4 +96,51 @@ class TaskFlagsTest {
         sim.kernel.writeNsLastPid(c, sim.root(), "100");
         assertThat(c.flags()).isEqualTo(PF_FORKNOEXEC | PF_SUPERPRIV);
     }
+    /**
+     * A sysctl's permission check is a capability check too, and marks the writer when it
+     * succeeds: ipc/ipc_sysctl.c ipc_permissions asks checkpoint_restore_ns_capable for
+     * *_next_id; kernel/pid.c pid_table_root_permissions asks ns_capable(CAP_SYS_ADMIN) (6.15+:
+     * ns_capable_noaudit, which marks as well) before it looks at euid 0 for pid_max;
+     * kernel/pid_namespace.c pid_ns_ctl_handler asks checkpoint_restore_ns_capable for ns_last_pid.
+     * A refused write (EACCES, EPERM) changes nothing.
+     */
+    @ParameterizedTest(name = "{0} after [{1}] -> {2}, PF_SUPERPRIV {3}")
+    @CsvSource(delimiter = ';', value = {
+        "msg_next_id ;                                                        ; 5       ; true",
+        "shm_next_id ;                                                        ; 5       ; true",
+        "pid_max     ;                                                        ; 5       ; true",
+        "ns_last_pid ;                                                        ; 5       ; true",
+        "pid_max     ; capset effective=0 permitted=0x1ffffffffff inheritable=0 ; 5     ; false",
+        "msg_next_id ; capset effective=0 permitted=0x1ffffffffff inheritable=0 ; EACCES ; false",
+        "msg_next_id ; setuid 1000                                            ; EACCES  ; false",
+        "pid_max     ; setuid 1000                                            ; EACCES  ; false",
+        "ns_last_pid ; setuid 1000                                            ; EPERM   ; false",
+    })
+    void aSysctlWritesPermissionCheckMarksTheWriter(String sysctl, String before, String result,
+            boolean superpriv) {
+        Task c = sim.as(1).child("fork");
+        if (before != null) sim.as(c).ok(before);
+        int flags = c.flags() & ~PF_SUPERPRIV;
+        c.flags &= ~PF_SUPERPRIV;
+        String text = sysctl.equals("pid_max") ? "4096" : "5";
+        String got;
+        try {
+            int n = switch (sysctl) {
+                case "msg_next_id" -> sim.kernel.writeIpcNextId(c, c.ipcNs().msg(), text);
+                case "shm_next_id" -> sim.kernel.writeIpcNextId(c, c.ipcNs().shm(), text);
+                case "pid_max" -> sim.kernel.writePidMax(c, sim.root(), text);
+                default -> sim.kernel.writeNsLastPid(c, sim.root(), text);
+            };
+            got = n == text.length() ? "5" : "consumed " + n;
+        } catch (procsim.abi.SysError e) {
+            got = e.errno().name();
+        }
+        assertThat(got).isEqualTo(result);
+        assertThat((c.flags() & PF_SUPERPRIV) != 0).isEqualTo(superpriv);
+        assertThat(c.flags() & ~PF_SUPERPRIV).isEqualTo(flags);
+        if (result.startsWith("E")) {
+            assertThat(sim.kernel.pidMax(sim.root())).isEqualTo(32768);
+            assertThat(sim.kernel.ipcNextId(c.ipcNs().msg())).isEqualTo(-1);
+        }
+    }
 }

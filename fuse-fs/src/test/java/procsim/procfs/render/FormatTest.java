@@ -30,11 +30,11 @@ class FormatTest {
     }
 
     private String status(Task t, PidNamespace viewer) {
-        return kernel.read(() -> StatusFile.render(TaskSnapshot.of(kernel, t, viewer)));
+        return kernel.read(() -> StatusFile.render(TaskSnapshot.of(kernel, t, viewer, true)));
     }
 
     private String stat(Task t, PidNamespace viewer) {
-        return kernel.read(() -> StatFile.render(TaskSnapshot.of(kernel, t, viewer)));
+        return kernel.read(() -> StatFile.render(TaskSnapshot.of(kernel, t, viewer, true)));
     }
 
     @Test
