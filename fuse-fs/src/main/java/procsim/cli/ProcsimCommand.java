@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         name = "procsim",
         mixinStandardHelpOptions = true,
         versionProvider = ProcsimCommand.Version.class,
-        subcommands = {MountCommand.class, RaceCommand.class, ShellCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MountCommand.class, RaceCommand.class, ShellCommand.class, ExecCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,
         headerHeading = "%n",
