@@ -10,24 +10,42 @@ MVN   ?= mvn -B -q
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build run test unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
+.PHONY: all build shim run test unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
 
 all: build
 
-build: $(JAR)
+build: $(JAR) shim
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
+# libprocsim.so (procsim exec's preloaded shim) and its C test programs (TAP), with the system gcc.
+SHIM_CFLAGS ?= -O2 -Wall -Wextra -Werror
+SHIM_TESTS  := shim/build/pids shim/build/seeds shim/build/static-hello
+
+shim: shim/build/libprocsim.so $(SHIM_TESTS)
+
+shim/build/libprocsim.so: shim/libprocsim.c shim/procsim.h
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ shim/libprocsim.c
+
+shim/build/static-hello: shim/tests/static-hello.c
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -static -o $@ $<
+
+shim/build/%: shim/tests/%.c shim/tests/tap.h shim/procsim.h
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -o $@ $<
+
 # System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
 # (Debian's "fuse" package conflicts with fuse3: never install it.)
 deps:
-	@if ! dpkg -s libfuse2 fuse3 bats >/dev/null 2>&1; then \
+	@if ! dpkg -s libfuse2 fuse3 bats gcc libc6-dev >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing libfuse2 fuse3 bats"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfuse2 fuse3 bats >/dev/null; \
+	    echo "installing libfuse2 fuse3 bats gcc libc6-dev"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libfuse2 fuse3 bats gcc libc6-dev >/dev/null; \
 	  else \
-	    echo "missing packages: run 'sudo apt-get install libfuse2 fuse3 bats'" >&2; exit 1; \
+	    echo "missing packages: run 'sudo apt-get install libfuse2 fuse3 bats gcc libc6-dev'" >&2; exit 1; \
 	  fi; \
 	fi
 
@@ -45,7 +63,7 @@ shell: build
 	  if ! procsim_is_mounted "$$m"; then procsim_start "$$m" || exit 1; trap 'procsim_stop "$$m"' EXIT; fi; \
 	  bin/procsim shell "$$m" $(ARGS)
 
-test: deps unit shell-test
+test: deps unit shim shell-test
 
 unit:
 	$(MVN) package
