@@ -86,17 +86,18 @@ sim_pids() {
     [ "$output" = "$(printf '2 0\n1 2')" ]
 }
 
-@test "seeds.c: next_syscall_data LONG1 and eclone (free pid, EBUSY, EINVAL) under the shim; ENOSYS natively" {
+@test "seeds.c: next_syscall_data LONG1 (free pid, EBUSY) and eclone (free pid, EBUSY, EINVAL) under the shim; ENOSYS natively" {
     sim_exec -- "$SHIM_BUILD/seeds"
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     [ "$output" = "$(cat <<'T'
-1..5
+1..6
 ok 1 - next_syscall_data RESET
 ok 2 - LONG1 with a free pid before fork: the child has that pid
-ok 3 - eclone with a free pid: the child has it
-ok 4 - eclone with a taken pid: EBUSY
-ok 5 - eclone with more pids than levels: EINVAL
+ok 3 - LONG1 with a taken pid before fork: EBUSY
+ok 4 - eclone with a free pid: the child has it
+ok 5 - eclone with a taken pid: EBUSY
+ok 6 - eclone with more pids than levels: EINVAL
 T
 )" ]
     native "$SHIM_BUILD/seeds"

@@ -186,9 +186,9 @@ static pid_t real_fork_as(long sim_pid)
 		close(sync[0]);
 		if (sc_fd >= 0) close(sc_fd);   /* the parent's open file: its task's */
 		sc_fd = -1;
-		pthread_mutex_lock(&children_lock);
+		/* the only thread now: another may have held the lock at the fork */
+		pthread_mutex_init(&children_lock, NULL);
 		nchildren = 0;
-		pthread_mutex_unlock(&children_lock);
 		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/attach", sim_pid, sim_pid);
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, "self\n", 5) != 5) {

@@ -1,6 +1,7 @@
 /*
  * The seeds' interfaces from procsim.h. Under `procsim exec`: next_syscall_data LONG1 before
- * fork gives the child that pid (the 2008 patch: the next process creation consumes it), eclone
+ * fork gives the child that pid, a taken one EBUSY (the 2008 patch: the next process creation
+ * consumes it; alloc_pidmap's -EBUSY for a pid in use), eclone
  * with a free pid gives it, with a taken one EBUSY (eclone v12's set_pidmap: -EBUSY when the pid
  * is in use), with more pids than levels EINVAL. On a real kernel (no shim): ENOSYS.
  */
@@ -44,13 +45,18 @@ int main(void)
 		tap_ok(eclone(SIGCHLD, &args, sizeof(args), taken) == -1 && errno == ENOSYS, "no shim: eclone is ENOSYS");
 		return tap_exit();
 	}
-	tap_plan(5);
+	tap_plan(6);
 	/* the first call above set LONG1 1 on this thread: clear it */
 	tap_ok(procsim_next_syscall_data_reset() == 0, "next_syscall_data RESET");
 
 	long want = a_free_pid();
 	tap_ok(procsim_next_syscall_data(1, &want) == 0 && child_reports(want, fork()),
 	       "LONG1 with a free pid before fork: the child has that pid");
+
+	long mine = getpid();
+	errno = 0;
+	tap_ok(procsim_next_syscall_data(1, &mine) == 0 && fork() == -1 && errno == EBUSY,
+	       "LONG1 with a taken pid before fork: EBUSY");
 
 	pid_t free_pid[1] = { a_free_pid() };
 	tap_ok(child_reports(free_pid[0], eclone(SIGCHLD, &args, sizeof(args), free_pid)),

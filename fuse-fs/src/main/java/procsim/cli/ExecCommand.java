@@ -74,7 +74,12 @@ final class ExecCommand implements Callable<Integer> {
             argv.addAll(command);
             if (as != null) return sim.run(as, argv);
             Path init = sim.mount().resolve("1/task/1/syscall");
-            int child = Integer.parseInt(syscall(init, "fork").strip());
+            int child;
+            try {
+                child = Integer.parseInt(syscall(init, "fork").strip());
+            } catch (IOException | NumberFormatException e) {
+                throw new SimView.Refusal("init cannot fork PROGRAM's task: " + e.getMessage());
+            }
             try {
                 return sim.run(child, argv);
             } finally {
@@ -86,10 +91,14 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     /** PROGRAM's sim process, forked by the operator from init, is init's to reap once PROGRAM ended. */
-    private static void reap(Path m, Path init, int child) throws IOException {
-        String stat = Files.readString(m.resolve(child + "/stat"));
-        if (stat.charAt(stat.lastIndexOf(") ") + 2) != 'Z') syscall(init, "kill " + child + " SIGKILL");
-        syscall(init, "wait4 " + child);
+    private static void reap(Path m, Path init, int child) {
+        try {
+            String stat = Files.readString(m.resolve(child + "/stat"));
+            if (stat.charAt(stat.lastIndexOf(") ") + 2) != 'Z') syscall(init, "kill " + child + " SIGKILL");
+            syscall(init, "wait4 " + child);
+        } catch (IOException e) {
+            // already reaped (by an operator's wait4 meanwhile), or the mount is gone: nothing to reap
+        }
     }
 
     /** One line written to a syscall file and its reply read on the same open file. */
