@@ -143,3 +143,10 @@ T
     [ "$stderr" = "procsim: exec: no sim task $t at $M" ]
     [ "$(sim_pids)" = 1 ]
 }
+
+@test "libprocsim.so exports eclone under the contract's name, and only the calls it serves" {
+    run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
+    [ "$status" -eq 0 ]
+    [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
+        "_Exit __libc_start_main _exit eclone exit fork getpid getppid gettid kill procsim_eclone procsim_set_next_syscall_data syscall vfork wait wait4 waitpid " ]
+}

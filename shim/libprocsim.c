@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define PROCSIM_SHIM_SOURCE
 #include "procsim.h"
 
 #define SHIM_EXPORT __attribute__((visibility("default")))
@@ -243,6 +244,10 @@ SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int
 	if (sim_pid < 0) return -1;
 	return real_fork_as(sim_pid);
 }
+
+/* The contract's name: a program may also declare it and link against the shim. */
+SHIM_EXPORT long eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids)
+	__attribute__((alias("procsim_eclone")));
 
 SHIM_EXPORT int procsim_set_next_syscall_data(int n, const long *values)
 {

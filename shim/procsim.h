@@ -36,6 +36,11 @@ struct clone_args {
 	uint32_t reserved0;
 };
 
+#ifdef PROCSIM_SHIM_SOURCE
+/* libprocsim.so itself exports them (eclone also as procsim_eclone). */
+long eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids);
+int procsim_set_next_syscall_data(int n, const long *values);
+#else
 /* The shim's entry points, looked up at run time so that a program needs no link-time shim. */
 static inline void *procsim_shim_fn_(const char *name)
 {
@@ -73,5 +78,6 @@ static inline int procsim_next_syscall_data_reset(void)
 {
 	return procsim_next_syscall_data(0, 0);
 }
+#endif
 
 #endif
