@@ -150,3 +150,17 @@ T
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
         "_Exit __libc_start_main _exit eclone exit fork getpid getppid gettid kill procsim_eclone procsim_set_next_syscall_data syscall vfork wait wait4 waitpid " ]
 }
+
+@test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
+    l=$(last_pid)
+    # PROGRAM itself would survive for real: its real namespace's init ignores a SIGKILL from inside
+    # (pid_namespaces(7)); a child of it does not. The child's status is the sim's: SIGKILL, 128+9.
+    # shellcheck disable=SC2016 # the inner shells' own variables
+    sim_exec -- bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
+    [ "$status" -eq 0 ]
+    [ "$output" = 137 ]
+    [ "$(last_pid)" = "$((l + 2))" ]
+    [ "$(sim_pids)" = 1 ]
+    native bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
+    [ "$output" = 137 ]
+}

@@ -9,7 +9,7 @@
  * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
  * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
- * real signal to a child of ours the sim killed); eclone and next_syscall_data (procsim.h).
+ * real signal to ourselves or a child of ours if the sim killed it); eclone and next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). Not served, so beware: a child made
  * by posix_spawn, system, popen or clone is real only and acts as its parent's sim task (it is
  * found through the host process tree), its own exit then reported as the parent's.
@@ -372,15 +372,17 @@ SHIM_EXPORT pid_t wait(int *wstatus)
 /* ------------------------------------------------------------------ kill */
 
 /*
- * The sim's kill; when it ended the task (stat's state Z) and the task is a child forked through
- * this process, the real child gets the real signal. Deviation: another task's real process is
+ * The sim's kill; when it ended the task (stat's state Z) and the task is the caller's own or a
+ * child forked through this process, that real process gets the real signal. Deviation: another task's real process is
  * not signalled: attach names host pids, which no process in exec's own pid namespace can reach.
  */
 SHIM_EXPORT int kill(pid_t pid, int sig)
 {
 	if (!shim_active() || pid <= 0) return next_kill()(pid, sig);
+	/* asked before: a task its own kill ended makes no more calls */
+	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
+							    : lookup(pid, 1, 0);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
-	pid_t real = sig ? lookup(pid, 1, 0) : 0;
 	if (real) {
 		char path[64], stat[512];
 		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
