@@ -48,9 +48,9 @@ sim_pids() {
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     sim=$output
-    [[ $sim == "1..12"* ]]
+    [[ $sim == "1..13"* ]]
     [[ $sim != *"not ok"* ]]
-    [ "$(grep -c '^ok ' <<<"$sim")" -eq 12 ]
+    [ "$(grep -c '^ok ' <<<"$sim")" -eq 13 ]
     native "$SHIM_BUILD/pids"
     [ "$status" -eq 0 ]
     [ "$output" = "$sim" ]

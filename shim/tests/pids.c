@@ -18,12 +18,15 @@
 
 #include "tap.h"
 
-/* The last number on /proc/<pid>/status's line KEY (NSpid: the pid in the pid's own namespace). */
+/* The last number on /proc/<pid>/status's line KEY (NSpid: the pid in the pid's own namespace); pid 0: self. */
 static long status_field(pid_t pid, const char *key)
 {
 	char path[64], line[256];
 	long v = -1;
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
 	FILE *f = fopen(path, "r");
 	if (!f) return -1;
 	size_t k = strlen(key);
@@ -40,8 +43,9 @@ int main(void)
 {
 	int st;
 	pid_t me = getpid();
-	tap_plan(12);
-	tap_ok(me > 0 && status_field(me, "NSpid") == me, "getpid is NSpid's last field of /proc/<getpid>/status");
+	tap_plan(13);
+	tap_ok(me > 0 && status_field(0, "NSpid") == me, "getpid is NSpid's last field of /proc/self/status");
+	tap_ok(status_field(me, "NSpid") == me, "and of /proc/<getpid>/status");
 	tap_ok(status_field(me, "PPid") == getppid(), "getppid is PPid there");
 	tap_ok(syscall(SYS_getpid) == me && syscall(SYS_gettid) == me && syscall(SYS_getppid) == getppid(),
 	       "syscall(SYS_getpid, SYS_gettid, SYS_getppid) agree; the main thread's tid is the pid");
