@@ -154,7 +154,8 @@ T
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
     l=$(last_pid)
     # PROGRAM itself would survive for real: its real namespace's init ignores a SIGKILL from inside
-    # (pid_namespaces(7)); a child of it does not. The child's status is the sim's: SIGKILL, 128+9.
+    # (pid_namespaces(7); kernel/signal.c sig_task_ignored: SIGNAL_UNKILLABLE with SIG_DFL); a
+    # child of it does not. The child's status is the sim's: SIGKILL, 128+9.
     # shellcheck disable=SC2016 # the inner shells' own variables
     sim_exec -- bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
     [ "$status" -eq 0 ]

@@ -458,7 +458,11 @@ SHIM_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*in
 	return next(wrapped_main, argc, argv, init, fini, rtld_fini, stack_end);
 }
 
-/* A new program image is the sim task's execve: its comm becomes the file's name, as Linux's. */
+/*
+ * A new program image is the sim task's execve: its comm becomes the file's name, as Linux's
+ * (fs/exec.c begin_new_exec: __set_task_comm(me, kbasename(bprm->filename))); AT_EXECFN is that
+ * filename as execve was given it.
+ */
 __attribute__((constructor)) static void shim_init(void)
 {
 	if (!shim_active()) return;
