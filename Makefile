@@ -16,18 +16,37 @@ DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
+.PHONY: all build shim run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
 
 all: build
 
-build: $(JAR)
+build: $(JAR) shim
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
+# libprocsim.so (procsim exec's preloaded shim) and its C test programs (TAP), with the system gcc.
+SHIM_CFLAGS ?= -O2 -Wall -Wextra -Werror
+SHIM_TESTS  := shim/build/pids shim/build/seeds shim/build/static-hello
+
+shim: shim/build/libprocsim.so $(SHIM_TESTS)
+
+shim/build/libprocsim.so: shim/libprocsim.c shim/procsim.h
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -fPIC -shared -fvisibility=hidden -o $@ shim/libprocsim.c
+
+shim/build/static-hello: shim/tests/static-hello.c
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -static -o $@ $<
+
+shim/build/%: shim/tests/%.c shim/tests/tap.h shim/procsim.h
+	@mkdir -p shim/build
+	gcc $(SHIM_CFLAGS) -o $@ $<
+
 # System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
-# (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test.
-DEPS := libfuse2 fuse3 bats shellcheck
+# (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test;
+# gcc and libc6-dev build the shim.
+DEPS := libfuse2 fuse3 bats shellcheck gcc libc6-dev
 deps:
 	@if ! dpkg -s $(DEPS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -67,7 +86,7 @@ shell: build
 	  if ! procsim_is_mounted "$$m"; then procsim_start "$$m" || exit 1; trap 'procsim_stop "$$m"' EXIT; fi; \
 	  bin/procsim shell "$$m" $(ARGS)
 
-test: deps lint unit shell-test
+test: deps lint unit shim shell-test
 
 # shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, and the bats
 # suites as bash, but for those with findings not yet fixed (LINT_LATER: take a file out of it

@@ -59,6 +59,11 @@ public final class AttachTable {
         return ids;
     }
 
+    /** The host process of host thread {@code hostTid}, if it exists. */
+    public OptionalInt tgidOf(int hostTid) {
+        return host.tgidOf(hostTid);
+    }
+
     public synchronized boolean isEmpty() {
         return bindings.isEmpty();
     }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
         name = "procsim",
         mixinStandardHelpOptions = true,
         versionProvider = ProcsimCommand.Version.class,
-        subcommands = {MountCommand.class, CheckCommand.class, ShellCommand.class, RaceCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {MountCommand.class, CheckCommand.class, ShellCommand.class, ExecCommand.class, RaceCommand.class, CommandLine.HelpCommand.class},
         synopsisSubcommandLabel = "COMMAND",
         usageHelpAutoWidth = true,
         headerHeading = "%n",

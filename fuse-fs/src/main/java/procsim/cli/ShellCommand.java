@@ -1,22 +1,14 @@
 package procsim.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import procsim.fuse.MountTable;
 
 /**
  * {@code procsim shell M [--as PID] [-- CMD [ARGS...]]}: CMD in a new real mount namespace and a
@@ -27,12 +19,7 @@ import procsim.fuse.MountTable;
  */
 @Command(
         name = "shell",
-        mixinStandardHelpOptions = true,
-        versionProvider = ProcsimCommand.Version.class,
-        usageHelpAutoWidth = true,
-        headerHeading = "%n",
         header = "Run CMD (default $SHELL) with the sim tree as its /proc, attached as a sim task.",
-        descriptionHeading = "%nDescription:%n",
         description = {
             "CMD runs in a new mount namespace (private: the host's /proc is untouched, nothing stays "
                     + "mounted after) and a new pid namespace (a kill that a tool sends with a sim pid "
@@ -44,9 +31,6 @@ import procsim.fuse.MountTable;
             "",
             "Needs root (mount and pid namespaces) and util-linux's unshare.",
         },
-        parameterListHeading = "%nParameters:%n",
-        optionListHeading = "%nOptions:%n",
-        footerHeading = "%n",
         footer = {
             "Examples:",
             "  procsim shell /tmp/p                          # an interactive shell as init",
@@ -60,9 +44,6 @@ import procsim.fuse.MountTable;
             "  125  the namespaces could not be made or the attach failed (one line says which)",
         })
 final class ShellCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "M", description = "A procsim mount.")
-    Path mountPoint;
-
     @Option(names = "--as", paramLabel = "PID", defaultValue = "1",
             description = "The sim task to act as, numbered as the operator sees it (default ${DEFAULT-VALUE}).")
     int as;
@@ -71,65 +52,23 @@ final class ShellCommand implements Callable<Integer> {
             description = "The command and its arguments (default: $SHELL, else /bin/bash).")
     List<String> command = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    ViewCommandStyle view;
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        if (as <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--as must be a pid (1 or more): " + as);
-        }
-        Path m = mountPoint.toAbsolutePath().normalize();
-        if (MountTable.find(m).filter(e -> e.isFuse() && e.source().equals("procsim")).isEmpty()) {
-            return fail(err, "no procsim mount at " + m);
-        }
-        if (!isRoot()) return fail(err, "needs root (it makes a mount namespace and a pid namespace)");
-        Path task = m.resolve(as + "/task/" + as);
-        String nsLink;
-        String stat;
+        view.checkAs(as);
+        SimView sim = view.simView();
         try {
-            nsLink = Files.readSymbolicLink(m.resolve(as + "/ns/pid")).toString();
-            stat = Files.readString(task.resolve("stat"));
-        } catch (IOException e) {
-            return fail(err, "no sim task " + as + " at " + m);
+            sim.checkMountAndRoot();
+            return sim.run(as, command.isEmpty() ? List.of(defaultShell()) : command);
+        } catch (SimView.Refusal r) {
+            return sim.fail(view.err(), r.getMessage());
         }
-        char state = stat.charAt(stat.lastIndexOf(") ") + 2);
-        if (state == 'Z' || state == 'X') return fail(err, "sim task " + as + " has exited");
-        String inum = nsLink.replaceAll("\\D", "");
-        Path view = m.resolve("procsim/pidns/" + inum + "/proc");
-
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", helper(), "procsim-shell", m.toString(),
-                Integer.toString(as), view.toString()));
-        argv.addAll(command.isEmpty() ? List.of(defaultShell()) : command);
-        Signals.ignoreWhileChildRuns();
-        Process p = new ProcessBuilder(argv).inheritIO().start();
-        return p.waitFor();
     }
 
     private static String defaultShell() {
         String shell = System.getenv("SHELL");
         return shell == null || shell.isBlank() ? "/bin/bash" : shell;
-    }
-
-    private static String helper() throws IOException {
-        try (InputStream in = ShellCommand.class.getResourceAsStream("shell.bash")) {
-            if (in == null) throw new IOException("shell.bash is missing from the jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    /** The effective uid from /proc/self/status's {@code Uid:} line (real, effective, saved, fs). */
-    private static boolean isRoot() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) return line.substring(4).trim().split("\\s+")[1].equals("0");
-        }
-        return false;
-    }
-
-    private static int fail(PrintWriter err, String message) {
-        err.println("procsim: shell: " + message);
-        err.flush();
-        return 1;
     }
 }

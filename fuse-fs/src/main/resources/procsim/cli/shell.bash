@@ -1,5 +1,5 @@
 # procsim shell's helper, run by `procsim shell` as the operator (an unattached caller):
-#   bash -c "$(cat shell.bash)" procsim-shell M PID VIEW CMD [ARGS...]
+#   bash -c "$(cat shell.bash)" procsim-shell M PID VIEW CMD [ARGS...]   (procsim-exec for procsim exec)
 # CMD runs in a new mount namespace (private: nothing it mounts reaches the host) and a new pid
 # namespace, with VIEW (M/procsim/pidns/<inum>/proc, that namespace's fixed view) bound on /proc,
 # attached as sim task PID. The child tells its host pid on the coprocess pipe and waits there for
@@ -23,12 +23,12 @@ exec 3<&- 4>&-
 hostpid=
 read -r hostpid <&"${SIM[0]}"
 if [[ -z $hostpid ]]; then
-    echo "procsim: shell: could not make the mount and pid namespaces (unshare failed)" >&2
+    echo "procsim: ${0#procsim-}: could not make the mount and pid namespaces (unshare failed)" >&2
     wait "$SIM_PID"
     exit 125
 fi
 if ! echo "$hostpid" 2>/dev/null > "$m/$pid/task/$pid/attach"; then
-    echo "procsim: shell: cannot attach to sim task $pid (has it exited?)" >&2
+    echo "procsim: ${0#procsim-}: cannot attach to sim task $pid (has it exited?)" >&2
     echo stop >&"${SIM[1]}"
     wait "$SIM_PID"
     exit 125

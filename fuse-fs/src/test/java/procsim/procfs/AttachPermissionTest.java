@@ -30,8 +30,9 @@ class AttachPermissionTest {
     private static final int SHELL = 200;
     private static final int OTHER = 300;
     private static final int CHILD = 201;
+    private static final int CHILDS_THREAD = 202;
     private final FakeHost host = new FakeHost().process(100, 1).process(SHELL, 1).process(OTHER, 1)
-            .process(CHILD, SHELL);
+            .process(CHILD, SHELL).thread(CHILDS_THREAD, CHILD);
     private final Kernel kernel = Kernel.boot();
     private final ProcFs fs = new ProcFs(kernel, new AttachTable(host));
     private final Map<String, Task> tasks = new HashMap<>();
@@ -42,6 +43,7 @@ class AttachPermissionTest {
         make("root", init);
         make("user", init, "setuid 1000");
         make("user2", init, "setuid 1000");
+        make("usersChild", tasks.get("user"));
         make("userKeptCr", init, "prctl PR_SET_KEEPCAPS 1", "setuid 1000",
                 "capset effective=0 permitted=0x10000000000 inheritable=0");
         make("userGid5", init, "setgid 5", "setuid 1000");
@@ -135,6 +137,35 @@ class AttachPermissionTest {
         Task t = tasks.get(target);
         assertThat(write(c, attachPath(t), String.valueOf(OTHER))).isEqualTo(expected);
         assertThat(fs.viewerOf(new Caller(OTHER, 0, 0)).task()).isSameAs(expected.equals("0") ? t : null);
+    }
+
+    /**
+     * {@code self}: the writer's own real process (the thread group of the request's host tid),
+     * under the same ptrace rule, the writer's task as the tracer. What the shim's forked child
+     * writes: it acts as its parent's task until then, and its pid namespace hides its host pid.
+     */
+    @ParameterizedTest(name = "{0}''s real child, thread {3}, binds itself to {1}: {2}")
+    @CsvSource({
+        "user, usersChild, 0, 201",
+        "user, usersChild, 0, 202",      // a thread binds its process
+        "operator, root, 0, 201",
+        "user, root, EPERM, 201",
+        "user, init, EPERM, 202",
+    })
+    void selfBindsTheWritersRealProcessUnderTheSameRule(String caller, String target, String expected, int tid) {
+        callerAs(caller);
+        Caller child = new Caller(tid, 0, 0);
+        Task before = fs.viewerOf(child).task();
+        Task t = tasks.get(target);
+        assertThat(write(child, attachPath(t), "self\n")).isEqualTo(expected);
+        if (expected.equals("0")) {
+            assertThat(read(attachPath(t))).isEqualTo(CHILD + "\n");
+            assertThat(fs.viewerOf(new Caller(CHILD, 0, 0)).task()).isSameAs(t);
+            assertThat(fs.viewerOf(new Caller(SHELL, 0, 0)).task()).isSameAs(before);
+        } else {
+            assertThat(read(attachPath(t))).isEmpty();
+            assertThat(fs.viewerOf(child).task()).isSameAs(before);
+        }
     }
 
     @ParameterizedTest(name = "{0} detaches {1}: {2}")

@@ -1,0 +1,93 @@
+package procsim.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import procsim.fuse.MountTable;
+
+/**
+ * What {@code procsim shell} and {@code procsim exec} share: the checks on M and on sim task PID,
+ * and the run of CMD in new real mount and pid namespaces, attached as PID, with PID's pid
+ * namespace's fixed view bound on /proc (the bash helper {@code shell.bash}). A client of the
+ * mount's public files only: {@code M/PID/ns/pid}, {@code stat}, {@code attach}.
+ */
+final class SimView {
+    /** Thrown with the one line a refusal prints (exit status 1). */
+    static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message);
+        }
+    }
+
+    private final String command;
+    private final Path mount;
+
+    /** {@code command}: "shell" or "exec", the word after "procsim: " in messages. */
+    SimView(String command, Path mountPoint) {
+        this.command = command;
+        this.mount = mountPoint.toAbsolutePath().normalize();
+    }
+
+    Path mount() {
+        return mount;
+    }
+
+    /** M is a procsim mount and the caller is root, else a refusal. */
+    void checkMountAndRoot() throws IOException, Refusal {
+        if (MountTable.find(mount).filter(e -> e.isFuse() && e.source().equals("procsim")).isEmpty()) {
+            throw new Refusal("no procsim mount at " + mount);
+        }
+        if (!isRoot()) throw new Refusal("needs root (it makes a mount namespace and a pid namespace)");
+    }
+
+    /** Runs {@code argv} attached as live sim task {@code as}, with its namespace's view as /proc; its status. */
+    int run(int as, List<String> argv) throws IOException, InterruptedException, Refusal {
+        Path task = mount.resolve(as + "/task/" + as);
+        String nsLink;
+        String stat;
+        try {
+            nsLink = Files.readSymbolicLink(mount.resolve(as + "/ns/pid")).toString();
+            stat = Files.readString(task.resolve("stat"));
+        } catch (IOException e) {
+            throw new Refusal("no sim task " + as + " at " + mount);
+        }
+        char state = stat.charAt(stat.lastIndexOf(") ") + 2);
+        if (state == 'Z' || state == 'X') throw new Refusal("sim task " + as + " has exited");
+        String inum = nsLink.replaceAll("\\D", "");
+        Path view = mount.resolve("procsim/pidns/" + inum + "/proc");
+
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", helper(), "procsim-" + command, mount.toString(),
+                Integer.toString(as), view.toString()));
+        cmd.addAll(argv);
+        Signals.ignoreWhileChildRuns();
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        return p.waitFor();
+    }
+
+    int fail(PrintWriter err, String message) {
+        err.println("procsim: " + command + ": " + message);
+        err.flush();
+        return 1;
+    }
+
+    private static String helper() throws IOException {
+        try (InputStream in = SimView.class.getResourceAsStream("shell.bash")) {
+            if (in == null) throw new IOException("shell.bash is missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** The effective uid from /proc/self/status's {@code Uid:} line (real, effective, saved, fs). */
+    private static boolean isRoot() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("Uid:")) return line.substring(4).trim().split("\\s+")[1].equals("0");
+        }
+        return false;
+    }
+}

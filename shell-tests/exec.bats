@@ -1,0 +1,167 @@
+#!/usr/bin/env bats
+# Contract section 8, procsim exec: unmodified dynamically linked programs with libprocsim.so
+# preloaded, their pid calls, forks, waits, exits and kills served by the sim through
+# /proc/thread-self/syscall. The C programs (shim/tests, TAP) that use mainline interfaces only
+# also run natively as a pid namespace's init (unshare -p -f --mount-proc) and print the same.
+
+load lib/procsim
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    procsim_setup_file
+    SHIM_BUILD=$PROCSIM_ROOT/shim/build
+    export SHIM_BUILD
+    [[ -x $SHIM_BUILD/pids && -f $SHIM_BUILD/libprocsim.so ]] || {
+        echo "procsim: $SHIM_BUILD is not built: run 'make shim'" >&2
+        return 1
+    }
+}
+
+teardown_file() {
+    procsim_teardown_file
+}
+
+setup() {
+    procsim_require_fuse
+}
+
+# sim_exec ARGS...: procsim exec on $M; stdout in $output, stderr in $stderr.
+sim_exec() {
+    run --separate-stderr timeout 60 "$PROCSIM_BIN" exec "$M" "$@"
+}
+
+native() {
+    run --separate-stderr timeout 60 unshare -p -f --mount-proc "$@"
+}
+
+last_pid() {
+    cat "$M/sys/kernel/ns_last_pid"
+}
+
+# The sim's processes, one pid a line (the tests leave only init behind them).
+sim_pids() {
+    find "$M" -mindepth 1 -maxdepth 1 -name '[0-9]*' -printf '%f\n' | sort -n
+}
+
+@test "pids.c: getpid, getppid, fork, waitpid, exit and kill statuses through the sim, as natively" {
+    sim_exec -- "$SHIM_BUILD/pids"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    sim=$output
+    [[ $sim == "1..13"* ]]
+    [[ $sim != *"not ok"* ]]
+    [ "$(grep -c '^ok ' <<<"$sim")" -eq 13 ]
+    native "$SHIM_BUILD/pids"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$sim" ]
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "the shim's pids are the sim's: bash -c 'sleep 1 & echo \$\$ \$!' prints them, natively 1 2" {
+    l=$(last_pid)
+    sim_exec -- bash -c 'sleep 1 & echo $$ $!'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$((l + 1)) $((l + 2))" ]
+    # bash, its real namespace's init, ended: the sim's sleep was killed and reaped with it
+    [ "$(sim_pids)" = 1 ]
+    native bash -c 'sleep 1 & echo $$ $!'
+    [ "$output" = "1 2" ]
+}
+
+@test "python3 -c 'import os; print(os.getpid(), os.fork())' prints sim pids" {
+    command -v python3 >/dev/null || skip "no python3 on this machine"
+    # the interpreter itself: a wrapper script (pyenv's) would fork first
+    py=$(python3 -c 'import sys; print(sys.executable)')
+    l=$(last_pid)
+    sim_exec -- "$py" -c 'import os; print(os.getpid(), os.fork())'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    # the parent's line; the child's, if it printed before the namespace's init ended
+    grep -qx "$((l + 1)) $((l + 2))" <<<"$output"
+    [ "$(grep -cvx -e "$((l + 1)) $((l + 2))" -e "$((l + 1)) 0" <<<"$output")" -eq 0 ]
+    [ "$(sim_pids)" = 1 ]
+    # natively the parent waits before it prints: two processes printing at once into one pipe may mix
+    native "$py" -c 'import os; p = os.fork(); p and os.wait(); print(os.getpid(), p)'
+    [ "$output" = "$(printf '2 0\n1 2')" ]
+}
+
+@test "seeds.c: next_syscall_data LONG1 (free pid, EBUSY) and eclone (free pid, EBUSY, EINVAL) under the shim; ENOSYS natively" {
+    sim_exec -- "$SHIM_BUILD/seeds"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(cat <<'T'
+1..6
+ok 1 - next_syscall_data RESET
+ok 2 - LONG1 with a free pid before fork: the child has that pid
+ok 3 - LONG1 with a taken pid before fork: EBUSY
+ok 4 - eclone with a free pid: the child has it
+ok 5 - eclone with a taken pid: EBUSY
+ok 6 - eclone with more pids than levels: EINVAL
+T
+)" ]
+    native "$SHIM_BUILD/seeds"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf '1..2\nok 1 - no shim: next_syscall_data is ENOSYS\nok 2 - no shim: eclone is ENOSYS')" ]
+}
+
+@test "PROGRAM's exit status is exec's, and init reaps PROGRAM's task" {
+    sim_exec -- bash -c 'exit 3'
+    [ "$status" -eq 3 ]
+    [ -z "$stderr" ]
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "--as T: PROGRAM is task T, as if T exec'd it: its name, its pids, its exit" {
+    t=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    # shellcheck disable=SC2016 # the inner shell's own variables
+    sim_exec --as "$t" -- bash -c 'echo $$ $PPID; exit 4'
+    [ "$status" -eq 4 ]
+    [ "$output" = "$t 1" ]
+    [[ $(cat "$M/$t/stat") == "$t (bash) Z "* ]]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $t")" = "$t status=0x0400" ]
+}
+
+@test "a static program is refused in one line, status 1, and nothing is made in the sim" {
+    l=$(last_pid)
+    sim_exec -- "$SHIM_BUILD/static-hello"
+    [ "$status" -eq 1 ]
+    [ -z "$output" ]
+    [ "$stderr" = "procsim: exec: $SHIM_BUILD/static-hello is statically linked (no PT_INTERP): the shim cannot be preloaded into it" ]
+    [ "$(last_pid)" = "$l" ]
+}
+
+@test "--as a dead pid: an exited task and a reaped one are refused in one line, status 1" {
+    t=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/$t/task/$t/syscall" "exit 0" >/dev/null
+    sim_exec --as "$t" -- true
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "procsim: exec: sim task $t has exited" ]
+    procsim_syscall "$M/1/task/1/syscall" "wait4 $t" >/dev/null
+    sim_exec --as "$t" -- true
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "procsim: exec: no sim task $t at $M" ]
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "libprocsim.so exports eclone under the contract's name, and only the calls it serves" {
+    run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
+    [ "$status" -eq 0 ]
+    [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
+        "_Exit __libc_start_main _exit eclone exit fork getpid getppid gettid kill procsim_eclone procsim_set_next_syscall_data syscall vfork wait wait4 waitpid " ]
+}
+
+@test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
+    l=$(last_pid)
+    # PROGRAM itself would survive for real: its real namespace's init ignores a SIGKILL from inside
+    # (pid_namespaces(7); kernel/signal.c sig_task_ignored: SIGNAL_UNKILLABLE with SIG_DFL); a
+    # child of it does not. The child's status is the sim's: SIGKILL, 128+9.
+    # shellcheck disable=SC2016 # the inner shells' own variables
+    sim_exec -- bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
+    [ "$status" -eq 0 ]
+    [ "$output" = 137 ]
+    [ "$(last_pid)" = "$((l + 2))" ]
+    [ "$(sim_pids)" = 1 ]
+    native bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
+    [ "$output" = 137 ]
+}

@@ -1,0 +1,471 @@
+/*
+ * libprocsim.so: preloaded by `procsim exec`, it makes a dynamically linked program's pid calls
+ * and forks the sim's. A client of the mount's public files only: each call is one line written
+ * to /proc/thread-self/syscall and the reply read back on the same open file (one pwrite and one
+ * pread; one open file per thread). /proc there is procsim's fixed view (procsim shell's), so the
+ * shim is active only where /proc/thread-self/attach exists; elsewhere every call is the real one.
+ *
+ * Served: getpid, gettid, getppid, syscall(SYS_getpid|SYS_gettid|SYS_getppid); fork and vfork
+ * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
+ * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
+ * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
+ * real signal to ourselves or a child of ours if the sim killed it); eclone and next_syscall_data (procsim.h).
+ * Everything else is the real kernel's (dlsym RTLD_NEXT). Not served, so beware: a child made
+ * by posix_spawn, system, popen or clone is real only and acts as its parent's sim task (it is
+ * found through the host process tree), its own exit then reported as the parent's.
+ * PROCSIM_SHIM_TRACE set in the environment: each line is also written to stderr.
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PROCSIM_SHIM_SOURCE
+#include "procsim.h"
+
+#define SHIM_EXPORT __attribute__((visibility("default")))
+#define LINE_MAX_ 512
+
+/* The clone flags a real fork cannot honour (a shared address space, a thread, a new stack...). */
+#define NOT_A_FORK (0x00000100 | 0x00000200 | 0x00000400 | 0x00000800 | 0x00004000 | 0x00008000 | \
+		    0x00010000 | 0x00080000 | 0x00100000 | 0x00200000 | 0x01000000)
+
+static int active = -1;                 /* -1: not yet known */
+static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
+static int exit_code = -1;
+static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */              /* set by exit(): the code the destructor reports */
+
+/* Children forked through the shim: sim pid -> real pid (in the real pid namespace). */
+struct child {
+	pid_t sim, real;
+};
+static struct child *children;
+static size_t nchildren, capchildren;
+static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
+
+#define REAL(ret, name, params) \
+	static ret (*real_##name) params; \
+	static ret (*next_##name(void)) params \
+	{ \
+		if (!real_##name) real_##name = (ret (*) params)dlsym(RTLD_NEXT, #name); \
+		return real_##name; \
+	}
+
+REAL(pid_t, fork, (void))
+REAL(pid_t, wait4, (pid_t, int *, int, struct rusage *))
+REAL(int, kill, (pid_t, int))
+REAL(void, exit, (int))
+REAL(void, _exit, (int))
+REAL(long, syscall, (long, long, long, long, long, long, long))
+
+static int shim_active(void)
+{
+	if (active < 0) active = access("/proc/thread-self/attach", F_OK) == 0;
+	return active;
+}
+
+/*
+ * One sim syscall: the line, then its reply on the same open file. Signals are blocked between
+ * the two, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take the reply.
+ * Returns the reply's leading value, or -1 with errno the sim's.
+ */
+static long sim_call(char *reply, size_t size, const char *fmt, ...)
+{
+	char line[LINE_MAX_], own[128];
+	va_list ap;
+	sigset_t all, old;
+	long value = -1;
+	int saved = 0;
+
+	if (!reply) {
+		reply = own;
+		size = sizeof(own);
+	}
+	va_start(ap, fmt);
+	int len = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(line)) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (trace < 0) trace = getenv("PROCSIM_SHIM_TRACE") != NULL;
+	if (trace) dprintf(2, "libprocsim: %s\n", line);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (sc_fd < 0) sc_fd = open("/proc/thread-self/syscall", O_RDWR | O_CLOEXEC);
+	if (sc_fd < 0) {
+		saved = errno;
+	} else if (pwrite(sc_fd, line, len, 0) < 0) {
+		saved = errno;
+	} else {
+		ssize_t n = pread(sc_fd, reply, size - 1, 0);
+		if (n < 0) {
+			saved = errno;
+		} else {
+			reply[n] = 0;
+			value = strtol(reply, NULL, 10);
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (saved) errno = saved;
+	return saved ? -1 : value;
+}
+
+/* A served call's result: the sim's value, and errno untouched when it succeeds. */
+static long sim_value(const char *name)
+{
+	int e = errno;
+	long v = sim_call(NULL, 0, "%s", name);
+	if (v >= 0) errno = e;
+	return v;
+}
+
+/* ------------------------------------------------------------------ children */
+
+static void remember(pid_t sim, pid_t real)
+{
+	pthread_mutex_lock(&children_lock);
+	if (nchildren == capchildren) {
+		size_t cap = capchildren ? 2 * capchildren : 16;
+		struct child *c = realloc(children, cap * sizeof(*c));
+		if (c) {
+			children = c;
+			capchildren = cap;
+		}
+	}
+	if (nchildren < capchildren) children[nchildren++] = (struct child){ sim, real };
+	pthread_mutex_unlock(&children_lock);
+}
+
+/* The other of a pair: by sim pid (want_real) or by real pid; 0 if not a child of ours. */
+static pid_t lookup(pid_t pid, int want_real, int forget)
+{
+	pid_t found = 0;
+	pthread_mutex_lock(&children_lock);
+	for (size_t i = 0; i < nchildren; i++) {
+		if ((want_real ? children[i].sim : children[i].real) != pid) continue;
+		found = want_real ? children[i].real : children[i].sim;
+		if (forget) children[i] = children[--nchildren];
+		break;
+	}
+	pthread_mutex_unlock(&children_lock);
+	return found;
+}
+
+/*
+ * The real half of a sim fork (the sim child is sim_pid): a real fork whose child binds itself
+ * to its sim task before anything else, while the parent waits on a pipe until it has.
+ */
+static pid_t real_fork_as(long sim_pid)
+{
+	int sync[2];
+	if (pipe2(sync, O_CLOEXEC) < 0) return -1;
+	pid_t r = next_fork()();
+	if (r < 0) {
+		int e = errno;
+		close(sync[0]);
+		close(sync[1]);
+		sim_call(NULL, 0, "kill %ld SIGKILL", sim_pid);
+		sim_call(NULL, 0, "wait4 %ld", sim_pid);
+		errno = e;
+		return -1;
+	}
+	if (r == 0) {
+		char path[64];
+		close(sync[0]);
+		if (sc_fd >= 0) close(sc_fd);   /* the parent's open file: its task's */
+		sc_fd = -1;
+		/* the only thread now: another may have held the lock at the fork */
+		pthread_mutex_init(&children_lock, NULL);
+		nchildren = 0;
+		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/attach", sim_pid, sim_pid);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, "self\n", 5) != 5) {
+			/* acting as the parent's task would be silently wrong */
+			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(errno));
+			next__exit()(127);
+		}
+		close(fd);
+		close(sync[1]);
+		return 0;
+	}
+	close(sync[1]);
+	char c;
+	while (read(sync[0], &c, 1) < 0 && errno == EINTR)
+		;
+	close(sync[0]);
+	remember(sim_pid, r);
+	return sim_pid;
+}
+
+SHIM_EXPORT pid_t fork(void)
+{
+	if (!shim_active()) return next_fork()();
+	long sim_pid = sim_call(NULL, 0, "fork");
+	if (sim_pid < 0) return -1;
+	return real_fork_as(sim_pid);
+}
+
+/* Deviation: vfork is a fork (the sim's vfork does not suspend its parent either). */
+SHIM_EXPORT pid_t vfork(void)
+{
+	return fork();
+}
+
+SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids)
+{
+	char line[LINE_MAX_];
+	if (!shim_active()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (!args || args_size != (int)sizeof(*args) || args->child_stack || args->child_stack_size ||
+	    args->clone_flags_high || args->reserved0 || (flags & NOT_A_FORK) ||
+	    (args->nr_pids && !pids) || args->nr_pids > 32) {
+		errno = EINVAL;
+		return -1;
+	}
+	int len = snprintf(line, sizeof(line), "eclone %u", flags);
+	for (uint32_t i = 0; i < args->nr_pids; i++)
+		len += snprintf(line + len, sizeof(line) - len, "%s%d", i ? "," : " pids=", pids[i]);
+	long sim_pid = sim_call(NULL, 0, "%s", line);
+	if (sim_pid < 0) return -1;
+	return real_fork_as(sim_pid);
+}
+
+/* The contract's name: a program may also declare it and link against the shim. */
+SHIM_EXPORT long eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids)
+	__attribute__((alias("procsim_eclone")));
+
+SHIM_EXPORT int procsim_set_next_syscall_data(int n, const long *values)
+{
+	char line[LINE_MAX_];
+	int len;
+	if (!shim_active()) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (n <= 0) {
+		len = snprintf(line, sizeof(line), "RESET");
+	} else {
+		len = snprintf(line, sizeof(line), "LONG%d", n);
+		for (int i = 0; i < n && len < (int)sizeof(line); i++)
+			len += snprintf(line + len, sizeof(line) - len, " %ld", values[i]);
+	}
+	if (len >= (int)sizeof(line)) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* a fresh open each time: the patch refuses a write at a nonzero offset */
+	int fd = open("/proc/thread-self/next_syscall_data", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) return -1;
+	int r = pwrite(fd, line, len, 0) == len ? 0 : -1;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/* ------------------------------------------------------------------ ids */
+
+SHIM_EXPORT pid_t getpid(void)
+{
+	return shim_active() ? (pid_t)sim_value("getpid") : (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
+SHIM_EXPORT pid_t getppid(void)
+{
+	return shim_active() ? (pid_t)sim_value("getppid") : (pid_t)next_syscall()(SYS_getppid, 0, 0, 0, 0, 0, 0);
+}
+
+SHIM_EXPORT pid_t gettid(void)
+{
+	return shim_active() ? (pid_t)sim_value("gettid") : (pid_t)next_syscall()(SYS_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+SHIM_EXPORT long syscall(long number, ...)
+{
+	va_list ap;
+	long a[6];
+	va_start(ap, number);
+	for (int i = 0; i < 6; i++) a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (shim_active()) {
+		if (number == SYS_getpid) return sim_value("getpid");
+		if (number == SYS_gettid) return sim_value("gettid");
+		if (number == SYS_getppid) return sim_value("getppid");
+	}
+	return next_syscall()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* ------------------------------------------------------------------ wait */
+
+/*
+ * The real child is reaped for real, then the sim's wait4 for its task gives the answer. A child
+ * that ended without telling the sim (a real signal, or a raw exit_group) is first ended in the
+ * sim: by that signal, else by SIGKILL. A real stop or continue is returned as the real status.
+ */
+/* The sim's wait4 for PID; its status (when it names a task) into *wstatus. */
+static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
+{
+	char reply[128] = "";
+	long got = sim_call(reply, sizeof(reply), "wait4 %d %s", pid, options);
+	char *s = strstr(reply, "status=");
+	if (got > 0 && s && wstatus) *wstatus = (int)strtol(s + 7, NULL, 16);
+	return (pid_t)got;
+}
+
+SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
+{
+	int st;
+	if (!shim_active()) return next_wait4()(pid, wstatus, options, ru);
+	pid_t real = -1;
+	if (pid > 0) {
+		real = lookup(pid, 1, 0);
+		/* not a child forked through the shim: the sim's answer (ECHILD, or a task without a real process) */
+		if (!real) return sim_wait(pid, options & WNOHANG ? "WNOHANG" : "", wstatus);
+	}
+	/* Deviation: a process group (pid 0 or < -1) is any child: the sim's tasks are all in init's group */
+	pid_t r = next_wait4()(real, &st, options, ru);
+	if (r <= 0) return r;
+	pid_t sim = lookup(r, 0, WIFEXITED(st) || WIFSIGNALED(st));
+	if (!sim) {
+		if (wstatus) *wstatus = st;
+		return r;   /* a real child the shim did not fork (posix_spawn, clone): real numbers */
+	}
+	if (!(WIFEXITED(st) || WIFSIGNALED(st))) {
+		if (wstatus) *wstatus = st;
+		return sim;
+	}
+	int e = errno;
+	if (wstatus) *wstatus = st;
+	if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
+		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
+		sim_wait(sim, "", wstatus);
+	}
+	errno = e;
+	return sim;
+}
+
+SHIM_EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options)
+{
+	return wait4(pid, wstatus, options, NULL);
+}
+
+SHIM_EXPORT pid_t wait(int *wstatus)
+{
+	return wait4(-1, wstatus, 0, NULL);
+}
+
+/* ------------------------------------------------------------------ kill */
+
+/*
+ * The sim's kill; when it ended the task (stat's state Z) and the task is the caller's own or a
+ * child forked through this process, that real process gets the real signal. Deviation: another task's real process is
+ * not signalled: attach names host pids, which no process in exec's own pid namespace can reach.
+ */
+SHIM_EXPORT int kill(pid_t pid, int sig)
+{
+	if (!shim_active() || pid <= 0) return next_kill()(pid, sig);
+	/* asked before: a task its own kill ended makes no more calls */
+	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
+							    : lookup(pid, 1, 0);
+	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
+	if (real) {
+		char path[64], stat[512];
+		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
+		if (fd >= 0) close(fd);
+		char *p = n > 0 ? (stat[n] = 0, strrchr(stat, ')')) : NULL;
+		if (p && p[1] == ' ' && p[2] == 'Z') next_kill()(real, sig);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ exit */
+
+/*
+ * The exit code reaches the sim last, from the shim's destructor (atexit handlers and other
+ * destructors still act as the live task): exit() notes it; a return from main is an exit() of
+ * the wrapped main's result. A real pid 1 (exec's PROGRAM, its real namespace's init) first kills
+ * and reaps its children in the sim, as the real kernel kills the namespace when its init exits.
+ */
+static void report_exit(int code)
+{
+	if (!shim_active()) return;
+	if (next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0) == 1) {
+		for (size_t i = 0; i < nchildren; i++) {
+			sim_call(NULL, 0, "kill %d SIGKILL", children[i].sim);
+			sim_call(NULL, 0, "wait4 %d", children[i].sim);
+		}
+		nchildren = 0;
+	}
+	sim_call(NULL, 0, "exit_group %d", code & 0xff);
+}
+
+SHIM_EXPORT void exit(int status)
+{
+	exit_code = status;
+	next_exit()(status);
+	__builtin_unreachable();
+}
+
+SHIM_EXPORT void _exit(int status)
+{
+	report_exit(status);
+	next__exit()(status);
+	__builtin_unreachable();
+}
+
+SHIM_EXPORT void _Exit(int status)
+{
+	_exit(status);
+}
+
+__attribute__((destructor)) static void shim_fini(void)
+{
+	if (exit_code >= 0) report_exit(exit_code);
+}
+
+typedef int (*main_fn)(int, char **, char **);
+static main_fn real_main;
+
+static int wrapped_main(int argc, char **argv, char **envp)
+{
+	exit(real_main(argc, argv, envp));
+}
+
+SHIM_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void), void (*fini)(void),
+				  void (*rtld_fini)(void), void *stack_end)
+{
+	int (*next)(main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void), void *) =
+		(int (*)(main_fn, int, char **, void (*)(void), void (*)(void), void (*)(void), void *))
+			dlsym(RTLD_NEXT, "__libc_start_main");
+	real_main = main;
+	return next(wrapped_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/*
+ * A new program image is the sim task's execve: its comm becomes the file's name, as Linux's
+ * (fs/exec.c begin_new_exec: __set_task_comm(me, kbasename(bprm->filename))); AT_EXECFN is that
+ * filename as execve was given it.
+ */
+__attribute__((constructor)) static void shim_init(void)
+{
+	if (!shim_active()) return;
+	const char *file = (const char *)getauxval(AT_EXECFN);
+	if (file && !strpbrk(file, " \t\n")) sim_call(NULL, 0, "execve %s", file);
+}
