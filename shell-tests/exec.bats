@@ -112,6 +112,17 @@ T
     [ "$(sim_pids)" = 1 ]
 }
 
+@test "a child the shim did not fork (system's posix_spawn) is not served: it neither renames nor ends PROGRAM's task" {
+    t=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    # shellcheck disable=SC2016 # the inner shell's own variables
+    sim_exec --as "$t" -- python3 -c 'import os, sys; os.system("exit 5"); print(os.getpid()); sys.stdout.flush(); os._exit(6)'
+    [ "$status" -eq 6 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$t" ]
+    [[ $(cat "$M/$t/stat") == "$t (python3"*") Z "* ]]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $t")" = "$t status=0x0600" ]
+}
+
 @test "--as T: PROGRAM is task T, as if T exec'd it: its name, its pids, its exit" {
     t=$(procsim_syscall "$M/1/task/1/syscall" fork)
     # shellcheck disable=SC2016 # the inner shell's own variables

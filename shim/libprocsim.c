@@ -10,9 +10,12 @@
  * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); eclone and next_syscall_data (procsim.h).
- * Everything else is the real kernel's (dlsym RTLD_NEXT). Not served, so beware: a child made
- * by posix_spawn, system, popen or clone is real only and acts as its parent's sim task (it is
- * found through the host process tree), its own exit then reported as the parent's.
+ * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
+ * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
+ * procsim exec sets 1, a forked child its own), so a child made by posix_spawn, system, popen or
+ * clone, which the shim did not fork and bind, finds another pid there and makes only real calls:
+ * it neither renames nor ends its parent's sim task (its /proc reads still see the parent's task,
+ * found through the host process tree).
  * PROCSIM_SHIM_TRACE set in the environment: each line is also written to stderr.
  */
 #define _GNU_SOURCE
@@ -44,8 +47,8 @@
 
 static int active = -1;                 /* -1: not yet known */
 static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
-static int exit_code = -1;
-static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */              /* set by exit(): the code the destructor reports */
+static int exit_code = -1;              /* set by exit(): the code the destructor reports */
+static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
 
 /* Children forked through the shim: sim pid -> real pid (in the real pid namespace). */
 struct child {
@@ -70,9 +73,18 @@ REAL(void, exit, (int))
 REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
 
+static long real_getpid(void)
+{
+	return next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0);
+}
+
 static int shim_active(void)
 {
-	if (active < 0) active = access("/proc/thread-self/attach", F_OK) == 0;
+	if (active < 0) {
+		const char *bound = getenv("PROCSIM_SHIM_PID");
+		active = bound && strtol(bound, NULL, 10) == real_getpid() &&
+			 access("/proc/thread-self/attach", F_OK) == 0;
+	}
 	return active;
 }
 
@@ -198,6 +210,9 @@ static pid_t real_fork_as(long sim_pid)
 			next__exit()(127);
 		}
 		close(fd);
+		char self[24];
+		snprintf(self, sizeof(self), "%ld", real_getpid());
+		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
 		close(sync[1]);
 		return 0;
 	}
@@ -406,7 +421,7 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 static void report_exit(int code)
 {
 	if (!shim_active()) return;
-	if (next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0) == 1) {
+	if (real_getpid() == 1) {
 		for (size_t i = 0; i < nchildren; i++) {
 			sim_call(NULL, 0, "kill %d SIGKILL", children[i].sim);
 			sim_call(NULL, 0, "wait4 %d", children[i].sim);

@@ -70,7 +70,7 @@ final class ExecCommand implements Callable<Integer> {
             sim.checkMountAndRoot();
             Path shim = shim();
             checkDynamic(command.get(0));
-            List<String> argv = new ArrayList<>(List.of("env", "LD_PRELOAD=" + shim));
+            List<String> argv = new ArrayList<>(List.of("env", "LD_PRELOAD=" + shim, "PROCSIM_SHIM_PID=1")); // PROGRAM: its namespace's pid 1
             argv.addAll(command);
             if (as != null) return sim.run(as, argv);
             Path init = sim.mount().resolve("1/task/1/syscall");
