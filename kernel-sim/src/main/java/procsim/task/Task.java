@@ -25,7 +25,7 @@ public final class Task {
     boolean exited;
     /** task->exit_code: what do_exit was given (0 while the task lives). */
     int exitCode;
-    /** PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); the others are derived when shown. */
+    /** PF_EXITING, PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); PF_RANDOMIZE is added when shown. */
     int flags;
     String lastResult = "";
     final long startTime;
@@ -64,7 +64,7 @@ public final class Task {
         this.creds = c;
     }
 
-    /** The PF_* flags the task has earned (fork, exec, a privilege used). */
+    /** The PF_* flags the task has earned (fork, exec, a privilege used, exit). */
     public int flags() {
         return flags;
     }

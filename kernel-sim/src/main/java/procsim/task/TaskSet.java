@@ -255,6 +255,7 @@ public final class TaskSet {
     private void doExit(Task t, int code) {
         ThreadGroup g = t.group;
         t.exited = true;
+        t.flags |= TaskFlags.PF_EXITING; // exit_signals
         t.exitCode = code;
         t.nextSyscallData = null;
         t.files = null;

@@ -1,6 +1,7 @@
 package procsim.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static procsim.abi.TaskFlags.PF_EXITING;
 import static procsim.abi.TaskFlags.PF_FORKNOEXEC;
 import static procsim.abi.TaskFlags.PF_SUPERPRIV;
 
@@ -27,6 +28,26 @@ class TaskFlagsTest {
         assertThat(thread.flags()).isEqualTo(PF_FORKNOEXEC);
         sim.as(c).ok("execve /bin/true");
         assertThat(c.flags()).isZero();
+    }
+
+    /**
+     * PF_EXITING is set by exit_signals at do_exit's start and never cleared (kernel/exit.c,
+     * kernel/signal.c): a zombie has it, a stopped task does not, and a namespace init sleeping in
+     * zap_pid_ns_processes (state S, inside do_exit) does. P (2) unshares; A (3) is the new init;
+     * P's child B (4) in A's namespace keeps A waiting.
+     */
+    @Test
+    void exitingIsSetByExitNotByAStop() {
+        Task p = sim.as(1).child("fork");
+        sim.as(p).ok("unshare CLONE_NEWPID");
+        Task a = sim.as(p).child("fork");
+        Task b = sim.as(p).child("fork");
+        sim.as(p).ok("kill 4 SIGSTOP");
+        assertThat(b.flags()).as("stopped").isEqualTo(PF_FORKNOEXEC);
+        sim.as(p).ok("kill 3 SIGKILL");
+        assertThat(a.state().letter()).isEqualTo('S');
+        assertThat(a.flags()).as("init waiting in zap").isEqualTo(PF_FORKNOEXEC | PF_EXITING);
+        assertThat(b.flags()).as("zombie").isEqualTo(PF_FORKNOEXEC | PF_EXITING);
     }
 
     @Test

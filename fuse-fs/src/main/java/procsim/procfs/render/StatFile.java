@@ -19,8 +19,8 @@ public final class StatFile {
         StringBuilder b = new StringBuilder(200);
         b.append(s.pid()).append(" (").append(s.comm()).append(") ").append(s.state().letter());
         b.append(' ').append(s.ppid()).append(' ').append(s.pgrp()).append(' ').append(s.session());
-        // flags: PF_RANDOMIZE as every user process, PF_FORKNOEXEC and PF_SUPERPRIV as earned
-        b.append(" 0 -1 ").append(TaskFlags.PF_RANDOMIZE | s.flags() | (s.state().letter() == 'S' ? 0 : TaskFlags.PF_EXITING));
+        // flags: PF_RANDOMIZE as every user process, PF_FORKNOEXEC, PF_SUPERPRIV and PF_EXITING as earned
+        b.append(" 0 -1 ").append(TaskFlags.PF_RANDOMIZE | s.flags());
         b.append(" 0 0 0 0"); // minflt cminflt majflt cmajflt
         b.append(" 0 0 0 0"); // utime stime cutime cstime
         b.append(" 20 0 ").append(s.threads()).append(" 0 ").append(s.startTime());
