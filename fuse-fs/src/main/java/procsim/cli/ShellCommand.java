@@ -42,6 +42,11 @@ import procsim.fuse.MountTable;
                     + "pgrep, pstree and ipcs there show the sim. ps finds itself as "
                     + "/proc/<its real pid>: that number, where no sim task has it, is the task PID.",
             "",
+            "PID is numbered as M shows it to the caller: the operator (an unattached shell) sees "
+                    + "the root namespace's numbers; a shell attached to a sim task sees its own pid "
+                    + "namespace's, and may act only as a task its own may ptrace (the attach "
+                    + "file's rules), else the attach is refused (status 125).",
+            "",
             "Needs root (mount and pid namespaces) and util-linux's unshare.",
         },
         parameterListHeading = "%nParameters:%n",
@@ -64,7 +69,7 @@ final class ShellCommand implements Callable<Integer> {
     Path mountPoint;
 
     @Option(names = "--as", paramLabel = "PID", defaultValue = "1",
-            description = "The sim task to act as, numbered as the operator sees it (default ${DEFAULT-VALUE}).")
+            description = "The sim task to act as, numbered as M shows it to the caller (default ${DEFAULT-VALUE}).")
     int as;
 
     @Parameters(index = "1..*", paramLabel = "CMD", arity = "0..*",

@@ -28,7 +28,7 @@ if [[ -z $hostpid ]]; then
     exit 125
 fi
 if ! echo "$hostpid" 2>/dev/null > "$m/$pid/task/$pid/attach"; then
-    echo "procsim: shell: cannot attach to sim task $pid (has it exited?)" >&2
+    echo "procsim: shell: cannot attach to sim task $pid (has it exited, or may your sim task not ptrace it?)" >&2
     echo stop >&"${SIM[1]}"
     wait "$SIM_PID"
     exit 125
