@@ -1,10 +1,11 @@
 package procsim.fuse;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
-import procsim.abi.SysError;
 import procsim.procfs.Caller;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
@@ -40,15 +41,14 @@ final class StaleEntries {
 
     /**
      * Hands each remembered name that {@code tree} no longer resolves for the caller that looked it
-     * up to {@code invalidate}, and forgets it. Returns how many went.
+     * up to {@code invalidate}, and forgets it; each caller's view is taken once. Returns how many went.
      */
     int sweep(ProcTree tree, Consumer<String> invalidate) {
         int gone = 0;
+        Map<Caller, Predicate<String>> views = new HashMap<>();
         for (Map.Entry<String, Caller> e : seen.entrySet()) {
             String name = e.getKey();
-            try {
-                tree.getattr(e.getValue(), "/" + name);
-            } catch (SysError notThere) {
+            if (!views.computeIfAbsent(e.getValue(), tree::resolver).test("/" + name)) {
                 seen.remove(name, e.getValue());
                 invalidate.accept(name);
                 gone++;
