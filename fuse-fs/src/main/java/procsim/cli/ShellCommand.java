@@ -65,6 +65,13 @@ import procsim.fuse.MountTable;
             "  125  the namespaces could not be made or the attach failed (one line says which)",
         })
 final class ShellCommand implements Callable<Integer> {
+    /**
+     * Set by bin/procsim: the file to write the helper's command line to (NUL-terminated words)
+     * instead of running it, so that the launcher execs it and no JVM waits in the terminal's
+     * process group: HotSpot keeps SIGQUIT for thread dumps, so Ctrl-\ would print one there.
+     */
+    static final String PLAN_ENV = "PROCSIM_SHELL_PLAN";
+
     @Parameters(index = "0", paramLabel = "M", description = "A procsim mount.")
     Path mountPoint;
 
@@ -107,6 +114,11 @@ final class ShellCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>(List.of("bash", "-c", helper(), "procsim-shell", m.toString(),
                 Integer.toString(as), view.toString()));
         argv.addAll(command.isEmpty() ? List.of(defaultShell()) : command);
+        String plan = System.getenv(PLAN_ENV);
+        if (plan != null && !plan.isEmpty()) {
+            Files.writeString(Path.of(plan), String.join("\0", argv) + "\0");
+            return 0;
+        }
         Signals.ignoreWhileChildRuns();
         Process p = new ProcessBuilder(argv).inheritIO().start();
         return p.waitFor();
