@@ -1,8 +1,13 @@
 package procsim.fuse;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.function.ToLongFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +17,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 
 /**
- * Tells the kernel to drop a dentry under the mount's root: a FUSE_NOTIFY_INVAL_ENTRY message
+ * Tells the kernel to drop a dentry of the mount: a FUSE_NOTIFY_INVAL_ENTRY message
  * (fs/fuse/dev.c fuse_notify_inval_entry(); the layout of include/uapi/linux/fuse.h: a
  * {@code fuse_out_header} with unique 0 and the notify code as its error, then
  * {@code fuse_notify_inval_entry_out} {parent, namelen, flags}, then the name and a NUL) written
@@ -22,6 +27,12 @@ import jnr.ffi.annotations.In;
  * touches libfuse's channel, which libfuse frees at unmount: once the mount is gone a write just
  * fails. Not from a FUSE worker thread: the kernel takes the directory's lock to invalidate, and
  * a lookup holding it may be waiting for that very worker.
+ *
+ * <p>The message names the parent directory by its FUSE node id, which libfuse2's high-level API
+ * does not hand to the filesystem; but without {@code use_ino} libfuse reports each node's id as
+ * its inode number (lib/fuse.c set_stat), so the id of a directory other than the root is the
+ * {@code st_ino} a stat of it through the mount gives. A parent that no longer resolves is
+ * dropped itself, with everything under it.
  */
 final class KernelDentries implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDentries.class);
@@ -49,10 +60,13 @@ final class KernelDentries implements AutoCloseable {
 
     private final LibC libc;
     private final int fd;
+    /** A directory's path within the mount to its node id, or 0 if it does not resolve. */
+    private final ToLongFunction<String> nodeIds;
 
-    private KernelDentries(LibC libc, int fd) {
+    KernelDentries(LibC libc, int fd, ToLongFunction<String> nodeIds) {
         this.libc = libc;
         this.fd = fd;
+        this.nodeIds = nodeIds;
     }
 
     /**
@@ -60,33 +74,50 @@ final class KernelDentries implements AutoCloseable {
      * init(), where libfuse has set the context). Null, with a warning, if that cannot be done: the
      * mount then works as before, only without dropping stale dentries.
      */
-    static KernelDentries open(Pointer fuse) {
+    static KernelDentries open(Pointer fuse, Path mountPoint) {
         try {
             LibFuseChannel lib = LibraryLoader.create(LibFuseChannel.class).failImmediately().load("fuse");
             LibC libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
             Pointer channel = lib.fuse_session_next_chan(lib.fuse_get_session(fuse), null);
             int fd = channel == null ? -1 : libc.dup(lib.fuse_chan_fd(channel));
             if (fd < 0) throw new IllegalStateException("no /dev/fuse fd");
-            return new KernelDentries(libc, fd);
+            return new KernelDentries(libc, fd, dir -> inodeNumber(mountPoint.resolve(dir.substring(1))));
         } catch (Throwable t) {
             LOG.warn("cannot notify the kernel of gone pid directories ({}): their dentries stay cached", t.toString());
             return null;
         }
     }
 
-    /** The message that invalidates {@code name} in the root directory. */
-    static byte[] invalEntry(String name) {
+    /** {@code path}'s inode number, 0 if it does not resolve (from a thread that is no FUSE worker). */
+    private static long inodeNumber(Path path) {
+        try {
+            return (Long) Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The message that invalidates {@code name} in the directory whose node id is {@code parent}. */
+    static byte[] invalEntry(long parent, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(HEADER + INVAL_ENTRY_OUT + n.length + 1).order(ByteOrder.nativeOrder());
         b.putInt(b.capacity()).putInt(FUSE_NOTIFY_INVAL_ENTRY).putLong(0); // len, error = code, unique = 0
-        b.putLong(FUSE_ROOT_ID).putInt(n.length).putInt(0); // parent, namelen, flags
+        b.putLong(parent).putInt(n.length).putInt(0); // parent, namelen, flags
         b.put(n).put((byte) 0);
         return b.array();
     }
 
-    /** Invalidates {@code M/<name>}; false if the kernel refused (not cached: ENOENT; unmounted). */
-    boolean invalidate(String name) {
-        byte[] msg = invalEntry(name);
+    /**
+     * Invalidates {@code path} ({@code /2}, {@code /procsim/pidns/<inum>/proc/2}), or its nearest
+     * ancestor whose parent still resolves; false if the kernel refused (not cached: ENOENT;
+     * unmounted).
+     */
+    boolean invalidate(String path) {
+        int slash = path.lastIndexOf('/');
+        if (slash < 0) return false;
+        long parent = slash == 0 ? FUSE_ROOT_ID : nodeIds.applyAsLong(path.substring(0, slash));
+        if (parent == 0) return invalidate(path.substring(0, slash));
+        byte[] msg = invalEntry(parent, path.substring(slash + 1));
         return libc.write(fd, msg, msg.length) == msg.length;
     }
 

@@ -74,11 +74,11 @@ public final class ProcFuse extends FuseStubFS {
     }
 
     /**
-     * Each second, the kernel is told to drop the dentries of the pid directories gone since
-     * ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
+     * Each second, the kernel is told to drop the dentries of the pid directories (of M and of the
+     * fixed views) gone since ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
      */
     private void startForgetting() {
-        KernelDentries d = KernelDentries.open(getContext().fuse.get());
+        KernelDentries d = KernelDentries.open(getContext().fuse.get(), mountPoint);
         if (d == null) return;
         ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fuse-forget");

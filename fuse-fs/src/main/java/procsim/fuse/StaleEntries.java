@@ -11,8 +11,10 @@ import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
 /**
- * The pid directories ({@code M/<n>}) the kernel has looked up, and who looked each up, so that
- * those whose task is gone can be dropped from the kernel's dentry cache.
+ * The pid directories the kernel has looked up, {@code M/<n>} and those of the fixed views
+ * ({@code M/procsim/pidns/<inum>/proc/<n>}, what procsim shell binds on /proc, where ps and top
+ * look up every pid), and who looked each up, so that those whose task is gone can be dropped
+ * from the kernel's dentry cache.
  *
  * <p>Linux's procfs drops a reaped task's dentries itself (proc_flush_pid() from release_task(),
  * fs/proc/base.c). Over FUSE the kernel keeps every dentry it looked up until memory pressure,
@@ -26,31 +28,47 @@ import procsim.procfs.ProcTree;
  * the dentry at once), keeps the old task's inode number.
  */
 final class StaleEntries {
+    private static final String VIEWS = "/procsim/pidns/";
+
+    /** The pid directory's path to the caller that looked it up. */
     private final Map<String, Caller> seen = new ConcurrentHashMap<>();
 
     /** After a successful lookup of {@code path} by {@code caller}: remembers its pid directory. */
     void lookedUp(Caller caller, String path) {
-        if (caller == null || path.length() < 2 || path.charAt(0) != '/') return;
-        int end = path.indexOf('/', 1);
-        String name = end < 0 ? path.substring(1) : path.substring(1, end);
-        if (ProcFs.parsePid(name) > 0 && !seen.containsKey(name)) {
+        if (caller == null) return;
+        String dir = pidDirectory(path);
+        if (dir != null && !seen.containsKey(dir)) {
             // without the request's interrupt check, which only a FUSE worker thread can make
-            seen.put(name, new Caller(caller.hostTid(), caller.uid(), caller.gid()));
+            seen.put(dir, new Caller(caller.hostTid(), caller.uid(), caller.gid()));
         }
     }
 
+    /** The pid directory {@code path} is or is in ({@code /<n>}, {@code /procsim/pidns/<inum>/proc/<n>}), else null. */
+    static String pidDirectory(String path) {
+        if (path.length() < 2 || path.charAt(0) != '/') return null;
+        int start = 1;
+        if (path.startsWith(VIEWS)) {
+            int proc = path.indexOf('/', VIEWS.length());
+            if (proc < 0 || !path.startsWith("/proc/", proc)) return null;
+            start = proc + "/proc/".length();
+        }
+        int end = path.indexOf('/', start);
+        if (end < 0) end = path.length();
+        return ProcFs.parsePid(path.substring(start, end)) > 0 ? path.substring(0, end) : null;
+    }
+
     /**
-     * Hands each remembered name that {@code tree} no longer resolves for the caller that looked it
-     * up to {@code invalidate}, and forgets it; each caller's view is taken once. Returns how many went.
+     * Hands each remembered pid directory that {@code tree} no longer resolves for the caller that
+     * looked it up to {@code invalidate}, and forgets it; each caller's view is taken once. Returns how many went.
      */
     int sweep(ProcTree tree, Consumer<String> invalidate) {
         int gone = 0;
         Map<Caller, Predicate<String>> views = new HashMap<>();
         for (Map.Entry<String, Caller> e : seen.entrySet()) {
-            String name = e.getKey();
-            if (!views.computeIfAbsent(e.getValue(), tree::resolver).test("/" + name)) {
-                seen.remove(name, e.getValue());
-                invalidate.accept(name);
+            String dir = e.getKey();
+            if (!views.computeIfAbsent(e.getValue(), tree::resolver).test(dir)) {
+                seen.remove(dir, e.getValue());
+                invalidate.accept(dir);
                 gone++;
             }
         }

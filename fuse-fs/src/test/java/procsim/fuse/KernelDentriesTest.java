@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class KernelDentriesTest {
     @Test
     void invalEntryOfARootEntry() {
-        byte[] msg = KernelDentries.invalEntry("4242");
+        byte[] msg = KernelDentries.invalEntry(1, "4242");
         ByteBuffer b = ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder());
 
         assertThat(msg).hasSize(16 + 16 + 4 + 1);
@@ -28,5 +28,52 @@ class KernelDentriesTest {
         assertThat(b.getInt(28)).isZero();
         assertThat(new String(msg, 32, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("4242");
         assertThat(msg[36]).isZero();
+    }
+
+    /** A libc whose writes are kept, as the kernel would read them. */
+    private static final class Writes implements KernelDentries.LibC {
+        final java.util.List<byte[]> msgs = new java.util.ArrayList<>();
+
+        @Override
+        public int dup(int fd) {
+            return fd;
+        }
+
+        @Override
+        public long write(int fd, byte[] buf, long count) {
+            msgs.add(java.util.Arrays.copyOf(buf, (int) count));
+            return count;
+        }
+
+        @Override
+        public int close(int fd) {
+            return 0;
+        }
+    }
+
+    private static long parentOf(byte[] msg) {
+        return ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder()).getLong(16);
+    }
+
+    private static String nameOf(byte[] msg) {
+        return new String(msg, 32, msg.length - 33, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Below the root the parent is named by its node id, which libfuse2 reports as the inode number
+     * (lib/fuse.c set_stat without use_ino); a parent that no longer resolves goes itself.
+     */
+    @Test
+    void aFixedViewsEntryNamesItsParentByNodeIdAndAGoneParentGoesItself() {
+        Writes libc = new Writes();
+        java.util.Map<String, Long> ids = java.util.Map.of("/procsim/pidns/4026531840/proc", 57L, "/procsim/pidns", 12L);
+        KernelDentries d = new KernelDentries(libc, 9, dir -> ids.getOrDefault(dir, 0L));
+
+        assertThat(d.invalidate("/2")).isTrue();
+        assertThat(d.invalidate("/procsim/pidns/4026531840/proc/5")).isTrue();
+        assertThat(d.invalidate("/procsim/pidns/4026531841/proc/5")).isTrue();
+
+        assertThat(libc.msgs).extracting(KernelDentriesTest::parentOf).containsExactly(1L, 57L, 12L);
+        assertThat(libc.msgs).extracting(KernelDentriesTest::nameOf).containsExactly("2", "5", "4026531841");
     }
 }

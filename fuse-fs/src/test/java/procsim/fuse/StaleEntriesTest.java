@@ -46,9 +46,27 @@ class StaleEntriesTest {
         tree.nodes.remove("/2");
 
         assertThat(ops.forgetGone(invalidated::add)).isEqualTo(1);
-        assertThat(invalidated).containsExactly("2");
+        assertThat(invalidated).containsExactly("/2");
         assertThat(ops.forgetGone(invalidated::add)).isZero();
-        assertThat(invalidated).containsExactly("2");
+        assertThat(invalidated).containsExactly("/2");
+    }
+
+    /** The fixed views' pid directories too: procsim shell binds one on /proc, where ps looks up every pid. */
+    @Test
+    void aFixedViewsPidDirectoryIsHandedBackOnceGone() {
+        String view = "/procsim/pidns/4026531840/proc";
+        tree.nodes.put(view + "/5", FileAttr.dir(0555));
+        tree.nodes.put(view + "/5/stat", FileAttr.file(0444));
+        tree.nodes.put(view + "/6", FileAttr.dir(0555));
+        lookup(view + "/5/stat");
+        lookup(view + "/6");
+        lookup(view);
+        lookup(view + "/sys/kernel/pid_max");
+        tree.nodes.remove(view + "/5/stat");
+        tree.nodes.remove(view + "/5");
+
+        assertThat(ops.forgetGone(invalidated::add)).isEqualTo(1);
+        assertThat(invalidated).containsExactly(view + "/5");
     }
 
     @Test
