@@ -127,6 +127,16 @@ T
     [[ $output == *$'Threads:\t2\n'* ]]
 }
 
+# As system(3): Ctrl-\ (SIGQUIT to the terminal's process group) is CMD's business. HotSpot keeps
+# SIGQUIT for its thread dumps (no Java handler can take it), so no JVM may be in that group.
+@test "SIGQUIT to the whole process group reaches CMD only: no JVM prints a thread dump" {
+    run --separate-stderr setsid "$PROCSIM_BIN" shell "$M" -- \
+        bash -c 'sh -c "kill -QUIT \$\$" 2>/dev/null; s=$?; trap "" QUIT; kill -QUIT 0; echo "survived, sh: $s"'
+    [ "$status" -eq 0 ]
+    [ "$output" = "survived, sh: 131" ] # CMD and its children keep SIGQUIT's default action
+    [[ $stderr != *"thread dump"* ]]
+}
+
 @test "without CMD: \$SHELL, reading the caller's stdin" {
     run --separate-stderr env SHELL=/bin/bash "$PROCSIM_BIN" shell "$M" <<<'ps -o pid=,comm= -p 10; exit 4'
     [ "$status" -eq 4 ]

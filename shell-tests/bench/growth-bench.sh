@@ -8,6 +8,8 @@
 #   fds     GROWTH_FILES sim open files live at once (open through the syscall files of
 #           GROWTH_FILES/1000 children, RLIMIT_NOFILE being 1024 a task), then the children exit
 #   handles GROWTH_FILES real FUSE file handles open at once on M/1/status, then closed
+#   view    GROWTH_VIEW cycles in `procsim shell` (the fixed view bound on /proc): fork, read
+#           /proc/<pid>/stat (a lookup of the pid in the view), kill SIGKILL, wait4
 # sampling the daemon's VmRSS (host /proc/<daemon>/status) before, during and after each phase,
 # and once the objects are gone (at once and after GROWTH_SETTLE seconds idle). Prints a
 # markdown table and writes it to bench-results/growth-bench.md. Goal: RSS < 128 MiB once the
@@ -19,6 +21,7 @@ forks=${GROWTH_FORKS:-200000}
 msgs=${GROWTH_MSGS:-100000}
 queues=${GROWTH_QUEUES:-500}
 files=${GROWTH_FILES:-10000}
+view=${GROWTH_VIEW:-50000}
 settle=${GROWTH_SETTLE:-5}
 goal_mib=128
 
@@ -121,6 +124,23 @@ sample handles before
 rows+=("$(cat "$tmp/handles.row")")
 sleep 1 # release comes asynchronously
 sample handles "after (closed)"
+
+# ---------------------------------------------------------------- view (procsim shell's /proc)
+sample view before
+# shellcheck disable=SC2016 # the loop's own variables
+"$root/bin/procsim" shell "$M" -- bash -c '
+    exec 3<>/proc/1/task/1/syscall
+    for ((i = 1; i <= $1; i++)); do
+        printf "fork\n" >&3 && read -r pid <&3 && read -r _ <"/proc/$pid/stat" &&
+            printf "kill %s SIGKILL\n" "$pid" >&3 && printf "wait4 %s\n" "$pid" >&3 || exit 1
+        ((i == $1 / 2)) && echo during >"$2"
+    done
+    exit 0' bench "$view" "$tmp/view.mark" &
+shell=$!
+until [[ -e $tmp/view.mark ]] || ! kill -0 "$shell" 2>/dev/null; do sleep 0.2; done
+[[ -e $tmp/view.mark ]] && sample view "during ($((view / 2)) cycles)"
+wait "$shell" || fail "procsim shell loop"
+sample view "after ($view cycles, all reaped)"
 
 # ---------------------------------------------------------------- gone
 exec 3>&-

@@ -72,7 +72,7 @@ final class ExecCommand implements Callable<Integer> {
             checkDynamic(command.get(0));
             List<String> argv = new ArrayList<>(List.of("env", "LD_PRELOAD=" + shim, "PROCSIM_SHIM_PID=1")); // PROGRAM: its namespace's pid 1
             argv.addAll(command);
-            if (as != null) return sim.run(as, argv);
+            if (as != null) return sim.run(as, argv, false);
             Path init = sim.mount().resolve("1/task/1/syscall");
             int child;
             try {
@@ -81,7 +81,7 @@ final class ExecCommand implements Callable<Integer> {
                 throw new SimView.Refusal("init cannot fork PROGRAM's task: " + e.getMessage());
             }
             try {
-                return sim.run(child, argv);
+                return sim.run(child, argv, false);
             } finally {
                 reap(sim.mount(), init, child);
             }

@@ -29,6 +29,11 @@ import picocli.CommandLine.Parameters;
                     + "pgrep, pstree and ipcs there show the sim. ps finds itself as "
                     + "/proc/<its real pid>: that number, where no sim task has it, is the task PID.",
             "",
+            "PID is numbered as M shows it to the caller: the operator (an unattached shell) sees "
+                    + "the root namespace's numbers; a shell attached to a sim task sees its own pid "
+                    + "namespace's, and may act only as a task its own may ptrace (the attach "
+                    + "file's rules), else the attach is refused (status 125).",
+            "",
             "Needs root (mount and pid namespaces) and util-linux's unshare.",
         },
         footer = {
@@ -45,7 +50,7 @@ import picocli.CommandLine.Parameters;
         })
 final class ShellCommand implements Callable<Integer> {
     @Option(names = "--as", paramLabel = "PID", defaultValue = "1",
-            description = "The sim task to act as, numbered as the operator sees it (default ${DEFAULT-VALUE}).")
+            description = "The sim task to act as, numbered as M shows it to the caller (default ${DEFAULT-VALUE}).")
     int as;
 
     @Parameters(index = "1..*", paramLabel = "CMD", arity = "0..*",
@@ -61,7 +66,7 @@ final class ShellCommand implements Callable<Integer> {
         SimView sim = view.simView();
         try {
             sim.checkMountAndRoot();
-            return sim.run(as, command.isEmpty() ? List.of(defaultShell()) : command);
+            return sim.run(as, command.isEmpty() ? List.of(defaultShell()) : command, true);
         } catch (SimView.Refusal r) {
             return sim.fail(view.err(), r.getMessage());
         }

@@ -22,11 +22,13 @@ final class Signals {
     }
 
     /**
-     * As system(3) does while its command runs: Ctrl-C and Ctrl-\ reach the child (same process
-     * group), which decides; the JVM waiting for it neither dies nor leaves it behind.
+     * As system(3) does while its command runs: Ctrl-C reaches the child (same process group),
+     * which decides; the JVM waiting for it neither dies nor leaves it behind. HotSpot refuses a
+     * SIGQUIT handler (it prints a thread dump instead), so bin/procsim runs {@code procsim shell}'s
+     * helper without a waiting JVM ({@link SimView#PLAN_ENV}).
      */
     static void ignoreWhileChildRuns() {
-        for (String name : new String[] {"INT", "QUIT"}) handle(name, () -> { });
+        handle("INT", () -> { });
     }
 
     @SuppressWarnings("removal")

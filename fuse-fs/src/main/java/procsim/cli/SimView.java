@@ -25,6 +25,14 @@ final class SimView {
         }
     }
 
+    /**
+     * Set by bin/procsim for {@code procsim shell}: the file to write the helper's command line to
+     * (NUL-terminated words) instead of running it, so that the launcher execs it and no JVM waits
+     * in the terminal's process group: HotSpot keeps SIGQUIT for thread dumps, so Ctrl-\ would
+     * print one there.
+     */
+    static final String PLAN_ENV = "PROCSIM_SHELL_PLAN";
+
     private final String command;
     private final Path mount;
 
@@ -46,8 +54,12 @@ final class SimView {
         if (!isRoot()) throw new Refusal("needs root (it makes a mount namespace and a pid namespace)");
     }
 
-    /** Runs {@code argv} attached as live sim task {@code as}, with its namespace's view as /proc; its status. */
-    int run(int as, List<String> argv) throws IOException, InterruptedException, Refusal {
+    /**
+     * Runs {@code argv} attached as live sim task {@code as}, with its namespace's view as /proc;
+     * its status. With {@code handOver} and {@link #PLAN_ENV} set, writes the command line there
+     * for the launcher to exec instead, and returns 0.
+     */
+    int run(int as, List<String> argv, boolean handOver) throws IOException, InterruptedException, Refusal {
         Path task = mount.resolve(as + "/task/" + as);
         String nsLink;
         String stat;
@@ -65,6 +77,11 @@ final class SimView {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", helper(), "procsim-" + command, mount.toString(),
                 Integer.toString(as), view.toString()));
         cmd.addAll(argv);
+        String plan = System.getenv(PLAN_ENV);
+        if (handOver && plan != null && !plan.isEmpty()) {
+            Files.writeString(Path.of(plan), String.join("\0", cmd) + "\0");
+            return 0;
+        }
         Signals.ignoreWhileChildRuns();
         Process p = new ProcessBuilder(cmd).inheritIO().start();
         return p.waitFor();

@@ -39,8 +39,8 @@ public final class FuseOps {
     }
 
     /**
-     * Hands each pid directory looked up since whose task is gone now to {@code invalidate}, once
-     * ({@link StaleEntries}); returns how many.
+     * Hands the path of each pid directory looked up since whose task is gone now to
+     * {@code invalidate}, once ({@link StaleEntries}); returns how many.
      */
     public int forgetGone(Consumer<String> invalidate) {
         return FuseReply.of("forget", "/", () -> lookups.sweep(tree, invalidate));

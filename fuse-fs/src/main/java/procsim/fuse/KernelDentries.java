@@ -12,7 +12,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.annotations.In;
 
 /**
- * Tells the kernel to drop a dentry under the mount's root: a FUSE_NOTIFY_INVAL_ENTRY message
+ * Tells the kernel to drop a dentry of the mount: a FUSE_NOTIFY_INVAL_ENTRY message
  * (fs/fuse/dev.c fuse_notify_inval_entry(); the layout of include/uapi/linux/fuse.h: a
  * {@code fuse_out_header} with unique 0 and the notify code as its error, then
  * {@code fuse_notify_inval_entry_out} {parent, namelen, flags}, then the name and a NUL) written
@@ -22,6 +22,12 @@ import jnr.ffi.annotations.In;
  * touches libfuse's channel, which libfuse frees at unmount: once the mount is gone a write just
  * fails. Not from a FUSE worker thread: the kernel takes the directory's lock to invalidate, and
  * a lookup holding it may be waiting for that very worker.
+ *
+ * <p>The message names the parent directory by its FUSE node id, which libfuse2's high-level API
+ * does not hand to the filesystem; without {@code use_ino} libfuse would report it as st_ino
+ * (lib/fuse.c set_stat), but the mount runs with use_ino (an ns file's st_ino is the namespace's
+ * inum), so only the root's children (node id 1) can be named. Deviation: the pid directories of
+ * the fixed views ({@code M/procsim/pidns/<inum>/proc/<n>}) stay cached until memory pressure.
  */
 final class KernelDentries implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDentries.class);
@@ -49,8 +55,9 @@ final class KernelDentries implements AutoCloseable {
 
     private final LibC libc;
     private final int fd;
+    /** A directory's path within the mount to its node id, or 0 if it does not resolve. */
 
-    private KernelDentries(LibC libc, int fd) {
+    KernelDentries(LibC libc, int fd) {
         this.libc = libc;
         this.fd = fd;
     }
@@ -74,19 +81,20 @@ final class KernelDentries implements AutoCloseable {
         }
     }
 
-    /** The message that invalidates {@code name} in the root directory. */
-    static byte[] invalEntry(String name) {
+    /** The message that invalidates {@code name} in the directory whose node id is {@code parent}. */
+    static byte[] invalEntry(long parent, String name) {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         ByteBuffer b = ByteBuffer.allocate(HEADER + INVAL_ENTRY_OUT + n.length + 1).order(ByteOrder.nativeOrder());
         b.putInt(b.capacity()).putInt(FUSE_NOTIFY_INVAL_ENTRY).putLong(0); // len, error = code, unique = 0
-        b.putLong(FUSE_ROOT_ID).putInt(n.length).putInt(0); // parent, namelen, flags
+        b.putLong(parent).putInt(n.length).putInt(0); // parent, namelen, flags
         b.put(n).put((byte) 0);
         return b.array();
     }
 
-    /** Invalidates {@code M/<name>}; false if the kernel refused (not cached: ENOENT; unmounted). */
-    boolean invalidate(String name) {
-        byte[] msg = invalEntry(name);
+    /** Invalidates {@code path}, a root entry ({@code /2}); false if the kernel refused (not cached: ENOENT; unmounted) or {@code path} is deeper. */
+    boolean invalidate(String path) {
+        if (path.lastIndexOf('/') != 0) return false; // no node id for a deeper parent (use_ino)
+        byte[] msg = invalEntry(FUSE_ROOT_ID, path.substring(1));
         return libc.write(fd, msg, msg.length) == msg.length;
     }
 

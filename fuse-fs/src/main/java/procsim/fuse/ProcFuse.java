@@ -79,8 +79,8 @@ public final class ProcFuse extends FuseStubFS {
     }
 
     /**
-     * Each second, the kernel is told to drop the dentries of the pid directories gone since
-     * ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
+     * Each second, the kernel is told to drop the dentries of the pid directories (of M and of the
+     * fixed views) gone since ({@link StaleEntries}), from a thread of its own ({@link KernelDentries}).
      */
     private void startForgetting() {
         KernelDentries d = KernelDentries.open(getContext().fuse.get());

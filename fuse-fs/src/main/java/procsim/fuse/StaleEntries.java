@@ -1,17 +1,19 @@
 package procsim.fuse;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
-import procsim.abi.SysError;
 import procsim.procfs.Caller;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
 /**
- * The pid directories ({@code M/<n>}) the kernel has looked up, and who looked each up, so that
- * those whose task is gone can be dropped from the kernel's dentry cache.
+ * The pid directories of the root, {@code M/<n>}, the kernel has looked up, and who looked each up,
+ * so that those whose task is gone can be dropped from the kernel's dentry cache (those of the
+ * fixed views, {@code M/procsim/pidns/<inum>/proc/<n>}, cannot be named: {@link KernelDentries}).
  *
  * <p>Linux's procfs drops a reaped task's dentries itself (proc_flush_pid() from release_task(),
  * fs/proc/base.c). Over FUSE the kernel keeps every dentry it looked up until memory pressure,
@@ -25,32 +27,39 @@ import procsim.procfs.ProcTree;
  * the dentry at once), keeps the old task's kernel inode (though not its st_ino: ProcFs#getattr).
  */
 final class StaleEntries {
+    /** The pid directory's path to the caller that looked it up. */
     private final Map<String, Caller> seen = new ConcurrentHashMap<>();
 
     /** After a successful lookup of {@code path} by {@code caller}: remembers its pid directory. */
     void lookedUp(Caller caller, String path) {
-        if (caller == null || path.length() < 2 || path.charAt(0) != '/') return;
-        int end = path.indexOf('/', 1);
-        String name = end < 0 ? path.substring(1) : path.substring(1, end);
-        if (ProcFs.parsePid(name) > 0 && !seen.containsKey(name)) {
+        if (caller == null) return;
+        String dir = pidDirectory(path);
+        if (dir != null && !seen.containsKey(dir)) {
             // without the request's interrupt check, which only a FUSE worker thread can make
-            seen.put(name, new Caller(caller.hostTid(), caller.uid(), caller.gid()));
+            seen.put(dir, new Caller(caller.hostTid(), caller.uid(), caller.gid()));
         }
     }
 
+    /** The root pid directory {@code path} is or is in ({@code /<n>}), else null. */
+    static String pidDirectory(String path) {
+        if (path.length() < 2 || path.charAt(0) != '/') return null;
+        int end = path.indexOf('/', 1);
+        if (end < 0) end = path.length();
+        return ProcFs.parsePid(path.substring(1, end)) > 0 ? path.substring(0, end) : null;
+    }
+
     /**
-     * Hands each remembered name that {@code tree} no longer resolves for the caller that looked it
-     * up to {@code invalidate}, and forgets it. Returns how many went.
+     * Hands each remembered pid directory that {@code tree} no longer resolves for the caller that
+     * looked it up to {@code invalidate}, and forgets it; each caller's view is taken once. Returns how many went.
      */
     int sweep(ProcTree tree, Consumer<String> invalidate) {
         int gone = 0;
+        Map<Caller, Predicate<String>> views = new HashMap<>();
         for (Map.Entry<String, Caller> e : seen.entrySet()) {
-            String name = e.getKey();
-            try {
-                tree.getattr(e.getValue(), "/" + name);
-            } catch (SysError notThere) {
-                seen.remove(name, e.getValue());
-                invalidate.accept(name);
+            String dir = e.getKey();
+            if (!views.computeIfAbsent(e.getValue(), tree::resolver).test(dir)) {
+                seen.remove(dir, e.getValue());
+                invalidate.accept(dir);
                 gone++;
             }
         }

@@ -138,6 +138,13 @@ public final class ProcFs implements ProcTree {
         if (n instanceof Node.Dir) throw Errno.EISDIR.error();
     }
 
+    /** The caller's view is resolved once (a host-tree walk when bindings exist), not per path. */
+    @Override
+    public java.util.function.Predicate<String> resolver(Caller caller) {
+        ViewDir root = new ViewDir(this, viewerOf(caller), caller, false);
+        return path -> ProcTree.resolves(() -> resolve(root, path));
+    }
+
     private Node resolve(Caller caller, String path) {
         return resolve(new ViewDir(this, viewerOf(caller), caller, false), path);
     }

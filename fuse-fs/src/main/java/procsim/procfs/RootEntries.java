@@ -16,7 +16,7 @@ import procsim.task.Task;
 /**
  * The root of the tree (fs/proc/root.c): the fixed entries first, then one directory per thread
  * group visible in the viewer's namespace. {@code self} and {@code thread-self} resolve to the
- * viewer's sim thread; for the operator, who has none, they are absent (ENOENT).
+ * viewer's sim thread; for the operator, who has none, and in a fixed view whose namespace does not see the reader, they are absent (ENOENT).
  */
 public final class RootEntries {
     private RootEntries() {
@@ -30,7 +30,7 @@ public final class RootEntries {
                             () -> Entry.names(SysKernelEntries.TABLE),
                             k -> Entry.lookup(SysKernelEntries.TABLE, k, d.reader())) : null)),
             new Entry<>("sysvipc", d -> new Node.Dir(FileAttr.dir(0555), () -> Entry.names(SysvipcEntries.TABLE),
-                    n -> Entry.lookup(SysvipcEntries.TABLE, n, d))),
+                    n -> Entry.lookup(SysvipcEntries.TABLE, n, d.reader()))),
             new Entry<>("stat", d -> rendered(() -> KernelStatFile.render(d.fs().system(d.viewer())))),
             new Entry<>("cpuinfo", d -> rendered(CpuinfoFile::render)),
             new Entry<>("uptime", d -> rendered(() -> UptimeFile.render(d.fs().system(d.viewer())))),
@@ -54,7 +54,7 @@ public final class RootEntries {
     static Node root(ViewDir d) {
         return new Node.Dir(FileAttr.dir(0555), () -> {
             List<String> names = new ArrayList<>(Entry.names(FIXED));
-            if (d.viewer().isOperator()) names.removeAll(SELF_LINKS);
+            if (d.viewer().self() == null) names.removeAll(SELF_LINKS);
             names.addAll(d.fs().tgids(d.viewer().ns()));
             return names;
         }, name -> lookup(d, name));
@@ -62,7 +62,7 @@ public final class RootEntries {
 
     private static Node lookup(ViewDir d, String name) {
         int nr = ProcFs.parsePid(name);
-        if (nr < 0) return d.viewer().isOperator() && SELF_LINKS.contains(name) ? null : Entry.lookup(FIXED, name, d);
+        if (nr < 0) return d.viewer().self() == null && SELF_LINKS.contains(name) ? null : Entry.lookup(FIXED, name, d);
         Task t = d.fs().task(d.viewer(), nr);
         if (t == null && d.fixedView()) t = ownProcess(d, nr);
         if (t == null) return null;
@@ -78,13 +78,13 @@ public final class RootEntries {
      * Deviation: Linux has no such alias; a real process there is its own task.
      */
     private static Task ownProcess(ViewDir d, int nr) {
-        Task self = d.viewer().task();
+        Task self = d.viewer().self();
         if (self == null || d.fs().tgidVnr(d.caller()) != nr) return null;
         return d.fs().kernel().read(() -> self.group().isReaped() ? null : self.group().leader());
     }
 
     private static String self(ViewDir d, boolean thread) {
-        Task t = d.viewer().task();
+        Task t = d.viewer().self();
         if (t == null) throw Errno.ENOENT.error();
         return d.fs().kernel().read(() -> {
             int tgid = t.group().tgid(d.viewer().ns());

@@ -7,8 +7,14 @@
 set -u
 m=$1 pid=$2 view=$3
 shift 3
+# As system(3): Ctrl-C and Ctrl-\ are CMD's business; handlers (not ignores) so CMD keeps the
+# defaults. Set before CMD can run: a SIGQUIT to the process group would end this script.
+trap : INT QUIT
 exec 3<&0 4>&1
 coproc SIM {
+    # unshare's waiting parent blocks SIGINT and SIGTERM only: it ignores SIGQUIT, and CMD gets
+    # the default back (env --default-signal), which a bash started with it ignored cannot do.
+    trap '' QUIT
     # shellcheck disable=SC2016 # the inner script's own variables
     exec unshare --mount --pid --fork --propagation private -- bash -c '
         read -r self _ < /proc/self/stat    # the host /proc still: this is the host pid
@@ -17,7 +23,7 @@ coproc SIM {
         [[ $go == go ]] || exit 125
         mount --bind "$1" /proc || exit 125
         shift
-        exec "$@" <&3 >&4 3<&- 4>&-' procsim-shell "$view" "$@"
+        exec env --default-signal=QUIT "$@" <&3 >&4 3<&- 4>&-' procsim-shell "$view" "$@"
 }
 exec 3<&- 4>&-
 hostpid=
@@ -28,7 +34,7 @@ if [[ -z $hostpid ]]; then
     exit 125
 fi
 if ! echo "$hostpid" 2>/dev/null > "$m/$pid/task/$pid/attach"; then
-    echo "procsim: ${0#procsim-}: cannot attach to sim task $pid (has it exited?)" >&2
+    echo "procsim: ${0#procsim-}: cannot attach to sim task $pid (has it exited, or may your sim task not ptrace it?)" >&2
     echo stop >&"${SIM[1]}"
     wait "$SIM_PID"
     exit 125
@@ -36,8 +42,6 @@ fi
 echo go >&"${SIM[1]}"
 sim=$SIM_PID in=${SIM[0]} out=${SIM[1]}
 exec {in}<&- {out}>&-
-# As system(3): Ctrl-C and Ctrl-\ are CMD's business; a handler (not an ignore) so CMD keeps the defaults.
-trap : INT QUIT
 while :; do
     wait "$sim"
     rc=$?

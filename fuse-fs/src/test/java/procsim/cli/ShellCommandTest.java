@@ -18,6 +18,15 @@ class ShellCommandTest {
                 "Exit status:");
     }
 
+    /** PID is resolved in M as the caller sees it: an attached caller sees its own pid namespace's numbers. */
+    @Test
+    void helpNumbersPidAsTheCallerSeesMAndSaysAnAttachedCallerNeedsPtraceRights() {
+        assertThat(cli.run("shell", "--help")).isZero();
+        String help = cli.out.toString().replaceAll("\\s+", " ");
+        assertThat(help).doesNotContain("as the operator sees it")
+                .contains("numbered as M shows it to the caller", "may ptrace");
+    }
+
     @Test
     void aDirectoryThatIsNoProcsimMountIsOneLineAndStatusOne(@TempDir Path dir) {
         assertThat(cli.run("shell", dir.toString(), "--", "true")).isEqualTo(1);

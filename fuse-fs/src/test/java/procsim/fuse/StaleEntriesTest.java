@@ -7,9 +7,16 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import procsim.abi.Errno;
+import procsim.attach.AttachTable;
+import procsim.attach.HostProcesses;
 import procsim.procfs.Caller;
 import procsim.procfs.FileAttr;
+import procsim.procfs.ProcFs;
 
 /**
  * The mount's counterpart of proc_flush_pid() (fs/proc/base.c: a reaped task's /proc/<pid>
@@ -39,9 +46,27 @@ class StaleEntriesTest {
         tree.nodes.remove("/2");
 
         assertThat(ops.forgetGone(invalidated::add)).isEqualTo(1);
-        assertThat(invalidated).containsExactly("2");
+        assertThat(invalidated).containsExactly("/2");
         assertThat(ops.forgetGone(invalidated::add)).isZero();
-        assertThat(invalidated).containsExactly("2");
+        assertThat(invalidated).containsExactly("/2");
+    }
+
+    /** The fixed views' pid directories too: procsim shell binds one on /proc, where ps looks up every pid. */
+    @Test
+    void aFixedViewsPidDirectoryIsNotRemembered() {
+        String view = "/procsim/pidns/4026531840/proc";
+        tree.nodes.put(view + "/5", FileAttr.dir(0555));
+        tree.nodes.put(view + "/5/stat", FileAttr.file(0444));
+        tree.nodes.put(view + "/6", FileAttr.dir(0555));
+        lookup(view + "/5/stat");
+        lookup(view + "/6");
+        lookup(view);
+        lookup(view + "/sys/kernel/pid_max");
+        tree.nodes.remove(view + "/5/stat");
+        tree.nodes.remove(view + "/5");
+
+        assertThat(ops.forgetGone(invalidated::add)).as("no node id to name its parent by (use_ino)").isZero();
+        assertThat(invalidated).isEmpty();
     }
 
     @Test
@@ -58,6 +83,43 @@ class StaleEntriesTest {
         assertThat(entries.size()).isZero();
         tree.nodes.clear();
         assertThat(ops.forgetGone(invalidated::add)).isZero();
+    }
+
+    /** A host of processes 1 <- 500 <- 700 that counts the caller resolutions (host thread -> process). */
+    private static final class CountingHost implements HostProcesses {
+        final AtomicInteger walks = new AtomicInteger();
+
+        @Override
+        public OptionalInt tgidOf(int tid) {
+            walks.incrementAndGet();
+            return OptionalInt.of(tid);
+        }
+
+        @Override
+        public OptionalInt parentOf(int pid) {
+            return OptionalInt.of(pid == 700 ? 500 : 1);
+        }
+
+        @Override
+        public OptionalLong startTimeOf(int pid) {
+            return OptionalLong.of(pid);
+        }
+    }
+
+    /** With a binding in place each caller's view is a host-tree walk: a sweep takes it once per caller, not per name. */
+    @Test
+    void aSweepResolvesEachCallerOnce() {
+        CountingHost host = new CountingHost();
+        ProcFs fs = new ProcFs(procsim.kernel.Kernel.boot(), new AttachTable(host));
+        FuseOps real = new FuseOps(fs);
+        for (int i = 0; i < 3; i++) fs.open(ROOT, "/1/task/1/syscall", 2).write(ROOT, "fork".getBytes(), 0);
+        fs.open(ROOT, "/1/task/1/attach", 1).write(ROOT, "500".getBytes(), 0);
+        Caller reader = new Caller(700, 0, 0);
+        for (String p : List.of("/2", "/3/status", "/4")) real.getattr(reader, p, a -> { });
+        host.walks.set(0);
+
+        assertThat(real.forgetGone(invalidated::add)).isZero();
+        assertThat(host.walks.get()).isEqualTo(1);
     }
 
     @Test

@@ -132,6 +132,31 @@ class ProcFsTest {
     }
 
     /**
+     * sysvipc in a fixed view is the reader's, not the mount's: ipc/util.c sysvipc_proc_open takes
+     * current->nsproxy->ipc_ns and task_active_pid_ns(current) for the pids, whoever mounted it.
+     */
+    @Test
+    void sysvipcInAFixedViewIsTheReadersIpcAndPidNamespace() {
+        syscall(OPERATOR, "/1/task/1/syscall", "msgget 4242 IPC_CREAT|0600");
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        syscall(OPERATOR, "/2/task/2/syscall", "unshare CLONE_NEWIPC");
+        String id = syscall(OPERATOR, "/2/task/2/syscall", "msgget 99 IPC_CREAT|0600").strip();
+        syscall(OPERATOR, "/2/task/2/syscall", "msgsnd " + id + " 1 hello IPC_NOWAIT");
+        String child = syscall(OPERATOR, "/2/task/2/syscall", "clone CLONE_NEWPID|SIGCHLD").strip();
+        String link = fs.readlink(OPERATOR, "/" + child + "/ns/pid");
+        String view = "/procsim/pidns/" + link.substring(5, link.length() - 1) + "/proc";
+        write(OPERATOR, "/2/task/2/attach", "200");
+        Caller x = new Caller(200, 0, 0);
+        String row = "\n +99 +" + id + " +600 +\\d+ +1 +2 +0 .*";
+        assertThat(read(x, view + "/sysvipc/msg")).as("task 2 is not seen in its child namespace")
+                .matches("(?s)[^\n]*" + row + "\n").doesNotContain(" 4242 ");
+        write(OPERATOR, "/" + child + "/task/" + child + "/attach", "300");
+        Caller inside = new Caller(300, 0, 0);
+        assertThat(read(inside, view + "/sysvipc/msg")).as("task 2 has no pid in the child namespace")
+                .matches("(?s)[^\n]*\n +99 +" + id + " +600 +\\d+ +1 +0 +0 .*\n");
+    }
+
+    /**
      * ps finds itself as /proc/getpid(), its real pid in its own real pid namespace: in a fixed
      * view, a number no sim task there has, when it is the reader's own, is the task it acts as.
      */
