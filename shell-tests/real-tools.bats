@@ -130,6 +130,7 @@ T
 # As system(3): Ctrl-\ (SIGQUIT to the terminal's process group) is CMD's business. HotSpot keeps
 # SIGQUIT for its thread dumps (no Java handler can take it), so no JVM may be in that group.
 @test "SIGQUIT to the whole process group reaches CMD only: no JVM prints a thread dump" {
+    # shellcheck disable=SC2016 # the inner shell's own variables
     run --separate-stderr setsid "$PROCSIM_BIN" shell "$M" -- \
         bash -c 'sh -c "kill -QUIT \$\$" 2>/dev/null; s=$?; trap "" QUIT; kill -QUIT 0; echo "survived, sh: $s"'
     [ "$status" -eq 0 ]
