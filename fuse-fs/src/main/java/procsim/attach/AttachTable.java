@@ -111,7 +111,10 @@ public final class AttachTable {
         }
         if (dead != null) return new Resolution(dead, true);
         if (belowLeader || session.isEmpty()) return Resolution.OPERATOR;
-        Task inSession = boundInSession(session.getAsInt());
+        int sid = session.getAsInt();
+        // no leader's subtree to leave: session 0 (a leader outside this pid namespace), host init's, a gone leader's
+        if (sid <= 1 || host.startTimeOf(sid).isEmpty()) return Resolution.OPERATOR;
+        Task inSession = boundInSession(sid);
         return inSession == null ? Resolution.OPERATOR : new Resolution(inSession, true);
     }
 

@@ -287,4 +287,13 @@ class AttachPermissionTest {
         host.exit(BOUND);
         assertThat(fs.viewerOf(new Caller(ESCAPED, 0, 0)).isOperator()).as("no binding left in the session").isTrue();
     }
+
+    /** Session 0 (its leader outside the pid namespace), host init's, a gone leader's: no subtree to leave. */
+    @ParameterizedTest(name = "session {0}: an unbound caller reparented to host init is the operator")
+    @CsvSource({"0", "1", "999"})
+    void aSessionWithoutALiveLeaderBelowInitIsNotChecked(int sid) {
+        host.process(510, 1, sid).process(511, 1, sid);
+        assertThat(write(OPERATOR, attachPath(tasks.get("user")), "511")).isEqualTo("0");
+        assertThat(fs.viewerOf(new Caller(510, 0, 0)).isOperator()).isTrue();
+    }
 }
