@@ -96,10 +96,10 @@ public final class AttachTable {
         OptionalInt tgid = host.tgidOf(hostTid);
         if (tgid.isEmpty()) return dead == null ? Resolution.OPERATOR : new Resolution(dead, true);
         int pid = tgid.getAsInt();
-        OptionalInt session = host.sessionOf(pid);
-        boolean belowLeader = false;
-        for (int depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
-            belowLeader |= session.isPresent() && pid == session.getAsInt();
+        int[] ancestry = new int[MAX_DEPTH];
+        int n = 0;
+        while (n < MAX_DEPTH && pid > 1) {
+            ancestry[n++] = pid;
             if (pid != hostTid) {
                 t = bound(pid);
                 if (t != null && live.test(t)) return new Resolution(t, false);
@@ -110,10 +110,14 @@ public final class AttachTable {
             pid = parent.getAsInt();
         }
         if (dead != null) return new Resolution(dead, true);
-        if (belowLeader || session.isEmpty()) return Resolution.OPERATOR;
+        OptionalInt session = host.sessionOf(tgid.getAsInt());
+        if (session.isEmpty()) return Resolution.OPERATOR;
         int sid = session.getAsInt();
         // no leader's subtree to leave: session 0 (a leader outside this pid namespace), host init's, a gone leader's
         if (sid <= 1 || host.startTimeOf(sid).isEmpty()) return Resolution.OPERATOR;
+        for (int i = 0; i < n; i++) {
+            if (ancestry[i] == sid) return Resolution.OPERATOR; // the leader's subtree: the operator's own commands
+        }
         Task inSession = boundInSession(sid);
         return inSession == null ? Resolution.OPERATOR : new Resolution(inSession, true);
     }
