@@ -191,3 +191,61 @@ attach_as() {
     kill "$bg"
     wait "$bg" || true
 }
+
+@test "attach: a shell may bind only itself or a process below it, not the operator's shell (EPERM)" {
+    [ "$(attach_as "$USER1" "$USER2" "$$")" = "Operation not permitted self=$USER1" ]
+    [ -z "$(cat "$M/$USER2/task/$USER2/attach")" ]
+    run readlink "$M/self"
+    [ "$status" -ne 0 ]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" getpid)" = 1 ]
+}
+
+# A task that exited makes no more syscalls (kernel/exit.c do_exit ends in do_task_dead): its shell
+# writes nothing once it is a zombie, and after the reap it is powerless, never the operator.
+@test "attach: a shell whose task exited writes nothing (ESRCH), and once it is reaped is not the operator" {
+    local d=$BATS_TEST_TMPDIR p a sh
+    p=$(mk 'setuid 1000')
+    a=$(procsim_syscall "$M/$p/task/$p/syscall" fork)
+    mkfifo "$d/exited" "$d/reaped"
+    ( set +e
+      procsim_attach "$M" "$a" "$a"
+      procsim_syscall "$M/self/task/$a/syscall" 'exit 0' >/dev/null
+      { echo "$BASHPID" >"$M/$p/task/$p/attach"; } 2>"$d/zombie.err"
+      echo >"$d/exited"; read -r _ <"$d/reaped"
+      { echo 'clone3 set_tid=777' >"$M/1/task/1/syscall"; } 2>"$d/reaped.err"
+      readlink "$M/self" >"$d/self" 2>/dev/null || echo none >"$d/self" ) &
+    sh=$!
+    read -r _ <"$d/exited"
+    [ "$(procsim_syscall "$M/$p/task/$p/syscall" "wait4 $a")" = "$a status=0x0000" ]
+    echo >"$d/reaped"
+    wait "$sh"
+    [[ $(cat "$d/zombie.err") == *"No such process"* ]]
+    [ -z "$(cat "$M/$p/task/$p/attach")" ]
+    [[ $(cat "$d/reaped.err") == *"No such process"* ]]
+    [ "$(cat "$d/self")" = none ]
+    [ ! -e "$M/777" ]
+}
+
+# fork copies the session (kernel/fork.c copy_process: the child joins its parent's PIDTYPE_SID);
+# only setsid(2) leaves it. A double-forked grandchild is reparented out of the attached shell's
+# subtree but stays in its session, where a process is bound: it is powerless, not the operator.
+@test "attach: a double-forked grandchild of an attached shell is not the operator (ESRCH)" {
+    local d=$BATS_TEST_TMPDIR sh
+    mkfifo "$d/forked" "$d/go" "$d/done"
+    ( set +e
+      procsim_attach "$M" "$USER1" "$USER1"
+      ( ( read -r _ <"$d/go"
+          { echo 'clone3 set_tid=555' >"$M/1/task/1/syscall"; } 2>"$d/err"
+          cut -d' ' -f4 "/proc/$BASHPID/stat" >"$d/ppid"
+          echo >"$d/done" ) & )
+      echo >"$d/forked"
+      read -r _ <"$d/done" ) &
+    sh=$!
+    read -r _ <"$d/forked"
+    [ "$(procsim_syscall "$M/1/task/1/syscall" getpid)" = 1 ] # the operator's own shell still is
+    echo >"$d/go"
+    wait "$sh"
+    [ "$(cat "$d/ppid")" != "$sh" ]
+    [[ $(cat "$d/err") == *"No such process"* ]]
+    [ ! -e "$M/555" ]
+}

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 import procsim.abi.Errno;
 import procsim.task.Task;
@@ -14,7 +15,7 @@ import procsim.task.Task;
  * Which real (host) thread or process acts as which sim thread. A binding names a host id (a
  * thread id, which for a process's main thread is its pid) and the start time it had, so a
  * reused id does not inherit it. A caller resolves to the binding of its own thread, else of its
- * process, else of the nearest bound ancestor in the host's process tree.
+ * process, else of the nearest bound ancestor in the host's process tree ({@link #resolve}).
  *
  * <p>Lock order: this table's monitor is never held while taking the kernel lock.
  */
@@ -69,26 +70,95 @@ public final class AttachTable {
     }
 
     /**
-     * The sim thread the host thread {@code hostTid} acts as, or null for the operator. Bindings
-     * whose host process is gone (or whose id was reused) are dropped on the way.
+     * What a host thread acts as: {@code task} when it is bound to a live one; the operator when
+     * {@code task} is null; otherwise ({@code powerless}) nobody, {@code task} being the dead or
+     * the session's binding whose pid namespace it still reads.
      */
-    public Task resolve(int hostTid) {
-        if (hostTid <= 0 || isEmpty()) return null;
+    public record Resolution(Task task, boolean powerless) {
+        public static final Resolution OPERATOR = new Resolution(null, false);
+
+        public boolean isOperator() {
+            return task == null;
+        }
+    }
+
+    /**
+     * What the host thread {@code hostTid} acts as: the binding of its thread, else of its process,
+     * else of its nearest bound ancestor whose task is {@code live}. A caller never becomes the
+     * operator by losing a binding: one whose bindings are all to dead (reaped) tasks is
+     * powerless, and so is an unbound one reparented out of its session leader's subtree (a
+     * double fork) when a process of its session is bound. Bindings whose host process is gone
+     * (or whose id was reused) are dropped on the way.
+     */
+    public Resolution resolve(int hostTid, Predicate<Task> live) {
+        if (hostTid <= 0 || isEmpty()) return Resolution.OPERATOR;
+        Task dead = null;
         Task t = bound(hostTid);
-        if (t != null) return t;
+        if (t != null) {
+            if (live.test(t)) return new Resolution(t, false);
+            dead = t;
+        }
         OptionalInt tgid = host.tgidOf(hostTid);
-        if (tgid.isEmpty()) return null;
+        if (tgid.isEmpty()) return dead == null ? Resolution.OPERATOR : new Resolution(dead, true);
         int pid = tgid.getAsInt();
-        for (int depth = 0; depth < MAX_DEPTH && pid > 1; depth++) {
+        int[] ancestry = new int[MAX_DEPTH];
+        int n = 0;
+        while (n < MAX_DEPTH && pid > 1) {
+            ancestry[n++] = pid;
             if (pid != hostTid) {
                 t = bound(pid);
-                if (t != null) return t;
+                if (t != null && live.test(t)) return new Resolution(t, false);
+                if (dead == null) dead = t;
             }
             OptionalInt parent = host.parentOf(pid);
-            if (parent.isEmpty()) return null;
+            if (parent.isEmpty()) break;
             pid = parent.getAsInt();
         }
+        if (dead != null) return new Resolution(dead, true);
+        OptionalInt session = host.sessionOf(tgid.getAsInt());
+        if (session.isEmpty()) return Resolution.OPERATOR;
+        int sid = session.getAsInt();
+        // no leader's subtree to leave: session 0 (a leader outside this pid namespace), host init's, a gone leader's
+        if (sid <= 1 || host.startTimeOf(sid).isEmpty()) return Resolution.OPERATOR;
+        for (int i = 0; i < n; i++) {
+            if (ancestry[i] == sid) return Resolution.OPERATOR; // the leader's subtree: the operator's own commands
+        }
+        Task inSession = boundInSession(sid);
+        return inSession == null ? Resolution.OPERATOR : new Resolution(inSession, true);
+    }
+
+    /** The task of the live bound host process of session {@code sid} with the lowest id, or null. */
+    private Task boundInSession(int sid) {
+        List<Integer> ids;
+        synchronized (this) {
+            ids = new ArrayList<>(bindings.keySet());
+        }
+        ids.sort(null);
+        for (int id : ids) {
+            Task t = bound(id);
+            OptionalInt s = t == null ? OptionalInt.empty() : host.sessionOf(id);
+            if (s.isPresent() && s.getAsInt() == sid) return t;
+        }
         return null;
+    }
+
+    /**
+     * Is host id {@code id} the caller {@code callerTid}'s own thread or process, or a process
+     * below it in the host tree? ESRCH if {@code id} is no host process.
+     */
+    public boolean isSelfOrBelow(int callerTid, int id) {
+        OptionalInt target = host.tgidOf(id);
+        if (target.isEmpty() || host.startTimeOf(id).isEmpty()) throw Errno.ESRCH.error();
+        if (id == callerTid) return true;
+        OptionalInt own = host.tgidOf(callerTid);
+        int pid = target.getAsInt();
+        for (int depth = 0; own.isPresent() && depth < MAX_DEPTH && pid > 1; depth++) {
+            if (pid == own.getAsInt()) return true;
+            OptionalInt parent = host.parentOf(pid);
+            if (parent.isEmpty()) return false;
+            pid = parent.getAsInt();
+        }
+        return false;
     }
 
     private Task bound(int hostId) {

@@ -16,4 +16,9 @@ public interface HostProcesses {
 
     /** The start time (clock ticks since boot, /proc/PID/stat field 22), or empty if gone. */
     OptionalLong startTimeOf(int pid);
+
+    /** The session id (the session leader's pid, /proc/PID/stat field 6), or empty if gone or unknown. */
+    default OptionalInt sessionOf(int pid) {
+        return OptionalInt.empty();
+    }
 }

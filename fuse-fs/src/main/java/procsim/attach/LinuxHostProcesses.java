@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 /**
  * {@link HostProcesses} read from the host's real /proc: {@code /proc/<tid>/status} for
  * {@code Tgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
- * (field 4) and the start time (field 22, clock ticks since boot) (fs/proc/array.c
+ * (field 4), the session (field 6) and the start time (field 22, clock ticks since boot) (fs/proc/array.c
  * {@code do_task_stat}). A thread's directory is reachable as {@code /proc/<tid>} even though
  * /proc does not list it.
  *
@@ -55,6 +55,12 @@ public final class LinuxHostProcesses implements HostProcesses {
     @Override
     public OptionalInt parentOf(int pid) {
         long v = statField(pid, 4);
+        return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
+    }
+
+    @Override
+    public OptionalInt sessionOf(int pid) {
+        long v = statField(pid, 6);
         return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
     }
 

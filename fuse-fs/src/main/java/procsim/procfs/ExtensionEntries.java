@@ -67,7 +67,7 @@ public final class ExtensionEntries {
         Viewer reader = d.viewer();
         Task self = reader.task();
         boolean seen = self != null && d.fs().kernel().read(() -> self.pid().nr(ns) != 0);
-        return new ViewDir(d.fs(), new Viewer(ns, self, reader.creds(), seen), d.caller(), true);
+        return new ViewDir(d.fs(), reader.in(ns, seen), d.caller(), true);
     }
 
     private static Node events(ViewDir d, PidNamespace ns,

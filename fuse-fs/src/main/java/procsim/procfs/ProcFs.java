@@ -58,17 +58,34 @@ public final class ProcFs implements ProcTree {
 
     /**
      * The caller's view: its attached sim thread's namespace, or the operator's root view. A
-     * binding to a reaped task ends, as one to an exited real process does, and the caller
-     * resolves on up the host tree: falling back to the operator would be a way up.
+     * binding to a reaped task no longer acts, and the caller resolves on up the host tree; with
+     * no live binding there it is powerless ({@link AttachTable#resolve}), never the operator:
+     * falling back to the operator would be a way up.
      */
     public Viewer viewerOf(Caller caller) {
         while (true) {
-            Task t = attach.resolve(caller.hostTid());
-            if (t == null) return Viewer.operator(kernel.tasks().rootPidNs());
-            Viewer v = kernel.read(() -> t.group().isReaped() ? null : Viewer.of(t));
+            AttachTable.Resolution r = attach.resolve(caller.hostTid(), this::live);
+            if (r.isOperator()) return Viewer.operator(kernel.tasks().rootPidNs());
+            Task t = r.task();
+            Viewer v = kernel.read(() -> r.powerless() ? Viewer.powerless(t.activePidNs())
+                    : t.group().isReaped() ? null : Viewer.of(t));
             if (v != null) return v;
-            attach.detach(t);
+            // reaped since resolve looked: resolve again, now seeing it dead
         }
+    }
+
+    /**
+     * The caller as a writer: ESRCH if it has no live sim thread to act as (powerless, or its
+     * thread has exited: a task in do_exit or a zombie makes no more syscalls).
+     */
+    public Viewer writerOf(Caller caller) {
+        Viewer v = viewerOf(caller);
+        if (v.isPowerless() || (!v.isOperator() && kernel.read(v.task()::exited))) throw Errno.ESRCH.error();
+        return v;
+    }
+
+    private boolean live(Task t) {
+        return kernel.read(() -> !t.group().isReaped());
     }
 
     // ------------------------------------------------------------ ProcTree
@@ -203,7 +220,7 @@ public final class ProcFs implements ProcTree {
 
     /** The reader's IPC namespace: its sim thread's, or the boot namespace for the operator. */
     public IpcNamespace ipcNs(Viewer v) {
-        return v.isOperator() ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
+        return v.task() == null ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
     }
 
     /** The pid the real caller's own pid namespace gives its process (getpid()), 0 if unknown. */
@@ -276,7 +293,7 @@ public final class ProcFs implements ProcTree {
     }
 
     int writeComm(Caller caller, Task task, String text) {
-        Viewer v = viewerOf(caller);
+        Viewer v = writerOf(caller);
         if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
         kernel.write(() -> {
             if (task.exited()) throw Errno.ESRCH.error();
@@ -287,7 +304,7 @@ public final class ProcFs implements ProcTree {
     }
 
     int writeNextSyscallData(Caller caller, Task task, String text, long offset) {
-        Viewer v = viewerOf(caller);
+        Viewer v = writerOf(caller);
         kernel.writeNextSyscallData(v.task(), task, text, offset);
         return text.length();
     }
@@ -303,8 +320,10 @@ public final class ProcFs implements ProcTree {
      * process (the thread group of the request's host tid: a process in a pid namespace of its own
      * does not know its host pid, as the shim's forked child); {@code detach} ends the bindings. The
      * operator may do either; an attached caller only to a task its own may ptrace
-     * ({@link Ptrace#mayAttach}), and may end its own task's bindings (and so leave it, perhaps
-     * for the operator's powers) only with CAP_SYS_ADMIN; otherwise EPERM, as PTRACE_ATTACH.
+     * ({@link Ptrace#mayAttach}), may bind only a real process that is its own ({@link #mayBind}),
+     * and may end its own task's bindings (and so leave it,
+     * perhaps for the operator's powers) only with CAP_SYS_ADMIN; otherwise EPERM, as
+     * PTRACE_ATTACH. A caller with no live sim thread gets ESRCH ({@link #writerOf}).
      */
     int writeAttach(Caller caller, Task task, String text) {
         String w = text.strip();
@@ -313,12 +332,13 @@ public final class ProcFs implements ProcTree {
         if (!detach && id <= 0) throw Errno.EINVAL.error();
         // host init is every process's ancestor: binding it would make the whole machine one sim thread
         if (id == 1) throw Errno.EPERM.error();
-        Viewer v = viewerOf(caller);
+        Viewer v = writerOf(caller);
         if (!v.isOperator()) {
             Task current = v.task();
             boolean allowed = kernel.write(() -> detach && current == task
                     ? current.capable(Capability.CAP_SYS_ADMIN) : Ptrace.mayAttach(current, task));
             if (!allowed) throw Errno.EPERM.error();
+            if (!detach && !mayBind(caller, current, id)) throw Errno.EPERM.error();
         }
         if (detach) {
             attach.detach(task);
@@ -327,5 +347,16 @@ public final class ProcFs implements ProcTree {
         if (kernel.read(task::exited)) throw Errno.ESRCH.error();
         attach.attach(id, task);
         return text.length();
+    }
+
+    /**
+     * May an attached caller acting as {@code current} bind real id {@code id}: itself, a process
+     * below it in the host tree, or one that acts as {@code current} already (its shell, when it
+     * writes from a subshell). A process gives its identity only to what is its own: kernel/cred.c
+     * commit_creds changes current's credentials only, copy_creds hands them to a child. ESRCH if
+     * {@code id} is no host process.
+     */
+    private boolean mayBind(Caller caller, Task current, int id) {
+        return attach.isSelfOrBelow(caller.hostTid(), id) || viewerOf(new Caller(id, 0, 0)).task() == current;
     }
 }

@@ -62,6 +62,6 @@ public final class SysKernelEntries {
         return new Node.File(FileAttr.file(mode), () -> new RenderedHandle(
                 () -> value.applyAsLong(d.viewer()) + "\n",
                 (caller, text, offset) -> offset != 0 ? text.length()
-                        : setter.set(d.fs(), d.fs().viewerOf(caller), text), true));
+                        : setter.set(d.fs(), d.fs().writerOf(caller), text), true));
     }
 }

@@ -41,6 +41,7 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidOf(700)).isEqualTo(OptionalInt.of(690));
         assertThat(host.parentOf(700)).isEqualTo(OptionalInt.of(1));
         assertThat(host.startTimeOf(700)).isEqualTo(OptionalLong.of(123456789L));
+        assertThat(host.sessionOf(700)).isEqualTo(OptionalInt.of(100));
         // a comm with spaces and ')' is skipped by splitting at the last ')'
         assertThat(host.parentOf(701)).isEqualTo(OptionalInt.of(700));
         assertThat(host.startTimeOf(701)).isEqualTo(OptionalLong.of(42L));
@@ -52,6 +53,7 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidOf(5)).isEmpty();
         assertThat(host.parentOf(5)).isEmpty();
         assertThat(host.startTimeOf(5)).isEmpty();
+        assertThat(host.sessionOf(5)).isEmpty();
         assertThat(host.tgidOf(0)).isEmpty();
         assertThat(host.parentOf(-1)).isEmpty();
 

@@ -31,8 +31,15 @@ class AttachPermissionTest {
     private static final int OTHER = 300;
     private static final int CHILD = 201;
     private static final int CHILDS_THREAD = 202;
+    private static final int SHELLS_THREAD = 250;
+    /** A session: its leader, a process it bound, a grandchild of that one reparented to host init, a child of the leader. */
+    private static final int LEADER = 400, BOUND = 401, ESCAPED = 402, SIBLING = 403;
+    /** A process that left the session with setsid. */
+    private static final int NEW_SESSION = 404;
     private final FakeHost host = new FakeHost().process(100, 1).process(SHELL, 1).process(OTHER, 1)
-            .process(CHILD, SHELL).thread(CHILDS_THREAD, CHILD);
+            .process(CHILD, SHELL).thread(CHILDS_THREAD, CHILD).thread(SHELLS_THREAD, SHELL)
+            .process(LEADER, 1, LEADER).process(BOUND, LEADER, LEADER).process(ESCAPED, 1, LEADER)
+            .process(SIBLING, LEADER, LEADER).process(NEW_SESSION, 1, NEW_SESSION);
     private final Kernel kernel = Kernel.boot();
     private final ProcFs fs = new ProcFs(kernel, new AttachTable(host));
     private final Map<String, Task> tasks = new HashMap<>();
@@ -130,13 +137,40 @@ class AttachPermissionTest {
         }
     }
 
-    @ParameterizedTest(name = "{0} binds another real process to {1}: {2}")
-    @CsvSource({"user, user2, 0", "user, root, EPERM", "operator, init, 0"})
-    void bindingAnotherRealProcessFollowsTheSameRule(String caller, String target, String expected) {
+    @ParameterizedTest(name = "a child of the shell bound to user binds real process {0} to user2: {1}")
+    @CsvSource({SHELL + ", 0", OTHER + ", EPERM", "100, EPERM"})
+    void aSubshellRebindsTheShellThatActsAsItsOwnTask(int real, String expected) {
+        callerAs("user");
+        Caller child = new Caller(CHILD, 0, 0);
+        assertThat(write(child, attachPath(tasks.get("user2")), String.valueOf(real))).isEqualTo(expected);
+        assertThat(fs.viewerOf(new Caller(real, 0, 0)).task())
+                .isSameAs(expected.equals("0") ? tasks.get("user2") : real == SHELL ? tasks.get("user") : null);
+    }
+
+    /**
+     * An attached caller binds only itself, a thread of its own, a real process below it, or one
+     * acting as its own task already (above): a process gives its identity only to itself and its
+     * descendants (kernel/cred.c: commit_creds
+     * changes current's credentials only; copy_creds gives a child its parent's). The operator binds
+     * any. A real pid that is no process is ESRCH, as ptrace(2) for a missing pid.
+     */
+    @ParameterizedTest(name = "{0} binds real process {2} to {1}: {3}")
+    @CsvSource({
+        "user, user2, " + CHILD + ", 0",
+        "user, user2, " + SHELLS_THREAD + ", 0",
+        "user, root, " + CHILD + ", EPERM",      // ptrace_may_access still
+        "user, user2, " + OTHER + ", EPERM",     // not below the caller
+        "user, user2, 100, EPERM",               // the operator's own process
+        "user, user2, " + LEADER + ", EPERM",    // a session leader, every shell's ancestor
+        "user, user2, 999, ESRCH",
+        "operator, init, " + OTHER + ", 0",
+    })
+    void bindingAnotherRealProcessNeedsItBelowTheCaller(String caller, String target, int real, String expected) {
         Caller c = callerAs(caller);
         Task t = tasks.get(target);
-        assertThat(write(c, attachPath(t), String.valueOf(OTHER))).isEqualTo(expected);
-        assertThat(fs.viewerOf(new Caller(OTHER, 0, 0)).task()).isSameAs(expected.equals("0") ? t : null);
+        Task before = fs.viewerOf(new Caller(real, 0, 0)).task();
+        assertThat(write(c, attachPath(t), String.valueOf(real))).isEqualTo(expected);
+        assertThat(fs.viewerOf(new Caller(real, 0, 0)).task()).isSameAs(expected.equals("0") ? t : before);
     }
 
     /**
@@ -218,5 +252,79 @@ class AttachPermissionTest {
         run(user, "wait4");
         assertThat(fs.viewerOf(child).task()).isSameAs(user);
         assertThat(fs.viewerOf(shell).task()).isSameAs(user);
+    }
+
+    /** Every write a caller with no live sim thread may try, and the text. */
+    private static final String WRITES = "/1/task/1/syscall, clone3 set_tid=777";
+
+    /**
+     * A task that has exited makes no more syscalls (kernel/exit.c do_exit ends in do_task_dead,
+     * never returning to user space): a caller acting as a zombie or a reaped task writes nothing.
+     */
+    @ParameterizedTest(name = "as a zombie, then as a reaped task: {0} <- {1}: ESRCH")
+    @CsvSource({
+        WRITES,
+        "/sys/kernel/ns_last_pid, 700",
+        "/1/comm, x",
+        "/1/task/1/next_syscall_data, LONG1 5",
+        "/1/task/1/attach, " + SHELL,
+        "/1/task/1/attach, detach",
+    })
+    void aCallerWhoseTaskExitedWritesNothing(String path, String text) {
+        Task user = tasks.get("user");
+        Task a = child(user, "fork");
+        assertThat(write(OPERATOR, attachPath(a), String.valueOf(SHELL))).isEqualTo("0");
+        Caller shell = new Caller(SHELL, 0, 0);
+        run(a, "exit 0");
+        assertThat(write(shell, path, text)).as("zombie").isEqualTo("ESRCH");
+        assertThat(write(shell, attachPath(user), String.valueOf(SHELL))).isEqualTo("ESRCH");
+        run(user, "wait4");
+        assertThat(fs.viewerOf(shell).isOperator()).as("reaped: not the operator").isFalse();
+        assertThat(fs.viewerOf(shell).isPowerless()).isTrue();
+        assertThat(write(shell, path, text)).as("reaped").isEqualTo("ESRCH");
+        assertThat(read("/1/task/1/attach")).isEmpty();
+        assertThat(read("/1/comm")).isEqualTo("init\n");
+        assertThat(kernel.read(() -> kernel.tasks().lookup(kernel.tasks().rootPidNs(), 777))).isNull();
+        assertThat(write(OPERATOR, attachPath(user), String.valueOf(SHELL))).as("the operator rebinds it").isEqualTo("0");
+        assertThat(fs.viewerOf(shell).task()).isSameAs(user);
+    }
+
+    /**
+     * A double fork reparents a grandchild of an attached shell to host init, out of the bound
+     * ancestor's subtree but in its session (setsid(2): only setsid makes a new session; fork
+     * copies it, kernel/fork.c copy_process attaches the child to the parent's PIDTYPE_SID). An
+     * unbound caller outside its session leader's subtree whose session holds a binding is
+     * powerless; a child of the leader (the operator's own commands) and another session
+     * (setsid, the documented escape) are the operator.
+     */
+    @ParameterizedTest(name = "host process {0}: {1}")
+    @CsvSource({
+        ESCAPED + ", powerless",
+        SIBLING + ", operator",
+        LEADER + ", operator",
+        NEW_SESSION + ", operator",
+        BOUND + ", user",
+    })
+    void aDoubleForkedCallerOfABoundSessionIsPowerless(int real, String expected) {
+        Caller c = new Caller(real, 0, 0);
+        assertThat(fs.viewerOf(c).isOperator()).as("nothing bound").isTrue();
+        assertThat(write(OPERATOR, attachPath(tasks.get("user")), String.valueOf(BOUND))).isEqualTo("0");
+        Viewer v = fs.viewerOf(c);
+        String is = v.isOperator() ? "operator" : v.isPowerless() ? "powerless"
+                : tasks.entrySet().stream().filter(e -> e.getValue() == v.task()).findFirst().orElseThrow().getKey();
+        assertThat(is).isEqualTo(expected);
+        String r = write(c, "/1/task/1/syscall", "clone3 set_tid=555");
+        assertThat(r).isEqualTo(expected.equals("operator") ? "0" : expected.equals("powerless") ? "ESRCH" : "EPERM");
+        host.exit(BOUND);
+        assertThat(fs.viewerOf(new Caller(ESCAPED, 0, 0)).isOperator()).as("no binding left in the session").isTrue();
+    }
+
+    /** Session 0 (its leader outside the pid namespace), host init's, a gone leader's: no subtree to leave. */
+    @ParameterizedTest(name = "session {0}: an unbound caller reparented to host init is the operator")
+    @CsvSource({"0", "1", "999"})
+    void aSessionWithoutALiveLeaderBelowInitIsNotChecked(int sid) {
+        host.process(510, 1, sid).process(511, 1, sid);
+        assertThat(write(OPERATOR, attachPath(tasks.get("user")), "511")).isEqualTo("0");
+        assertThat(fs.viewerOf(new Caller(510, 0, 0)).isOperator()).isTrue();
     }
 }

@@ -12,6 +12,7 @@ final class FakeHost implements HostProcesses {
     final Map<Integer, Integer> tgid = new HashMap<>();
     final Map<Integer, Integer> parent = new HashMap<>();
     final Map<Integer, Long> start = new HashMap<>();
+    final Map<Integer, Integer> session = new HashMap<>();
 
     /** A process {@code pid} (its main thread has the same id) whose parent is {@code ppid}. */
     FakeHost process(int pid, int ppid) {
@@ -19,6 +20,12 @@ final class FakeHost implements HostProcesses {
         parent.put(pid, ppid);
         start.put(pid, 1000L + pid);
         return this;
+    }
+
+    /** A process {@code pid} of session {@code sid} (the session leader's pid). */
+    FakeHost process(int pid, int ppid, int sid) {
+        session.put(pid, sid);
+        return process(pid, ppid);
     }
 
     FakeHost thread(int tid, int pid) {
@@ -31,6 +38,7 @@ final class FakeHost implements HostProcesses {
         tgid.remove(pid);
         parent.remove(pid);
         start.remove(pid);
+        session.remove(pid);
     }
 
     @Override
@@ -42,6 +50,12 @@ final class FakeHost implements HostProcesses {
     @Override
     public OptionalInt parentOf(int pid) {
         Integer v = parent.get(pid);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    @Override
+    public OptionalInt sessionOf(int pid) {
+        Integer v = session.get(pid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
