@@ -88,12 +88,10 @@ shell: build
 
 test: deps lint unit shim shell-test
 
-# shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, and the bats
-# suites as bash, but for those with findings not yet fixed (LINT_LATER: take a file out of it
-# once it is clean).
+# shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, procsim
+# shell's helper, and the bats suites as bash.
 LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
-LINT_LATER := fds sysvipc views
-LINT_BATS  := $(filter-out $(LINT_LATER:%=shell-tests/%.bats),$(wildcard shell-tests/*.bats))
+LINT_BATS  := $(wildcard shell-tests/*.bats)
 lint: deps
 	shellcheck -x -P SCRIPTDIR $(LINT_SH)
 	shellcheck -x -P SCRIPTDIR -s bash $(LINT_BATS)

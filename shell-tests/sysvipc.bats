@@ -64,11 +64,11 @@ row() {
     [[ $stat == *" lspid=$p lrpid=1 "* ]]
     echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
     [ "$(procsim_syscall "$S" "msgctl $id IPC_SET stime=1111 rtime=2222 lspid=4242 lrpid=4343")" = 0 ]
-    read -r key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime <<<"$(row msg "$id")"
+    read -r _ _ _ _ _ lspid lrpid _ _ _ _ stime rtime _ <<<"$(row msg "$id")"
     [ "$stime $rtime $lspid $lrpid" = "1111 2222 4242 4343" ]
     # without LONG1 1 only uid, gid, mode and qbytes change
     [ "$(procsim_syscall "$S" "msgctl $id IPC_SET stime=5 uid=7 perms=0644")" = 0 ]
-    read -r key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime <<<"$(row msg "$id")"
+    read -r _ _ perms _ _ _ _ uid _ _ _ stime _ _ <<<"$(row msg "$id")"
     [ "$stime $perms $uid" = "1111 644 7" ]
 }
 
@@ -84,7 +84,7 @@ row() {
     procsim_syscall "$S" "semop $id 0:1" >/dev/null
     echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
     procsim_syscall "$S" "semctl $id 0 IPC_SET otime=3333 ctime=4444" >/dev/null
-    read -r key semid perms nsems uid gid cuid cgid otime ctime <<<"$(row sem "$id")"
+    read -r _ _ _ nsems _ _ _ _ otime ctime <<<"$(row sem "$id")"
     [ "$nsems $otime $ctime" = "2 3333 4444" ]
     [ "$(procsim_syscall "$S" "semctl $id 0 GETVAL")" = 1 ]
 }
@@ -93,11 +93,11 @@ row() {
     id=$(procsim_syscall "$S" 'shmget 119 10000 IPC_CREAT|0644')
     p=$(procsim_syscall "$S" fork)
     procsim_syscall "$M/$p/task/$p/syscall" "shmat $id" >/dev/null
-    read -r key shmid perms size cpid lpid nattch rest <<<"$(row shm "$id")"
+    read -r key _ _ size cpid lpid nattch _ <<<"$(row shm "$id")"
     [ "$key $size $cpid $lpid $nattch" = "119 10000 1 $p 1" ]
     echo "LONG1 1" > "$M/1/task/1/next_syscall_data"
     procsim_syscall "$S" "shmctl $id IPC_SET atime=5 dtime=6 ctime=7 cpid=8 lpid=9" >/dev/null
-    read -r key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss swap <<<"$(row shm "$id")"
+    read -r _ _ _ _ cpid lpid _ _ _ _ _ atime dtime ctime _ _ <<<"$(row shm "$id")"
     [ "$atime $dtime $ctime $cpid $lpid" = "5 6 7 8 9" ]
 }
 
@@ -153,7 +153,7 @@ load_worker() {
     for i in "${workers[@]}"; do wait "$i"; done
     [ "$(row msg "$q" | cut -d' ' -f4,5)" = "0 0" ]
     diff <(sort "$dir"/send.*) <(sort "$dir"/recv.*)
-    [ "$(cat "$dir"/recv.* | wc -l)" -eq $((n / 2 * per)) ]
+    [ "$(cat "$dir"/recv.* | wc -l)" -eq $(((n / 2) * per)) ]
     echo "rows checked: $rows"
 }
 

@@ -20,7 +20,7 @@ setup() {
 }
 
 pids_listed() { # the numeric entries of ls M, sorted, on one line
-    ls "$M" | grep -E '^[0-9]+$' | sort -n | tr '\n' ' '
+    find "$M" -mindepth 1 -maxdepth 1 -regextype egrep -regex '.*/[0-9]+' -printf '%f\n' | sort -n | tr '\n' ' '
 }
 
 @test "boot state: init, pid 1, uid 0, fds 0-2 on /dev/console" {
@@ -76,7 +76,7 @@ pids_listed() { # the numeric entries of ls M, sorted, on one line
     grep -q '^State:	Z (zombie)$' "$M/$p/status"
     [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $p")" = "$p status=0x0300" ]
     [ ! -e "$M/$p" ]
-    [ -z "$(ls "$M" | grep -x "$p")" ]
+    [ -z "$(find "$M" -mindepth 1 -maxdepth 1 -name "$p")" ]
 }
 
 @test "dynamic files read right with cat, read, head and grep" {
@@ -137,6 +137,7 @@ pids_listed() { # the numeric entries of ls M, sorted, on one line
 @test "a signal ends a blocked syscall with EINTR and the daemon goes on" {
     q=$(procsim_syscall "$M/1/task/1/syscall" 'msgget IPC_PRIVATE 0600')
     exec 6<>"$M/1/task/1/syscall"
+    # shellcheck disable=SC2016 # the inner shell's own argument
     run timeout -s INT 2 bash -c 'echo "msgrcv $1 0" >&6' _ "$q"
     [ "$status" -eq 124 ]
     read -r r <&6
