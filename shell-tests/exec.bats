@@ -34,6 +34,21 @@ native() {
     run --separate-stderr timeout 60 unshare -p -f --mount-proc "$@"
 }
 
+# tap_as_natively PROGRAM N: PROGRAM passes its N TAP tests under procsim exec, and natively as
+# a pid namespace's init prints the same lines.
+tap_as_natively() {
+    sim_exec -- "$1"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    local sim=$output
+    [[ $sim == "1..$2"$'\n'* ]]
+    [[ $sim != *"not ok"* ]]
+    [ "$(grep -c '^ok ' <<<"$sim")" -eq "$2" ]
+    native "$1"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$sim" ]
+}
+
 last_pid() {
     cat "$M/sys/kernel/ns_last_pid"
 }
@@ -44,16 +59,7 @@ sim_pids() {
 }
 
 @test "pids.c: getpid, getppid, fork, waitpid, exit and kill statuses through the sim, as natively" {
-    sim_exec -- "$SHIM_BUILD/pids"
-    [ "$status" -eq 0 ]
-    [ -z "$stderr" ]
-    sim=$output
-    [[ $sim == "1..13"* ]]
-    [[ $sim != *"not ok"* ]]
-    [ "$(grep -c '^ok ' <<<"$sim")" -eq 13 ]
-    native "$SHIM_BUILD/pids"
-    [ "$status" -eq 0 ]
-    [ "$output" = "$sim" ]
+    tap_as_natively "$SHIM_BUILD/pids" 13
     [ "$(sim_pids)" = 1 ]
 }
 
@@ -175,4 +181,9 @@ T
     [ "$(sim_pids)" = 1 ]
     native bash -c 'bash -c "kill -9 \$\$; echo survived"; echo $?'
     [ "$output" = 137 ]
+}
+
+@test "clone3.c: syscall(__NR_clone3) with set_tid (selftest cases: EINVAL, EEXIST, E2BIG) and syscall(__NR_clone) without a stack, CLONE_NEWPID: the sim's, as natively" {
+    tap_as_natively "$SHIM_BUILD/clone3" 17
+    [ "$(sim_pids)" = 1 ]
 }

@@ -239,6 +239,83 @@ SHIM_EXPORT pid_t vfork(void)
 	return fork();
 }
 
+/*
+ * Mainline's struct clone_args up to CLONE_ARGS_SIZE_VER2 (include/uapi/linux/sched.h), named
+ * apart from procsim.h's eclone block of the same name.
+ */
+struct clone3_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid,
+		set_tid_size, cgroup;
+};
+
+#define CLONE_PIDFD_ 0x00001000
+#define MAX_PID_NS_LEVEL_ 32
+
+/* A sim clone or clone3 LINE, then the real fork; a flag a fork cannot honour is refused first. */
+static long sim_clone(uint64_t flags, const char *line)
+{
+	/* Deviation: a thread, a shared address space, a pidfd or a tid pointer is EINVAL (the real half is a fork) */
+	if (flags & (NOT_A_FORK | CLONE_PIDFD_)) {
+		errno = EINVAL;
+		return -1;
+	}
+	long sim_pid = sim_call(NULL, 0, "%s", line);
+	if (sim_pid < 0) return -1;
+	return real_fork_as(sim_pid);
+}
+
+/*
+ * clone3(args, size): the struct's own checks in the order of kernel/fork.c
+ * copy_clone_args_from_user (E2BIG above a page, EINVAL below CLONE_ARGS_SIZE_VER0, E2BIG for a
+ * nonzero byte past the known struct, then set_tid's size and pointer, exit_signal's high bits),
+ * the rest (flags, exit_signal, set_tid's pids: EINVAL, EEXIST, EPERM) by the sim's clone3 line.
+ * Deviation: a bad pointer faults in the caller instead of EFAULT.
+ */
+static long shim_clone3(const unsigned char *uargs, size_t size)
+{
+	struct clone3_args a;
+	char line[LINE_MAX_];
+	if (size > 4096) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (size < 64) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&a, 0, sizeof(a));
+	memcpy(&a, uargs, size < sizeof(a) ? size : sizeof(a));
+	for (size_t i = sizeof(a); i < size; i++) {
+		if (uargs[i]) {
+			errno = E2BIG;
+			return -1;
+		}
+	}
+	if (a.set_tid_size > MAX_PID_NS_LEVEL_ || !a.set_tid != !a.set_tid_size || (a.exit_signal & ~0xffULL) ||
+	    a.stack || a.stack_size || a.tls) {
+		errno = EINVAL;
+		return -1;
+	}
+	int len = snprintf(line, sizeof(line), "clone3 flags=%llu exit_signal=%llu", (unsigned long long)a.flags,
+			   (unsigned long long)a.exit_signal);
+	const pid_t *tids = (const pid_t *)(uintptr_t)a.set_tid;
+	for (uint64_t i = 0; i < a.set_tid_size; i++)
+		len += snprintf(line + len, sizeof(line) - len, "%s%d", i ? "," : " set_tid=", tids[i]);
+	return sim_clone(a.flags, line);
+}
+
+/* clone(2) as syscall(SYS_clone, flags, newsp, ...): served only without a new stack. */
+static long shim_clone(unsigned long flags, long newsp)
+{
+	char line[64];
+	if (newsp) {
+		errno = EINVAL;     /* Deviation: a new stack is a thread's or a shared space's; refused */
+		return -1;
+	}
+	snprintf(line, sizeof(line), "clone %lu", flags & 0xffffffffUL);
+	return sim_clone(flags & 0xffffffffUL, line);
+}
+
 SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids)
 {
 	char line[LINE_MAX_];
@@ -255,9 +332,7 @@ SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int
 	int len = snprintf(line, sizeof(line), "eclone %u", flags);
 	for (uint32_t i = 0; i < args->nr_pids; i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%d", i ? "," : " pids=", pids[i]);
-	long sim_pid = sim_call(NULL, 0, "%s", line);
-	if (sim_pid < 0) return -1;
-	return real_fork_as(sim_pid);
+	return sim_clone(flags, line);
 }
 
 /* The contract's name: a program may also declare it and link against the shim. */
@@ -321,6 +396,8 @@ SHIM_EXPORT long syscall(long number, ...)
 		if (number == SYS_getpid) return sim_value("getpid");
 		if (number == SYS_gettid) return sim_value("gettid");
 		if (number == SYS_getppid) return sim_value("getppid");
+		if (number == SYS_clone3) return shim_clone3((const unsigned char *)a[0], (size_t)a[1]);
+		if (number == SYS_clone) return shim_clone((unsigned long)a[0], a[1]);
 	}
 	return next_syscall()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

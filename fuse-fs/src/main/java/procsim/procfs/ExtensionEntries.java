@@ -36,12 +36,24 @@ public final class ExtensionEntries {
         }), name -> {
             PidNamespace ns = d.fs().kernel().read(() -> {
                 for (PidNamespace n : d.fs().kernel().tasks().pidNamespaces()) {
-                    if (Long.toString(n.inum()).equals(name) && d.viewer().ns().isAncestorOf(n)) return n;
+                    if (Long.toString(n.inum()).equals(name)) return n;
                 }
                 return null;
             });
-            return ns == null ? null : nsDir(d, ns);
+            if (ns == null) return null;
+            return d.viewer().ns().isAncestorOf(ns) ? nsDir(d, ns) : outerProcOnly(d, ns);
         });
+    }
+
+    /**
+     * An outer namespace's procfs stays readable to a task that moved into a nested one (fs/proc/root.c:
+     * the mount keeps its pid_ns, whoever reads; procsim exec's /proc is bound here by path, and a
+     * CLONE_NEWPID child of its program reads through it), but only its {@code proc/}: the race files
+     * and the {@code pidns/} listing are the reader's namespaces'.
+     */
+    private static Node outerProcOnly(ViewDir d, PidNamespace ns) {
+        return new Node.Dir(FileAttr.dir(0555), List::of,
+                n -> n.equals("proc") ? RootEntries.root(fixedView(d, ns)) : null);
     }
 
     private static Node nsDir(ViewDir d, PidNamespace ns) {

@@ -128,7 +128,15 @@ class ProcFsTest {
         Caller outside = new Caller(300, 0, 0);
         assertThat(fs.readdir(outside, view)).doesNotContain("self").contains("1", "2");
         assertThat(errno(() -> fs.readlink(outside, view + "/self"))).isEqualTo(Errno.ENOENT);
-        assertThat(errno(() -> fs.readdir(inside, "/procsim/pidns/4026531836/proc"))).isEqualTo(Errno.ENOENT);
+        // an ancestor's procfs mounted where a nested task looks (procsim exec's /proc, the task then
+        // cloned with CLONE_NEWPID) shows that ancestor's tree, self its pid there; the race files
+        // and the pidns/ listing stay the reader's namespaces'
+        String root = "/procsim/pidns/4026531836";
+        assertThat(fs.readlink(inside, root + "/proc/self")).isEqualTo("3");
+        assertThat(read(inside, root + "/proc/self/status")).contains("NSpid:\t3\t2\n");
+        assertThat(fs.readdir(inside, root)).doesNotContain("summary", "writes", "allocations", "stolen");
+        assertThat(errno(() -> read(inside, root + "/summary"))).isEqualTo(Errno.ENOENT);
+        assertThat(fs.readdir(inside, "/procsim/pidns")).doesNotContain("4026531836");
     }
 
     /**
