@@ -31,11 +31,11 @@ sim_exec() {
 }
 
 native() {
-    run --separate-stderr timeout 60 unshare -p -f --mount-proc "$@"
+    run --separate-stderr timeout 60 unshare -p -i -f --mount-proc "$@"
 }
 
 # tap_as_natively PROGRAM N: PROGRAM passes its N TAP tests under procsim exec, and natively as
-# a pid namespace's init prints the same lines.
+# a pid and IPC namespace's init prints the same lines.
 tap_as_natively() {
     sim_exec -- "$1"
     [ "$status" -eq 0 ]
@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit eclone exit fork getpid getppid gettid kill procsim_eclone procsim_set_next_syscall_data syscall vfork wait wait4 waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill prctl procsim_eclone procsim_set_next_syscall_data setuid syscall unshare vfork wait wait4 waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -185,5 +185,10 @@ T
 
 @test "clone3.c: syscall(__NR_clone3) with set_tid (selftest cases: EINVAL, EEXIST, E2BIG) and syscall(__NR_clone) without a stack, CLONE_NEWPID: the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/clone3" 17
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "creds.c: prctl(PR_SET_NAME), unshare(CLONE_NEWPID|CLONE_NEWIPC), capget/capset and setuid are the sim's, as natively" {
+    tap_as_natively "$SHIM_BUILD/creds" 13
     [ "$(sim_pids)" = 1 ]
 }

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -72,6 +73,11 @@ REAL(int, kill, (pid_t, int))
 REAL(void, exit, (int))
 REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
+REAL(int, unshare, (int))
+REAL(int, setuid, (uid_t))
+REAL(int, capget, (void *, void *))
+REAL(int, capset, (void *, const void *))
+REAL(int, prctl, (int, unsigned long, unsigned long, unsigned long, unsigned long))
 
 static long real_getpid(void)
 {
@@ -400,6 +406,159 @@ SHIM_EXPORT long syscall(long number, ...)
 		if (number == SYS_clone) return shim_clone((unsigned long)a[0], a[1]);
 	}
 	return next_syscall()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* ------------------------------------------------------------------ namespaces, credentials, names */
+
+#define SIM_NS_FLAGS (0x20000000 /* CLONE_NEWPID */ | 0x08000000 /* CLONE_NEWIPC */)
+
+/*
+ * unshare: the pid and IPC namespaces are the sim's (`unshare FLAGS`); other flags are the real
+ * kernel's, asked first so that its EINVAL (kernel/fork.c check_unshare_flags) or EPERM leaves the
+ * sim unchanged. Deviation: the real process keeps its real pid and IPC namespaces.
+ */
+SHIM_EXPORT int unshare(int flags)
+{
+	if (!shim_active() || !(flags & SIM_NS_FLAGS)) return next_unshare()(flags);
+	int rest = flags & ~SIM_NS_FLAGS;
+	if (rest && next_unshare()(rest) < 0) return -1;
+	return sim_call(NULL, 0, "unshare %d", flags & SIM_NS_FLAGS) < 0 ? -1 : 0;
+}
+
+/* Deviation: setuid and capset change the sim task's credentials only; the real process keeps its own. */
+SHIM_EXPORT int setuid(uid_t uid)
+{
+	if (!shim_active()) return next_setuid()(uid);
+	return sim_call(NULL, 0, "setuid %u", uid) < 0 ? -1 : 0;
+}
+
+/* The sim task's uid field (0 real, 1 effective) from /proc/thread-self/status; -1 if unreadable. */
+static long sim_uid(int field)
+{
+	char buf[4096];
+	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0) close(fd);
+	char *p = n > 0 ? (buf[n] = 0, strstr(buf, "\nUid:")) : NULL;
+	if (!p) return -1;
+	p += 5;
+	long v = strtol(p, &p, 10);
+	return field ? strtol(p, NULL, 10) : v;
+}
+
+SHIM_EXPORT uid_t getuid(void)
+{
+	long v = shim_active() ? sim_uid(0) : -1;
+	return v >= 0 ? (uid_t)v : (uid_t)next_syscall()(SYS_getuid, 0, 0, 0, 0, 0, 0);
+}
+
+SHIM_EXPORT uid_t geteuid(void)
+{
+	long v = shim_active() ? sim_uid(1) : -1;
+	return v >= 0 ? (uid_t)v : (uid_t)next_syscall()(SYS_geteuid, 0, 0, 0, 0, 0, 0);
+}
+
+struct cap_header {
+	uint32_t version;
+	int pid;
+};
+struct cap_data {
+	uint32_t effective, permitted, inheritable;
+};
+
+/* kernel/capability.c cap_validate_magic: u32 words a set has in this version; else EINVAL, version 3 written back. */
+static int cap_words(struct cap_header *h)
+{
+	switch (h->version) {
+	case 0x19980330: return 1;
+	case 0x20071026: case 0x20080522: return 2;
+	}
+	h->version = 0x20080522;
+	errno = EINVAL;
+	return -1;
+}
+
+SHIM_EXPORT int capget(void *hdrp, void *datap)
+{
+	struct cap_header *h = hdrp;
+	struct cap_data *d = datap;
+	char reply[160] = "";
+	if (!shim_active()) return next_capget()(hdrp, datap);
+	int words = cap_words(h);
+	if (words < 0 || !d) return !d && words < 0 ? 0 : words < 0 ? -1 : 0;   /* a version probe */
+	if (h->pid < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sim_call(reply, sizeof(reply), "capget %d", h->pid) < 0) return -1;
+	char *e = strstr(reply, "effective="), *p = strstr(reply, "permitted="), *i = strstr(reply, "inheritable=");
+	if (!e || !p || !i) {
+		errno = EIO;
+		return -1;
+	}
+	unsigned long long set[3] = { strtoull(e + 10, NULL, 16), strtoull(p + 10, NULL, 16), strtoull(i + 12, NULL, 16) };
+	for (int w = 0; w < words; w++)
+		d[w] = (struct cap_data){ (uint32_t)(set[0] >> (32 * w)), (uint32_t)(set[1] >> (32 * w)),
+					  (uint32_t)(set[2] >> (32 * w)) };
+	return 0;
+}
+
+SHIM_EXPORT int capset(void *hdrp, const void *datap)
+{
+	struct cap_header *h = hdrp;
+	const struct cap_data *d = datap;
+	if (!shim_active()) return next_capset()(hdrp, datap);
+	int words = cap_words(h);
+	if (words < 0) return -1;
+	if (h->pid && h->pid != sim_value("getpid")) {
+		errno = EPERM;
+		return -1;
+	}
+	unsigned long long set[3] = { 0, 0, 0 };
+	for (int w = 0; w < words; w++) {
+		set[0] |= (unsigned long long)d[w].effective << (32 * w);
+		set[1] |= (unsigned long long)d[w].permitted << (32 * w);
+		set[2] |= (unsigned long long)d[w].inheritable << (32 * w);
+	}
+	return sim_call(NULL, 0, "capset effective=%llu permitted=%llu inheritable=%llu", set[0], set[1], set[2]) < 0 ? -1 : 0;
+}
+
+/*
+ * PR_SET_NAME and PR_GET_NAME from the main thread are the sim task's comm (a thread's own name is
+ * not its process's task's); the real comm is set too. Deviation: a name the line cannot carry (empty,
+ * or with a blank) is EINVAL. Other options are the real kernel's.
+ */
+SHIM_EXPORT int prctl(int option, ...)
+{
+	va_list ap;
+	unsigned long a[4];
+	va_start(ap, option);
+	for (int i = 0; i < 4; i++) a[i] = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (!shim_active() || (option != PR_SET_NAME && option != PR_GET_NAME) ||
+	    next_syscall()(SYS_gettid, 0, 0, 0, 0, 0, 0) != real_getpid())
+		return next_prctl()(option, a[0], a[1], a[2], a[3]);
+	char name[16], reply[64] = "";
+	if (option == PR_SET_NAME) {
+		strncpy(name, (const char *)a[0], 15);
+		name[15] = 0;
+		if (!*name || strpbrk(name, " \t\n")) {
+			errno = EINVAL;
+			return -1;
+		}
+		if (sim_call(NULL, 0, "prctl PR_SET_NAME %s", name) < 0) return -1;
+		return next_prctl()(option, a[0], a[1], a[2], a[3]);
+	}
+	if (sim_call(reply, sizeof(reply), "prctl PR_GET_NAME") < 0) return -1;
+	char *n = strstr(reply, "name=");
+	if (!n) {
+		errno = EIO;
+		return -1;
+	}
+	n[5 + strcspn(n + 5, "\n")] = 0;
+	strncpy((char *)a[0], n + 5, 16);
+	((char *)a[0])[15] = 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ wait */
