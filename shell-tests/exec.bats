@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill prctl procsim_eclone procsim_set_next_syscall_data setuid syscall unshare vfork wait wait4 waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data setuid syscall unshare vfork wait wait4 waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -191,4 +191,20 @@ T
 @test "creds.c: prctl(PR_SET_NAME), unshare(CLONE_NEWPID|CLONE_NEWIPC), capget/capset and setuid are the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/creds" 13
     [ "$(sim_pids)" = 1 ]
+}
+
+@test "msg.c: msgget with msg_next_id and with next_syscall_data LONG1 ID, msgsnd, msgrcv, msgctl (IPC_SET restoring times after LONG1 1) are the sim's; the mainline part as natively" {
+    sim_exec -- "$SHIM_BUILD/msg"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    sim=$output
+    [[ $sim == "1..12"$'\n'* ]]
+    [[ $sim != *"not ok"* ]]
+    [ "$(grep -c '^ok ' <<<"$sim")" -eq 12 ]
+    [ "$(sim_pids)" = 1 ]
+    # nothing left in the sim's queues
+    [ "$(wc -l <"$M/sysvipc/msg")" -eq 1 ]
+    native "$SHIM_BUILD/msg"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf '1..11\n%s\nok 11 - no shim: next_syscall_data is ENOSYS' "$(sed -n 2,11p <<<"$sim")")" ]
 }

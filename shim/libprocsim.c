@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -74,6 +75,7 @@ REAL(void, exit, (int))
 REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
 REAL(int, unshare, (int))
+REAL(int, msgctl, (int, int, struct msqid_ds *))
 REAL(int, setuid, (uid_t))
 REAL(int, capget, (void *, void *))
 REAL(int, capset, (void *, const void *))
@@ -558,6 +560,112 @@ SHIM_EXPORT int prctl(int option, ...)
 	n[5 + strcspn(n + 5, "\n")] = 0;
 	strncpy((char *)a[0], n + 5, 16);
 	((char *)a[0])[15] = 0;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ SysV message queues */
+
+/*
+ * msgget, msgsnd, msgrcv and msgctl are the sim's (its ids: msg_next_id and next_syscall_data
+ * choose them). Deviation: a message travels as one word of the line, so one whose bytes are not
+ * all printable non-blank ASCII is EINVAL; a message longer than msgrcv's msgsz without MSG_NOERROR
+ * (E2BIG, left queued in Linux) is sent back to the tail of its queue.
+ */
+SHIM_EXPORT int msgget(key_t key, int flags)
+{
+	return shim_active() ? (int)sim_call(NULL, 0, "msgget %d %d", key, flags) : (int)next_syscall()(SYS_msgget, key, flags, 0, 0, 0, 0);
+}
+
+static int printable(const char *text, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (text[i] <= ' ' || text[i] > '~') return 0;
+	return n > 0;
+}
+
+SHIM_EXPORT int msgsnd(int id, const void *msgp, size_t size, int flags)
+{
+	if (!shim_active()) return (int)next_syscall()(SYS_msgsnd, id, (long)msgp, (long)size, flags, 0, 0);
+	const struct msgbuf *m = msgp;
+	if (size > LINE_MAX_ - 64 || !printable(m->mtext, size)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return sim_call(NULL, 0, "msgsnd %d %ld %.*s %d", id, m->mtype, (int)size, m->mtext, flags) < 0 ? -1 : 0;
+}
+
+SHIM_EXPORT ssize_t msgrcv(int id, void *msgp, size_t size, long type, int flags)
+{
+	if (!shim_active()) return next_syscall()(SYS_msgrcv, id, (long)msgp, (long)size, type, flags, 0);
+	char reply[LINE_MAX_];
+	struct msgbuf *m = msgp;
+	if ((ssize_t)size < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	long n = sim_call(reply, sizeof(reply), "msgrcv %d %ld %d", id, type, flags);
+	char *t = strstr(reply, " text="), *mt = strstr(reply, " mtype=");
+	if (n < 0) return -1;
+	if (!t || !mt) {
+		errno = EIO;
+		return -1;
+	}
+	long mtype = strtol(mt + 7, NULL, 10);
+	t += 6;
+	t[strcspn(t, "\n")] = 0;
+	if ((size_t)n > size && !(flags & MSG_NOERROR)) {
+		sim_call(NULL, 0, "msgsnd %d %ld %s IPC_NOWAIT", id, mtype, t);
+		errno = E2BIG;
+		return -1;
+	}
+	if ((size_t)n > size) n = (long)size;
+	m->mtype = mtype;
+	memcpy(m->mtext, t, n);
+	return n;
+}
+
+/* The number after " KEY=" in a reply (base 0: perms is octal), or 0. */
+static long long reply_field(const char *reply, const char *key)
+{
+	char k[32];
+	snprintf(k, sizeof(k), " %s=", key);
+	const char *p = strstr(reply, k);
+	return p ? strtoll(p + strlen(k), NULL, 0) : 0;
+}
+
+/* IPC_STAT, IPC_SET, IPC_RMID; other commands: Deviation, EINVAL (the sim has no IPC_INFO, MSG_STAT). */
+SHIM_EXPORT int msgctl(int id, int cmd, struct msqid_ds *buf)
+{
+	if (!shim_active()) return next_msgctl()(id, cmd, buf);
+	char reply[LINE_MAX_];
+	if (cmd == IPC_RMID) return sim_call(NULL, 0, "msgctl %d IPC_RMID", id) < 0 ? -1 : 0;
+	if (cmd == IPC_SET) {
+		return sim_call(NULL, 0, "msgctl %d IPC_SET uid=%u gid=%u perms=0%o qbytes=%lu stime=%ld rtime=%ld ctime=%ld "
+					 "lspid=%d lrpid=%d", id, buf->msg_perm.uid, buf->msg_perm.gid, buf->msg_perm.mode & 0777,
+				(unsigned long)buf->msg_qbytes, (long)buf->msg_stime, (long)buf->msg_rtime, (long)buf->msg_ctime,
+				buf->msg_lspid, buf->msg_lrpid) < 0 ? -1 : 0;
+	}
+	if (cmd != IPC_STAT) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sim_call(reply, sizeof(reply), "msgctl %d IPC_STAT", id) < 0) return -1;
+	memset(buf, 0, sizeof(*buf));
+	buf->msg_perm.__key = (key_t)reply_field(reply, "key");
+	buf->msg_perm.uid = reply_field(reply, "uid");
+	buf->msg_perm.gid = reply_field(reply, "gid");
+	buf->msg_perm.cuid = reply_field(reply, "cuid");
+	buf->msg_perm.cgid = reply_field(reply, "cgid");
+	buf->msg_perm.mode = reply_field(reply, "perms");
+	buf->msg_perm.__seq = id / 32768;   /* ipc/util.c ipcid_to_seqx: id = seq * SEQ_MULTIPLIER + idx */
+	buf->msg_stime = reply_field(reply, "stime");
+	buf->msg_rtime = reply_field(reply, "rtime");
+	buf->msg_ctime = reply_field(reply, "ctime");
+	buf->__msg_cbytes = reply_field(reply, "cbytes");
+	buf->msg_qnum = reply_field(reply, "qnum");
+	buf->msg_qbytes = reply_field(reply, "qbytes");
+	buf->msg_lspid = reply_field(reply, "lspid");
+	buf->msg_lrpid = reply_field(reply, "lrpid");
 	return 0;
 }
 
