@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data setuid syscall unshare vfork wait wait4 waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data semctl semget semop setuid shmctl shmget syscall unshare vfork wait wait4 waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -207,4 +207,11 @@ T
     native "$SHIM_BUILD/msg"
     [ "$status" -eq 0 ]
     [ "$output" = "$(printf '1..11\n%s\nok 11 - no shim: next_syscall_data is ENOSYS' "$(sed -n 2,11p <<<"$sim")")" ]
+}
+
+@test "semshm.c: semget (sem_next_id), semop, semctl, shmget (shm_next_id), shmctl are the sim's, as natively" {
+    tap_as_natively "$SHIM_BUILD/semshm" 12
+    [ "$(sim_pids)" = 1 ]
+    [ "$(wc -l <"$M/sysvipc/sem")" -eq 1 ]
+    [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
 }

@@ -9,7 +9,10 @@
  * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
  * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
- * real signal to ourselves or a child of ours if the sim killed it); eclone and next_syscall_data (procsim.h).
+ * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
+ * (through syscall()); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
+ * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls but shmat and shmdt; eclone and
+ * next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
  * procsim exec sets 1, a forked child its own), so a child made by posix_spawn, system, popen or
@@ -25,12 +28,15 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
@@ -76,6 +82,7 @@ REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
 REAL(int, unshare, (int))
 REAL(int, msgctl, (int, int, struct msqid_ds *))
+REAL(int, shmctl, (int, int, struct shmid_ds *))
 REAL(int, setuid, (uid_t))
 REAL(int, capget, (void *, void *))
 REAL(int, capset, (void *, const void *))
@@ -633,39 +640,187 @@ static long long reply_field(const char *reply, const char *key)
 	return p ? strtoll(p + strlen(k), NULL, 0) : 0;
 }
 
+/* An IPC_STAT reply's struct ipc_perm. */
+static void fill_perm(struct ipc_perm *p, const char *reply, int id)
+{
+	p->__key = (key_t)reply_field(reply, "key");
+	p->uid = reply_field(reply, "uid");
+	p->gid = reply_field(reply, "gid");
+	p->cuid = reply_field(reply, "cuid");
+	p->cgid = reply_field(reply, "cgid");
+	p->mode = reply_field(reply, "perms");
+	p->__seq = id / 32768;   /* ipc/util.c ipcid_to_seqx: id = seq * SEQ_MULTIPLIER + idx */
+}
+
+/* A struct field an IPC_STAT reply's KEY fills. */
+struct stat_field {
+	const char *key;
+	size_t offset, size;
+};
+#define STAT_FIELD(type, member, key) { key, offsetof(type, member), sizeof(((type *)0)->member) }
+
+/* BUF zeroed, its ipc_perm (at offset 0 in every *id_ds) and FIELDS from an IPC_STAT reply. */
+static void fill_stat(void *buf, size_t size, const char *reply, int id, const struct stat_field *fields, size_t n)
+{
+	memset(buf, 0, size);
+	fill_perm(buf, reply, id);
+	for (size_t i = 0; i < n; i++) {
+		long long v = reply_field(reply, fields[i].key);
+		char *at = (char *)buf + fields[i].offset;
+		if (fields[i].size == 8) *(int64_t *)at = v;
+		else if (fields[i].size == 4) *(int32_t *)at = (int32_t)v;
+		else if (fields[i].size == 2) *(int16_t *)at = (int16_t)v;
+	}
+}
+
+static const struct stat_field MSG_FIELDS[] = {
+	STAT_FIELD(struct msqid_ds, msg_stime, "stime"), STAT_FIELD(struct msqid_ds, msg_rtime, "rtime"),
+	STAT_FIELD(struct msqid_ds, msg_ctime, "ctime"), STAT_FIELD(struct msqid_ds, __msg_cbytes, "cbytes"),
+	STAT_FIELD(struct msqid_ds, msg_qnum, "qnum"), STAT_FIELD(struct msqid_ds, msg_qbytes, "qbytes"),
+	STAT_FIELD(struct msqid_ds, msg_lspid, "lspid"), STAT_FIELD(struct msqid_ds, msg_lrpid, "lrpid"),
+};
+
+/*
+ * What msgctl and shmctl share after IPC_SET: IPC_RMID, another command than IPC_STAT (EINVAL), and
+ * IPC_STAT's reply into REPLY. Returns 1 when REPLY holds that reply, else the call's result.
+ */
+static int ctl_common(const char *call, int id, int cmd, char *reply, size_t size)
+{
+	if (cmd == IPC_RMID) return sim_call(NULL, 0, "%s %d IPC_RMID", call, id) < 0 ? -1 : 0;
+	if (cmd != IPC_STAT) {
+		errno = EINVAL;
+		return -1;
+	}
+	return sim_call(reply, size, "%s %d IPC_STAT", call, id) < 0 ? -1 : 1;
+}
+
 /* IPC_STAT, IPC_SET, IPC_RMID; other commands: Deviation, EINVAL (the sim has no IPC_INFO, MSG_STAT). */
 SHIM_EXPORT int msgctl(int id, int cmd, struct msqid_ds *buf)
 {
 	if (!shim_active()) return next_msgctl()(id, cmd, buf);
 	char reply[LINE_MAX_];
-	if (cmd == IPC_RMID) return sim_call(NULL, 0, "msgctl %d IPC_RMID", id) < 0 ? -1 : 0;
 	if (cmd == IPC_SET) {
 		return sim_call(NULL, 0, "msgctl %d IPC_SET uid=%u gid=%u perms=0%o qbytes=%lu stime=%ld rtime=%ld ctime=%ld "
 					 "lspid=%d lrpid=%d", id, buf->msg_perm.uid, buf->msg_perm.gid, buf->msg_perm.mode & 0777,
 				(unsigned long)buf->msg_qbytes, (long)buf->msg_stime, (long)buf->msg_rtime, (long)buf->msg_ctime,
 				buf->msg_lspid, buf->msg_lrpid) < 0 ? -1 : 0;
 	}
-	if (cmd != IPC_STAT) {
+	int r = ctl_common("msgctl", id, cmd, reply, sizeof(reply));
+	if (r != 1) return r;
+	fill_stat(buf, sizeof(*buf), reply, id, MSG_FIELDS, sizeof(MSG_FIELDS) / sizeof(*MSG_FIELDS));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ SysV semaphores and shared memory */
+
+/*
+ * semget, semop, semctl, shmget and shmctl are the sim's, as the message calls (the same IPC_STAT,
+ * IPC_SET, IPC_RMID; other commands EINVAL, a Deviation). Deviation: shmat and shmdt stay real, and
+ * a real shmat of a sim id attaches no sim segment (the sim's address has no real memory behind it).
+ */
+static const struct stat_field SEM_FIELDS[] = {
+	STAT_FIELD(struct semid_ds, sem_otime, "otime"), STAT_FIELD(struct semid_ds, sem_ctime, "ctime"),
+	STAT_FIELD(struct semid_ds, sem_nsems, "nsems"),
+};
+static const struct stat_field SHM_FIELDS[] = {
+	STAT_FIELD(struct shmid_ds, shm_segsz, "size"), STAT_FIELD(struct shmid_ds, shm_atime, "atime"),
+	STAT_FIELD(struct shmid_ds, shm_dtime, "dtime"), STAT_FIELD(struct shmid_ds, shm_ctime, "ctime"),
+	STAT_FIELD(struct shmid_ds, shm_cpid, "cpid"), STAT_FIELD(struct shmid_ds, shm_lpid, "lpid"),
+	STAT_FIELD(struct shmid_ds, shm_nattch, "nattch"),
+};
+
+SHIM_EXPORT int semget(key_t key, int nsems, int flags)
+{
+	return shim_active() ? (int)sim_call(NULL, 0, "semget %d %d %d", key, nsems, flags)
+			     : (int)next_syscall()(SYS_semget, key, nsems, flags, 0, 0, 0);
+}
+
+/* ipc/sem.c do_semtimedop: no operation is EINVAL, more than SEMOPM (500) E2BIG. */
+SHIM_EXPORT int semop(int id, struct sembuf *sops, size_t nsops)
+{
+	char line[LINE_MAX_];
+	if (!shim_active()) return (int)next_syscall()(SYS_semop, id, (long)sops, (long)nsops, 0, 0, 0);
+	if (nsops < 1 || nsops > 500) {
+		errno = nsops < 1 ? EINVAL : E2BIG;
+		return -1;
+	}
+	int len = snprintf(line, sizeof(line), "semop %d ", id);
+	for (size_t i = 0; i < nsops && len < (int)sizeof(line); i++)
+		len += snprintf(line + len, sizeof(line) - len, "%s%u:%d:%d", i ? "," : "", sops[i].sem_num, sops[i].sem_op,
+				sops[i].sem_flg);
+	return sim_call(NULL, 0, "%s", line) < 0 ? -1 : 0;
+}
+
+union semun_ {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+SHIM_EXPORT int semctl(int id, int semnum, int cmd, ...)
+{
+	char reply[LINE_MAX_], line[LINE_MAX_];
+	union semun_ arg = { 0 };
+	va_list ap;
+	va_start(ap, cmd);
+	if (cmd == SETVAL || cmd == GETALL || cmd == SETALL || cmd == IPC_STAT || cmd == IPC_SET) arg = va_arg(ap, union semun_);
+	va_end(ap);
+	if (!shim_active()) return (int)next_syscall()(SYS_semctl, id, semnum, cmd, (long)arg.buf, 0, 0);
+	switch (cmd) {
+	case GETVAL: return (int)sim_call(NULL, 0, "semctl %d %d GETVAL", id, semnum);
+	case GETPID: return (int)sim_call(NULL, 0, "semctl %d %d GETPID", id, semnum);
+	case GETNCNT: return (int)sim_call(NULL, 0, "semctl %d %d GETNCNT", id, semnum);
+	case GETZCNT: return (int)sim_call(NULL, 0, "semctl %d %d GETZCNT", id, semnum);
+	case SETVAL: return sim_call(NULL, 0, "semctl %d %d SETVAL %d", id, semnum, arg.val) < 0 ? -1 : 0;
+	case IPC_RMID: return sim_call(NULL, 0, "semctl %d 0 IPC_RMID", id) < 0 ? -1 : 0;
+	case IPC_SET:
+		return sim_call(NULL, 0, "semctl %d 0 IPC_SET uid=%u gid=%u perms=0%o otime=%ld ctime=%ld", id,
+				arg.buf->sem_perm.uid, arg.buf->sem_perm.gid, arg.buf->sem_perm.mode & 0777,
+				(long)arg.buf->sem_otime, (long)arg.buf->sem_ctime) < 0 ? -1 : 0;
+	case GETALL: case SETALL: case IPC_STAT: break;
+	default:
 		errno = EINVAL;
 		return -1;
 	}
-	if (sim_call(reply, sizeof(reply), "msgctl %d IPC_STAT", id) < 0) return -1;
-	memset(buf, 0, sizeof(*buf));
-	buf->msg_perm.__key = (key_t)reply_field(reply, "key");
-	buf->msg_perm.uid = reply_field(reply, "uid");
-	buf->msg_perm.gid = reply_field(reply, "gid");
-	buf->msg_perm.cuid = reply_field(reply, "cuid");
-	buf->msg_perm.cgid = reply_field(reply, "cgid");
-	buf->msg_perm.mode = reply_field(reply, "perms");
-	buf->msg_perm.__seq = id / 32768;   /* ipc/util.c ipcid_to_seqx: id = seq * SEQ_MULTIPLIER + idx */
-	buf->msg_stime = reply_field(reply, "stime");
-	buf->msg_rtime = reply_field(reply, "rtime");
-	buf->msg_ctime = reply_field(reply, "ctime");
-	buf->__msg_cbytes = reply_field(reply, "cbytes");
-	buf->msg_qnum = reply_field(reply, "qnum");
-	buf->msg_qbytes = reply_field(reply, "qbytes");
-	buf->msg_lspid = reply_field(reply, "lspid");
-	buf->msg_lrpid = reply_field(reply, "lrpid");
+	if (sim_call(reply, sizeof(reply), "semctl %d 0 IPC_STAT", id) < 0) return -1;
+	long nsems = (long)reply_field(reply, "nsems");
+	if (cmd == IPC_STAT) {
+		fill_stat(arg.buf, sizeof(*arg.buf), reply, id, SEM_FIELDS, sizeof(SEM_FIELDS) / sizeof(*SEM_FIELDS));
+		return 0;
+	}
+	if (cmd == SETALL) {
+		int len = snprintf(line, sizeof(line), "semctl %d 0 SETALL ", id);
+		for (long i = 0; i < nsems && len < (int)sizeof(line); i++)
+			len += snprintf(line + len, sizeof(line) - len, "%s%u", i ? "," : "", arg.array[i]);
+		return sim_call(NULL, 0, "%s", line) < 0 ? -1 : 0;
+	}
+	if (sim_call(reply, sizeof(reply), "semctl %d 0 GETALL", id) < 0) return -1;
+	char *v = strstr(reply, "values=");
+	for (long i = 0; v && i < nsems; i++) {
+		v += i ? 1 : 7;
+		arg.array[i] = (unsigned short)strtoul(v, &v, 10);
+	}
+	return 0;
+}
+
+SHIM_EXPORT int shmget(key_t key, size_t size, int flags)
+{
+	return shim_active() ? (int)sim_call(NULL, 0, "shmget %d %zu %d", key, size, flags)
+			     : (int)next_syscall()(SYS_shmget, key, (long)size, flags, 0, 0, 0);
+}
+
+SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	char reply[LINE_MAX_];
+	if (!shim_active()) return next_shmctl()(id, cmd, buf);
+	if (cmd == IPC_SET) {
+		return sim_call(NULL, 0, "shmctl %d IPC_SET uid=%u gid=%u perms=0%o atime=%ld dtime=%ld ctime=%ld cpid=%d lpid=%d",
+				id, buf->shm_perm.uid, buf->shm_perm.gid, buf->shm_perm.mode & 0777, (long)buf->shm_atime,
+				(long)buf->shm_dtime, (long)buf->shm_ctime, buf->shm_cpid, buf->shm_lpid) < 0 ? -1 : 0;
+	}
+	int r = ctl_common("shmctl", id, cmd, reply, sizeof(reply));
+	if (r != 1) return r;
+	fill_stat(buf, sizeof(*buf), reply, id, SHM_FIELDS, sizeof(SHM_FIELDS) / sizeof(*SHM_FIELDS));
 	return 0;
 }
 
