@@ -16,7 +16,7 @@ coproc SIM {
     # the default back (env --default-signal), which a bash started with it ignored cannot do.
     trap '' QUIT
     # shellcheck disable=SC2016 # the inner script's own variables
-    exec unshare --mount --pid --fork --propagation private -- bash -c '
+    exec unshare --mount --pid --ipc --fork --propagation private -- bash -c '
         read -r self _ < /proc/self/stat    # the host /proc still: this is the host pid
         echo "$self"
         read -r go
