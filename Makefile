@@ -16,7 +16,7 @@ DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build shim run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-fuzz deps clean
+.PHONY: all build shim run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-fuzz deps clean
 
 all: build
 
@@ -118,7 +118,12 @@ bench-jmh:
 bench-mount: deps build
 	bash shell-tests/bench/mount-bench.sh
 	bash shell-tests/bench/restore-bench.sh
+	$(MAKE) --no-print-directory bench-ps
 	$(MAKE) --no-print-directory bench-growth
+
+# ps -ef over 1,000 sim processes beside 1,000 real ones, and its FUSE requests (issue 11).
+bench-ps: deps build
+	bash shell-tests/bench/ps-bench.sh
 
 # The daemon's RSS through 200,000 forks, 100,000 messages and 10,000 open files (issue 10).
 bench-growth: deps build

@@ -18,16 +18,20 @@ public final class FuseLibrary {
     /** Empty when libfuse2 loads; else why not (the loader's message). */
     public static Optional<String> loadError() {
         try {
-            LibraryLoader.create(LibFuse.class).failImmediately().load("fuse");
+            load(LibFuse.class);
             return Optional.empty();
+        } catch (LinkageError | RuntimeException e) {
+            String why = e.getMessage();
+            return Optional.of(why == null ? e.toString() : why.lines().findFirst().orElse(why));
+        }
+    }
+
+    /** Binds {@code api} to libfuse2 as jnr-fuse does; the second name's failure is thrown. */
+    static <T> T load(Class<T> api) {
+        try {
+            return LibraryLoader.create(api).failImmediately().load("fuse");
         } catch (LinkageError | RuntimeException first) {
-            try {
-                LibraryLoader.create(LibFuse.class).failImmediately().load("libfuse.so.2");
-                return Optional.empty();
-            } catch (LinkageError | RuntimeException e) {
-                String why = e.getMessage();
-                return Optional.of(why == null ? e.toString() : why.lines().findFirst().orElse(why));
-            }
+            return LibraryLoader.create(api).failImmediately().load("libfuse.so.2");
         }
     }
 }

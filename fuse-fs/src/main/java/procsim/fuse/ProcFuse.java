@@ -16,7 +16,6 @@ import jnr.ffi.types.uid_t;
 import ru.serce.jnrfuse.FuseFillDir;
 import ru.serce.jnrfuse.FuseStubFS;
 import ru.serce.jnrfuse.struct.FileStat;
-import ru.serce.jnrfuse.struct.FuseContext;
 import ru.serce.jnrfuse.struct.FuseFileInfo;
 import ru.serce.jnrfuse.struct.Timespec;
 
@@ -96,10 +95,9 @@ public final class ProcFuse extends FuseStubFS {
     }
 
     private Caller caller() {
-        FuseContext ctx = getContext();
-        int tid = ctx.pid.intValue();
-        return new Caller(tid, (int) ctx.uid.longValue(), (int) ctx.gid.longValue(),
-                FuseInterrupts.CURRENT_REQUEST, () -> HOST_SYSCALLS.inReadlink(tid));
+        RequestContext ctx = RequestContext.current();
+        int tid = ctx.pid();
+        return new Caller(tid, ctx.uid(), ctx.gid(), FuseInterrupts.CURRENT_REQUEST, () -> HOST_SYSCALLS.inReadlink(tid));
     }
 
     @Override
