@@ -67,11 +67,12 @@ run: deps build
 $(DOCS)/procsim.bash-completion: $(SOURCES)
 	$(MVN) -P docs -DskipTests package
 
-install: $(DOCS)/procsim.bash-completion
+install: $(DOCS)/procsim.bash-completion shim
 	install -d $(PREFIX)/bin $(PREFIX)/share/procsim $(PREFIX)/share/bash-completion/completions $(PREFIX)/share/man/man1
 	install -m 755 bin/procsim $(PREFIX)/bin/procsim
 	install -m 644 $(JAR) $(PREFIX)/share/procsim/procsim.jar
 	install -m 644 shell-tests/lib/*.bash $(PREFIX)/share/procsim/
+	install -m 644 shim/build/libprocsim.so shim/procsim.h $(PREFIX)/share/procsim/
 	install -m 644 $(DOCS)/procsim.bash-completion $(PREFIX)/share/bash-completion/completions/procsim
 	install -m 644 $(DOCS)/man1/*.1 $(PREFIX)/share/man/man1/
 	@echo "installed $(PREFIX)/bin/procsim; bash libraries in $(PREFIX)/share/procsim; man procsim"
@@ -102,9 +103,11 @@ unit:
 	@cat */target/surefire-reports/TEST-*.xml | grep -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' | \
 	  awk -F'"' '{ t += $$2; e += $$4; s += $$6; f += $$8 } END { printf "unit: %d passed, %d failed, %d skipped\n", t - e - s - f, e + f, s }'
 
+# bats in a session of its own: attach's session rule (README, "Who is calling") needs the
+# operator's commands below their live session leader, whatever started make.
 shell-test: build
 	@mkdir -p target
-	@set -o pipefail; bats --print-output-on-failure shell-tests/ | tee target/bats.tap; rc=$$?; \
+	@set -o pipefail; setsid -w bats --print-output-on-failure shell-tests/ | tee target/bats.tap; rc=$$?; \
 	  awk '/^ok .* # skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
 	       END { printf "bats: %d passed, %d failed, %d skipped\n", p, f, s }' target/bats.tap; exit $$rc
 

@@ -182,6 +182,7 @@ require_root() {
     [ -f "$prefix/share/procsim/procsim.jar" ]
     [ -f "$prefix/share/procsim/procsim.bash" ]
     [ -f "$prefix/share/procsim/restart.bash" ]
+    [ -f "$prefix/share/procsim/libprocsim.so" ]
     mkdir -p "$bindir"
     ln -s "$prefix/bin/procsim" "$bindir/procsim"
 
@@ -194,7 +195,7 @@ require_root() {
 
     # The man pages are troff, one per command.
     local page th
-    for page in procsim procsim-mount procsim-check procsim-race; do
+    for page in procsim procsim-mount procsim-check procsim-shell procsim-exec procsim-race; do
         th=${page^^}
         grep -qF ".TH \"${th//-/\\-}\" \"1\"" "$prefix/share/man/man1/$page.1"
     done
@@ -211,7 +212,10 @@ require_root() {
     run env -u PROCSIM_JAR -u PROCSIM_ROOT -u PROCSIM_BIN PATH="$bindir:$PATH" bash -c '
         source "$1/share/procsim/procsim.bash" && [ "$PROCSIM_BIN" = "$1/bin/procsim" ] || exit 3
         procsim_start "$2" || exit 4
-        cat "$2/1/comm"; procsim_stop "$2"' _ "$prefix" "$M"
+        cat "$2/1/comm"
+        procsim exec "$2" -- bash -c "echo \$\$"; rc=$?
+        procsim_stop "$2"; exit "$rc"' _ "$prefix" "$M"
     [ "$status" -eq 0 ]
-    [ "$output" = init ]
+    [ "${lines[0]}" = init ]
+    [ "${lines[1]}" = 2 ] # procsim exec's shim, from the install: PROGRAM is init's new child
 }

@@ -114,7 +114,7 @@ row() {
 # (MODE recv) on queue Q; each sent or received text goes to OUT, one a line.
 load_worker() {
     local q=$1 p=$2 mode=$3 count=$4 out=$5 k reply
-    procsim_attach "$M" "$p" "$p"
+    procsim_attach "$M" "$p" "$p" || { echo "attach to $p failed" >&2; return 1; }
     for ((k = 0; k < count; k++)); do
         if [[ $mode == send ]]; then
             reply=$(procsim_syscall "$M/$p/task/$p/syscall" "msgsnd $q $((1 + k % 3)) p$p-$k$(printf '%*s' $((k % 5)) '' | tr ' ' x)")
@@ -142,8 +142,9 @@ load_worker() {
     done
     # While they run, every /proc/sysvipc/msg row must be one state: within qbytes, and no
     # bytes without messages nor messages without bytes.
-    local alive=1 rows=0 cbytes qnum
+    local alive=1 rows=0 cbytes qnum deadline=$((SECONDS + 300))
     while ((alive)); do
+        ((SECONDS < deadline)) || { echo "workers still running after 300 s"; kill "${workers[@]}"; false; }
         alive=0
         for i in "${workers[@]}"; do kill -0 "$i" 2>/dev/null && alive=1; done
         read -r cbytes qnum < <(awk -v id="$q" 'NR > 1 && $2 == id { print $4, $5 }' "$M/sysvipc/msg")

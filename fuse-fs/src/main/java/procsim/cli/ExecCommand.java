@@ -121,12 +121,13 @@ final class ExecCommand implements Callable<Integer> {
         } else {
             try {
                 Path jar = Path.of(ExecCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-                shim = jar.getParent().getParent().getParent().resolve("shim/build/libprocsim.so");
+                shim = jar.resolveSibling("libprocsim.so"); // installed: PREFIX/share/procsim
+                if (!Files.exists(shim)) shim = jar.getParent().getParent().getParent().resolve("shim/build/libprocsim.so");
             } catch (Exception e) {
                 throw new SimView.Refusal("cannot locate libprocsim.so: set PROCSIM_SHIM");
             }
         }
-        if (!Files.isReadable(shim)) throw new SimView.Refusal("libprocsim.so is not built (make shim): " + shim);
+        if (!Files.isReadable(shim)) throw new SimView.Refusal("libprocsim.so is missing: " + shim + " (run 'make shim' in the repository, or set PROCSIM_SHIM)");
         return shim.toAbsolutePath().normalize();
     }
 
