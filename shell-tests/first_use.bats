@@ -146,13 +146,20 @@ require_root() {
     run "$PROCSIM_BIN" race --replay --method clone3 -w 1 -n 5 --png "$M"
     [ "$status" -eq 2 ]
     [ "$output" = "procsim: race: --png $M: is a directory" ]
+    # /proc and /sys: root may open them, the write would fail after the whole run
+    run "$PROCSIM_BIN" race --replay --method clone3 -w 1 -n 5 --csv /proc/version
+    [ "$status" -eq 2 ]
+    [ "$output" = "procsim: race: --csv /proc/version: on proc, not a file to write results to" ]
+    run "$PROCSIM_BIN" race --replay --method clone3 -w 1 -n 5 --png /sys/x.png
+    [ "$status" -eq 2 ]
+    [ "$output" = "procsim: race: --png /sys/x.png: on sysfs, not a file to write results to" ]
     [[ $(id -u) == 0 ]] || return 0
     # A read-only directory (even root cannot write there), in a private mount namespace.
     # shellcheck disable=SC2016 # expanded by the inner bash
     run unshare -m bash -c 'mount --bind -o ro "$1" "$1" && "$2" race --replay --method clone3 -w 1 -n 5 --log "$1/race.log"' \
         _ "$M" "$PROCSIM_BIN"
     [ "$status" -eq 2 ]
-    [ "$output" = "procsim: race: --log $M/race.log: not writable" ]
+    [ "$output" = "procsim: race: --log $M/race.log: not writable (Read-only file system)" ]
     [ ! -e "$M/race.log" ]
 }
 

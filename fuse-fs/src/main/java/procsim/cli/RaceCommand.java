@@ -1,8 +1,11 @@
 package procsim.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -209,10 +212,34 @@ final class RaceCommand implements Callable<Integer> {
             why = "is a directory";
         } else if (dir == null || !Files.isDirectory(dir)) {
             why = "directory " + dir + " does not exist";
-        } else if (Files.exists(abs) ? !Files.isWritable(abs) : !Files.isWritable(dir)) {
-            why = "not writable";
+        } else {
+            why = writeProbe(abs);
         }
         return why == null ? null : option + " " + file + ": " + why;
+    }
+
+    /**
+     * Null if {@code file} can be written: /proc and /sys files are refused (root may open them,
+     * the write then fails); an existing file is opened for writing, untouched; a new one is
+     * created and removed. Else why not.
+     */
+    private static String writeProbe(Path file) {
+        try {
+            String fs = Files.getFileStore(file.getParent()).type();
+            if (fs.equals("proc") || fs.equals("sysfs")) return "on " + fs + ", not a file to write results to";
+            if (Files.exists(file)) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    return null;
+                }
+            }
+            Files.createFile(file);
+            Files.delete(file);
+            return null;
+        } catch (IOException e) {
+            String why = e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : RaceLab.describe(e);
+            return "not writable (" + why + ")";
+        }
     }
 
     private CommandLine.ParameterException usage(String message) {

@@ -12,6 +12,8 @@ import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +53,10 @@ public final class MissRateChart {
     /** Draws {@code rows} under {@code title} and writes the PNG to {@code file}. */
     public static void write(Path file, List<RaceRow> rows, String title) throws IOException {
         BufferedImage img = draw(rows, title);
-        if (!ImageIO.write(img, "png", file.toFile())) throw new IOException("no PNG writer in this JDK");
+        // through a stream of our own: ImageIO opening the file itself prints a failure's stack trace
+        try (OutputStream os = Files.newOutputStream(file)) {
+            if (!ImageIO.write(img, "png", os)) throw new IOException("no PNG writer in this JDK");
+        }
     }
 
     /** The chart as an image. */

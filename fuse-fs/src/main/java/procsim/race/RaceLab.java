@@ -75,12 +75,12 @@ public final class RaceLab {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            err.println("procsim race: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            err.println("procsim: race: " + describe(e));
             err.flush();
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            err.println("procsim race: interrupted");
+            err.println("procsim: race: interrupted");
             err.flush();
             return 1;
         }
@@ -98,11 +98,23 @@ public final class RaceLab {
                     + (o.overlap() ? "kept, shared targets" : o.keep() ? "kept" : "reaped") + ")");
             if (o.log() != null) Files.write(o.log(), log, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            err.println("procsim race: " + e.getMessage());
+            err.println("procsim: race: " + describe(e));
             err.flush();
             return 1;
         }
         return RaceReport.crossCheckPassed(rows) ? 0 : 1;
+    }
+
+    /** One line for a failure: a file's path and what went wrong with it, not the path alone. */
+    public static String describe(Exception e) {
+        if (e instanceof java.nio.file.FileSystemException f) {
+            String why = f.getReason() != null ? f.getReason()
+                    : f instanceof java.nio.file.NoSuchFileException ? "no such file or directory"
+                    : f instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : f.getClass().getSimpleName();
+            return f.getFile() + ": " + why;
+        }
+        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     private void live(LiveRace race, List<RacePlan> plans, List<RaceRow> rows, List<String> log)
