@@ -65,6 +65,11 @@ public final class AttachTable {
         return host.tgidOf(hostTid);
     }
 
+    /** Host thread {@code hostTid}'s process id in its own pid namespace (getpid()), if known. */
+    public OptionalInt tgidVnrOf(int hostTid) {
+        return host.tgidVnrOf(hostTid);
+    }
+
     public synchronized boolean isEmpty() {
         return bindings.isEmpty();
     }

@@ -21,4 +21,12 @@ public interface HostProcesses {
     default OptionalInt sessionOf(int pid) {
         return OptionalInt.empty();
     }
+
+    /**
+     * A host thread's process id as its own (innermost) pid namespace numbers it, what getpid()
+     * returns to it (task_tgid_vnr: NStgid's last field), or empty if gone or unknown.
+     */
+    default OptionalInt tgidVnrOf(int tid) {
+        return OptionalInt.empty();
+    }
 }

@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 
 /**
  * {@link HostProcesses} read from the host's real /proc: {@code /proc/<tid>/status} for
- * {@code Tgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
+ * {@code Tgid:} and {@code NStgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
  * (field 4), the session (field 6) and the start time (field 22, clock ticks since boot) (fs/proc/array.c
  * {@code do_task_stat}). A thread's directory is reachable as {@code /proc/<tid>} even though
  * /proc does not list it.
@@ -24,6 +24,7 @@ public final class LinuxHostProcesses implements HostProcesses {
 
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[STAT_MAX]);
     private static final byte[] TGID = "\nTgid:".getBytes();
+    private static final byte[] NSTGID = "\nNStgid:".getBytes();
 
     private final String procRoot;
 
@@ -49,6 +50,33 @@ public final class LinuxHostProcesses implements HostProcesses {
             return OptionalInt.empty();
         }
         long v = parseNumber(buf, n, at + TGID.length);
+        return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
+    }
+
+    /** NStgid comes after Groups, whose length varies: the whole buffer is read for it. */
+    @Override
+    public OptionalInt tgidVnrOf(int tid) {
+        if (tid <= 0) {
+            return OptionalInt.empty();
+        }
+        byte[] buf = BUFFER.get();
+        int n = readPrefix(procRoot + "/" + tid + "/status", buf, buf.length);
+        int at = indexOf(buf, n, NSTGID);
+        if (at < 0) {
+            return OptionalInt.empty();
+        }
+        int end = at + NSTGID.length;
+        while (end < n && buf[end] != '\n') {
+            end++;
+        }
+        if (end >= n) {
+            return OptionalInt.empty(); // the line was cut: no number to trust
+        }
+        int last = end;
+        while (last > at && buf[last - 1] != '\t' && buf[last - 1] != ' ') {
+            last--;
+        }
+        long v = parseNumber(buf, n, last);
         return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
     }
 

@@ -24,7 +24,6 @@ import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
 import procsim.fuse.ProcFuse;
 import procsim.fuse.Warmup;
-import procsim.procfs.HostTgidVnr;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
@@ -197,7 +196,7 @@ final class MountCommand implements Callable<Integer> {
 
         ProcTree tree;
         try {
-            tree = ProcFs.boot(pidMax, new LinuxHostProcesses(), new HostTgidVnr());
+            tree = ProcFs.boot(pidMax, new LinuxHostProcesses());
         } catch (RuntimeException e) {
             log.debug("boot failed", e);
             return fail(err, "could not boot the sim kernel (--pid-max " + pidMax + "): " + e.getMessage());

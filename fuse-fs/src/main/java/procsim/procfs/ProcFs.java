@@ -2,7 +2,6 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntUnaryOperator;
 
 import procsim.abi.Capability;
 import procsim.abi.Errno;
@@ -25,27 +24,14 @@ import procsim.task.Task;
 public final class ProcFs implements ProcTree {
     private final Kernel kernel;
     private final AttachTable attach;
-    /** A caller's host tid to its pid in its own pid namespace (0: unknown), for ps's /proc/getpid(). */
-    private final IntUnaryOperator tgidVnr;
-
     public ProcFs(Kernel kernel, AttachTable attach) {
-        this(kernel, attach, tid -> 0);
-    }
-
-    public ProcFs(Kernel kernel, AttachTable attach, IntUnaryOperator tgidVnr) {
         this.kernel = kernel;
         this.attach = attach;
-        this.tgidVnr = tgidVnr;
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
     public static ProcFs boot(int pidMax, HostProcesses host) {
-        return boot(pidMax, host, tid -> 0);
-    }
-
-    /** The same, numbering a caller's own process as its pid namespace does with {@code tgidVnr}. */
-    public static ProcFs boot(int pidMax, HostProcesses host, IntUnaryOperator tgidVnr) {
-        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host), tgidVnr);
+        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host));
     }
 
     public Kernel kernel() {
@@ -225,7 +211,7 @@ public final class ProcFs implements ProcTree {
 
     /** The pid the real caller's own pid namespace gives its process (getpid()), 0 if unknown. */
     int tgidVnr(Caller caller) {
-        return caller == null ? 0 : tgidVnr.applyAsInt(caller.hostTid());
+        return caller == null ? 0 : attach.tgidVnrOf(caller.hostTid()).orElse(0);
     }
 
     /** The whole sim's counts and clock, with the viewer's namespace's last pid. */

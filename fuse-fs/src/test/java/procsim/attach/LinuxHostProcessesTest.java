@@ -65,6 +65,25 @@ class LinuxHostProcessesTest {
         assertThat(host.startTimeOf(9)).isEmpty();
     }
 
+    /** getpid() in the thread's own pid namespace: NStgid's last field (fs/proc/array.c task_state). */
+    @Test
+    void tgidVnrIsTheLastNstgidField(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("700"));
+        Files.writeString(root.resolve("700/status"), "Name:\tps\nTgid:\t690\nNStgid:\t690\t7\nNSpid:\t700\t9\n");
+        Files.createDirectories(root.resolve("800"));
+        Files.writeString(root.resolve("800/status"), "Name:\tbash\nNStgid:\t800\n");
+        Files.createDirectories(root.resolve("900"));
+        Files.writeString(root.resolve("900/status"), "Name:\told kernel\n");
+        Files.createDirectories(root.resolve("901"));
+        Files.writeString(root.resolve("901/status"), "Name:\tcut\nNStgid:\t901\t3");
+        LinuxHostProcesses host = new LinuxHostProcesses(root.toString());
+        assertThat(host.tgidVnrOf(700)).isEqualTo(OptionalInt.of(7));
+        assertThat(host.tgidVnrOf(800)).isEqualTo(OptionalInt.of(800));
+        assertThat(host.tgidVnrOf(900)).isEmpty();
+        assertThat(host.tgidVnrOf(901)).isEmpty();
+        assertThat(host.tgidVnrOf(1234)).isEmpty();
+    }
+
     @Test
     void readsTheRealProcForThisProcessAndThread() throws IOException {
         LinuxHostProcesses host = new LinuxHostProcesses();
@@ -80,5 +99,6 @@ class LinuxHostProcessesTest {
         assertThat(host.startTimeOf(pid).orElseThrow()).isPositive();
         assertThat(host.startTimeOf(pid)).isEqualTo(host.startTimeOf(pid));
         assertThat(host.tgidOf(Integer.MAX_VALUE)).isEmpty();
+        assertThat(host.tgidVnrOf(tid)).isEqualTo(OptionalInt.of(pid)); // the host's namespace is our own
     }
 }

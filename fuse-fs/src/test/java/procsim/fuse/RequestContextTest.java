@@ -36,7 +36,10 @@ class RequestContextTest {
     /** jnr-ffi binds the call from a class loader of its own: the interface must be reachable from there. */
     @Test
     void bindsToLibfuse2() {
-        assumeTrue(FuseLibrary.loadError().isEmpty(), "libfuse2 is not installed");
+        // CI (PROCSIM_REQUIRE_FUSE=1) has libfuse2: there a missing library fails, it never skips
+        if (!"1".equals(System.getenv("PROCSIM_REQUIRE_FUSE"))) {
+            assumeTrue(FuseLibrary.loadError().isEmpty(), "libfuse2 is not installed");
+        }
         assertThat(FuseLibrary.load(RequestContext.Lib.class)).isNotNull();
     }
 }

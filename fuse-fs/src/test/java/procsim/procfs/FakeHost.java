@@ -13,6 +13,7 @@ final class FakeHost implements HostProcesses {
     final Map<Integer, Integer> parent = new HashMap<>();
     final Map<Integer, Long> start = new HashMap<>();
     final Map<Integer, Integer> session = new HashMap<>();
+    final Map<Integer, Integer> tgidVnr = new HashMap<>();
 
     /** A process {@code pid} (its main thread has the same id) whose parent is {@code ppid}. */
     FakeHost process(int pid, int ppid) {
@@ -56,6 +57,12 @@ final class FakeHost implements HostProcesses {
     @Override
     public OptionalInt sessionOf(int pid) {
         Integer v = session.get(pid);
+        return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    @Override
+    public OptionalInt tgidVnrOf(int tid) {
+        Integer v = tgidVnr.get(tid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 

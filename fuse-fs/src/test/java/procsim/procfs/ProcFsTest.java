@@ -170,7 +170,9 @@ class ProcFsTest {
      */
     @Test
     void theFixedViewAnswersTheCallersOwnRealPidWithItsTask() {
-        ProcFs fs = new ProcFs(kernel, new AttachTable(host), tid -> tid == 200 ? 7 : tid == 300 ? 1 : 0);
+        host.tgidVnr.put(200, 7);
+        host.tgidVnr.put(300, 1);
+        ProcFs fs = new ProcFs(kernel, new AttachTable(host));
         String view = "/procsim/pidns/4026531836/proc";
         syscall(OPERATOR, "/1/task/1/syscall", "fork");
         fs.writeAttach(OPERATOR, kernel.read(() -> kernel.tasks().lookup(kernel.tasks().rootPidNs(), 2)), "200");
