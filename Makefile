@@ -45,8 +45,8 @@ shim/build/%: shim/tests/%.c shim/tests/tap.h shim/procsim.h
 
 # System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
 # (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test;
-# gcc and libc6-dev build the shim.
-DEPS := libfuse2 fuse3 bats shellcheck gcc libc6-dev
+# gcc and libc6-dev build the shim; exec.bats runs python3, first_use.bats util-linux's setpriv.
+DEPS := libfuse2 fuse3 bats shellcheck gcc libc6-dev python3 util-linux
 deps:
 	@if ! dpkg -s $(DEPS) >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -101,7 +101,8 @@ lint: deps
 unit:
 	$(MVN) package
 	@cat */target/surefire-reports/TEST-*.xml | grep -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' | \
-	  awk -F'"' '{ t += $$2; e += $$4; s += $$6; f += $$8 } END { printf "unit: %d passed, %d failed, %d skipped\n", t - e - s - f, e + f, s }'
+	  awk -F'"' '{ t += $$2; e += $$4; s += $$6; f += $$8 } END { printf "unit: %d passed, %d failed, %d skipped\n", t - e - s - f, e + f, s; \
+	    if (s && ENVIRON["PROCSIM_REQUIRE_FUSE"] == 1) { print "unit: skipped tests with PROCSIM_REQUIRE_FUSE=1: failing"; exit 1 } }'
 
 # bats in a session of its own: attach's session rule (README, "Who is calling") needs the
 # operator's commands below their live session leader, whatever started make.
@@ -109,7 +110,9 @@ shell-test: build
 	@mkdir -p target
 	@set -o pipefail; setsid -w bats --print-output-on-failure shell-tests/ | tee target/bats.tap; rc=$$?; \
 	  awk '/^ok .* # skip/ { s++; next } /^ok / { p++ } /^not ok / { f++ } \
-	       END { printf "bats: %d passed, %d failed, %d skipped\n", p, f, s }' target/bats.tap; exit $$rc
+	       END { printf "bats: %d passed, %d failed, %d skipped\n", p, f, s; \
+	             if (s && ENVIRON["PROCSIM_REQUIRE_FUSE"] == 1) { print "bats: skipped tests with PROCSIM_REQUIRE_FUSE=1: failing"; exit 1 } }' \
+	    target/bats.tap || rc=1; exit $$rc
 
 bench: bench-jmh bench-mount
 
