@@ -51,7 +51,7 @@ final class SimView {
         if (MountTable.find(mount).filter(e -> e.isFuse() && e.source().equals("procsim")).isEmpty()) {
             throw new Refusal("no procsim mount at " + mount);
         }
-        if (!isRoot()) throw new Refusal("needs root (it makes a mount namespace and a pid namespace)");
+        if (Preflight.effectiveUid() != 0) throw new Refusal("needs root (it makes a mount namespace and a pid namespace)");
     }
 
     /**
@@ -98,13 +98,5 @@ final class SimView {
             if (in == null) throw new IOException("shell.bash is missing from the jar");
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-    }
-
-    /** The effective uid from /proc/self/status's {@code Uid:} line (real, effective, saved, fs). */
-    private static boolean isRoot() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) return line.substring(4).trim().split("\\s+")[1].equals("0");
-        }
-        return false;
     }
 }
