@@ -18,9 +18,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import procsim.race.RaceLab;
-import procsim.restore.RaceMethod;
-import procsim.restore.RacePlan;
+import procsim.race.RaceMethod;
+import procsim.race.RacePlan;
+import procsim.race.lab.RaceLab;
 
 /**
  * {@code procsim race}: the race lab's command line. W real threads, each attached to its own sim
@@ -197,7 +197,7 @@ final class RaceCommand implements Callable<Integer> {
         System.setProperty("java.awt.headless", "true");
         RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
                 interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log);
-        return new RaceLab(o, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+        return new RaceLab(o, OwnMount::start, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
     }
 
     /** "OPTION FILE: why" if {@code file} could not be written when the run ends, else null. */

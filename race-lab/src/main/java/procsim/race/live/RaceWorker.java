@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.BooleanSupplier;
 
-import procsim.restore.RaceMethod;
-import procsim.restore.RacePlan;
-import procsim.restore.RaceTally;
+import procsim.race.RaceMethod;
+import procsim.race.RacePlan;
+import procsim.race.RaceTally;
 
 /**
  * One real thread of a live race run, acting through the mount as one sim task: a restorer

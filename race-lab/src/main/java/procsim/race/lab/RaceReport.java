@@ -1,10 +1,10 @@
-package procsim.race;
+package procsim.race.lab;
 
 import java.util.List;
 import java.util.Locale;
 
-import procsim.restore.RaceMethod;
-import procsim.restore.RaceRow;
+import procsim.race.RaceMethod;
+import procsim.race.RaceRow;
 
 /**
  * The race lab's report of a set of runs: a fixed-width table for people (one row per method and

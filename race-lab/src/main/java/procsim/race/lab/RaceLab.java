@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.lab;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import procsim.restore.RaceMethod;
-import procsim.restore.RacePlan;
-import procsim.restore.RaceReplay;
-import procsim.restore.RaceRow;
+import procsim.race.RaceMethod;
+import procsim.race.RacePlan;
+import procsim.race.RaceReplay;
+import procsim.race.RaceRow;
+import procsim.race.live.LiveRace;
 
 /**
  * The race lab: runs one experiment per method and worker count, live through a mount (its own
@@ -27,11 +28,14 @@ public final class RaceLab {
     }
 
     private final Options o;
+    private final OwnMountPort ownMount;
     private final PrintWriter out;
     private final PrintWriter err;
 
-    public RaceLab(Options options, PrintWriter out, PrintWriter err) {
+    /** {@code ownMount} serves a live run that names no {@code mount}. */
+    public RaceLab(Options options, OwnMountPort ownMount, PrintWriter out, PrintWriter err) {
         this.o = options;
+        this.ownMount = ownMount;
         this.out = out;
         this.err = err;
     }
@@ -69,7 +73,7 @@ public final class RaceLab {
                 where = "live through the mount at " + o.mount();
                 live(new LiveRace(o.mount()), plans, rows, log);
             } else {
-                try (OwnMount own = OwnMount.start(o.pidMax())) {
+                try (OwnMountPort.Mounted own = ownMount.start(o.pidMax())) {
                     where = "live through its own in-process mount (" + own.path() + ")";
                     live(new LiveRace(own.path()), plans, rows, log);
                 }

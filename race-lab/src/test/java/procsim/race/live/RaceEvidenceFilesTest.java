@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import procsim.restore.RaceEvidence;
+import procsim.race.RaceEvidence;
 
 /** Parsing the mount's race evidence and matching misses to elsewhere lines. */
 class RaceEvidenceFilesTest {

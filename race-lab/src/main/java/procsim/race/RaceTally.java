@@ -1,4 +1,4 @@
-package procsim.restore;
+package procsim.race;
 
 import java.util.Map;
 import java.util.TreeMap;

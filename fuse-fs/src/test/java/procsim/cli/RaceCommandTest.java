@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,10 +10,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import procsim.cli.CommandRun;
 
 /** {@code procsim race} without a mount: replay, its files, and usage errors. */
-class RaceLabTest {
+class RaceCommandTest {
     private final CommandRun cli = new CommandRun();
     private final StringWriter out = cli.out;
     private final StringWriter err = cli.err;

@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,11 +13,11 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import procsim.restore.RaceEvidence;
-import procsim.restore.RaceMethod;
-import procsim.restore.RacePlan;
-import procsim.restore.RaceRow;
-import procsim.restore.RaceTally;
+import procsim.race.RaceEvidence;
+import procsim.race.RaceMethod;
+import procsim.race.RacePlan;
+import procsim.race.RaceRow;
+import procsim.race.RaceTally;
 
 /** The table, the CSV, the cross-check verdict and the chart. */
 class RaceReportTest {

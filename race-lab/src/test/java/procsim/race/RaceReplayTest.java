@@ -1,4 +1,4 @@
-package procsim.restore;
+package procsim.race;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

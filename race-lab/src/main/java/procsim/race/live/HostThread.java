@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import procsim.restore.RaceEvidence;
+import procsim.race.RaceEvidence;
 
 /**
  * procsim's race evidence for one pid namespace as the mount serves it, read by the operator:

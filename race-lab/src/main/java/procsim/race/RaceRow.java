@@ -1,4 +1,4 @@
-package procsim.restore;
+package procsim.race;
 
 /**
  * One race-lab run's result, as a report row (no Linux counterpart): where it ran ({@code live}

@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.lab;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -24,8 +24,8 @@ import java.util.TreeSet;
 
 import javax.imageio.ImageIO;
 
-import procsim.restore.RaceMethod;
-import procsim.restore.RaceRow;
+import procsim.race.RaceMethod;
+import procsim.race.RaceRow;
 
 /**
  * The race lab's chart: miss rate (percent of attempts that created a child with the wrong pid)

@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import procsim.restore.RaceEvidence;
-import procsim.restore.RacePlan;
-import procsim.restore.RaceRow;
-import procsim.restore.RaceTally;
+import procsim.race.RaceEvidence;
+import procsim.race.RacePlan;
+import procsim.race.RaceRow;
+import procsim.race.RaceTally;
 
 /**
  * One live race run through a mount, with real threads: the operator (this thread, which must be

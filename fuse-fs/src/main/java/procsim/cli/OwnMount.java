@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.cli;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,6 +8,7 @@ import java.time.Duration;
 import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
 import procsim.procfs.ProcFs;
+import procsim.race.lab.OwnMountPort;
 
 /**
  * The race harness's own mount, served in-process: a fresh sim kernel ({@link ProcFs#boot}) on a
@@ -15,7 +16,7 @@ import procsim.procfs.ProcFs;
  * the duration of one {@code procsim race}. {@link #close} unmounts it and removes the directory;
  * a shutdown hook does the same if the JVM is stopped first (SIGTERM, Ctrl-C).
  */
-public final class OwnMount implements AutoCloseable {
+final class OwnMount implements OwnMountPort.Mounted {
     private final Path dir;
     private final FuseMount mount;
     private final Thread hook;
@@ -27,7 +28,7 @@ public final class OwnMount implements AutoCloseable {
     }
 
     /** Boots a kernel with {@code pidMax} and mounts it at a new directory under the system's temp dir. */
-    public static OwnMount start(int pidMax) throws IOException {
+    static OwnMount start(int pidMax) throws IOException {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             throw new IOException("/dev/fuse is missing: this machine (or container) has no FUSE; "
                     + "try 'procsim race --replay'");
@@ -45,7 +46,7 @@ public final class OwnMount implements AutoCloseable {
         return own;
     }
 
-    /** The mountpoint. */
+    @Override
     public Path path() {
         return dir;
     }

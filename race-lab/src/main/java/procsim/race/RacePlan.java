@@ -1,4 +1,4 @@
-package procsim.restore;
+package procsim.race;
 
 /**
  * One race-lab experiment (no Linux counterpart): {@code workers} restorers in one fresh pid

@@ -1,4 +1,4 @@
-package procsim.restore;
+package procsim.race;
 
 import java.util.ArrayList;
 import java.util.HashMap;

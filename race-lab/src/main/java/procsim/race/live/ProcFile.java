@@ -1,4 +1,4 @@
-package procsim.race;
+package procsim.race.live;
 
 import java.io.Closeable;
 import java.io.IOException;
