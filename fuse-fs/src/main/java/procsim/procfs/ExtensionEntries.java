@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiFunction;
 
+import procsim.kernel.Kernel;
 import procsim.pid.PidNamespace;
-import procsim.pid.RaceLog;
 import procsim.procfs.render.RaceLogFile;
+import procsim.race.RaceLog;
 import procsim.task.Task;
 
 /**
@@ -19,6 +20,24 @@ import procsim.task.Task;
  */
 public final class ExtensionEntries {
     private ExtensionEntries() {
+    }
+
+    /**
+     * Attaches the race lab's recorder to {@code kernel}'s root pid namespace, unless one is there:
+     * every namespace made below gets its own, so each has its race files from its first fork.
+     */
+    static void recordRaces(Kernel kernel) {
+        kernel.write(() -> {
+            PidNamespace root = kernel.tasks().rootPidNs();
+            if (root.listener(RaceLog.class) == null) root.addListener(RaceLog.everyNamespace());
+            return null;
+        });
+    }
+
+    /** The race log of {@code ns}; an empty one if none was attached (a namespace made before the mount). */
+    private static RaceLog raceLog(PidNamespace ns) {
+        RaceLog log = ns.listener(RaceLog.class);
+        return log != null ? log : new RaceLog();
     }
 
     static Node root(ViewDir d) {
@@ -59,7 +78,7 @@ public final class ExtensionEntries {
     private static Node nsDir(ViewDir d, PidNamespace ns) {
         List<Entry<ViewDir>> table = List.of(
                 new Entry<>("summary", x -> file(x, () -> {
-                    RaceLog log = ns.raceLog();
+                    RaceLog log = raceLog(ns);
                     return x.fs().kernel().read(() -> RaceLogFile.summary(log.writes(), log.landed(),
                             log.elsewhere(), log.stolen()));
                 })),
@@ -84,7 +103,7 @@ public final class ExtensionEntries {
 
     private static Node events(ViewDir d, PidNamespace ns,
                                BiFunction<List<RaceLog.Event>, PidNamespace, String> render) {
-        return file(d, () -> render.apply(d.fs().kernel().read(() -> ns.raceLog().events()), d.viewer().ns()));
+        return file(d, () -> render.apply(d.fs().kernel().read(() -> raceLog(ns).events()), d.viewer().ns()));
     }
 
     private static Node file(ViewDir d, java.util.function.Supplier<String> render) {

@@ -27,6 +27,7 @@ public final class ProcFs implements ProcTree {
     public ProcFs(Kernel kernel, AttachTable attach) {
         this.kernel = kernel;
         this.attach = attach;
+        ExtensionEntries.recordRaces(kernel);
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */

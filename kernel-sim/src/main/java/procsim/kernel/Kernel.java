@@ -229,7 +229,7 @@ public final class Kernel {
     /**
      * ns_last_pid write (pid_ns_ctl_handler) by thread {@code writer} (null: the operator, with
      * root credentials): CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE else EPERM; [0, ns pid_max]
-     * else EINVAL. Returns the bytes consumed, as write(2) would. The write goes to the race log.
+     * else EINVAL. Returns the bytes consumed, as write(2) would. The namespace's listeners hear it.
      */
     public int writeNsLastPid(Task writer, PidNamespace ns, String text) {
         if (!mayWrite(writer, Task::checkpointRestoreCapable)) throw Errno.EPERM.error();

@@ -34,7 +34,8 @@ public final class PidNamespace {
     private long totalAllocated;
     private boolean adding = true;
     private Object childReaper;
-    private final RaceLog raceLog = new RaceLog();
+    private PidAllocListener[] listeners = NO_LISTENERS;
+    private static final PidAllocListener[] NO_LISTENERS = {};
 
     private PidNamespace(PidNamespace parent, int pidMax, long inum) {
         this.parent = parent;
@@ -53,7 +54,26 @@ public final class PidNamespace {
      */
     public PidNamespace createChild(long inum) {
         if (level + 1 > MAX_PID_NS_LEVEL) throw Errno.ENOSPC.error();
-        return new PidNamespace(this, PID_MAX_LIMIT, inum);
+        PidNamespace child = new PidNamespace(this, PID_MAX_LIMIT, inum);
+        for (PidAllocListener l : listeners) {
+            PidAllocListener c = l.forChild(child);
+            if (c != null) child.addListener(c);
+        }
+        return child;
+    }
+
+    /** Attaches {@code l}: it hears this namespace's ns_last_pid writes and cyclic allocations from now on. */
+    public void addListener(PidAllocListener l) {
+        listeners = java.util.Arrays.copyOf(listeners, listeners.length + 1);
+        listeners[listeners.length - 1] = l;
+    }
+
+    /** The first attached listener of class {@code type}, or null. */
+    public <T extends PidAllocListener> T listener(Class<T> type) {
+        for (PidAllocListener l : listeners) {
+            if (type.isInstance(l)) return type.cast(l);
+        }
+        return null;
     }
 
     public PidNamespace parent() {
@@ -89,16 +109,11 @@ public final class PidNamespace {
         setLastPid(value, null);
     }
 
-    /** The same, recording {@code writer} (a thread's pid, or null for the operator) in the race log. */
+    /** The same, by the thread with pid {@code writer} (null: the operator), as the listeners hear it. */
     public void setLastPid(long value, Pid writer) {
         if (value < 0 || value > pidMax) throw Errno.EINVAL.error();
         cursor = (int) value + 1;
-        raceLog.write(writer, (int) value);
-    }
-
-    /** procsim's record of ns_last_pid writes and the allocations after them. */
-    public RaceLog raceLog() {
-        return raceLog;
+        for (PidAllocListener l : listeners) l.lastPidWritten(this, writer, (int) value);
     }
 
     public boolean isAncestorOf(PidNamespace other) {
@@ -150,11 +165,6 @@ public final class PidNamespace {
      * far is released and nothing changes.
      */
     public static Pid alloc(PidNamespace ns, PidRequest request) {
-        return alloc(ns, request, null);
-    }
-
-    /** The same, recording the forking thread {@code actor} in each cyclic level's race log. */
-    public static Pid alloc(PidNamespace ns, PidRequest request, Pid actor) {
         int n = ns.level + 1;
         PidNamespace[] chain = new PidNamespace[n];
         int[] numbers = new int[n];
@@ -176,9 +186,20 @@ public final class PidNamespace {
             chain[j].byNrPut(numbers[j], pid);
             chain[j].allocated++;
             chain[j].totalAllocated++;
-            if (request.at(j) == 0) chain[j].raceLog.allocated(actor, numbers[j]);
         }
         return pid;
+    }
+
+    /**
+     * Tells the listeners of each level where {@code pid} (just allocated for {@code request})
+     * got its number cyclically that the thread with pid {@code forker} made it, outermost first.
+     */
+    public static void forkedBy(Pid pid, PidRequest request, Pid forker) {
+        for (int j = 0; j <= pid.level(); j++) {
+            PidNamespace ns = pid.namespaceAtLevel(j);
+            if (request.at(j) != 0) continue;
+            for (PidAllocListener l : ns.listeners) l.pidAllocated(ns, pid.numberAtLevel(j), forker);
+        }
     }
 
     /** {@code free_pid}: releases every level's number. */

@@ -150,7 +150,8 @@ public final class TaskSet {
             childNs = caller.pidNsForChildren.createChild(nextInum);
         }
         PidRequest request = args.pids().apply(childNs);
-        Pid pid = PidNamespace.alloc(childNs, request, caller.pid);
+        Pid pid = PidNamespace.alloc(childNs, request);
+        PidNamespace.forkedBy(pid, request, caller.pid);
         if (childNs != caller.pidNsForChildren) {
             nextInum++;
             register(childNs);

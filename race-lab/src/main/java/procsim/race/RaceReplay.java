@@ -11,7 +11,6 @@ import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
-import procsim.pid.RaceLog;
 import procsim.syscall.SyscallResult;
 import procsim.task.Task;
 
@@ -75,6 +74,7 @@ public final class RaceReplay {
     private final boolean withLog;
     private final Kernel kernel;
     private final PidNamespace ns;
+    private final RaceLog raceLog = new RaceLog();
     private final Random random;
     private final RaceTally tally = new RaceTally();
     private final List<Actor> restorers = new ArrayList<>();
@@ -92,6 +92,7 @@ public final class RaceReplay {
         Task init = kernel.tasks().init();
         Task nsInit = child(init, "clone CLONE_NEWPID|SIGCHLD");
         this.ns = nsInit.pidNsForChildren();
+        ns.addListener(raceLog);
         if (plan.maxTarget() >= ns.pidMax()) {
             throw new IllegalArgumentException("targets up to " + plan.maxTarget() + " do not fit below pid_max "
                     + ns.pidMax());
@@ -139,7 +140,7 @@ public final class RaceReplay {
 
     /** The race log's seq: every event bumps exactly one counter. */
     private long seq() {
-        RaceLog log = ns.raceLog();
+        RaceLog log = raceLog;
         return log.writes() + log.landed() + log.elsewhere() + log.stolen();
     }
 
@@ -251,7 +252,7 @@ public final class RaceReplay {
     }
 
     private Result finish() {
-        List<RaceLog.Event> events = kernel.read(() -> ns.raceLog().events());
+        List<RaceLog.Event> events = kernel.read(raceLog::events);
         Map<Long, RaceLog.Event> bySeq = new HashMap<>();
         for (RaceLog.Event e : events) bySeq.put(e.seq(), e);
 
@@ -268,7 +269,7 @@ public final class RaceReplay {
                 }
             }
         }
-        RaceLog log = ns.raceLog();
+        RaceLog log = raceLog;
         RaceEvidence evidence = new RaceEvidence(log.writes(), log.landed(), log.elsewhere(), log.stolen(),
                 accounted, causes);
 

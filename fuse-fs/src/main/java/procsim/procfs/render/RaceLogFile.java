@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
-import procsim.pid.RaceLog;
+import procsim.race.RaceLog;
 
 /**
  * procsim's race evidence files (no Linux counterpart), one line per event, oldest first:

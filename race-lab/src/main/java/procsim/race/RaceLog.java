@@ -1,4 +1,4 @@
-package procsim.pid;
+package procsim.race;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -7,13 +7,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import procsim.pid.Pid;
+import procsim.pid.PidAllocListener;
+import procsim.pid.PidNamespace;
+
 /**
  * procsim's evidence of the ns_last_pid race in one pid namespace (no Linux counterpart): each
  * write of ns_last_pid, each cyclic allocation and whether it landed on the last value written
  * by the same thread plus one, and who stole a pid another thread had just asked for. Actors are
- * the writing or forking thread's {@link Pid}; null is the operator. Callers hold the kernel lock.
+ * the writing or forking thread's {@link Pid}; null is the operator.
+ *
+ * <p>A listener of the namespace it records ({@link PidNamespace#addListener}): the replay attaches
+ * one to its race namespace; the mount attaches {@link #everyNamespace()} to the root, which gives
+ * each namespace made below one of its own, served as {@code M/procsim/pidns/<inum>/}. Called
+ * under the kernel lock; readers take the read lock.
  */
-public final class RaceLog {
+public final class RaceLog implements PidAllocListener {
     /** Events kept per namespace; counters cover everything. */
     public static final int CAPACITY = 65536;
 
@@ -44,8 +53,29 @@ public final class RaceLog {
     private long landed;
     private long elsewhere;
     private long stolen;
+    private final boolean inherited;
 
-    void write(Pid actor, int value) {
+    /** A log of the namespace it is attached to only. */
+    public RaceLog() {
+        this(false);
+    }
+
+    private RaceLog(boolean inherited) {
+        this.inherited = inherited;
+    }
+
+    /** A log that gives every pid namespace made below its own a log of the same kind. */
+    public static RaceLog everyNamespace() {
+        return new RaceLog(true);
+    }
+
+    @Override
+    public PidAllocListener forChild(PidNamespace child) {
+        return inherited ? everyNamespace() : null;
+    }
+
+    @Override
+    public void lastPidWritten(PidNamespace ns, Pid actor, int value) {
         Object key = actor == null ? OPERATOR : actor;
         pending.remove(key);
         pending.put(key, value);
@@ -55,7 +85,8 @@ public final class RaceLog {
         add(new Event(++seq, Kind.WRITE, actor, value, 0, null, null));
     }
 
-    void allocated(Pid actor, int nr) {
+    @Override
+    public void pidAllocated(PidNamespace ns, int nr, Pid actor) {
         if (pending.isEmpty()) return;
         Object key = actor == null ? OPERATOR : actor;
         for (Map.Entry<Object, Integer> e : pending.entrySet()) {
