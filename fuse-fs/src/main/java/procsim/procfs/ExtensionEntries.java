@@ -2,19 +2,18 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
 
 import procsim.kernel.Kernel;
 import procsim.pid.PidNamespace;
-import procsim.procfs.render.RaceLogFile;
 import procsim.race.RaceLog;
+import procsim.race.RaceLogFormat;
 import procsim.task.Task;
 
 /**
  * {@code M/procsim/}: procsim's own extension directory, deliberately not a Linux name. It holds
  * the race evidence: {@code procsim/pidns/<inum>/} for every pid namespace the reader can see
  * ({@code <inum>} as in {@code ns/pid}'s {@code pid:[inum]}), with files {@code summary},
- * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFile}), and {@code proc/},
+ * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFormat}), and {@code proc/},
  * the whole tree as that namespace's own procfs mount shows it (what {@code procsim shell}
  * bind-mounts over /proc).
  */
@@ -76,16 +75,14 @@ public final class ExtensionEntries {
     }
 
     private static Node nsDir(ViewDir d, PidNamespace ns) {
-        List<Entry<ViewDir>> table = List.of(
-                new Entry<>("summary", x -> file(x, () -> {
-                    RaceLog log = raceLog(ns);
-                    return x.fs().kernel().read(() -> RaceLogFile.summary(log.writes(), log.landed(),
-                            log.elsewhere(), log.stolen()));
-                })),
-                new Entry<>("writes", x -> events(x, ns, RaceLogFile::writes)),
-                new Entry<>("allocations", x -> events(x, ns, RaceLogFile::allocations)),
-                new Entry<>("stolen", x -> events(x, ns, RaceLogFile::stolen)),
-                new Entry<>("proc", x -> RootEntries.root(fixedView(x, ns))));
+        RaceLog log = d.fs().kernel().read(() -> raceLog(ns));
+        List<Entry<ViewDir>> table = new ArrayList<>();
+        table.add(new Entry<>("summary", x -> file(x, () -> x.fs().kernel().read(() -> log.summary().text()))));
+        for (String name : RaceLogFormat.FILES) {
+            table.add(new Entry<>(name, x -> file(x, () -> x.fs().kernel().read(
+                    () -> RaceLogFormat.file(name, log.events(), x.viewer().ns())))));
+        }
+        table.add(new Entry<>("proc", x -> RootEntries.root(fixedView(x, ns))));
         return new Node.Dir(FileAttr.dir(0555), () -> Entry.names(table), n -> Entry.lookup(table, n, d));
     }
 
@@ -99,11 +96,6 @@ public final class ExtensionEntries {
         Task self = reader.task();
         boolean seen = self != null && d.fs().kernel().read(() -> self.pid().nr(ns) != 0);
         return new ViewDir(d.fs(), reader.in(ns, seen), d.caller(), true);
-    }
-
-    private static Node events(ViewDir d, PidNamespace ns,
-                               BiFunction<List<RaceLog.Event>, PidNamespace, String> render) {
-        return file(d, () -> render.apply(d.fs().kernel().read(() -> raceLog(ns).events()), d.viewer().ns()));
     }
 
     private static Node file(ViewDir d, java.util.function.Supplier<String> render) {

@@ -1,5 +1,8 @@
 package procsim.race;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +19,29 @@ public record RaceEvidence(long writes, long landed, long elsewhere, long stolen
                            Map<String, Long> causes) {
     public RaceEvidence {
         causes = new TreeMap<>(causes);
+    }
+
+    /**
+     * The cross-check, one for replay and live: the counters' change over the run, and each miss
+     * matched to one elsewhere line with the same thread, pid got and pid wanted (in the order
+     * both happened); a line accounts for one miss only.
+     */
+    public static RaceEvidence check(RaceLogFormat.Summary delta, List<RaceLogFormat.Elsewhere> lines,
+                                     List<RaceTask.Miss> misses) {
+        Map<String, List<RaceLogFormat.Elsewhere>> byKey = new HashMap<>();
+        for (RaceLogFormat.Elsewhere e : lines) {
+            byKey.computeIfAbsent(e.tid() + " " + e.pid() + " " + e.wanted(), k -> new ArrayList<>()).add(e);
+        }
+        long accounted = 0;
+        Map<String, Long> causes = new TreeMap<>();
+        for (RaceTask.Miss m : misses) {
+            List<RaceLogFormat.Elsewhere> c = byKey.get(m.tid() + " " + m.got() + " " + m.wanted());
+            if (c == null || c.isEmpty()) continue;
+            RaceLogFormat.Elsewhere e = c.remove(0);
+            accounted++;
+            causes.merge(e.cause(), 1L, Long::sum);
+        }
+        return new RaceEvidence(delta.writes(), delta.landed(), delta.elsewhere(), delta.stolen(), accounted, causes);
     }
 
     /** {@code taken:3 overwritten:5}, or {@code -}. */

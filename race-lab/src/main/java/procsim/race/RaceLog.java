@@ -148,4 +148,9 @@ public final class RaceLog implements PidAllocListener {
     public long stolen() {
         return stolen;
     }
+
+    /** The four counters. */
+    public RaceLogFormat.Summary summary() {
+        return new RaceLogFormat.Summary(writes, landed, elsewhere, stolen);
+    }
 }

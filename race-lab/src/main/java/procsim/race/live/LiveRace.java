@@ -12,9 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import procsim.race.RaceEvidence;
+import procsim.race.RaceLogFormat;
 import procsim.race.RacePlan;
 import procsim.race.RaceRow;
 import procsim.race.RaceTally;
+import procsim.race.RaceTask;
+import procsim.race.RestorerPort;
 
 /**
  * One live race run through a mount, with real threads: the operator (this thread, which must be
@@ -57,7 +60,7 @@ public final class LiveRace {
         List<String> warnings = new ArrayList<>();
         int nsInit;
         try (ProcFile init = ProcFile.open(mount.resolve("1/task/1/syscall"))) {
-            ProcFile.Reply r = init.call("clone CLONE_NEWPID|SIGCHLD");
+            RestorerPort.Reply r = init.call("clone CLONE_NEWPID|SIGCHLD");
             if (r.failed()) throw new IOException("init could not clone a pid namespace: " + r.text());
             nsInit = (int) r.value();
         }
@@ -79,14 +82,14 @@ public final class LiveRace {
         List<Integer> nsTids = new ArrayList<>();
         try (ProcFile f = ProcFile.open(mount.resolve(nsInit + "/task/" + nsInit + "/syscall"))) {
             for (int i = 0; i < tasks; i++) {
-                ProcFile.Reply r = f.call("fork");
+                RestorerPort.Reply r = f.call("fork");
                 if (r.failed()) throw new IOException("the namespace's init could not fork: " + r.text());
                 nsTids.add((int) r.value());
             }
         }
         Map<Integer, Integer> rootOf = rootTids(nsInit);
         RaceEvidenceFiles evidence = new RaceEvidenceFiles(mount, inum);
-        RaceEvidenceFiles.Summary before = evidence.summary();
+        RaceLogFormat.Summary before = evidence.summary();
 
         CountDownLatch ready = new CountDownLatch(tasks);
         CountDownLatch go = new CountDownLatch(1);
@@ -125,22 +128,22 @@ public final class LiveRace {
         for (Thread t : threads) t.join();
 
         RaceTally tally = new RaceTally();
-        List<RaceWorker.Miss> misses = new ArrayList<>();
+        List<RaceTask.Miss> misses = new ArrayList<>();
         for (RaceWorker w : workers) {
             if (w.failure != null) {
                 throw new IOException("race worker " + w.name() + " (host tid " + w.hostTid + "): " + w.failure,
                         w.failure);
             }
-            tally.add(w.tally);
-            misses.addAll(w.misses);
-            w.cleanupErrors.forEach((k, v) -> warnings.add(w.name() + ": " + v + " x " + k));
+            tally.add(w.task.tally());
+            misses.addAll(w.task.misses());
+            w.task.cleanupErrors().forEach((k, v) -> warnings.add(w.name() + ": " + v + " x " + k));
         }
-        RaceEvidenceFiles.Summary after = evidence.summary();
+        RaceLogFormat.Summary after = evidence.summary();
         String allocations = evidence.read("allocations");
-        RaceEvidence ev = RaceEvidenceFiles.check(before, after, RaceEvidenceFiles.parseElsewhere(allocations), misses);
+        RaceEvidence ev = RaceEvidence.check(after.minus(before), RaceLogFormat.parseElsewhere(allocations), misses);
         List<String> log = new ArrayList<>();
         if (keepLog) {
-            for (String file : List.of("writes", "allocations", "stolen")) {
+            for (String file : RaceLogFormat.FILES) {
                 String text = file.equals("allocations") ? allocations : evidence.read(file);
                 for (String line : text.split("\n")) {
                     if (!line.isBlank()) log.add(file + ": " + line);

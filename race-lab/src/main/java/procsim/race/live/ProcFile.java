@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 import procsim.abi.Errno;
+import procsim.race.RestorerPort.Reply;
 
 /**
  * One open file of the mount, read and written at offset 0 like a shell's {@code exec 3<> F}:
@@ -19,13 +20,6 @@ import procsim.abi.Errno;
  * <p>Not thread-safe: each race worker opens its own.
  */
 public final class ProcFile implements Closeable {
-    /** A syscall's reply: the value, or the errno name of a failure; {@code text} as the file reads. */
-    public record Reply(long value, String errno, String text) {
-        public boolean failed() {
-            return errno != null;
-        }
-    }
-
     private final Path path;
     private final FileChannel channel;
     private final ByteBuffer buffer = ByteBuffer.allocate(4096);

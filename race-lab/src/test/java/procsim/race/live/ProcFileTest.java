@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import procsim.race.RestorerPort;
+
 /** Positional writes and reads, syscall replies and errno names. */
 class ProcFileTest {
     @Test
     void repliesParseAsTheSyscallFileWritesThem() {
-        assertThat(ProcFile.parseReply("1000", null)).isEqualTo(new ProcFile.Reply(1000, null, "1000"));
+        assertThat(ProcFile.parseReply("1000", null)).isEqualTo(new RestorerPort.Reply(1000, null, "1000"));
         assertThat(ProcFile.parseReply("1000 status=0x0009", null).value()).isEqualTo(1000);
-        ProcFile.Reply r = ProcFile.parseReply("-1 EEXIST", "EEXIST");
+        RestorerPort.Reply r = ProcFile.parseReply("-1 EEXIST", "EEXIST");
         assertThat(r.failed()).isTrue();
         assertThat(r.errno()).isEqualTo("EEXIST");
         assertThat(ProcFile.parseReply("7", "EBUSY").errno()).isEqualTo("EBUSY");
