@@ -174,7 +174,8 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
-    private static Path which(String program) {
+    /** PROGRAM as execvp(3) finds it (a name with a slash as given), or null. */
+    static Path which(String program) {
         if (program.contains("/")) return Files.isRegularFile(Path.of(program)) ? Path.of(program) : null;
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(":")) {

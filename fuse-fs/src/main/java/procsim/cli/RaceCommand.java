@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 import procsim.race.RaceMethod;
 import procsim.race.RacePlan;
 import procsim.race.lab.RaceLab;
+import procsim.race.lab.RacePoint;
 
 /**
  * {@code procsim race}: the race lab's command line. W real threads, each attached to its own sim
@@ -131,11 +132,39 @@ final class RaceCommand implements Callable<Integer> {
             description = "The replay scheduler's seed (default 1; only with --replay).")
     Long seed;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the rows as CSV.")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5",
+            description = "Runs of each point (method, W, gap; sim and real): the table, CSV, JSON and chart give "
+                    + "the median miss rate and its spread (IQR, min-max) over them (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--gap-us", paramLabel = "LIST", split = ",", defaultValue = "0",
+            description = "Microseconds a restorer pauses between its write (ns_last_pid, next_syscall_data) and its "
+                    + "fork, sim and real; a list sweeps, one row per gap (default ${DEFAULT-VALUE}).")
+    List<Integer> gaps;
+
+    @Option(names = "--kernel", paramLabel = "LIST", split = ",", defaultValue = "sim",
+            description = "sim (the simulator: live, or --replay), real (this machine's kernel, real processes in a "
+                    + "private pid namespace; root; ns_last_pid and clone3 set_tid, nsd and eclone n/a), or sim,real "
+                    + "(side by side) (default ${DEFAULT-VALUE}).")
+    List<String> kernels;
+
+    @Option(names = "--race-program", paramLabel = "PATH",
+            description = "The C race program of the real arm (shim/tests/nslastpid-race.c, built by make shim; "
+                    + "default: shim/build/nslastpid-race beside the jar's build tree, or nslastpid-race beside an "
+                    + "installed jar, or $PROCSIM_RACE_PROGRAM).")
+    Path raceProgram;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write the points as CSV (the machine record as # comments).")
     Path csv;
 
-    @Option(names = "--png", paramLabel = "FILE", description = "Also draw the miss rate against W per method as a PNG.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the machine, the settings and the points as JSON.")
+    Path json;
+
+    @Option(names = "--png", paramLabel = "FILE", description = "Also draw the miss rate (median, min-max bars) as a PNG.")
     Path png;
+
+    @Option(names = "--svg", paramLabel = "FILE", description = "Also draw the same chart as an SVG.")
+    Path svg;
 
     @Option(names = "--log", paramLabel = "FILE",
             description = "Write the race log: in replay every step and the race log events it caused; live, "
@@ -164,6 +193,22 @@ final class RaceCommand implements Callable<Integer> {
         for (int w : workers) {
             if (w < 1 || w > 64) throw usage("Invalid value for option '--workers': " + w + " is not in 1..64");
         }
+        if (runs < 1 || runs > 1000) throw usage("Invalid value for option '--runs': " + runs + " is not in 1..1000");
+        for (int g : gaps) {
+            if (g < 0 || g > 1_000_000) {
+                throw usage("Invalid value for option '--gap-us': " + g + " is not in 0..1000000");
+            }
+        }
+        List<String> ks = new ArrayList<>();
+        for (String k : kernels) {
+            String w = k.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!w.equals(RacePoint.SIM) && !w.equals(RacePoint.REAL)) {
+                throw usage("Invalid value for option '--kernel': '" + k + "' (sim, real or sim,real)");
+            }
+            if (!ks.contains(w)) ks.add(w);
+        }
+        boolean real = ks.contains(RacePoint.REAL);
+        boolean sim = ks.contains(RacePoint.SIM);
         if (iterations < 1 || iterations > 1_000_000) {
             throw usage("Invalid value for option '--iterations': " + iterations + " is not in 1..1000000");
         }
@@ -185,19 +230,62 @@ final class RaceCommand implements Callable<Integer> {
         }
         if (replay && mount != null) throw usage("--replay runs in-process: it takes no --mount");
         if (!replay && seed != null) throw usage("--seed applies to --replay only");
-        String badOutput = Stream.of(outputProblem("--csv", csv), outputProblem("--png", png), outputProblem("--log", log))
+        if (replay && sim && gaps.stream().anyMatch(g -> g > 0)) {
+            throw usage("--gap-us is a pause in time: the replay's scheduler has no clock (run the sim live)");
+        }
+        if ((replay || mount != null) && !sim) throw usage((replay ? "--replay" : "--mount") + " applies to --kernel sim");
+        if (real && (overlap || keep || interference > 0)) {
+            throw usage("--kernel real runs the C race program's experiment: no --overlap, --keep or --interference");
+        }
+        Path program = real ? (raceProgram != null ? raceProgram : defaultRaceProgram()) : null;
+        String refusal = Stream.of(outputProblem("--csv", csv), outputProblem("--json", json),
+                outputProblem("--png", png), outputProblem("--svg", svg), outputProblem("--log", log),
+                real ? realArmProblem(program, Preflight.effectiveUid()) : null)
                 .filter(Objects::nonNull).findFirst().orElse(null);
-        if (badOutput != null) {
-            // One line, not the usage text: the command line is fine, the path is not.
+        if (refusal != null) {
+            // One line, not the usage text: the command line is fine, the path or the user is not.
             PrintWriter err = spec.commandLine().getErr();
-            err.println("procsim: race: " + badOutput);
+            err.println("procsim: race: " + refusal);
             err.flush();
             return spec.exitCodeOnInvalidInput();
         }
         System.setProperty("java.awt.headless", "true");
+        String version = new ProcsimCommand.Version().getVersion()[0].replaceFirst("^procsim ", "");
         RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
-                interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log);
+                interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log, runs,
+                List.copyOf(new LinkedHashSet<>(gaps)), ks, program == null ? null : program.toAbsolutePath(), json,
+                svg, version);
         return new RaceLab(o, OwnMount::start, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
+    }
+
+    /**
+     * Why the real arm cannot run, or null: it needs root (writing ns_last_pid and clone3 set_tid
+     * need CAP_SYS_ADMIN over the pid namespace's user namespace, kernel/pid_namespace.c and
+     * kernel/pid.c), the C race program and unshare(1).
+     */
+    static String realArmProblem(Path program, long euid) {
+        if (euid != 0) return "--kernel real needs root (ns_last_pid and clone3 set_tid need CAP_SYS_ADMIN): run it with sudo";
+        if (program == null) return "--kernel real: cannot locate the C race program: give --race-program or set PROCSIM_RACE_PROGRAM";
+        if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
+            return "--kernel real: the C race program " + program + " is missing or not executable (run 'make shim', "
+                    + "or give --race-program)";
+        }
+        if (ExecCommand.which("unshare") == null) return "--kernel real: unshare(1) is missing (apt-get install util-linux)";
+        return null;
+    }
+
+    /** $PROCSIM_RACE_PROGRAM, else nslastpid-race beside an installed jar, else shim/build/ of the jar's build tree. */
+    static Path defaultRaceProgram() {
+        String env = System.getenv("PROCSIM_RACE_PROGRAM");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        try {
+            Path jar = Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path installed = jar.resolveSibling("nslastpid-race");
+            if (Files.exists(installed)) return installed;
+            return jar.getParent().getParent().getParent().resolve("shim/build/nslastpid-race");
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** "OPTION FILE: why" if {@code file} could not be written when the run ends, else null. */

@@ -7,8 +7,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import java.util.stream.Collectors;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 
 /** {@code procsim race} without a mount: replay, its files, and usage errors. */
@@ -21,24 +26,102 @@ class RaceCommandTest {
         return cli.run(args);
     }
 
+    /** The text without the machine record's lines (the load average moves between two runs). */
+    private static String withoutMachine(String text) {
+        return text.lines().filter(l -> !l.startsWith("# ")).collect(Collectors.joining("\n"));
+    }
+
     @Test
     void aReplayIsTheSameTwice(@TempDir Path dir) throws IOException {
         String[] args = {"race", "--replay", "--seed", "5", "-w", "1,2", "-n", "20", "--method", "ns_last_pid,clone3",
             "--csv", dir.resolve("a.csv").toString(), "--log", dir.resolve("a.log").toString(),
-            "--png", dir.resolve("a.png").toString()};
+            "--png", dir.resolve("a.png").toString(), "--runs", "1"};
         assertThat(run(args)).isZero();
         String first = out.toString();
         out.getBuffer().setLength(0);
         args[11] = dir.resolve("b.csv").toString();
         args[13] = dir.resolve("b.log").toString();
         assertThat(run(args)).isZero();
-        assertThat(out.toString()).isEqualTo(first);
-        assertThat(first).contains("replay", "seed 5", "ns_last_pid", "clone3", "cross-check:", "57%");
-        assertThat(Files.readString(dir.resolve("b.csv"))).isEqualTo(Files.readString(dir.resolve("a.csv")));
+        assertThat(withoutMachine(out.toString())).isEqualTo(withoutMachine(first));
+        assertThat(first).contains("replay", "seed 5;", "ns_last_pid", "clone3", "cross-check:", "# machine: cpus=")
+                .doesNotContain("57%");
+        assertThat(withoutMachine(Files.readString(dir.resolve("b.csv"))))
+                .isEqualTo(withoutMachine(Files.readString(dir.resolve("a.csv"))));
         assertThat(Files.readString(dir.resolve("b.log"))).isEqualTo(Files.readString(dir.resolve("a.log")))
-                .contains("# method=ns_last_pid workers=2", "step 1 r", "writes: 1 tid=");
+                .contains("# method=ns_last_pid workers=2", "seed=5 steps=", "step 1 r", "writes: 1 tid=");
         assertThat(Files.readAllBytes(dir.resolve("a.png"))).startsWith(0x89, 'P', 'N', 'G');
-        assertThat(Files.readString(dir.resolve("a.csv")).lines()).hasSize(5);
+        assertThat(withoutMachine(Files.readString(dir.resolve("a.csv"))).lines()).hasSize(5);
+    }
+
+    @Test
+    void repeatedReplaysUseOneSeedEachAndReportTheSpread(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("r.json");
+        Path csv = dir.resolve("r.csv");
+        assertThat(run("race", "--replay", "--seed", "7", "--runs", "3", "-w", "4", "-n", "30", "--method",
+                "ns_last_pid", "--json", json.toString(), "--csv", csv.toString(), "--log",
+                dir.resolve("r.log").toString())).isZero();
+        assertThat(out.toString()).contains("seed 7 for the first run, one more for each next, up to 9");
+        assertThat(Files.readString(dir.resolve("r.log"))).contains("seed=7 ", "seed=8 ", "seed=9 ");
+        JsonNode j = new ObjectMapper().readTree(json.toFile());
+        assertThat(j.at("/points/0/miss_rate/n").asInt()).isEqualTo(3);
+        assertThat(j.at("/points/0/per_run").size()).isEqualTo(3);
+        assertThat(j.at("/settings/runs").asInt()).isEqualTo(3);
+        assertThat(j.at("/machine/cpus").asInt()).isPositive();
+        // Each run is the replay of its own seed, so the spread is that of three single replays.
+        double[] rates = new double[3];
+        for (int i = 0; i < 3; i++) {
+            out.getBuffer().setLength(0);
+            run("race", "--replay", "--seed", Integer.toString(7 + i), "--runs", "1", "-w", "4", "-n", "30",
+                    "--method", "ns_last_pid", "--json", json.toString());
+            rates[i] = new ObjectMapper().readTree(json.toFile()).at("/points/0/miss_rate/median").asDouble();
+        }
+        java.util.Arrays.sort(rates);
+        assertThat(Files.readString(csv)).contains(String.format(java.util.Locale.ROOT, ",%.4f,", rates[1]));
+        assertThat(Files.readString(csv).lines().filter(l -> l.startsWith("sim,replay,ns_last_pid,4,0,")).findFirst()
+                .orElseThrow()).contains(String.format(java.util.Locale.ROOT, "%.4f,%.4f,", rates[0], rates[2]));
+    }
+
+    @Test
+    void badInputIsRefusedBeforeAnyWork(@TempDir Path dir) {
+        Path missing = dir.resolve("no/such/dir");
+        for (String[] args : new String[][] {
+            {"race", "--replay", "-w", "0"},
+            {"race", "--replay", "--runs", "0"},
+            {"race", "--replay", "--kernel", "bsd"},
+            {"race", "--replay", "--gap-us", "-1"},
+            {"race", "--replay", "--gap-us", "50"},
+            {"race", "--kernel", "real", "--keep"},
+            {"race", "--kernel", "real", "--replay"},
+        }) {
+            err.getBuffer().setLength(0);
+            assertThat(run(args)).as(String.join(" ", args)).isEqualTo(2);
+            assertThat(err.toString()).as(String.join(" ", args)).contains("Usage: procsim race");
+        }
+        for (String opt : new String[] {"--json", "--csv", "--png", "--svg", "--log"}) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run("race", "--replay", "-n", "1", opt, missing.resolve("f").toString())).as(opt).isEqualTo(2);
+            assertThat(err.toString()).as(opt).startsWith("procsim: race: " + opt + " ").contains("does not exist");
+            assertThat(out.toString()).as(opt).isEmpty(); // nothing ran
+        }
+        assertThat(run("race", "--replay", "-n", "1", "--json", "/proc/version")).isEqualTo(2);
+        assertThat(err.toString()).contains("--json /proc/version: on proc");
+    }
+
+    @Test
+    void theRealArmNeedsRootTheProgramAndUnshare(@TempDir Path dir) throws IOException {
+        Path prog = Files.createFile(dir.resolve("nslastpid-race"));
+        assertThat(RaceCommand.realArmProblem(prog, 1000)).contains("needs root");
+        assertThat(RaceCommand.realArmProblem(dir.resolve("none"), 0)).contains("missing or not executable");
+        assertThat(RaceCommand.realArmProblem(prog, 0)).contains("missing or not executable"); // not executable
+        prog.toFile().setExecutable(true);
+        assertThat(RaceCommand.realArmProblem(prog, 0)).isNull();
+        assertThat(RaceCommand.realArmProblem(null, 0)).contains("--race-program");
+        err.getBuffer().setLength(0);
+        assertThat(run("race", "--kernel", "real", "--race-program", dir.resolve("none").toString(), "-n", "1"))
+                .isEqualTo(2);
+        assertThat(err.toString()).startsWith("procsim: race: --kernel real: the C race program");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test
@@ -61,6 +144,6 @@ class RaceCommandTest {
     @Test
     void overlapInReplayGivesEexistNotMisses() {
         assertThat(run("race", "--replay", "--method", "clone3", "-w", "3", "-n", "10", "--overlap")).isZero();
-        assertThat(out.toString()).contains("EEXIST:20").containsPattern("clone3\\s+3\\s+0\\s+30\\s+10\\s+0\\s");
+        assertThat(out.toString()).contains("EEXIST:100").containsPattern("sim\\s+clone3\\s+3\\s+0\\s+5\\s+150\\s+0\\s+0.0%");
     }
 }

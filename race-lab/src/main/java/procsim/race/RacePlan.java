@@ -20,9 +20,12 @@ package procsim.race;
  * <li>{@code overlap}: every restorer asks for the same sequence {@code base + i}, children kept:
  *     each target can be won once, and the losers show what the interface does with a taken pid.
  * </ul>
+ *
+ * <p>{@code gapUs}: a restorer that writes before it forks (ns_last_pid, next_syscall_data) pauses
+ * that many microseconds between its write and its fork, widening the race window.
  */
 public record RacePlan(RaceMethod method, int workers, int iterations, int interference, boolean overlap,
-                       boolean keep, int base, int span) {
+                       boolean keep, int base, int span, int gapUs) {
     public static final int DEFAULT_BASE = 1000;
     public static final int DEFAULT_SPAN = 1000;
 
@@ -33,6 +36,13 @@ public record RacePlan(RaceMethod method, int workers, int iterations, int inter
         if (interference < 0) throw new IllegalArgumentException("interference must be 0 or more: " + interference);
         if (base < 2) throw new IllegalArgumentException("the first target must be at least 2: " + base);
         if (span < 1) throw new IllegalArgumentException("span must be at least 1: " + span);
+        if (gapUs < 0) throw new IllegalArgumentException("gap must be 0 or more microseconds: " + gapUs);
+    }
+
+    /** No gap between the write and the fork. */
+    public RacePlan(RaceMethod method, int workers, int iterations, int interference, boolean overlap, boolean keep,
+                    int base, int span) {
+        this(method, workers, iterations, interference, overlap, keep, base, span, 0);
     }
 
     /** Disjoint targets from {@link #DEFAULT_BASE}, reaped children, no interference. */
@@ -41,27 +51,31 @@ public record RacePlan(RaceMethod method, int workers, int iterations, int inter
     }
 
     public RacePlan withWorkers(int w) {
-        return new RacePlan(method, w, iterations, interference, overlap, keep, base, span);
+        return new RacePlan(method, w, iterations, interference, overlap, keep, base, span, gapUs);
     }
 
     public RacePlan withMethod(RaceMethod m) {
-        return new RacePlan(m, workers, iterations, interference, overlap, keep, base, span);
+        return new RacePlan(m, workers, iterations, interference, overlap, keep, base, span, gapUs);
     }
 
     public RacePlan withInterference(int n) {
-        return new RacePlan(method, workers, iterations, n, overlap, keep, base, span);
+        return new RacePlan(method, workers, iterations, n, overlap, keep, base, span, gapUs);
     }
 
     public RacePlan withOverlap(boolean o) {
-        return new RacePlan(method, workers, iterations, interference, o, keep, base, span);
+        return new RacePlan(method, workers, iterations, interference, o, keep, base, span, gapUs);
     }
 
     public RacePlan withKeep(boolean k) {
-        return new RacePlan(method, workers, iterations, interference, overlap, k, base, span);
+        return new RacePlan(method, workers, iterations, interference, overlap, k, base, span, gapUs);
     }
 
     public RacePlan withBase(int b) {
-        return new RacePlan(method, workers, iterations, interference, overlap, keep, b, span);
+        return new RacePlan(method, workers, iterations, interference, overlap, keep, b, span, gapUs);
+    }
+
+    public RacePlan withGapUs(int g) {
+        return new RacePlan(method, workers, iterations, interference, overlap, keep, base, span, g);
     }
 
     /** The pid restorer {@code restorer} (0-based) asks for on attempt {@code iteration} (0-based). */

@@ -13,7 +13,8 @@ import java.util.TreeMap;
  *
  * <p>A restorer's attempt: [write target-1 to ns_last_pid | write {@code LONG1 target} to its
  * next_syscall_data]; the clone line of the {@link RaceMethod}; then, unless the plan keeps
- * children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. An interference task loops
+ * children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. A plan's gap is a pause at the end
+ * of the write's step, before the clone. An interference task loops
  * {@code fork}, kill, wait4 until told to stop. Not thread-safe: one thread makes a task's steps.
  */
 public final class RaceTask {
@@ -111,6 +112,7 @@ public final class RaceTask {
             nextAttempt();
             return "write failed: " + err + " (target " + target + ")";
         }
+        if (plan.gapUs() > 0) port.pause(plan.gapUs());
         phase = Phase.CLONE;
         return "write " + (nsLastPid ? "ns_last_pid " : "next_syscall_data ") + text.strip();
     }

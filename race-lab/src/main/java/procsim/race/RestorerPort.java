@@ -25,6 +25,14 @@ public interface RestorerPort {
     /** Writes {@code text} to the task's own next_syscall_data; null, or the errno name of a failure. */
     String writeNextSyscallData(String text) throws IOException;
 
+    /**
+     * Pauses {@code micros} microseconds between a write and the fork it prepares (a plan's gap).
+     * The replay has no clock and does not take a gap.
+     */
+    default void pause(int micros) {
+        throw new UnsupportedOperationException("this port has no clock");
+    }
+
     /** Makes the syscall {@code line} and reads its reply. */
     Reply call(String line) throws IOException;
 

@@ -55,6 +55,11 @@ class RaceTaskTest {
             asked.add("send " + line);
             return new Reply(0, null, null);
         }
+
+        @Override
+        public void pause(int micros) {
+            asked.add("pause " + micros);
+        }
     }
 
     private static List<String> steps(RaceTask t) throws IOException {
@@ -63,16 +68,21 @@ class RaceTaskTest {
         return out;
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0} gap {1}")
     @CsvSource(delimiter = ';', value = {
-        "ns_last_pid; ns_last_pid < 999,call fork,send kill 1000 SIGKILL,send wait4 1000",
-        "nsd;         next_syscall_data < LONG1 1000,call fork,send kill 1000 SIGKILL,send wait4 1000",
-        "clone3;      call clone3 exit_signal=SIGCHLD set_tid=1000,send kill 1000 SIGKILL,send wait4 1000",
-        "eclone;      call eclone SIGCHLD pids=1000,send kill 1000 SIGKILL,send wait4 1000",
+        "ns_last_pid; 0;  ns_last_pid < 999,call fork,send kill 1000 SIGKILL,send wait4 1000",
+        "nsd;         0;  next_syscall_data < LONG1 1000,call fork,send kill 1000 SIGKILL,send wait4 1000",
+        "clone3;      0;  call clone3 exit_signal=SIGCHLD set_tid=1000,send kill 1000 SIGKILL,send wait4 1000",
+        "eclone;      0;  call eclone SIGCHLD pids=1000,send kill 1000 SIGKILL,send wait4 1000",
+        // A gap is a pause between the write and the fork; a method without a write has none.
+        "ns_last_pid; 50; ns_last_pid < 999,pause 50,call fork,send kill 1000 SIGKILL,send wait4 1000",
+        "nsd;         50; next_syscall_data < LONG1 1000,pause 50,call fork,send kill 1000 SIGKILL,send wait4 1000",
+        "clone3;      50; call clone3 exit_signal=SIGCHLD set_tid=1000,send kill 1000 SIGKILL,send wait4 1000",
+        "eclone;      50; call eclone SIGCHLD pids=1000,send kill 1000 SIGKILL,send wait4 1000",
     })
-    void anAttemptIsTheMethodsWriteItsCloneLineAndAReap(String method, String expected) throws IOException {
+    void anAttemptIsTheMethodsWriteItsCloneLineAndAReap(String method, int gapUs, String expected) throws IOException {
         ScriptedPort port = new ScriptedPort("1000");
-        RaceTask t = new RaceTask(RacePlan.of(RaceMethod.parse(method), 1, 1), 0, true, "7", port);
+        RaceTask t = new RaceTask(RacePlan.of(RaceMethod.parse(method), 1, 1).withGapUs(gapUs), 0, true, "7", port);
         steps(t);
         assertThat(port.asked).containsExactly(expected.split(","));
         assertThat(t.tally().hits()).isEqualTo(1);

@@ -6,25 +6,41 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import procsim.race.RaceMethod;
 import procsim.race.RacePlan;
 import procsim.race.RaceReplay;
 import procsim.race.RaceRow;
 import procsim.race.live.LiveRace;
+import procsim.race.real.RealRace;
 
 /**
- * The race lab: runs one experiment per method and worker count, live through a mount (its own
- * in-process one, or an existing one) or as a seeded replay inside one kernel, then prints the
- * table and the cross-check and writes the CSV, the PNG chart and the race log if asked.
- * {@code procsim race} is its command line.
+ * The race lab: runs every point (method, W, gap; sim and real side by side) {@code runs} times,
+ * the sim live through a mount (its own in-process one, or an existing one) or as seeded replays
+ * inside one kernel, the real arm as real processes on this machine's kernel; prints each point's
+ * row as it finishes, between the machine record before and after, then the cross-check; writes
+ * the CSV, JSON, PNG and SVG and the race log if asked. {@code procsim race} is its command line.
  */
 public final class RaceLab {
-    /** What to run and where to put it. {@code mount} null: an own mount; {@code csv}, {@code png}, {@code log} null: none. */
+    /**
+     * What to run and where to put it. {@code mount} null: an own mount; {@code csv}, {@code json},
+     * {@code png}, {@code svg}, {@code log} null: none; {@code kernels} holds {@link RacePoint#SIM}
+     * and/or {@link RacePoint#REAL}; {@code realProgram} the C race program (real arm only).
+     */
     public record Options(List<RaceMethod> methods, List<Integer> workers, int iterations, int interference,
-                          boolean overlap, boolean keep, int base, boolean replay, long seed, Path mount, int pidMax, Path csv,
-                          Path png, Path log) {
+                          boolean overlap, boolean keep, int base, boolean replay, long seed, Path mount, int pidMax,
+                          Path csv, Path png, Path log, int runs, List<Integer> gaps, List<String> kernels,
+                          Path realProgram, Path json, Path svg, String version) {
+        boolean sim() {
+            return kernels.contains(RacePoint.SIM);
+        }
+
+        boolean real() {
+            return kernels.contains(RacePoint.REAL);
+        }
     }
 
     private final Options o;
@@ -40,13 +56,15 @@ public final class RaceLab {
         this.err = err;
     }
 
-    /** The plans, methods outer, worker counts inner, in the order given. */
+    /** The plans of the sweep's points, methods outer, then worker counts, then gaps, in the order given. */
     List<RacePlan> plans() {
         List<RacePlan> plans = new ArrayList<>();
         for (RaceMethod m : o.methods()) {
             for (int w : o.workers()) {
-                plans.add(new RacePlan(m, w, o.iterations(), o.interference(), o.overlap(), o.keep(), o.base(),
-                        RacePlan.DEFAULT_SPAN));
+                for (int g : o.gaps()) {
+                    plans.add(new RacePlan(m, w, o.iterations(), o.interference(), o.overlap(), o.keep(), o.base(),
+                            RacePlan.DEFAULT_SPAN, g));
+                }
             }
         }
         return plans;
@@ -54,59 +72,55 @@ public final class RaceLab {
 
     /** Runs everything; returns the exit status (0 done, 1 failed or the cross-check failed). */
     public int run() {
-        List<RacePlan> plans = plans();
-        List<RaceRow> rows = new ArrayList<>();
+        MachineRecord machine = MachineRecord.probe(o.version());
+        List<RacePoint> points = new ArrayList<>();
         List<String> log = new ArrayList<>();
-        String where;
         try {
-            if (o.replay()) {
-                where = "replay (one in-process kernel, simulated restorers), seed " + o.seed();
-                for (RacePlan p : plans) {
-                    RaceReplay.Result r = RaceReplay.run(p, o.seed(), o.log() != null);
-                    rows.add(r.row());
-                    if (o.log() != null) {
-                        log.add(header(p) + " seed=" + o.seed() + " steps=" + r.steps());
-                        log.addAll(r.log());
-                    }
-                }
-            } else if (o.mount() != null) {
-                where = "live through the mount at " + o.mount();
-                live(new LiveRace(o.mount()), plans, rows, log);
+            if (!o.sim() || o.replay() || o.mount() != null) {
+                sweep(o.sim() ? (o.replay() ? null : new LiveRace(o.mount())) : null, o.sim() && o.replay()
+                        ? "replay (one in-process kernel, simulated restorers), seed " + o.seed() + (o.runs() == 1 ? ""
+                        : " for the first run, one more for each next, up to " + (o.seed() + o.runs() - 1)) : o.sim() ? "live through the mount at " + o.mount() : null, machine, points, log);
             } else {
                 try (OwnMountPort.Mounted own = ownMount.start(o.pidMax())) {
-                    where = "live through its own in-process mount (" + own.path() + ")";
-                    live(new LiveRace(own.path()), plans, rows, log);
+                    sweep(new LiveRace(own.path()), "live through its own in-process mount (" + own.path() + ")",
+                            machine, points, log);
                 }
             }
         } catch (IOException | RuntimeException e) {
+            out.flush();
             err.println("procsim: race: " + describe(e));
             err.flush();
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            out.flush();
             err.println("procsim: race: interrupted");
             err.flush();
             return 1;
         }
-
-        out.println("procsim race: " + where + "; " + o.iterations() + " attempts per restorer; " + targets()
-                + (o.interference() > 0 ? "; " + o.interference() + (o.interference() == 1 ? " interference task forking freely" : " interference tasks forking freely") : ""));
-        out.print(RaceReport.table(rows));
-        out.println(RaceReport.crossCheck(rows));
-        out.println("compare: " + RaceReport.REAL_KERNEL);
+        machine = machine.after();
+        out.println(machine.afterLine());
+        warn(machine);
+        if (machine.warning() != null) {
+            err.println("procsim race: " + machine.warning());
+            err.flush();
+        }
+        if (o.sim()) out.println(RaceReport.crossCheck(points));
         out.flush();
         try {
-            if (o.csv() != null) Files.writeString(o.csv(), RaceReport.csv(rows), StandardCharsets.UTF_8);
-            if (o.png() != null) MissRateChart.write(o.png(), rows, "procsim race: miss rate against W ("
-                    + (o.replay() ? "replay, seed " + o.seed() : "live, real threads through FUSE") + "; children "
-                    + (o.overlap() ? "kept, shared targets" : o.keep() ? "kept" : "reaped") + ")");
+            if (o.csv() != null) Files.writeString(o.csv(), RaceReport.csv(points, machine), StandardCharsets.UTF_8);
+            if (o.json() != null) {
+                Files.writeString(o.json(), RaceReport.json(points, machine, settings()), StandardCharsets.UTF_8);
+            }
+            if (o.png() != null) RaceChart.writePng(o.png(), points, chartTitle());
+            if (o.svg() != null) RaceChart.writeSvg(o.svg(), points, chartTitle());
             if (o.log() != null) Files.write(o.log(), log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             err.println("procsim: race: " + describe(e));
             err.flush();
             return 1;
         }
-        return RaceReport.crossCheckPassed(rows) ? 0 : 1;
+        return RaceReport.crossCheckPassed(points) ? 0 : 1;
     }
 
     /** One line for a failure: a file's path and what went wrong with it, not the path alone. */
@@ -121,19 +135,95 @@ public final class RaceLab {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    private void live(LiveRace race, List<RacePlan> plans, List<RaceRow> rows, List<String> log)
+    /** {@code live} null: the sim replays (or is not run); {@code simWhere}: the header's sim part. */
+    private void sweep(LiveRace live, String simWhere, MachineRecord machine, List<RacePoint> points, List<String> log)
             throws IOException, InterruptedException {
-        race.checkOperator();
-        for (RacePlan p : plans) {
-            LiveRace.Result r = race.run(p, o.log() != null);
-            rows.add(r.row());
-            for (String w : r.warnings()) err.println("procsim race: " + p.method() + " W=" + p.workers() + ": " + w);
-            err.flush();
-            if (o.log() != null) {
-                log.add(header(p));
-                log.addAll(r.log());
+        if (live != null) live.checkOperator();
+        RealRace real = o.real() ? new RealRace(o.realProgram(), RealRace.UNSHARE) : null;
+        List<String> where = new ArrayList<>();
+        if (simWhere != null) where.add("sim " + simWhere);
+        if (real != null) where.add("real kernel " + machine.kernel() + " (" + o.realProgram() + " under unshare "
+                + "--fork --pid --mount-proc)");
+        out.println("procsim race: " + String.join("; ", where) + "; " + o.iterations() + " attempts per restorer; "
+                + o.runs() + (o.runs() == 1 ? " run" : " runs") + " per point; " + (o.sim() ? "sim: " + targets() : "")
+                + (o.interference() > 0 ? "; " + o.interference() + (o.interference() == 1
+                ? " interference task forking freely" : " interference tasks forking freely") : ""));
+        out.println(machine.headerLine());
+        warn(machine);
+        out.print(RaceReport.tableHeader());
+        out.flush();
+        for (RacePlan p : plans()) {
+            if (o.sim()) {
+                List<RaceRow> rows = new ArrayList<>();
+                for (int i = 0; i < o.runs(); i++) rows.add(simRun(live, p, i, log));
+                point(points, new RacePoint(RacePoint.SIM, p.method(), p.workers(), p.gapUs(), rows));
+            }
+            if (real != null) {
+                List<RaceRow> rows = new ArrayList<>();
+                if (RealRace.methodArg(p.method()) != null) {
+                    for (int i = 0; i < o.runs(); i++) rows.add(real.run(p));
+                }
+                point(points, new RacePoint(RacePoint.REAL, p.method(), p.workers(), p.gapUs(), rows));
             }
         }
+    }
+
+    private void point(List<RacePoint> points, RacePoint p) {
+        points.add(p);
+        out.print(RaceReport.tableRow(p));
+        out.flush();
+    }
+
+    private RaceRow simRun(LiveRace live, RacePlan p, int run, List<String> log)
+            throws IOException, InterruptedException {
+        if (live == null) {
+            long seed = o.seed() + run;
+            RaceReplay.Result r = RaceReplay.run(p, seed, o.log() != null);
+            if (o.log() != null) {
+                log.add(header(p) + " seed=" + seed + " steps=" + r.steps());
+                log.addAll(r.log());
+            }
+            return r.row();
+        }
+        LiveRace.Result r = live.run(p, o.log() != null);
+        for (String w : r.warnings()) {
+            err.println("procsim race: " + p.method() + " W=" + p.workers() + ": " + w);
+        }
+        err.flush();
+        if (o.log() != null) {
+            log.add(header(p) + " run=" + (run + 1));
+            log.addAll(r.log());
+        }
+        return r.row();
+    }
+
+    /** The record's warning as a line of the result (stderr has it once, at the end). */
+    private void warn(MachineRecord machine) {
+        if (machine.warning() != null) out.println("# " + machine.warning());
+    }
+
+    private String chartTitle() {
+        return "procsim race: miss rate (" + (o.sim() ? (o.replay() ? "sim replay" : "sim live, real threads through "
+                + "FUSE") + (o.real() ? "; " : "") : "") + (o.real() ? "real kernel, real processes" : "") + "; "
+                + o.iterations() + " attempts per restorer)";
+    }
+
+    private Map<String, Object> settings() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("kernels", o.kernels());
+        s.put("sim_mode", o.sim() ? (o.replay() ? "replay" : "live") : null);
+        s.put("methods", o.methods().stream().map(RaceMethod::label).toList());
+        s.put("workers", o.workers());
+        s.put("gaps_us", o.gaps());
+        s.put("iterations", o.iterations());
+        s.put("runs", o.runs());
+        s.put("interference", o.interference());
+        s.put("overlap", o.overlap());
+        s.put("keep", o.keep());
+        s.put("base", o.base());
+        if (o.replay()) s.put("seed", o.seed());
+        if (o.real()) s.put("real_program", o.realProgram().toString());
+        return s;
     }
 
     private String targets() {
@@ -150,6 +240,6 @@ public final class RaceLab {
     private static String header(RacePlan p) {
         return "# method=" + p.method() + " workers=" + p.workers() + " iterations=" + p.iterations()
                 + " interference=" + p.interference() + " overlap=" + p.overlap() + " children=" + p.children()
-                + " base=" + p.base();
+                + " base=" + p.base() + (p.gapUs() > 0 ? " gap_us=" + p.gapUs() : "");
     }
 }

@@ -30,6 +30,12 @@ final class MountPort implements RestorerPort {
         return nextSyscallData.write(text);
     }
 
+    /** As nanosleep(2) would: at least that long, more by the host's timer slack (about 50 us). */
+    @Override
+    public void pause(int micros) {
+        java.util.concurrent.locks.LockSupport.parkNanos(micros * 1000L);
+    }
+
     @Override
     public Reply call(String line) throws IOException {
         return syscall.call(line);
