@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import procsim.race.RaceMethod;
+
 
 /** {@code procsim race} without a mount: replay, its files, and usage errors. */
 class RaceCommandTest {
@@ -56,6 +58,9 @@ class RaceCommandTest {
         assertThat(run("race", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: procsim race", "ns_last_pid", "set_tid", "--replay", "--overlap",
                 "Exit status:");
+        // the lines a restorer writes, as the lab writes them
+        for (RaceMethod m : RaceMethod.values()) assertThat(out.toString()).contains(m.cloneLine("target"));
+        assertThat(out.toString()).contains("'" + RaceMethod.nextSyscallDataText(0).replace("0\n", "target'"));
     }
 
     @Test
