@@ -44,9 +44,9 @@ import procsim.race.lab.RacePoint;
                     + "their own host tid, from /proc/thread-self, to M/<pid>/task/<tid>/attach) and, all "
                     + "starting together, make --iterations attempts each through the mount:",
             "  ns_last_pid  target-1 > M/sys/kernel/ns_last_pid; fork",
-            "  nsd          'LONG1 target' > M/self/task/<tid>/next_syscall_data; fork",
-            "  clone3       clone3 exit_signal=SIGCHLD set_tid=target",
-            "  eclone       eclone SIGCHLD pids=target",
+            "  nsd          '" + RaceMethod.NEXT_SYSCALL_DATA_PREFIX + "target' > M/self/task/<tid>/next_syscall_data; fork",
+            "  clone3       " + RaceMethod.CLONE3_PREFIX + "target",
+            "  eclone       " + RaceMethod.ECLONE_PREFIX + "target",
             "(the syscalls written to its own M/<tid>/task/<tid>/syscall, reply read back),",
             "then kills ('kill CHILD SIGKILL') and reaps ('wait4 CHILD') the child, so the pid is free "
                     + "when it comes round again. Targets are disjoint: restorer r asks for "

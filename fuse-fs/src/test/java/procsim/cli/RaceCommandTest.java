@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import procsim.race.RaceMethod;
 
 
 /** {@code procsim race} without a mount: replay, its files, and usage errors. */
@@ -139,6 +140,9 @@ class RaceCommandTest {
         assertThat(run("race", "--help")).isZero();
         assertThat(out.toString()).contains("Usage: procsim race", "ns_last_pid", "set_tid", "--replay", "--overlap",
                 "Exit status:");
+        // the lines a restorer writes, as the lab writes them
+        for (RaceMethod m : RaceMethod.values()) assertThat(out.toString()).contains(m.cloneLine("target"));
+        assertThat(out.toString()).contains("'" + RaceMethod.nextSyscallDataText(0).replace("0\n", "target'"));
     }
 
     @Test

@@ -21,18 +21,18 @@ public final class KernelPort implements RestorerPort {
 
     @Override
     public String writeNsLastPid(String text) {
-        try {
-            kernel.writeNsLastPid(task, ns, text);
-            return null;
-        } catch (SysError e) {
-            return e.errno().name();
-        }
+        return errno(() -> kernel.writeNsLastPid(task, ns, text));
     }
 
     @Override
     public String writeNextSyscallData(String text) {
+        return errno(() -> kernel.writeNextSyscallData(task, task, text, 0));
+    }
+
+    /** Null if {@code write} succeeds, else its errno's name. */
+    private static String errno(Runnable write) {
         try {
-            kernel.writeNextSyscallData(task, task, text, 0);
+            write.run();
             return null;
         } catch (SysError e) {
             return e.errno().name();

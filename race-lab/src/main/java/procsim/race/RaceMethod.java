@@ -61,6 +61,11 @@ public enum RaceMethod {
         return this == NSD;
     }
 
+    /** What comes before the target in the lines below: constants, so that {@code procsim race --help} quotes them. */
+    public static final String NEXT_SYSCALL_DATA_PREFIX = "LONG1 ";
+    public static final String CLONE3_PREFIX = "clone3 exit_signal=SIGCHLD set_tid=";
+    public static final String ECLONE_PREFIX = "eclone SIGCHLD pids=";
+
     /** The text written to ns_last_pid before the fork: target - 1, so the next cyclic pid is target. */
     public static String nsLastPidText(int target) {
         return (target - 1) + "\n";
@@ -68,7 +73,7 @@ public enum RaceMethod {
 
     /** The text written to next_syscall_data before the fork. */
     public static String nextSyscallDataText(int target) {
-        return "LONG1 " + target + "\n";
+        return NEXT_SYSCALL_DATA_PREFIX + target + "\n";
     }
 
     /**
@@ -77,10 +82,15 @@ public enum RaceMethod {
      * others.
      */
     public String cloneLine(int target) {
+        return cloneLine(Integer.toString(target));
+    }
+
+    /** The same with the target as text ({@code target} in the help). */
+    public String cloneLine(String target) {
         return switch (this) {
             case NS_LAST_PID, NSD -> "fork";
-            case CLONE3 -> "clone3 exit_signal=SIGCHLD set_tid=" + target;
-            case ECLONE -> "eclone SIGCHLD pids=" + target;
+            case CLONE3 -> CLONE3_PREFIX + target;
+            case ECLONE -> ECLONE_PREFIX + target;
         };
     }
 

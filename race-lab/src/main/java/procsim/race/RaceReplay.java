@@ -48,7 +48,6 @@ public final class RaceReplay {
     private final RaceLog raceLog = new RaceLog();
     private final Random random;
     private final List<RaceTask> tasks = new ArrayList<>();
-    private final Map<RaceTask, Task> simTask = new HashMap<>();
     private final List<Step> steps = new ArrayList<>();
     private final RacePlan plan;
     private long stepCount;
@@ -85,10 +84,7 @@ public final class RaceReplay {
 
     private void add(Task nsInit, int index, boolean restorer) {
         Task t = child(nsInit, "fork");
-        RaceTask task = new RaceTask(plan, index, restorer, Integer.toString(t.pid().nr(ns)),
-                new KernelPort(kernel, t, ns));
-        tasks.add(task);
-        simTask.put(task, t);
+        tasks.add(new RaceTask(plan, index, restorer, Integer.toString(t.pid().nr(ns)), new KernelPort(kernel, t, ns)));
     }
 
     private Task child(Task parent, String line) {
@@ -126,8 +122,7 @@ public final class RaceReplay {
             throw new UncheckedIOException(e); // an in-process port does no I/O
         }
         if (withLog) {
-            steps.add(new Step("step " + stepCount + " " + t.name() + " tid=" + simTask.get(t).tid() + " " + line,
-                    before, seq()));
+            steps.add(new Step("step " + stepCount + " " + t.name() + " tid=" + t.tid() + " " + line, before, seq()));
         }
         return t.done();
     }

@@ -59,6 +59,11 @@ public final class RaceTask {
         return restorer;
     }
 
+    /** Its thread id where the race evidence is read. */
+    public String tid() {
+        return tid;
+    }
+
     /** True once a restorer has made its last attempt (never for an interference task). */
     public boolean done() {
         return restorer && iteration == plan.iterations();
