@@ -1,8 +1,11 @@
 #!/usr/bin/env bats
-# The race lab (issue 6): `procsim race` with real threads through a mount. ns_last_pid misses
-# with two or more restorers and the race log accounts for every miss; next_syscall_data and
+# The race lab (issues 6 and 14): `procsim race` with real threads through a mount. ns_last_pid
+# misses with two or more restorers and the race log accounts for every miss; next_syscall_data and
 # clone3 set_tid never miss with disjoint targets; overlapping set_tid targets fail with EEXIST,
-# never with a wrong pid; a seeded replay is the same every time.
+# never with a wrong pid; a seeded replay is the same every time. Repeated runs give each point's
+# median and spread (CSV, JSON); the machine record is in every result; the real kernel's arm
+# (the C race program shim/build/nslastpid-race, `make shim`) misses with ns_last_pid and never
+# with clone3 set_tid; a gap sweep gives one row per gap.
 
 load lib/procsim
 
@@ -22,9 +25,30 @@ race() { # race ARGS...: the harness, as the operator of whichever mount it is g
     "$PROCSIM_BIN" race "$@"
 }
 
-# csv_sum FILE COLUMN [METHOD]: the sum of a numeric CSV column (1-based), data rows of METHOD only if given
+# csv_rows FILE: the CSV's header and data rows, without the machine record's '#' comment lines
+csv_rows() {
+    grep -v '^#' "$1"
+}
+
+# csv_sum FILE COLUMN [METHOD [KERNEL]]: the sum of a numeric CSV column, named as in the header,
+# over the data rows (of METHOD and KERNEL only if given)
 csv_sum() {
-    awk -F, -v c="$2" -v m="${3:-}" 'NR > 1 && (m == "" || $2 == m) { s += $c } END { print s + 0 }' "$1"
+    csv_rows "$1" | awk -F, -v name="$2" -v m="${3:-}" -v k="${4:-}" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        (m == "" || $col["method"] == m) && (k == "" || $col["kernel"] == k) { s += $col[name] }
+        END { print s + 0 }'
+}
+
+# csv_get FILE KERNEL METHOD WORKERS GAP COLUMN: one field of one point's row
+csv_get() {
+    csv_rows "$1" | awk -F, -v k="$2" -v m="$3" -v w="$4" -v g="$5" -v name="$6" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $col["kernel"] == k && $col["method"] == m && $col["workers"] == w && $col["gap_us"] == g { print $col[name] }'
+}
+
+real_program() { # the C race program of the real arm must be built: no test passes by skipping it
+    [ -x "$PROCSIM_ROOT/shim/build/nslastpid-race" ] ||
+        { echo "shim/build/nslastpid-race is missing: run 'make shim'"; false; }
 }
 
 # pidns_dirs: the race evidence directories of every pid namespace but the root's, one per line
@@ -38,17 +62,20 @@ pidns_dirs() {
 
 @test "ns_last_pid with 2 and 4 restorers misses, and the race log accounts for every miss" {
     before=$(pidns_dirs | sort)
-    run race --mount "$M" --method ns_last_pid -w 2,4 -n 150 --csv "$BATS_TEST_TMPDIR/r.csv" \
+    run race --mount "$M" --method ns_last_pid -w 2,4 -n 150 --runs 1 --csv "$BATS_TEST_TMPDIR/r.csv" \
         --png "$BATS_TEST_TMPDIR/r.png"
     echo "$output"
     [ "$status" -eq 0 ]
     [[ $output == *"cross-check: "*" ns_last_pid misses accounted for"* ]]
 
-    misses=$(csv_sum "$BATS_TEST_TMPDIR/r.csv" 9)
-    hits=$(csv_sum "$BATS_TEST_TMPDIR/r.csv" 8)
+    misses=$(csv_sum "$BATS_TEST_TMPDIR/r.csv" misses)
+    hits=$(csv_sum "$BATS_TEST_TMPDIR/r.csv" hits)
     echo "misses=$misses hits=$hits"
     [ "$misses" -gt 0 ]
-    [ "$(awk -F, 'NR > 1 && $9 != $18 { bad++ } END { print bad + 0 }' "$BATS_TEST_TMPDIR/r.csv")" -eq 0 ]
+    for w in 2 4; do
+        [ "$(csv_get "$BATS_TEST_TMPDIR/r.csv" sim ns_last_pid $w 0 misses)" = \
+            "$(csv_get "$BATS_TEST_TMPDIR/r.csv" sim ns_last_pid $w 0 accounted)" ]
+    done
 
     # Independently of the harness: the two runs' namespaces, read here from bash.
     new=$(comm -13 <(echo "$before") <(pidns_dirs | sort))
@@ -75,26 +102,29 @@ pidns_dirs() {
 }
 
 @test "next_syscall_data and clone3 set_tid never miss with disjoint targets" {
-    run race --mount "$M" --method nsd,clone3 -w 2,4 -n 100 --csv "$BATS_TEST_TMPDIR/r.csv"
+    run race --mount "$M" --method nsd,clone3 -w 2,4 -n 100 --runs 1 --csv "$BATS_TEST_TMPDIR/r.csv"
     echo "$output"
     [ "$status" -eq 0 ]
-    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" 9)" -eq 0 ]                   # misses
-    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" 8)" -eq 1200 ]                # hits: (2 + 4) * 100 * 2 methods
-    [ "$(awk -F, 'NR > 1 && $11 != "" { n++ } END { print n + 0 }' "$BATS_TEST_TMPDIR/r.csv")" -eq 0 ] # errors
-    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" 14)" -eq 0 ]                  # no ns_last_pid writes
+    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" misses)" -eq 0 ]
+    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" hits)" -eq 1200 ]             # (2 + 4) * 100 * 2 methods
+    for m in nsd clone3; do for w in 2 4; do
+        [ -z "$(csv_get "$BATS_TEST_TMPDIR/r.csv" sim $m $w 0 errors)" ]
+    done; done
+    [ "$(csv_sum "$BATS_TEST_TMPDIR/r.csv" writes)" -eq 0 ]              # no ns_last_pid writes
 }
 
 @test "overlapping set_tid targets give EEXIST and never a wrong pid (the harness's own mount)" {
-    run race --method clone3 -w 3 -n 40 --overlap --csv "$BATS_TEST_TMPDIR/r.csv"
+    run race --method clone3 -w 3 -n 40 --overlap --runs 1 --csv "$BATS_TEST_TMPDIR/r.csv"
     echo "$output"
     [ "$status" -eq 0 ]
     [[ $output == *"own in-process mount"* ]]
-    IFS=, read -r mode method w _ n overlap attempts hits misses _ errors _ < <(sed -n 2p "$BATS_TEST_TMPDIR/r.csv")
-    [ "$mode $method $w $n $overlap" = "live clone3 3 40 true" ]
-    [ "$attempts" -eq 120 ]
-    [ "$hits" -eq 40 ]
-    [ "$misses" -eq 0 ]
-    [ "$errors" = "EEXIST:80" ]
+    f=$BATS_TEST_TMPDIR/r.csv
+    [ "$(csv_get "$f" sim clone3 3 0 mode) $(csv_get "$f" sim clone3 3 0 iterations)" = "live 40" ]
+    [ "$(csv_get "$f" sim clone3 3 0 overlap)" = true ]
+    [ "$(csv_get "$f" sim clone3 3 0 attempts)" -eq 120 ]
+    [ "$(csv_get "$f" sim clone3 3 0 hits)" -eq 40 ]
+    [ "$(csv_get "$f" sim clone3 3 0 misses)" -eq 0 ]
+    [ "$(csv_get "$f" sim clone3 3 0 errors)" = "EEXIST:80" ]
     # The harness unmounted its own mount and removed its directory.
     dir=$(sed -n 's/.*own in-process mount (\(.*\)).*/\1/p' <<<"$output")
     [ -n "$dir" ] && [ ! -e "$dir" ]
@@ -103,18 +133,20 @@ pidns_dirs() {
 
 @test "a seeded replay run twice gives identical output and log; another seed does not" {
     cd "$BATS_TEST_TMPDIR"
-    race --replay --seed 42 -w 1,2,4,8 -n 60 --log a.log --csv a.csv > a.out
-    race --replay --seed 42 -w 1,2,4,8 -n 60 --log b.log --csv b.csv > b.out
-    race --replay --seed 43 -w 1,2,4,8 -n 60 --log c.log > c.out
-    diff a.out b.out
+    race --replay --seed 42 -w 1,2,4,8 -n 60 --runs 1 --log a.log --csv a.csv > a.out
+    race --replay --seed 42 -w 1,2,4,8 -n 60 --runs 1 --log b.log --csv b.csv > b.out
+    race --replay --seed 43 -w 1,2,4,8 -n 60 --runs 1 --log c.log > c.out
+    # Only the machine record ('# ' lines: the load average moves) may differ.
+    diff <(grep -v '^# ' a.out) <(grep -v '^# ' b.out)
     diff a.log b.log
-    diff a.csv b.csv
+    diff <(csv_rows a.csv) <(csv_rows b.csv)
     if diff -q a.log c.log >/dev/null; then echo "seeds 42 and 43 gave the same log"; false; fi
-    grep -q 'seed 42' a.out
+    grep -q 'seed 42;' a.out
     # The replay races too: ns_last_pid misses at W >= 2, each with its elsewhere event.
-    [ "$(awk -F, 'NR > 1 && $2 == "ns_last_pid" && $3 >= 2 && $9 > 0 { n++ } END { print n + 0 }' a.csv)" -eq 3 ]
-    [ "$(csv_sum a.csv 9)" -eq "$(grep -c ' elsewhere wanted=' a.log)" ]
-    [ "$(csv_sum a.csv 9 nsd)" -eq 0 ] && [ "$(csv_sum a.csv 9 clone3)" -eq 0 ] && [ "$(csv_sum a.csv 9 eclone)" -eq 0 ]
+    for w in 2 4 8; do [ "$(csv_get a.csv sim ns_last_pid $w 0 misses)" -gt 0 ]; done
+    [ "$(csv_sum a.csv misses)" -eq "$(grep -c ' elsewhere wanted=' a.log)" ]
+    [ "$(csv_sum a.csv misses nsd)" -eq 0 ] && [ "$(csv_sum a.csv misses clone3)" -eq 0 ]
+    [ "$(csv_sum a.csv misses eclone)" -eq 0 ]
 }
 
 @test "the harness refuses to run as an attached caller" {
@@ -122,4 +154,127 @@ pidns_dirs() {
     echo "$output"
     [ "$status" -eq 1 ]
     [[ $output == *"attached to sim task 1"* ]]
+}
+
+@test "--runs 3 gives each point's median and spread in the table, the CSV and the JSON" {
+    run race --mount "$M" --method ns_last_pid,clone3 -w 2 -n 60 --runs 3 --csv "$BATS_TEST_TMPDIR/r.csv" \
+        --json "$BATS_TEST_TMPDIR/r.json"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $(grep '^kernel ' <<<"$output") == *" n "*" miss% "*" IQR "*" min-max "* ]]
+    f=$BATS_TEST_TMPDIR/r.csv
+    for m in ns_last_pid clone3; do
+        [ "$(csv_get "$f" sim $m 2 0 runs)" -eq 3 ]
+        [ "$(csv_get "$f" sim $m 2 0 attempts)" -eq 360 ] # 3 runs * 2 restorers * 60
+        read -r -a rates <<<"$(csv_get "$f" sim $m 2 0 miss_rates)"
+        [ "${#rates[@]}" -eq 3 ]
+        # min <= q1 <= median <= q3 <= max, iqr = q3 - q1, and the median is the middle run's rate
+        vals=$(for c in min q1 median q3 max iqr; do csv_get "$f" sim $m 2 0 miss_rate_$c; done | tr '\n' ' ')
+        echo "$m: $vals (runs: ${rates[*]})"
+        sorted=$(printf '%s\n' "${rates[@]}" | sort -g | tr '\n' ' ')
+        awk -v v="$vals" -v r="$sorted" 'BEGIN { split(v, a, " "); split(r, x, " ");
+            ok = a[1] <= a[2] && a[2] <= a[3] && a[3] <= a[4] && a[4] <= a[5];
+            ok = ok && (a[4] - a[2] - a[6]) ^ 2 < 1e-8 && a[3] == x[2] && a[1] == x[1] && a[5] == x[3];
+            exit !ok }'
+    done
+    j=$BATS_TEST_TMPDIR/r.json
+    [ "$(jq '[.points[] | select(.kernel == "sim") | .miss_rate.n] | unique' "$j" -c)" = "[3]" ]
+    [ "$(jq '[.points[] | .per_run | length] | unique' "$j" -c)" = "[3]" ]
+    jq -e '.points[] | .miss_rate | .min <= .q1 and .q1 <= .median and .median <= .q3 and .q3 <= .max' "$j"
+    [ "$(jq '.points[] | select(.method == "clone3") | .miss_rate.max' "$j")" = 0 ]
+    [ "$(jq '.settings.runs' "$j")" -eq 3 ]
+}
+
+@test "the machine record is in the table's header, the CSV and the JSON" {
+    run race --replay -w 2 -n 10 --runs 2 --method ns_last_pid --csv "$BATS_TEST_TMPDIR/r.csv" \
+        --json "$BATS_TEST_TMPDIR/r.json"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    cpus=$(nproc)
+    kernel=$(uname -r)
+    [[ $output == *"# machine: cpus=$cpus kernel=$kernel jvm="*" procsim="*" loadavg_before="* ]]
+    grep -qE '^# machine: loadavg_after=[0-9.]+,[0-9.]+,[0-9.]+$' <<<"$output"
+    grep -q "^# machine: cpus=$cpus kernel=$kernel jvm=" "$BATS_TEST_TMPDIR/r.csv"
+    grep -q '^# machine: loadavg_after=' "$BATS_TEST_TMPDIR/r.csv"
+    j=$BATS_TEST_TMPDIR/r.json
+    [ "$(jq .machine.cpus "$j")" -eq "$cpus" ]
+    [ "$(jq -r .machine.kernel "$j")" = "$kernel" ]
+    [ "$(jq '.machine.loadavg_before | length' "$j")" -eq 3 ]
+    [ "$(jq '.machine.loadavg_after | length' "$j")" -eq 3 ]
+    [[ $(jq -r .machine.jvm "$j") == *"$(java -XshowSettings:properties -version 2>&1 |
+        sed -n 's/^ *java.runtime.version = //p')"* ]]
+    [ "$(jq -r .machine.procsim "$j")" = "$("$PROCSIM_BIN" --version | sed -n 's/^procsim //p')" ]
+    # The warning is there exactly when the 1-minute load before or after exceeds the CPUs.
+    over=$(jq --argjson c "$cpus" '[.machine.loadavg_before[0], .machine.loadavg_after[0]] | max > $c' "$j")
+    if [ "$over" = true ]; then
+        [[ $output == *"# WARNING: load average "*" exceeds the $cpus CPUs"* ]]
+        jq -e '.machine.warning' "$j"
+    else
+        [[ $output != *"WARNING"* ]]
+        [ "$(jq .machine.warning "$j")" = null ]
+    fi
+}
+
+@test "a gap sweep's table has one row per gap" {
+    run race --mount "$M" --method ns_last_pid -w 2 -n 30 --runs 1 --gap-us 0,20,100 --csv "$BATS_TEST_TMPDIR/r.csv"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -cE '^sim +ns_last_pid +2 ' <<<"$output")" -eq 3 ]
+    [ "$(grep -E '^sim +ns_last_pid +2 ' <<<"$output" | awk '{ print $4 }' | tr '\n' ' ')" = "0 20 100 " ]
+    [ "$(csv_rows "$BATS_TEST_TMPDIR/r.csv" | wc -l)" -eq 4 ]
+    [[ $output == *"cross-check: "* ]]
+}
+
+@test "the real kernel's arm: ns_last_pid misses at W = 4, clone3 set_tid never; nsd and eclone n/a" {
+    real_program
+    run race --kernel sim,real --mount "$M" --method ns_last_pid,clone3 -w 4 -n 300 --runs 3 --gap-us 0,50 \
+        --csv "$BATS_TEST_TMPDIR/r.csv" --json "$BATS_TEST_TMPDIR/r.json" --svg "$BATS_TEST_TMPDIR/r.svg"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"real kernel $(uname -r) ("*"nslastpid-race under unshare --fork --pid --mount-proc)"* ]]
+    f=$BATS_TEST_TMPDIR/r.csv
+    for g in 0 50; do
+        [ "$(csv_get "$f" real ns_last_pid 4 $g attempts)" -eq 3600 ] # 3 runs * 4 workers * 300
+        [ "$(csv_get "$f" real clone3 4 $g attempts)" -eq 3600 ]
+        [ "$(csv_get "$f" real clone3 4 $g misses)" -eq 0 ]
+        [ "$(csv_get "$f" sim clone3 4 $g misses)" -eq 0 ]
+        [ "$(csv_get "$f" real ns_last_pid 4 $g mode)" = real ]
+    done
+    # A 50 us sleep between the write and the fork hands the CPU to the other workers: on any
+    # machine, one or many CPUs, some write lands in the window.
+    [ "$(csv_get "$f" real ns_last_pid 4 50 misses)" -gt 0 ]
+    echo "real ns_last_pid W=4 gap 0: $(csv_get "$f" real ns_last_pid 4 0 misses) misses"
+    # sim and real of a point side by side in the table
+    grep -A1 -E '^sim +ns_last_pid +4 +50 ' <<<"$output" | tail -1 | grep -qE '^real +ns_last_pid +4 +50 '
+    [ "$(jq '[.points[] | select(.kernel == "real")] | length' "$BATS_TEST_TMPDIR/r.json")" -eq 4 ]
+    grep -q '<svg' "$BATS_TEST_TMPDIR/r.svg"
+
+    run race --kernel real --method nsd,eclone -w 2 -n 1 --runs 1
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$(grep -cE '^real +(nsd|eclone) +2 +0 +- +- +- +n/a' <<<"$output")" -eq 2 ]
+    [[ $output != *"own in-process mount"* ]] # the real arm alone mounts nothing
+}
+
+@test "bad input is refused before any work: output paths, a real arm without root, W < 1, runs < 1" {
+    before=$(pidns_dirs | sort)
+    for opt in --csv --json --png --svg --log; do
+        run race --mount "$M" -w 2 -n 5 "$opt" "$BATS_TEST_TMPDIR/no/such/dir/f"
+        echo "$output"
+        [ "$status" -eq 2 ]
+        [[ $output == "procsim: race: $opt $BATS_TEST_TMPDIR/no/such/dir/f: directory "*" does not exist" ]]
+    done
+    run race --mount "$M" -w 2 -n 5 --json /proc/version
+    [ "$status" -eq 2 ] && [[ $output == *"--json /proc/version: on proc"* ]]
+    run race --mount "$M" -w 0 -n 5
+    [ "$status" -eq 2 ] && [[ $output == *"'--workers': 0 is not in 1..64"* ]]
+    run race --mount "$M" -w 2 -n 5 --runs 0
+    [ "$status" -eq 2 ] && [[ $output == *"'--runs': 0 is not in 1..1000"* ]]
+    # Not root: nobody may not write ns_last_pid; the arm refuses before the sim arm starts.
+    chmod o+rx "$BATS_TEST_TMPDIR"
+    run setpriv --reuid=65534 --regid=65534 --clear-groups "$PROCSIM_BIN" race --kernel sim,real -w 2 -n 5
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == "procsim: race: --kernel real needs root"* ]]
+    [ "$(pidns_dirs | sort)" = "$before" ] # no race namespace was made
 }

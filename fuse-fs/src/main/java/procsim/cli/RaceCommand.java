@@ -39,7 +39,7 @@ import procsim.race.lab.RacePoint;
         header = "Race restorers for their pids: ns_last_pid against next_syscall_data, clone3 set_tid and eclone.",
         descriptionHeading = "%nDescription:%n",
         description = {
-            "For each method and each W: init clones a fresh pid namespace; its init forks W restorers "
+            "For each point (method, W, gap) and each --kernel, --runs runs. A sim run: init clones a fresh pid namespace; its init forks W restorers "
                     + "(and --interference tasks); W real threads each attach to one restorer (they write "
                     + "their own host tid, from /proc/thread-self, to M/<pid>/task/<tid>/attach) and, all "
                     + "starting together, make --iterations attempts each through the mount:",
@@ -60,14 +60,25 @@ import procsim.race.lab.RacePoint;
             "",
             "--replay runs the same experiment with simulated restorers inside one in-process kernel "
                     + "(no FUSE): a java.util.Random(--seed) picks which restorer makes its next step (one "
-                    + "syscall or one sysctl write); the same seed gives the same table and the same --log.",
+                    + "syscall or one sysctl write); the same seed gives the same table and the same --log "
+                    + "(run i of a point uses seed S+i-1).",
+            "",
+            "--kernel real runs the same experiment on this machine's kernel with real processes: the C race "
+                    + "program (shim/tests/nslastpid-race.c, --race-program) under 'unshare --fork --pid "
+                    + "--mount-proc', W forked workers writing the private namespace's ns_last_pid and forking, or "
+                    + "calling clone3 with set_tid; nsd and eclone are n/a there. Root only.",
+            "",
+            "--gap-us pauses each restorer between its write and its fork, sim and real: the window grows, "
+                    + "and with it the ns_last_pid miss rate.",
         },
         optionListHeading = "%nOptions:%n",
         footerHeading = "%n",
         footer = {
-            "Output: a table on stdout (one row per method and W: attempts, hits, misses, miss%%, errors by "
-                    + "errno, attempts/s, the race log's writes/elsewhere/stolen, misses accounted for, causes), "
-                    + "then the cross-check and the real kernel's numbers for comparison.",
+            "Output: the machine record (CPUs, load average before and after, kernel, JVM, procsim; a "
+                    + "WARNING line when the load exceeds the CPUs) and a table on stdout, one row per point and "
+                    + "kernel as it finishes: runs, attempts, misses, median miss%% with its IQR and min-max, "
+                    + "errors by errno, median attempts/s, sim misses accounted for and their causes; then the "
+                    + "cross-check.",
             "",
             "Examples:",
             "  procsim race                      # own mount; every method; W = 1,2,4,8",
@@ -75,6 +86,8 @@ import procsim.race.lab.RacePoint;
             "  procsim race --mount /tmp/p --method nsd -w 4 --csv race.csv",
             "  procsim race --method clone3 -w 3 --overlap   # EEXIST, never a wrong pid",
             "  procsim race --replay --seed 7 --log race.log # run it twice and diff",
+            "  procsim race --kernel sim,real --method ns_last_pid,clone3 -w 2,4,8 --svg race.svg --json race.json",
+            "  procsim race --kernel sim,real --method ns_last_pid -w 2 --gap-us 0,20,50,100,200",
             "",
             "Exit status:",
             "  0  done, every ns_last_pid miss accounted for in the race log",

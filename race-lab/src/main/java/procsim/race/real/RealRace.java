@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import procsim.race.RaceEvidence;
 import procsim.race.RaceMethod;
@@ -18,9 +19,9 @@ import procsim.race.RaceTally;
 
 /**
  * One run of the race on this machine's real kernel: the C race program
- * ({@code shim/tests/nslastpid-race.c}: W forked workers, each looping "write target-1 to
- * /proc/sys/kernel/ns_last_pid; fork" or "clone3 with set_tid = target", for R rounds, with an
- * optional pause between the write and the fork) started by
+ * ({@code shim/tests/nslastpid-race.c}: W worker threads, each looping "write target-1 to
+ * /proc/sys/kernel/ns_last_pid; fork; reap" or "clone3 with set_tid = target; reap", for R
+ * rounds, with an optional pause between the write and the fork) started by
  * {@code unshare --fork --pid --mount-proc} in a private pid namespace, so its pids, its
  * ns_last_pid and its /proc are its own and nothing else of the host forks in it. Writing
  * ns_last_pid and clone3 set_tid need CAP_SYS_ADMIN over the namespace's user namespace
@@ -77,7 +78,10 @@ public final class RealRace {
             int rc = p.waitFor();
             String err = Files.readString(errFile).strip();
             if (rc != 0) {
-                throw new IOException(String.join(" ", cmd) + ": exit status " + rc + (err.isEmpty() ? "" : ": " + err));
+                // Its TAP output names what failed ("not ok 2 - no attempt failed but by the race").
+                String notOk = out.lines().filter(l -> l.startsWith("not ok")).collect(Collectors.joining("; "));
+                throw new IOException(String.join(" ", cmd) + ": exit status " + rc + (notOk.isEmpty() ? "" : ": "
+                        + notOk) + (err.isEmpty() ? "" : ": " + err));
             }
             return row(plan, out);
         } finally {

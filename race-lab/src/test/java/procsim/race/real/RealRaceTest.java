@@ -65,9 +65,11 @@ class RealRaceTest {
     @Test
     void aFailingOrSilentOrMismatchedProgramIsAnError(@TempDir Path dir) throws Exception {
         RacePlan plan = RacePlan.of(RaceMethod.NS_LAST_PID, 2, 10);
-        Path failing = script(dir, "echo 'nslastpid-race: ns_last_pid: Permission denied' >&2; exit 1");
+        Path failing = script(dir, "echo 'ok 1 - 2 workers'; echo 'not ok 2 - every child reaped'; "
+                + "echo 'nslastpid-race: ns_last_pid: Permission denied' >&2; exit 1");
         assertThatThrownBy(() -> new RealRace(failing, List.of()).run(plan)).isInstanceOf(IOException.class)
-                .hasMessageContaining("exit status 1").hasMessageContaining("Permission denied");
+                .hasMessageContaining("exit status 1: not ok 2 - every child reaped: ")
+                .hasMessageContaining("Permission denied").hasMessageNotContaining("ok 1");
         assertThatThrownBy(() -> RealRace.row(plan, "hello\n")).hasMessageContaining("no '# race method=");
         assertThatThrownBy(() -> RealRace.row(plan, "# race method=set_tid workers=2 attempts=1 misses=0\n"))
                 .hasMessageContaining("asked ns_last_pid workers=2");
