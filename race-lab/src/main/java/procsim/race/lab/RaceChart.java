@@ -1,6 +1,5 @@
 package procsim.race.lab;
 
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -91,7 +90,7 @@ public final class RaceChart {
             // The range as an error bar around its own middle: XChart's bars are symmetric.
             XYSeries r = c.addSeries(e.getKey() + " min-max", x, mid, half);
             r.setMarker(SeriesMarkers.NONE);
-            r.setLineStyle(new BasicStroke(0f));
+            r.setLineStyle(SeriesLines.NONE);
             r.setLineColor(color);
             r.setShowInLegend(false);
             slot++;

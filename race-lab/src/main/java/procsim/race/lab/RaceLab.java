@@ -203,9 +203,10 @@ public final class RaceLab {
     }
 
     private String chartTitle() {
-        return "procsim race: miss rate (" + (o.sim() ? (o.replay() ? "sim replay" : "sim live, real threads through "
-                + "FUSE") + (o.real() ? "; " : "") : "") + (o.real() ? "real kernel, real processes" : "") + "; "
-                + o.iterations() + " attempts per restorer)";
+        List<String> arms = new ArrayList<>();
+        if (o.sim()) arms.add(o.replay() ? "sim replay" : "sim live (threads through FUSE)");
+        if (o.real()) arms.add("real kernel (processes)");
+        return "ns_last_pid race: " + String.join(" vs ", arms) + ", " + o.iterations() + " attempts/restorer";
     }
 
     private Map<String, Object> settings() {

@@ -36,6 +36,9 @@ class RaceChartTest {
         // 10% to 40%: centred on 25%, 15% either way.
         assertThat(bars.getYData()[0]).isCloseTo(25.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(bars.getExtraValues()[0]).isCloseTo(15.0, org.assertj.core.data.Offset.offset(1e-9));
+        // The bars alone: no line joins the ranges' middles, no marker sits on them.
+        assertThat(bars.getLineStyle()).isSameAs(org.knowm.xchart.style.lines.SeriesLines.NONE);
+        assertThat(bars.getMarker()).isSameAs(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
         // Side by side: both at W=2, neither exactly on it, sim left of real.
         double xs = sim.getXData()[0];
         double xr = c.getSeriesMap().get("real ns_last_pid (n=1)").getXData()[0];
