@@ -65,8 +65,8 @@ import procsim.race.lab.RacePoint;
             "",
             "--kernel real runs the same experiment on this machine's kernel with real processes: the C race "
                     + "program (shim/tests/nslastpid-race.c, --race-program) under 'unshare --fork --pid "
-                    + "--mount-proc', W forked workers writing the private namespace's ns_last_pid and forking, or "
-                    + "calling clone3 with set_tid; nsd and eclone are n/a there. Root only.",
+                    + "--mount-proc', W worker threads writing the private namespace's ns_last_pid and forking real "
+                    + "children, or calling clone3 with set_tid; nsd and eclone are n/a there. Root only.",
             "",
             "--gap-us pauses each restorer between its write and its fork, sim and real: the window grows, "
                     + "and with it the ns_last_pid miss rate.",
@@ -163,8 +163,8 @@ final class RaceCommand implements Callable<Integer> {
 
     @Option(names = "--race-program", paramLabel = "PATH",
             description = "The C race program of the real arm (shim/tests/nslastpid-race.c, built by make shim; "
-                    + "default: shim/build/nslastpid-race beside the jar's build tree, or nslastpid-race beside an "
-                    + "installed jar, or $PROCSIM_RACE_PROGRAM).")
+                    + "default: $PROCSIM_RACE_PROGRAM, else nslastpid-race beside an installed jar, else "
+                    + "shim/build/nslastpid-race of the jar's build tree).")
     Path raceProgram;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Also write the points as CSV (the machine record as # comments).")
