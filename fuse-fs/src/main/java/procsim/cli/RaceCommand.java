@@ -247,8 +247,9 @@ final class RaceCommand implements Callable<Integer> {
             throw usage("--gap-us is a pause in time: the replay's scheduler has no clock (run the sim live)");
         }
         if ((replay || mount != null) && !sim) throw usage((replay ? "--replay" : "--mount") + " applies to --kernel sim");
-        if (real && (overlap || keep || interference > 0)) {
-            throw usage("--kernel real runs the C race program's experiment: no --overlap, --keep or --interference");
+        if (real && (overlap || keep || interference > 0 || base != RacePlan.DEFAULT_BASE)) {
+            throw usage("--kernel real runs the C race program's experiment (its own targets from "
+                    + RacePlan.DEFAULT_BASE + "): no --overlap, --keep, --interference or --base");
         }
         Path program = real ? (raceProgram != null ? raceProgram : defaultRaceProgram()) : null;
         String refusal = Stream.of(outputProblem("--csv", csv), outputProblem("--json", json),

@@ -92,6 +92,7 @@ class RaceCommandTest {
             {"race", "--replay", "--gap-us", "-1"},
             {"race", "--replay", "--gap-us", "50"},
             {"race", "--kernel", "real", "--keep"},
+            {"race", "--kernel", "real", "--base", "2000"},
             {"race", "--kernel", "real", "--replay"},
         }) {
             err.getBuffer().setLength(0);
