@@ -7,7 +7,7 @@
  *
  * Served: getpid, gettid, getppid, syscall(SYS_getpid|SYS_gettid|SYS_getppid); fork and vfork
  * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
- * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
+ * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
  * (through syscall()); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
@@ -441,11 +441,11 @@ SHIM_EXPORT int setuid(uid_t uid)
 	return sim_call(NULL, 0, "setuid %u", uid) < 0 ? -1 : 0;
 }
 
-/* The sim task's uid field (0 real, 1 effective) from /proc/thread-self/status; -1 if unreadable. */
-static long sim_uid(int field)
+/* The uid field (0 real, 1 effective) of the sim's status file PATH; -1 if unreadable. */
+static long status_uid(const char *path, int field)
 {
 	char buf[4096];
-	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	if (fd >= 0) close(fd);
 	char *p = n > 0 ? (buf[n] = 0, strstr(buf, "\nUid:")) : NULL;
@@ -453,6 +453,19 @@ static long sim_uid(int field)
 	p += 5;
 	long v = strtol(p, &p, 10);
 	return field ? strtol(p, NULL, 10) : v;
+}
+
+static long sim_uid(int field)
+{
+	return status_uid("/proc/thread-self/status", field);
+}
+
+/* Sim task PID's real uid (a zombie's too), or -1. */
+static long stat_uid(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	return status_uid(path, 0);
 }
 
 SHIM_EXPORT uid_t getuid(void)
@@ -831,6 +844,28 @@ SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
  * that ended without telling the sim (a real signal, or a raw exit_group) is first ended in the
  * sim: by that signal, else by SIGKILL. A real stop or continue is returned as the real status.
  */
+/* The sim's /proc/PID/stat into BUF: a pointer to the ')' that ends comm, or NULL. */
+static char *read_stat(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, size - 1);
+	if (fd >= 0) close(fd);
+	char *p = len > 0 ? (buf[len] = 0, strrchr(buf, ')')) : NULL;
+	return p && p[1] == ' ' ? p : NULL;
+}
+
+/* Numeric field N (1-based, as proc(5) numbers them, N >= 4) of the sim's /proc/PID/stat, or -1. */
+static long stat_field(pid_t pid, int n)
+{
+	char buf[1024];
+	char *p = read_stat(pid, buf, sizeof(buf));
+	/* p + 1: the blank before field 3 */
+	for (int f = 2; f < n && p; f++) p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, NULL, 10) : -1;
+}
+
 /* The sim's wait4 for PID; its status (when it names a task) into *wstatus. */
 static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
 {
@@ -839,6 +874,31 @@ static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
 	char *s = strstr(reply, "status=");
 	if (got > 0 && s && wstatus) *wstatus = (int)strtol(s + 7, NULL, 16);
 	return (pid_t)got;
+}
+
+/*
+ * After the real wait reaped (or, with WNOWAIT, saw) real child REAL that ended with real status ST:
+ * its sim task's pid, and the sim's status into *wstatus (the real one if not a child of ours).
+ * Reaping: the sim's wait4 for it, the task first killed in the sim by the real signal (else
+ * SIGKILL) if it ended without telling the sim. WNOWAIT: the zombie's exit code from stat's field
+ * 52 (exit_code), left unreaped in the sim too; the real status while the task has not exited.
+ */
+static pid_t sim_reaped(pid_t real, int st, int nowait, int *wstatus)
+{
+	pid_t sim = lookup(real, 0, !nowait && (WIFEXITED(st) || WIFSIGNALED(st)));
+	if (wstatus) *wstatus = st;
+	if (!sim) return real;   /* a real child the shim did not fork (posix_spawn, clone): real numbers */
+	if (!(WIFEXITED(st) || WIFSIGNALED(st))) return sim;
+	int e = errno;
+	if (nowait) {
+		long code = stat_field(sim, 52);
+		if (code >= 0 && wstatus) *wstatus = (int)code;
+	} else if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
+		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
+		sim_wait(sim, "", wstatus);
+	}
+	errno = e;
+	return sim;
 }
 
 SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
@@ -854,23 +914,79 @@ SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
 	/* Deviation: a process group (pid 0 or < -1) is any child: the sim's tasks are all in init's group */
 	pid_t r = next_wait4()(real, &st, options, ru);
 	if (r <= 0) return r;
-	pid_t sim = lookup(r, 0, WIFEXITED(st) || WIFSIGNALED(st));
-	if (!sim) {
-		if (wstatus) *wstatus = st;
-		return r;   /* a real child the shim did not fork (posix_spawn, clone): real numbers */
+	return sim_reaped(r, st, 0, wstatus);
+}
+
+/*
+ * waitid: kernel/exit.c kernel_waitid's checks (EINVAL for an unknown option bit, for none of
+ * WEXITED|WSTOPPED|WCONTINUED, an unknown idtype, P_PID <= 0, P_PGID < 0), the real waitid on the
+ * real child, then the sim's answer as wait4's, in a siginfo as wait_task_zombie fills it. P_PIDFD is
+ * the real kernel's. Deviation: P_PGID is any child (every sim task is in init's group); a sim task
+ * with no real process of ours is waited for by the sim's wait4 line, WEXITED only (else EINVAL).
+ */
+#define WAITID_OPTIONS (WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)
+#define P_PIDFD_ 3
+
+/* A wait status as a siginfo of a child that changed state (si_pid PID, si_uid UID). */
+static void status_to_siginfo(siginfo_t *si, pid_t pid, uid_t uid, int st)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = SIGCHLD;
+	si->si_pid = pid;
+	si->si_uid = uid;
+	if (WIFEXITED(st)) {
+		si->si_code = CLD_EXITED;
+		si->si_status = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		si->si_code = WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = WTERMSIG(st);
+	} else if (WIFSTOPPED(st)) {
+		si->si_code = CLD_STOPPED;
+		si->si_status = WSTOPSIG(st);
+	} else {
+		si->si_code = CLD_CONTINUED;
+		si->si_status = SIGCONT;
 	}
-	if (!(WIFEXITED(st) || WIFSIGNALED(st))) {
-		if (wstatus) *wstatus = st;
-		return sim;
+}
+
+SHIM_EXPORT int waitid(idtype_t which, id_t id, siginfo_t *infop, int options)
+{
+	if (!shim_active() || which == P_PIDFD_) return (int)next_syscall()(SYS_waitid, which, id, (long)infop, options, 0, 0);
+	if ((options & ~WAITID_OPTIONS) || !(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    (which != P_ALL && which != P_PID && which != P_PGID) || (which == P_PID && (pid_t)id <= 0) ||
+	    (which == P_PGID && (pid_t)id < 0)) {
+		errno = EINVAL;
+		return -1;
 	}
-	int e = errno;
-	if (wstatus) *wstatus = st;
-	if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
-		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
-		sim_wait(sim, "", wstatus);
+	siginfo_t si;
+	int st;
+	memset(&si, 0, sizeof(si));
+	pid_t real = 0;
+	if (which == P_PID && !(real = lookup((pid_t)id, 1, 0))) {
+		if ((options & (WNOWAIT | WSTOPPED | WCONTINUED)) || !(options & WEXITED)) {
+			errno = EINVAL;
+			return -1;
+		}
+		long uid = stat_uid((pid_t)id);
+		pid_t got = sim_wait((pid_t)id, options & WNOHANG ? "WNOHANG" : "", &st);
+		if (got < 0) return -1;
+		if (got > 0) status_to_siginfo(&si, got, (uid_t)(uid < 0 ? 0 : uid), st);
+		if (infop) *infop = si;
+		return 0;
 	}
-	errno = e;
-	return sim;
+	if (next_syscall()(SYS_waitid, real ? P_PID : P_ALL, real, (long)&si, options, 0, 0) < 0) return -1;
+	if (si.si_pid) {
+		int nowait = (options & WNOWAIT) != 0;
+		st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_code == CLD_KILLED ? si.si_status
+		     : si.si_code == CLD_DUMPED ? si.si_status | 0x80 : si.si_code == CLD_STOPPED ? (si.si_status << 8) | 0x7f
+		     : 0xffff;
+		pid_t sim = lookup(si.si_pid, 0, 0);
+		long uid = sim ? stat_uid(sim) : -1;
+		pid_t pid = sim_reaped(si.si_pid, st, nowait, &st);
+		status_to_siginfo(&si, pid, uid < 0 ? si.si_uid : (uid_t)uid, st);
+	}
+	if (infop) *infop = si;
+	return 0;
 }
 
 SHIM_EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options)
@@ -898,13 +1014,9 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 							    : lookup(pid, 1, 0);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	if (real) {
-		char path[64], stat[512];
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
-		if (fd >= 0) close(fd);
-		char *p = n > 0 ? (stat[n] = 0, strrchr(stat, ')')) : NULL;
-		if (p && p[1] == ' ' && p[2] == 'Z') next_kill()(real, sig);
+		char stat[512];
+		char *p = read_stat(pid, stat, sizeof(stat));
+		if (p && p[2] == 'Z') next_kill()(real, sig);
 	}
 	return 0;
 }
