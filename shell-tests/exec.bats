@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data semctl semget semop setuid shmctl shmget syscall unshare vfork wait wait4 waitid waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data semctl semget semop setuid shmat shmctl shmdt shmget syscall unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -219,4 +219,10 @@ T
 @test "waitid.c: P_PID, P_ALL, P_PGID, WNOWAIT, WNOHANG and siginfo's si_pid, si_code, si_status are the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/waitid" 14
     [ "$(sim_pids)" = 1 ]
+}
+
+@test "shmat.c: shmat backed by real memory at the sim's address, shared between two sim processes; shmdt, fork's inherited attach, IPC_RMID while attached, as natively" {
+    tap_as_natively "$SHIM_BUILD/shmat" 13
+    [ "$(sim_pids)" = 1 ]
+    [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
 }

@@ -11,7 +11,7 @@
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
  * (through syscall()); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
- * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls but shmat and shmdt; eclone and
+ * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared memory); eclone and
  * next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
@@ -33,11 +33,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -161,18 +163,23 @@ static long sim_value(const char *name)
 
 /* ------------------------------------------------------------------ children */
 
+/* Room for one more element in the array *ARR of N (capacity *CAP) elements of SIZE bytes: 1, or 0 if out of memory. */
+static int room_for_one(void **arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap) return 1;
+	size_t grown = *cap ? 2 * *cap : 16;
+	void *a = realloc(*arr, grown * size);
+	if (!a) return 0;
+	*arr = a;
+	*cap = grown;
+	return 1;
+}
+
 static void remember(pid_t sim, pid_t real)
 {
 	pthread_mutex_lock(&children_lock);
-	if (nchildren == capchildren) {
-		size_t cap = capchildren ? 2 * capchildren : 16;
-		struct child *c = realloc(children, cap * sizeof(*c));
-		if (c) {
-			children = c;
-			capchildren = cap;
-		}
-	}
-	if (nchildren < capchildren) children[nchildren++] = (struct child){ sim, real };
+	if (room_for_one((void **)&children, nchildren, &capchildren, sizeof(*children)))
+		children[nchildren++] = (struct child){ sim, real };
 	pthread_mutex_unlock(&children_lock);
 }
 
@@ -728,8 +735,7 @@ SHIM_EXPORT int msgctl(int id, int cmd, struct msqid_ds *buf)
 
 /*
  * semget, semop, semctl, shmget and shmctl are the sim's, as the message calls (the same IPC_STAT,
- * IPC_SET, IPC_RMID; other commands EINVAL, a Deviation). Deviation: shmat and shmdt stay real, and
- * a real shmat of a sim id attaches no sim segment (the sim's address has no real memory behind it).
+ * IPC_SET, IPC_RMID; other commands EINVAL, a Deviation). shmat and shmdt below.
  */
 static const struct stat_field SEM_FIELDS[] = {
 	STAT_FIELD(struct semid_ds, sem_otime, "otime"), STAT_FIELD(struct semid_ds, sem_ctime, "ctime"),
@@ -822,6 +828,8 @@ SHIM_EXPORT int shmget(key_t key, size_t size, int flags)
 			     : (int)next_syscall()(SYS_shmget, key, (long)size, flags, 0, 0, 0);
 }
 
+static void shm_unlink_segment(int id);
+
 SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
 {
 	char reply[LINE_MAX_];
@@ -832,8 +840,140 @@ SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
 				(long)buf->shm_dtime, (long)buf->shm_ctime, buf->shm_cpid, buf->shm_lpid) < 0 ? -1 : 0;
 	}
 	int r = ctl_common("shmctl", id, cmd, reply, sizeof(reply));
+	if (r == 0 && cmd == IPC_RMID) shm_unlink_segment(id);
 	if (r != 1) return r;
 	fill_stat(buf, sizeof(*buf), reply, id, SHM_FIELDS, sizeof(SHM_FIELDS) / sizeof(*SHM_FIELDS));
+	return 0;
+}
+
+/*
+ * shmat and shmdt with real memory. Each sim segment is a file in /dev/shm named after the mount
+ * (the FUSE device and its boot time, from stat of /proc, so two daemons never share one), the
+ * sim's IPC namespace (the inode of /proc/thread-self/ns/ipc) and the shm id; every sim process that
+ * attaches maps it MAP_SHARED at the address the sim's `shmat` line returned, so they share its
+ * pages. A file, not a memfd: a memfd would reach only the processes forked after it was made, and
+ * the mount's /proc has no /proc/<pid>/fd of real files to reopen it by. The sim's address is kept
+ * (MAP_FIXED_NOREPLACE); when real memory is already there and the caller asked for no address,
+ * the sim's attach is moved to one the real kernel chose (`shmat ID FLAGS addr=X`); with an address
+ * given, an overlap is EINVAL as do_shmat's (SHM_REMAP: replaced, MAP_FIXED). The shim's IPC_RMID
+ * unlinks the file: processes attached keep the pages, as Linux keeps a removed segment until its
+ * last detach. Deviation: a segment removed by another than the shim (an operator's `shmctl ID
+ * IPC_RMID` line) leaves its file, found again if the sim gives a new segment that id (a restore
+ * by next_syscall_data), and a segment never removed outlives the daemon in /dev/shm.
+ */
+struct shm_attach {
+	void *addr;
+	size_t len;
+};
+static struct shm_attach *shm_attaches;   /* inherited by fork's child with the mappings themselves */
+static size_t nshm_attaches, capshm_attaches;
+static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int shm_file(int id, char *path, size_t size)
+{
+	struct stat st;
+	char ns[64];
+	ssize_t n = readlink("/proc/thread-self/ns/ipc", ns, sizeof(ns) - 1);
+	if (stat("/proc", &st) || n <= 0) return -1;
+	ns[n] = 0;
+	char *inum = strchr(ns, '[');
+	snprintf(path, size, "/dev/shm/procsim-shm.%lx.%lld.%ld.%d", (unsigned long)st.st_dev, (long long)st.st_mtime,
+		 inum ? strtol(inum + 1, NULL, 10) : 0L, id);
+	return 0;
+}
+
+static void shm_unlink_segment(int id)
+{
+	char path[160];
+	if (!shm_file(id, path, sizeof(path))) unlink(path);
+}
+
+/* The attach at ADDR: its length, forgotten when FORGET; 0 if none. */
+static size_t shm_attach_len(const void *addr, int forget)
+{
+	size_t len = 0;
+	pthread_mutex_lock(&shm_lock);
+	for (size_t i = 0; i < nshm_attaches; i++) {
+		if (shm_attaches[i].addr != addr) continue;
+		len = shm_attaches[i].len;
+		if (forget) shm_attaches[i] = shm_attaches[--nshm_attaches];
+		break;
+	}
+	pthread_mutex_unlock(&shm_lock);
+	return len;
+}
+
+static int shm_remember(void *addr, size_t len)
+{
+	pthread_mutex_lock(&shm_lock);
+	int ok = room_for_one((void **)&shm_attaches, nshm_attaches, &capshm_attaches, sizeof(*shm_attaches));
+	if (ok) shm_attaches[nshm_attaches++] = (struct shm_attach){ addr, len };
+	pthread_mutex_unlock(&shm_lock);
+	return ok;
+}
+
+/* The sim's attach at START undone, errno E kept; (void *)-1. */
+static void *shm_undo(long start, int e)
+{
+	sim_call(NULL, 0, "shmdt %ld", start);
+	errno = e;
+	return (void *)-1;
+}
+
+SHIM_EXPORT void *shmat(int id, const void *addr, int flags)
+{
+	if (!shim_active()) return (void *)next_syscall()(SYS_shmat, id, (long)addr, flags, 0, 0, 0);
+	char reply[LINE_MAX_], path[160];
+	long start = addr ? sim_call(NULL, 0, "shmat %d %d addr=%lu", id, flags, (unsigned long)addr)
+			  : sim_call(NULL, 0, "shmat %d %d", id, flags);
+	if (start == -1) return (void *)-1;
+	if (sim_call(reply, sizeof(reply), "shmctl %d IPC_STAT", id) < 0 || shm_file(id, path, sizeof(path)))
+		return shm_undo(start, errno);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = ((size_t)reply_field(reply, "size") + page - 1) & ~(page - 1);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || ((size_t)st.st_size < len && ftruncate(fd, (off_t)len))) {
+		int e = errno;
+		if (fd >= 0) close(fd);
+		return shm_undo(start, e);
+	}
+	int prot = PROT_READ | (flags & SHM_RDONLY ? 0 : PROT_WRITE) | (flags & SHM_EXEC ? PROT_EXEC : 0);
+	void *m = mmap((void *)start, len, prot, MAP_SHARED | (flags & SHM_REMAP ? MAP_FIXED : MAP_FIXED_NOREPLACE), fd, 0);
+	if (m == MAP_FAILED && errno == EEXIST && !addr) {
+		/* real memory where the sim put it: the real kernel chooses, the sim's attach follows */
+		sim_call(NULL, 0, "shmdt %ld", start);
+		m = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+		start = (long)m;
+		if (m != MAP_FAILED && sim_call(NULL, 0, "shmat %d %d addr=%ld", id, flags, start) < 0) {
+			int e = errno;
+			munmap(m, len);
+			close(fd);
+			errno = e;
+			return (void *)-1;
+		}
+	}
+	int e = errno;
+	close(fd);
+	if (m == MAP_FAILED) return shm_undo(start, e == EEXIST ? EINVAL : e);
+	if (!shm_remember(m, len)) {
+		munmap(m, len);
+		return shm_undo(start, ENOMEM);
+	}
+	return m;
+}
+
+/* An address the shim attached: the sim's shmdt, then the real unmap; any other: EINVAL. */
+SHIM_EXPORT int shmdt(const void *addr)
+{
+	if (!shim_active()) return (int)next_syscall()(SYS_shmdt, (long)addr, 0, 0, 0, 0, 0);
+	size_t len = shm_attach_len(addr, 0);
+	if (!len) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sim_call(NULL, 0, "shmdt %lu", (unsigned long)addr) < 0) return -1;
+	shm_attach_len(addr, 1);
+	munmap((void *)addr, len);
 	return 0;
 }
 
