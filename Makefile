@@ -27,7 +27,7 @@ $(JAR): $(SOURCES)
 
 # libprocsim.so (procsim exec's preloaded shim) and its C test programs (TAP), with the system gcc.
 SHIM_CFLAGS ?= -O2 -Wall -Wextra -Werror
-SHIM_TESTS  := shim/build/pids shim/build/waitid shim/build/shmat shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/static-hello
+SHIM_TESTS  := shim/build/pids shim/build/waitid shim/build/shmat shim/build/threads shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/static-hello
 
 shim: shim/build/libprocsim.so $(SHIM_TESTS)
 
@@ -39,9 +39,9 @@ shim/build/static-hello: shim/tests/static-hello.c
 	@mkdir -p shim/build
 	gcc $(SHIM_CFLAGS) -static -o $@ $<
 
-shim/build/%: shim/tests/%.c shim/tests/tap.h shim/procsim.h
+shim/build/%: shim/tests/%.c shim/tests/tap.h shim/tests/proc.h shim/procsim.h
 	@mkdir -p shim/build
-	gcc $(SHIM_CFLAGS) -o $@ $<
+	gcc $(SHIM_CFLAGS) -pthread -o $@ $<
 
 # System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
 # (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test;

@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data semctl semget semop setuid shmat shmctl shmdt shmget syscall unshare vfork wait wait4 waitid waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create semctl semget semop setuid shmat shmctl shmdt shmget syscall unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -225,4 +225,9 @@ T
     tap_as_natively "$SHIM_BUILD/shmat" 13
     [ "$(sim_pids)" = 1 ]
     [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
+}
+
+@test "threads.c: each pthread a sim thread (its gettid, /proc/self/task, Threads), its exit reported; a thread's child waited for by another, as natively" {
+    tap_as_natively "$SHIM_BUILD/threads" 11
+    [ "$(sim_pids)" = 1 ]
 }

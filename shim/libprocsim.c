@@ -10,7 +10,7 @@
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
- * (through syscall()); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
+ * (through syscall()); pthread_create (each real thread a sim thread); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
  * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared memory); eclone and
  * next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
@@ -59,6 +59,9 @@ static int active = -1;                 /* -1: not yet known */
 static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
+static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static int thread_key_made;
 
 /* Children forked through the shim: sim pid -> real pid (in the real pid namespace). */
 struct child {
@@ -89,6 +92,7 @@ REAL(int, setuid, (uid_t))
 REAL(int, capget, (void *, void *))
 REAL(int, capset, (void *, const void *))
 REAL(int, prctl, (int, unsigned long, unsigned long, unsigned long, unsigned long))
+REAL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))
 
 static long real_getpid(void)
 {
@@ -224,6 +228,8 @@ static pid_t real_fork_as(long sim_pid)
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		nchildren = 0;
+		/* its one thread is its main thread: no thread exit to report */
+		if (thread_key_made) pthread_setspecific(thread_key, NULL);
 		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/attach", sim_pid, sim_pid);
 		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		if (fd < 0 || write(fd, "self\n", 5) != 5) {
@@ -387,6 +393,100 @@ SHIM_EXPORT int procsim_set_next_syscall_data(int n, const long *values)
 	int e = errno;
 	close(fd);
 	errno = e;
+	return r;
+}
+
+/* ------------------------------------------------------------------ threads */
+
+/*
+ * pthread_create: each real thread a sim thread. The real thread is made first (its failure leaves
+ * the sim unchanged) and waits; the creator's sim thread then makes the sim one with glibc's clone
+ * flags (nptl/pthread_create.c create_thread), as its syscall file's `clone` line, and hands its tid
+ * over; the new real thread binds itself to it by writing `thread-self` (its own host thread: its
+ * pid namespace hides that id) to the task's attach file before it runs the start routine, so its
+ * gettid and /proc/thread-self are its task's from its first call. Its exit (a return from the start
+ * routine, pthread_exit, a cancellation) is the sim's `exit 0`, from a thread-specific data
+ * destructor, which glibc runs at every thread exit but exit_group's. When the sim's clone fails the
+ * real thread returns at once without running the start routine, and pthread_create fails with the
+ * sim's errno (EAGAIN, as the kernel's clone errors reach it).
+ */
+#define THREAD_FLAGS "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|" \
+	"CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID"
+
+struct thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	long tid;         /* the sim tid, or -1: the sim's clone failed */
+	int bound;        /* the new thread's answer: 0 bound, else the errno of its attach */
+	int go[2], back[2];
+};
+
+/* At a served thread's exit: the sim thread exits too; its syscall file is closed. */
+static void thread_gone(void *unused)
+{
+	(void)unused;
+	sim_call(NULL, 0, "exit 0");
+	if (sc_fd >= 0) close(sc_fd);
+	sc_fd = -1;
+}
+
+static void make_thread_key(void)
+{
+	thread_key_made = pthread_key_create(&thread_key, thread_gone) == 0;
+}
+
+static void *thread_trampoline(void *arg)
+{
+	struct thread_start s = *(struct thread_start *)arg;
+	struct thread_start *shared = arg;
+	if (read(s.go[0], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || s.tid < 0) return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/attach", s.tid);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int e = fd < 0 || write(fd, "thread-self\n", 12) != 12 ? errno : 0;
+	if (fd >= 0) close(fd);
+	shared->bound = e;
+	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
+	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
+	return s.fn(s.arg);
+}
+
+SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	if (!shim_active()) return next_pthread_create()(thread, attr, fn, arg);
+	struct thread_start s = { fn, arg, -1, 0, { -1, -1 }, { -1, -1 } };
+	pthread_once(&thread_key_once, make_thread_key);
+	if (pipe2(s.go, O_CLOEXEC) || pipe2(s.back, O_CLOEXEC)) {
+		int e = errno;
+		for (int i = 0; i < 2; i++) {
+			if (s.go[i] >= 0) close(s.go[i]);
+		}
+		return e;
+	}
+	int r = next_pthread_create()(thread, attr, thread_trampoline, &s);
+	if (!r) {
+		int e = errno;
+		s.tid = sim_call(NULL, 0, "clone " THREAD_FLAGS);
+		r = s.tid < 0 ? errno : 0;
+		char c;
+		if (write(s.go[1], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || (s.tid >= 0 && read(s.back[0], &c, 1) != 1))
+			r = EAGAIN;
+		else if (s.tid >= 0 && s.bound) {
+			/* Deviation: the sim thread stays, unbound, until its process exits (only it may end itself) */
+			dprintf(2, "libprocsim: cannot bind a thread to sim task %ld: %s\n", s.tid, strerror(s.bound));
+			r = EAGAIN;
+		}
+		if (r) {
+			int detached = 0;
+			if (attr) pthread_attr_getdetachstate(attr, &detached);
+			if (detached != PTHREAD_CREATE_DETACHED) pthread_join(*thread, NULL);
+		}
+		errno = e;
+	}
+	for (int i = 0; i < 2; i++) {
+		close(s.go[i]);
+		close(s.back[i]);
+	}
 	return r;
 }
 
