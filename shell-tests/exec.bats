@@ -231,3 +231,23 @@ T
     tap_as_natively "$SHIM_BUILD/threads" 11
     [ "$(sim_pids)" = 1 ]
 }
+
+@test "nslastpid-race.c: one worker never misses, as natively; four racing workers: every child reaped, hits + misses = attempts, the same TAP results natively; set_tid never misses" {
+    tap_as_natively "$SHIM_BUILD/nslastpid-race" 5
+    [[ $output == *"# race method=ns_last_pid workers=1 attempts=100 misses=0" ]]
+    for method in ns_last_pid set_tid; do
+        sim_exec -- "$SHIM_BUILD/nslastpid-race" --workers 4 --rounds 50 --method "$method"
+        [ "$status" -eq 0 ]
+        [ -z "$stderr" ]
+        sim=$(grep -v '^#' <<<"$output")
+        [[ $(tail -n 1 <<<"$output") =~ ^"# race method=$method workers=4 attempts=200 misses="[0-9]+$ ]]
+        [ "$(grep -c '^ok ' <<<"$sim")" -eq 4 ]
+        native "$SHIM_BUILD/nslastpid-race" --workers 4 --rounds 50 --method "$method"
+        [ "$status" -eq 0 ]
+        [ "$(grep -v '^#' <<<"$output")" = "$sim" ]
+    done
+    [[ $output == *" misses=0" ]] # set_tid names the pid in the call: nothing to race
+    [ "$(sim_pids)" = 1 ]
+    run "$SHIM_BUILD/nslastpid-race" --workers 0
+    [ "$status" -eq 2 ]
+}
