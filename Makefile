@@ -16,7 +16,7 @@ DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build shim run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-fuzz deps clean
+.PHONY: all build shim shim-compare run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-fuzz deps clean
 
 all: build
 
@@ -87,11 +87,16 @@ shell: build
 	  if ! procsim_is_mounted "$$m"; then procsim_start "$$m" || exit 1; trap 'procsim_stop "$$m"' EXIT; fi; \
 	  bin/procsim shell "$$m" $(ARGS)
 
-test: deps lint unit shim shell-test
+test: deps lint unit shim shell-test shim-compare
+
+# The TAP programs of shim/tests that use only mainline interfaces, natively and under procsim exec:
+# fails on any difference in their TAP results (bats's session rule: a session of its own).
+shim-compare: build
+	setsid -w bash shell-tests/shim-compare.sh
 
 # shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, procsim
 # shell's helper, and the bats suites as bash.
-LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
+LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh shell-tests/shim-compare.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
 LINT_BATS  := $(wildcard shell-tests/*.bats)
 lint: deps
 	shellcheck -x -P SCRIPTDIR $(LINT_SH)

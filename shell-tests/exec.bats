@@ -251,3 +251,12 @@ T
     run "$SHIM_BUILD/nslastpid-race" --workers 0
     [ "$status" -eq 2 ]
 }
+
+@test "make shim-compare's script fails on a difference in the TAP results: msg.c's seed half is ENOSYS natively" {
+    SHIM_COMPARE_PROGRAMS=pids,msg run --separate-stderr bash "$PROCSIM_ROOT/shell-tests/shim-compare.sh"
+    [ "$status" -eq 1 ]
+    grep -Eq '^pids +13/13 +13/13 +same$' <<<"$output"
+    grep -Eq '^msg +11/11 +12/12 +DIFFERS$' <<<"$output"
+    grep -q '^    < 1\.\.11$' <<<"$output"
+    [ "$stderr" = "shim-compare: native and sim TAP results differ or fail (above)" ]
+}
