@@ -203,6 +203,25 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 }
 
 /*
+ * Binds the calling real thread (WHO: "self" its real process, "thread-self" itself alone) to the sim
+ * task whose directory is DIR (/proc/<pid>/task/<tid>), then opens that task's syscall file as this
+ * thread's, from the same directory: the mount's zero entry timeout makes each path component a
+ * lookup, so the directory is looked up once. 0, or the errno of the attach.
+ */
+static int bind_task(const char *dir, const char *who)
+{
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) return errno;
+	int fd = openat(dfd, "attach", O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(who);
+	int e = fd < 0 || write(fd, who, len) != len ? errno : 0;
+	if (fd >= 0) close(fd);
+	if (!e) sc_fd = openat(dfd, "syscall", O_RDWR | O_CLOEXEC);
+	close(dfd);
+	return e;
+}
+
+/*
  * The real half of a sim fork (the sim child is sim_pid): a real fork whose child binds itself
  * to its sim task before anything else, while the parent waits on a pipe until it has.
  */
@@ -230,14 +249,13 @@ static pid_t real_fork_as(long sim_pid)
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
-		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/attach", sim_pid, sim_pid);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "self\n", 5) != 5) {
+		snprintf(path, sizeof(path), "/proc/%ld/task/%ld", sim_pid, sim_pid);
+		int e = bind_task(path, "self");
+		if (e) {
 			/* acting as the parent's task would be silently wrong */
-			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(errno));
+			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(e));
 			next__exit()(127);
 		}
-		close(fd);
 		char self[24];
 		snprintf(self, sizeof(self), "%ld", real_getpid());
 		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
@@ -441,10 +459,8 @@ static void *thread_trampoline(void *arg)
 	struct thread_start *shared = arg;
 	if (read(s.go[0], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || s.tid < 0) return NULL;
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/task/%ld/attach", s.tid);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	int e = fd < 0 || write(fd, "thread-self\n", 12) != 12 ? errno : 0;
-	if (fd >= 0) close(fd);
+	snprintf(path, sizeof(path), "/proc/self/task/%ld", s.tid);
+	int e = bind_task(path, "thread-self");
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
 	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
