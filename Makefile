@@ -16,7 +16,7 @@ DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml fuse-fs/pom.xml kernel-sim/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build shim shim-compare run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-fuzz deps clean
+.PHONY: all build shim shim-compare run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-shim bench-fuzz deps clean
 
 all: build
 
@@ -131,6 +131,12 @@ bench-mount: deps build
 	bash shell-tests/bench/restore-bench.sh
 	$(MAKE) --no-print-directory bench-ps
 	$(MAKE) --no-print-directory bench-growth
+	$(MAKE) --no-print-directory bench-shim
+
+# fork + exit + wait through procsim exec's shim beside a bash `echo fork` round trip through the
+# mount and the real kernel's fork + wait (issue 12).
+bench-shim: deps build
+	setsid -w bash shell-tests/bench/shim-bench.sh
 
 # ps -ef over 1,000 sim processes beside 1,000 real ones, and its FUSE requests (issue 11).
 bench-ps: deps build
