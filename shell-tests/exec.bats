@@ -222,7 +222,7 @@ T
 }
 
 @test "shmat.c: shmat backed by real memory at the sim's address, shared between two sim processes; shmdt, fork's inherited attach, IPC_RMID while attached, as natively" {
-    tap_as_natively "$SHIM_BUILD/shmat" 13
+    tap_as_natively "$SHIM_BUILD/shmat" 14
     [ "$(sim_pids)" = 1 ]
     [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
 }

@@ -6,12 +6,14 @@
  * /proc/self/maps naming /SYSV<key as %08x> (deleted); an address given to shmat is used as is
  * when page aligned, EINVAL when not (without SHM_RND); fork's child inherits the attach
  * (shm_nattch counts it); shmdt of an address that starts no attach is EINVAL; IPC_RMID of an
- * attached segment leaves its memory to those attached, and the id is then EINVAL.
+ * attached segment leaves its memory to those attached, and the id is then EINVAL; without an address
+ * shmat finds a free range (do_mmap), so memory already where the segment was attached before moves it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,7 +47,7 @@ int main(void)
 {
 	int up[2], down[2];
 	char c;
-	tap_plan(13);
+	tap_plan(14);
 	if (pipe(up) || pipe(down)) return 2;
 	int id = shmget(0x5eed, 8192, IPC_CREAT | 0600);
 
@@ -85,6 +87,15 @@ int main(void)
 	tap_ok(again == m && !strcmp(again, PARENT_TEXT), "shmat at a given page-aligned address: that address, the same contents");
 	errno = 0;
 	tap_ok(shmat(id, m + 1, 0) == (void *)-1 && errno == EINVAL, "an address not page aligned, no SHM_RND: EINVAL");
+
+	/* memory of another kind where the last attach was: the next shmat goes elsewhere, still shared */
+	void *taken = shmdt(again) ? MAP_FAILED
+				   : mmap(m, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	char *moved = taken == m ? shmat(id, NULL, 0) : (void *)-1;
+	if (moved == (void *)-1) return 2;
+	tap_ok(moved != m && in_maps(moved, 0x5eed) && !strcmp(moved, PARENT_TEXT),
+	       "a mapping where the segment was: shmat without an address attaches it elsewhere, the same pages");
+	again = moved;
 
 	tap_ok(shmctl(id, IPC_RMID, NULL) == 0 && !strcmp(again, PARENT_TEXT) && shmdt(again) == 0,
 	       "IPC_RMID while attached: the memory stays until shmdt");
