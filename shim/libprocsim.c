@@ -453,11 +453,20 @@ static void make_thread_key(void)
 	thread_key_made = pthread_key_create(&thread_key, thread_gone) == 0;
 }
 
+/* read(2) of exactly N bytes from a pipe, again after a signal: 0, or -1 at its end or an error. */
+static int read_all(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+	while ((r = read(fd, buf, n)) < 0 && errno == EINTR)
+		;
+	return r == (ssize_t)n ? 0 : -1;
+}
+
 static void *thread_trampoline(void *arg)
 {
 	struct thread_start s = *(struct thread_start *)arg;
 	struct thread_start *shared = arg;
-	if (read(s.go[0], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || s.tid < 0) return NULL;
+	if (read_all(s.go[0], &s.tid, sizeof(s.tid)) || s.tid < 0) return NULL;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/task/%ld", s.tid);
 	int e = bind_task(path, "thread-self");
@@ -485,7 +494,7 @@ SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, vo
 		s.tid = sim_call(NULL, 0, "clone " THREAD_FLAGS);
 		r = s.tid < 0 ? errno : 0;
 		char c;
-		if (write(s.go[1], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || (s.tid >= 0 && read(s.back[0], &c, 1) != 1))
+		if (write(s.go[1], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || (s.tid >= 0 && read_all(s.back[0], &c, 1)))
 			r = EAGAIN;
 		else if (s.tid >= 0 && s.bound) {
 			/* Deviation: the sim thread stays, unbound, until its process exits (only it may end itself) */
