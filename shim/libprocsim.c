@@ -10,9 +10,10 @@
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
- * (through syscall()); pthread_create (each real thread a sim thread); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
- * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared memory); eclone and
- * next_syscall_data (procsim.h).
+ * (through syscall()); pthread_create (each real thread a sim thread, bound with "thread-self");
+ * unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
+ * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared
+ * memory); eclone and next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
  * procsim exec sets 1, a forked child its own), so a child made by posix_spawn, system, popen or
