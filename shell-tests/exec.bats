@@ -260,3 +260,25 @@ T
     grep -q '^    < 1\.\.11$' <<<"$output"
     [ "$stderr" = "shim-compare: native and sim TAP results differ or fail (above)" ]
 }
+
+@test "waitid for a sim child with no real process (made by the operator's fork line) is the sim's wait4; WNOWAIT there is EINVAL" {
+    t=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    u=$(procsim_syscall "$M/$t/task/$t/syscall" fork)
+    procsim_syscall "$M/$u/task/$u/syscall" "exit 3" >/dev/null
+    # shellcheck disable=SC2016 # python's own
+    sim_exec --as "$t" -- python3 -c '
+import errno, os, sys
+u = int(sys.argv[1])
+try:
+    os.waitid(os.P_PID, u, os.WEXITED | os.WNOWAIT)
+except OSError as e:
+    print("WNOWAIT", errno.errorcode[e.errno])
+r = os.waitid(os.P_PID, u, os.WEXITED)
+print(r.si_pid, r.si_status, r.si_code == os.CLD_EXITED, r.si_signo == 17)' "$u"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(printf 'WNOWAIT EINVAL\n%s 3 True True' "$u")" ]
+    [ ! -e "$M/$u" ]
+    procsim_syscall "$M/1/task/1/syscall" "wait4 $t" >/dev/null
+    [ "$(sim_pids)" = 1 ]
+}
