@@ -16,7 +16,7 @@ DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
 SOURCES := $(shell find pom.xml kernel-sim/pom.xml race-lab/pom.xml fuse-fs/pom.xml kernel-sim/src/main race-lab/src/main fuse-fs/src/main -type f 2>/dev/null)
 
-.PHONY: all build shim run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-fuzz deps clean
+.PHONY: all build shim shim-compare run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-shim bench-fuzz deps clean
 
 all: build
 
@@ -27,7 +27,7 @@ $(JAR): $(SOURCES)
 
 # libprocsim.so (procsim exec's preloaded shim) and its C test programs (TAP), with the system gcc.
 SHIM_CFLAGS ?= -O2 -Wall -Wextra -Werror
-SHIM_TESTS  := shim/build/pids shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/static-hello
+SHIM_TESTS  := shim/build/pids shim/build/waitid shim/build/shmat shim/build/threads shim/build/nslastpid-race shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/static-hello
 
 shim: shim/build/libprocsim.so $(SHIM_TESTS)
 
@@ -39,9 +39,9 @@ shim/build/static-hello: shim/tests/static-hello.c
 	@mkdir -p shim/build
 	gcc $(SHIM_CFLAGS) -static -o $@ $<
 
-shim/build/%: shim/tests/%.c shim/tests/tap.h shim/procsim.h
+shim/build/%: shim/tests/%.c shim/tests/tap.h shim/tests/proc.h shim/procsim.h
 	@mkdir -p shim/build
-	gcc $(SHIM_CFLAGS) -o $@ $<
+	gcc $(SHIM_CFLAGS) -pthread -o $@ $<
 
 # System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
 # (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test;
@@ -87,11 +87,16 @@ shell: build
 	  if ! procsim_is_mounted "$$m"; then procsim_start "$$m" || exit 1; trap 'procsim_stop "$$m"' EXIT; fi; \
 	  bin/procsim shell "$$m" $(ARGS)
 
-test: deps lint unit shim shell-test
+test: deps lint unit shim shell-test shim-compare
+
+# The TAP programs of shim/tests that use only mainline interfaces, natively and under procsim exec:
+# fails on any difference in their TAP results (bats's session rule: a session of its own).
+shim-compare: build
+	setsid -w bash shell-tests/shim-compare.sh
 
 # shellcheck on every shell script: bin/'s, the helper libraries, the bench scripts, procsim
 # shell's helper, and the bats suites as bash.
-LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
+LINT_SH    := $(shell grep -lE '^\#!.*\<(ba)?sh\>' bin/* 2>/dev/null) $(wildcard shell-tests/lib/*.bash shell-tests/bench/*.sh shell-tests/shim-compare.sh fuse-fs/src/main/resources/procsim/cli/*.bash)
 LINT_BATS  := $(wildcard shell-tests/*.bats)
 lint: deps
 	shellcheck -x -P SCRIPTDIR $(LINT_SH)
@@ -126,6 +131,12 @@ bench-mount: deps build
 	bash shell-tests/bench/restore-bench.sh
 	$(MAKE) --no-print-directory bench-ps
 	$(MAKE) --no-print-directory bench-growth
+	$(MAKE) --no-print-directory bench-shim
+
+# fork + exit + wait through procsim exec's shim beside a bash `echo fork` round trip through the
+# mount and the real kernel's fork + wait (issue 12).
+bench-shim: deps build
+	setsid -w bash shell-tests/bench/shim-bench.sh
 
 # ps -ef over 1,000 sim processes beside 1,000 real ones, and its FUSE requests (issue 11).
 bench-ps: deps build

@@ -165,7 +165,7 @@ T
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data semctl semget semop setuid shmctl shmget syscall unshare vfork wait wait4 waitpid " ]
+        "_Exit __libc_start_main _exit capget capset eclone exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create semctl semget semop setuid shmat shmctl shmdt shmget syscall unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -214,4 +214,71 @@ T
     [ "$(sim_pids)" = 1 ]
     [ "$(wc -l <"$M/sysvipc/sem")" -eq 1 ]
     [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
+}
+
+@test "waitid.c: P_PID, P_ALL, P_PGID, WNOWAIT, WNOHANG and siginfo's si_pid, si_code, si_status are the sim's, as natively" {
+    tap_as_natively "$SHIM_BUILD/waitid" 14
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "shmat.c: shmat backed by real memory at the sim's address, shared between two sim processes; shmdt, fork's inherited attach, IPC_RMID while attached, as natively" {
+    tap_as_natively "$SHIM_BUILD/shmat" 14
+    [ "$(sim_pids)" = 1 ]
+    [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
+}
+
+@test "threads.c: each pthread a sim thread (its gettid, /proc/self/task, Threads), its exit reported; a thread's child waited for by another, as natively" {
+    tap_as_natively "$SHIM_BUILD/threads" 11
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "nslastpid-race.c: one worker never misses, as natively; four racing workers: every child reaped, hits + misses = attempts, the same TAP results natively; set_tid never misses" {
+    tap_as_natively "$SHIM_BUILD/nslastpid-race" 5
+    [[ $output == *"# race method=ns_last_pid workers=1 attempts=100 misses=0" ]]
+    for method in ns_last_pid set_tid; do
+        sim_exec -- "$SHIM_BUILD/nslastpid-race" --workers 4 --rounds 50 --method "$method"
+        [ "$status" -eq 0 ]
+        [ -z "$stderr" ]
+        sim=$(grep -v '^#' <<<"$output")
+        [[ $(tail -n 1 <<<"$output") =~ ^"# race method=$method workers=4 attempts=200 misses="[0-9]+$ ]]
+        [ "$(grep -c '^ok ' <<<"$sim")" -eq 4 ]
+        native "$SHIM_BUILD/nslastpid-race" --workers 4 --rounds 50 --method "$method"
+        [ "$status" -eq 0 ]
+        [ "$(grep -v '^#' <<<"$output")" = "$sim" ]
+    done
+    [[ $output == *" misses=0" ]] # set_tid names the pid in the call: nothing to race
+    [ "$(sim_pids)" = 1 ]
+    run "$SHIM_BUILD/nslastpid-race" --workers 0
+    [ "$status" -eq 2 ]
+}
+
+@test "make shim-compare's script fails on a difference in the TAP results: msg.c's seed half is ENOSYS natively" {
+    SHIM_COMPARE_PROGRAMS=pids,msg run --separate-stderr bash "$PROCSIM_ROOT/shell-tests/shim-compare.sh"
+    [ "$status" -eq 1 ]
+    grep -Eq '^pids +13/13 +13/13 +same$' <<<"$output"
+    grep -Eq '^msg +11/11 +12/12 +DIFFERS$' <<<"$output"
+    grep -q '^    < 1\.\.11$' <<<"$output"
+    [ "$stderr" = "shim-compare: native and sim TAP results differ or fail (above)" ]
+}
+
+@test "waitid for a sim child with no real process (made by the operator's fork line) is the sim's wait4; WNOWAIT there is EINVAL" {
+    t=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    u=$(procsim_syscall "$M/$t/task/$t/syscall" fork)
+    procsim_syscall "$M/$u/task/$u/syscall" "exit 3" >/dev/null
+    # shellcheck disable=SC2016 # python's own
+    sim_exec --as "$t" -- python3 -c '
+import errno, os, sys
+u = int(sys.argv[1])
+try:
+    os.waitid(os.P_PID, u, os.WEXITED | os.WNOWAIT)
+except OSError as e:
+    print("WNOWAIT", errno.errorcode[e.errno])
+r = os.waitid(os.P_PID, u, os.WEXITED)
+print(r.si_pid, r.si_status, r.si_code == os.CLD_EXITED, r.si_signo == 17)' "$u"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(printf 'WNOWAIT EINVAL\n%s 3 True True' "$u")" ]
+    [ ! -e "$M/$u" ]
+    procsim_syscall "$M/1/task/1/syscall" "wait4 $t" >/dev/null
+    [ "$(sim_pids)" = 1 ]
 }

@@ -7,12 +7,13 @@
  *
  * Served: getpid, gettid, getppid, syscall(SYS_getpid|SYS_gettid|SYS_getppid); fork and vfork
  * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
- * wait, waitpid, wait4 (the real child reaped, then the sim's answer); exit, _exit, _Exit and
+ * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
- * (through syscall()); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
- * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls but shmat and shmdt; eclone and
- * next_syscall_data (procsim.h).
+ * (through syscall()); pthread_create (each real thread a sim thread, bound with "thread-self");
+ * unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
+ * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared
+ * memory); eclone and next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
  * procsim exec sets 1, a forked child its own), so a child made by posix_spawn, system, popen or
@@ -33,11 +34,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -57,6 +60,9 @@ static int active = -1;                 /* -1: not yet known */
 static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
+static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
+static pthread_once_t thread_key_once = PTHREAD_ONCE_INIT;
+static int thread_key_made;
 
 /* Children forked through the shim: sim pid -> real pid (in the real pid namespace). */
 struct child {
@@ -87,6 +93,7 @@ REAL(int, setuid, (uid_t))
 REAL(int, capget, (void *, void *))
 REAL(int, capset, (void *, const void *))
 REAL(int, prctl, (int, unsigned long, unsigned long, unsigned long, unsigned long))
+REAL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))
 
 static long real_getpid(void)
 {
@@ -106,8 +113,10 @@ static int shim_active(void)
 /*
  * One sim syscall: the line, then its reply on the same open file. Signals are blocked between
  * the two, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take the reply.
- * Returns the reply's leading value, or -1 with errno the sim's.
+ * Returns the reply's leading value, or -1 with errno the sim's. REPLY NO_REPLY: the line alone (an
+ * exit's reply says nothing the write's success did not: one FUSE request fewer), 0 on success.
  */
+#define NO_REPLY ((char *)1)
 static long sim_call(char *reply, size_t size, const char *fmt, ...)
 {
 	char line[LINE_MAX_], own[128];
@@ -136,6 +145,8 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 		saved = errno;
 	} else if (pwrite(sc_fd, line, len, 0) < 0) {
 		saved = errno;
+	} else if (reply == NO_REPLY) {
+		value = 0;
 	} else {
 		ssize_t n = pread(sc_fd, reply, size - 1, 0);
 		if (n < 0) {
@@ -161,18 +172,23 @@ static long sim_value(const char *name)
 
 /* ------------------------------------------------------------------ children */
 
+/* Room for one more element in the array *ARR of N (capacity *CAP) elements of SIZE bytes: 1, or 0 if out of memory. */
+static int room_for_one(void **arr, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap) return 1;
+	size_t grown = *cap ? 2 * *cap : 16;
+	void *a = realloc(*arr, grown * size);
+	if (!a) return 0;
+	*arr = a;
+	*cap = grown;
+	return 1;
+}
+
 static void remember(pid_t sim, pid_t real)
 {
 	pthread_mutex_lock(&children_lock);
-	if (nchildren == capchildren) {
-		size_t cap = capchildren ? 2 * capchildren : 16;
-		struct child *c = realloc(children, cap * sizeof(*c));
-		if (c) {
-			children = c;
-			capchildren = cap;
-		}
-	}
-	if (nchildren < capchildren) children[nchildren++] = (struct child){ sim, real };
+	if (room_for_one((void **)&children, nchildren, &capchildren, sizeof(*children)))
+		children[nchildren++] = (struct child){ sim, real };
 	pthread_mutex_unlock(&children_lock);
 }
 
@@ -189,6 +205,25 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 	}
 	pthread_mutex_unlock(&children_lock);
 	return found;
+}
+
+/*
+ * Binds the calling real thread (WHO: "self" its real process, "thread-self" itself alone) to the sim
+ * task whose directory is DIR (/proc/<pid>/task/<tid>), then opens that task's syscall file as this
+ * thread's, from the same directory: the mount's zero entry timeout makes each path component a
+ * lookup, so the directory is looked up once. 0, or the errno of the attach.
+ */
+static int bind_task(const char *dir, const char *who)
+{
+	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) return errno;
+	int fd = openat(dfd, "attach", O_WRONLY | O_CLOEXEC);
+	ssize_t len = (ssize_t)strlen(who);
+	int e = fd < 0 || write(fd, who, len) != len ? errno : 0;
+	if (fd >= 0) close(fd);
+	if (!e) sc_fd = openat(dfd, "syscall", O_RDWR | O_CLOEXEC);
+	close(dfd);
+	return e;
 }
 
 /*
@@ -217,14 +252,15 @@ static pid_t real_fork_as(long sim_pid)
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		nchildren = 0;
-		snprintf(path, sizeof(path), "/proc/%ld/task/%ld/attach", sim_pid, sim_pid);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, "self\n", 5) != 5) {
+		/* its one thread is its main thread: no thread exit to report */
+		if (thread_key_made) pthread_setspecific(thread_key, NULL);
+		snprintf(path, sizeof(path), "/proc/%ld/task/%ld", sim_pid, sim_pid);
+		int e = bind_task(path, "self");
+		if (e) {
 			/* acting as the parent's task would be silently wrong */
-			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(errno));
+			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(e));
 			next__exit()(127);
 		}
-		close(fd);
 		char self[24];
 		snprintf(self, sizeof(self), "%ld", real_getpid());
 		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
@@ -383,6 +419,107 @@ SHIM_EXPORT int procsim_set_next_syscall_data(int n, const long *values)
 	return r;
 }
 
+/* ------------------------------------------------------------------ threads */
+
+/*
+ * pthread_create: each real thread a sim thread. The real thread is made first (its failure leaves
+ * the sim unchanged) and waits; the creator's sim thread then makes the sim one with glibc's clone
+ * flags (nptl/pthread_create.c create_thread), as its syscall file's `clone` line, and hands its tid
+ * over; the new real thread binds itself to it by writing `thread-self` (its own host thread: its
+ * pid namespace hides that id) to the task's attach file before it runs the start routine, so its
+ * gettid and /proc/thread-self are its task's from its first call. Its exit (a return from the start
+ * routine, pthread_exit, a cancellation) is the sim's `exit 0`, from a thread-specific data
+ * destructor, which glibc runs at every thread exit but exit_group's. When the sim's clone fails the
+ * real thread returns at once without running the start routine, and pthread_create fails with the
+ * sim's errno (EAGAIN, as the kernel's clone errors reach it).
+ */
+#define THREAD_FLAGS "CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|" \
+	"CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID"
+
+struct thread_start {
+	void *(*fn)(void *);
+	void *arg;
+	long tid;         /* the sim tid, or -1: the sim's clone failed */
+	int bound;        /* the new thread's answer: 0 bound, else the errno of its attach */
+	int go[2], back[2];
+};
+
+/* At a served thread's exit: the sim thread exits too; its syscall file is closed. */
+static void thread_gone(void *unused)
+{
+	(void)unused;
+	sim_call(NO_REPLY, 0, "exit 0");
+	if (sc_fd >= 0) close(sc_fd);
+	sc_fd = -1;
+}
+
+static void make_thread_key(void)
+{
+	thread_key_made = pthread_key_create(&thread_key, thread_gone) == 0;
+}
+
+/* read(2) of exactly N bytes from a pipe, again after a signal: 0, or -1 at its end or an error. */
+static int read_all(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+	while ((r = read(fd, buf, n)) < 0 && errno == EINTR)
+		;
+	return r == (ssize_t)n ? 0 : -1;
+}
+
+static void *thread_trampoline(void *arg)
+{
+	struct thread_start s = *(struct thread_start *)arg;
+	struct thread_start *shared = arg;
+	if (read_all(s.go[0], &s.tid, sizeof(s.tid)) || s.tid < 0) return NULL;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/task/%ld", s.tid);
+	int e = bind_task(path, "thread-self");
+	shared->bound = e;
+	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
+	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
+	return s.fn(s.arg);
+}
+
+SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
+{
+	if (!shim_active()) return next_pthread_create()(thread, attr, fn, arg);
+	struct thread_start s = { fn, arg, -1, 0, { -1, -1 }, { -1, -1 } };
+	pthread_once(&thread_key_once, make_thread_key);
+	if (pipe2(s.go, O_CLOEXEC) || pipe2(s.back, O_CLOEXEC)) {
+		int e = errno;
+		for (int i = 0; i < 2; i++) {
+			if (s.go[i] >= 0) close(s.go[i]);
+		}
+		return e;
+	}
+	int r = next_pthread_create()(thread, attr, thread_trampoline, &s);
+	if (!r) {
+		int e = errno;
+		s.tid = sim_call(NULL, 0, "clone " THREAD_FLAGS);
+		r = s.tid < 0 ? errno : 0;
+		char c;
+		if (write(s.go[1], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || (s.tid >= 0 && read_all(s.back[0], &c, 1)))
+			r = EAGAIN;
+		else if (s.tid >= 0 && s.bound) {
+			/* Deviation: the sim thread stays, unbound, until its process exits (only it may end itself) */
+			dprintf(2, "libprocsim: cannot bind a thread to sim task %ld: %s\n", s.tid, strerror(s.bound));
+			r = EAGAIN;
+		}
+		if (r) {
+			int detached = 0;
+			if (attr) pthread_attr_getdetachstate(attr, &detached);
+			if (detached != PTHREAD_CREATE_DETACHED) pthread_join(*thread, NULL);
+		}
+		errno = e;
+	}
+	for (int i = 0; i < 2; i++) {
+		close(s.go[i]);
+		close(s.back[i]);
+	}
+	return r;
+}
+
 /* ------------------------------------------------------------------ ids */
 
 SHIM_EXPORT pid_t getpid(void)
@@ -441,11 +578,11 @@ SHIM_EXPORT int setuid(uid_t uid)
 	return sim_call(NULL, 0, "setuid %u", uid) < 0 ? -1 : 0;
 }
 
-/* The sim task's uid field (0 real, 1 effective) from /proc/thread-self/status; -1 if unreadable. */
-static long sim_uid(int field)
+/* The uid field (0 real, 1 effective) of the sim's status file PATH; -1 if unreadable. */
+static long status_uid(const char *path, int field)
 {
 	char buf[4096];
-	int fd = open("/proc/thread-self/status", O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 	if (fd >= 0) close(fd);
 	char *p = n > 0 ? (buf[n] = 0, strstr(buf, "\nUid:")) : NULL;
@@ -453,6 +590,19 @@ static long sim_uid(int field)
 	p += 5;
 	long v = strtol(p, &p, 10);
 	return field ? strtol(p, NULL, 10) : v;
+}
+
+static long sim_uid(int field)
+{
+	return status_uid("/proc/thread-self/status", field);
+}
+
+/* Sim task PID's real uid (a zombie's too), or -1. */
+static long stat_uid(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	return status_uid(path, 0);
 }
 
 SHIM_EXPORT uid_t getuid(void)
@@ -715,8 +865,7 @@ SHIM_EXPORT int msgctl(int id, int cmd, struct msqid_ds *buf)
 
 /*
  * semget, semop, semctl, shmget and shmctl are the sim's, as the message calls (the same IPC_STAT,
- * IPC_SET, IPC_RMID; other commands EINVAL, a Deviation). Deviation: shmat and shmdt stay real, and
- * a real shmat of a sim id attaches no sim segment (the sim's address has no real memory behind it).
+ * IPC_SET, IPC_RMID; other commands EINVAL, a Deviation). shmat and shmdt below.
  */
 static const struct stat_field SEM_FIELDS[] = {
 	STAT_FIELD(struct semid_ds, sem_otime, "otime"), STAT_FIELD(struct semid_ds, sem_ctime, "ctime"),
@@ -809,6 +958,8 @@ SHIM_EXPORT int shmget(key_t key, size_t size, int flags)
 			     : (int)next_syscall()(SYS_shmget, key, (long)size, flags, 0, 0, 0);
 }
 
+static void shm_unlink_segment(int id);
+
 SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
 {
 	char reply[LINE_MAX_];
@@ -819,8 +970,140 @@ SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
 				(long)buf->shm_dtime, (long)buf->shm_ctime, buf->shm_cpid, buf->shm_lpid) < 0 ? -1 : 0;
 	}
 	int r = ctl_common("shmctl", id, cmd, reply, sizeof(reply));
+	if (r == 0 && cmd == IPC_RMID) shm_unlink_segment(id);
 	if (r != 1) return r;
 	fill_stat(buf, sizeof(*buf), reply, id, SHM_FIELDS, sizeof(SHM_FIELDS) / sizeof(*SHM_FIELDS));
+	return 0;
+}
+
+/*
+ * shmat and shmdt with real memory. Each sim segment is a file in /dev/shm named after the mount
+ * (the FUSE device and its boot time, from stat of /proc, so two daemons never share one), the
+ * sim's IPC namespace (the inode of /proc/thread-self/ns/ipc) and the shm id; every sim process that
+ * attaches maps it MAP_SHARED at the address the sim's `shmat` line returned, so they share its
+ * pages. A file, not a memfd: a memfd would reach only the processes forked after it was made, and
+ * the mount's /proc has no /proc/<pid>/fd of real files to reopen it by. The sim's address is kept
+ * (MAP_FIXED_NOREPLACE); when real memory is already there and the caller asked for no address,
+ * the sim's attach is moved to one the real kernel chose (`shmat ID FLAGS addr=X`); with an address
+ * given, an overlap is EINVAL as do_shmat's (SHM_REMAP: replaced, MAP_FIXED). The shim's IPC_RMID
+ * unlinks the file: processes attached keep the pages, as Linux keeps a removed segment until its
+ * last detach. Deviation: a segment removed by another than the shim (an operator's `shmctl ID
+ * IPC_RMID` line) leaves its file, found again if the sim gives a new segment that id (a restore
+ * by next_syscall_data), and a segment never removed outlives the daemon in /dev/shm.
+ */
+struct shm_attach {
+	void *addr;
+	size_t len;
+};
+static struct shm_attach *shm_attaches;   /* inherited by fork's child with the mappings themselves */
+static size_t nshm_attaches, capshm_attaches;
+static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int shm_file(int id, char *path, size_t size)
+{
+	struct stat st;
+	char ns[64];
+	ssize_t n = readlink("/proc/thread-self/ns/ipc", ns, sizeof(ns) - 1);
+	if (stat("/proc", &st) || n <= 0) return -1;
+	ns[n] = 0;
+	char *inum = strchr(ns, '[');
+	snprintf(path, size, "/dev/shm/procsim-shm.%lx.%lld.%ld.%d", (unsigned long)st.st_dev, (long long)st.st_mtime,
+		 inum ? strtol(inum + 1, NULL, 10) : 0L, id);
+	return 0;
+}
+
+static void shm_unlink_segment(int id)
+{
+	char path[160];
+	if (!shm_file(id, path, sizeof(path))) unlink(path);
+}
+
+/* The attach at ADDR: its length, forgotten when FORGET; 0 if none. */
+static size_t shm_attach_len(const void *addr, int forget)
+{
+	size_t len = 0;
+	pthread_mutex_lock(&shm_lock);
+	for (size_t i = 0; i < nshm_attaches; i++) {
+		if (shm_attaches[i].addr != addr) continue;
+		len = shm_attaches[i].len;
+		if (forget) shm_attaches[i] = shm_attaches[--nshm_attaches];
+		break;
+	}
+	pthread_mutex_unlock(&shm_lock);
+	return len;
+}
+
+static int shm_remember(void *addr, size_t len)
+{
+	pthread_mutex_lock(&shm_lock);
+	int ok = room_for_one((void **)&shm_attaches, nshm_attaches, &capshm_attaches, sizeof(*shm_attaches));
+	if (ok) shm_attaches[nshm_attaches++] = (struct shm_attach){ addr, len };
+	pthread_mutex_unlock(&shm_lock);
+	return ok;
+}
+
+/* The sim's attach at START undone, errno E kept; (void *)-1. */
+static void *shm_undo(long start, int e)
+{
+	sim_call(NULL, 0, "shmdt %ld", start);
+	errno = e;
+	return (void *)-1;
+}
+
+SHIM_EXPORT void *shmat(int id, const void *addr, int flags)
+{
+	if (!shim_active()) return (void *)next_syscall()(SYS_shmat, id, (long)addr, flags, 0, 0, 0);
+	char reply[LINE_MAX_], path[160];
+	long start = addr ? sim_call(NULL, 0, "shmat %d %d addr=%lu", id, flags, (unsigned long)addr)
+			  : sim_call(NULL, 0, "shmat %d %d", id, flags);
+	if (start == -1) return (void *)-1;
+	if (sim_call(reply, sizeof(reply), "shmctl %d IPC_STAT", id) < 0 || shm_file(id, path, sizeof(path)))
+		return shm_undo(start, errno);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = ((size_t)reply_field(reply, "size") + page - 1) & ~(page - 1);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) || ((size_t)st.st_size < len && ftruncate(fd, (off_t)len))) {
+		int e = errno;
+		if (fd >= 0) close(fd);
+		return shm_undo(start, e);
+	}
+	int prot = PROT_READ | (flags & SHM_RDONLY ? 0 : PROT_WRITE) | (flags & SHM_EXEC ? PROT_EXEC : 0);
+	void *m = mmap((void *)start, len, prot, MAP_SHARED | (flags & SHM_REMAP ? MAP_FIXED : MAP_FIXED_NOREPLACE), fd, 0);
+	if (m == MAP_FAILED && errno == EEXIST && !addr) {
+		/* real memory where the sim put it: the real kernel chooses, the sim's attach follows */
+		sim_call(NULL, 0, "shmdt %ld", start);
+		m = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
+		start = (long)m;
+		if (m != MAP_FAILED && sim_call(NULL, 0, "shmat %d %d addr=%ld", id, flags, start) < 0) {
+			int e = errno;
+			munmap(m, len);
+			close(fd);
+			errno = e;
+			return (void *)-1;
+		}
+	}
+	int e = errno;
+	close(fd);
+	if (m == MAP_FAILED) return shm_undo(start, e == EEXIST ? EINVAL : e);
+	if (!shm_remember(m, len)) {
+		munmap(m, len);
+		return shm_undo(start, ENOMEM);
+	}
+	return m;
+}
+
+/* An address the shim attached: the sim's shmdt, then the real unmap; any other: EINVAL. */
+SHIM_EXPORT int shmdt(const void *addr)
+{
+	if (!shim_active()) return (int)next_syscall()(SYS_shmdt, (long)addr, 0, 0, 0, 0, 0);
+	size_t len = shm_attach_len(addr, 0);
+	if (!len) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (sim_call(NULL, 0, "shmdt %lu", (unsigned long)addr) < 0) return -1;
+	shm_attach_len(addr, 1);
+	munmap((void *)addr, len);
 	return 0;
 }
 
@@ -831,6 +1114,28 @@ SHIM_EXPORT int shmctl(int id, int cmd, struct shmid_ds *buf)
  * that ended without telling the sim (a real signal, or a raw exit_group) is first ended in the
  * sim: by that signal, else by SIGKILL. A real stop or continue is returned as the real status.
  */
+/* The sim's /proc/PID/stat into BUF: a pointer to the ')' that ends comm, or NULL. */
+static char *read_stat(pid_t pid, char *buf, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t len = fd < 0 ? -1 : read(fd, buf, size - 1);
+	if (fd >= 0) close(fd);
+	char *p = len > 0 ? (buf[len] = 0, strrchr(buf, ')')) : NULL;
+	return p && p[1] == ' ' ? p : NULL;
+}
+
+/* Numeric field N (1-based, as proc(5) numbers them, N >= 4) of the sim's /proc/PID/stat, or -1. */
+static long stat_field(pid_t pid, int n)
+{
+	char buf[1024];
+	char *p = read_stat(pid, buf, sizeof(buf));
+	/* p + 1: the blank before field 3 */
+	for (int f = 2; f < n && p; f++) p = strchr(p + 1, ' ');
+	return p ? strtol(p + 1, NULL, 10) : -1;
+}
+
 /* The sim's wait4 for PID; its status (when it names a task) into *wstatus. */
 static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
 {
@@ -839,6 +1144,31 @@ static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
 	char *s = strstr(reply, "status=");
 	if (got > 0 && s && wstatus) *wstatus = (int)strtol(s + 7, NULL, 16);
 	return (pid_t)got;
+}
+
+/*
+ * After the real wait reaped (or, with WNOWAIT, saw) real child REAL that ended with real status ST:
+ * its sim task's pid, and the sim's status into *wstatus (the real one if not a child of ours).
+ * Reaping: the sim's wait4 for it, the task first killed in the sim by the real signal (else
+ * SIGKILL) if it ended without telling the sim. WNOWAIT: the zombie's exit code from stat's field
+ * 52 (exit_code), left unreaped in the sim too; the real status while the task has not exited.
+ */
+static pid_t sim_reaped(pid_t real, int st, int nowait, int *wstatus)
+{
+	pid_t sim = lookup(real, 0, !nowait && (WIFEXITED(st) || WIFSIGNALED(st)));
+	if (wstatus) *wstatus = st;
+	if (!sim) return real;   /* a real child the shim did not fork (posix_spawn, clone): real numbers */
+	if (!(WIFEXITED(st) || WIFSIGNALED(st))) return sim;
+	int e = errno;
+	if (nowait) {
+		long code = stat_field(sim, 52);
+		if (code >= 0 && wstatus) *wstatus = (int)code;
+	} else if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
+		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
+		sim_wait(sim, "", wstatus);
+	}
+	errno = e;
+	return sim;
 }
 
 SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
@@ -854,23 +1184,79 @@ SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
 	/* Deviation: a process group (pid 0 or < -1) is any child: the sim's tasks are all in init's group */
 	pid_t r = next_wait4()(real, &st, options, ru);
 	if (r <= 0) return r;
-	pid_t sim = lookup(r, 0, WIFEXITED(st) || WIFSIGNALED(st));
-	if (!sim) {
-		if (wstatus) *wstatus = st;
-		return r;   /* a real child the shim did not fork (posix_spawn, clone): real numbers */
+	return sim_reaped(r, st, 0, wstatus);
+}
+
+/*
+ * waitid: kernel/exit.c kernel_waitid's checks (EINVAL for an unknown option bit, for none of
+ * WEXITED|WSTOPPED|WCONTINUED, an unknown idtype, P_PID <= 0, P_PGID < 0), the real waitid on the
+ * real child, then the sim's answer as wait4's, in a siginfo as wait_task_zombie fills it. P_PIDFD is
+ * the real kernel's. Deviation: P_PGID is any child (every sim task is in init's group); a sim task
+ * with no real process of ours is waited for by the sim's wait4 line, WEXITED only (else EINVAL).
+ */
+#define WAITID_OPTIONS (WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)
+#define P_PIDFD_ 3
+
+/* A wait status as a siginfo of a child that changed state (si_pid PID, si_uid UID). */
+static void status_to_siginfo(siginfo_t *si, pid_t pid, uid_t uid, int st)
+{
+	memset(si, 0, sizeof(*si));
+	si->si_signo = SIGCHLD;
+	si->si_pid = pid;
+	si->si_uid = uid;
+	if (WIFEXITED(st)) {
+		si->si_code = CLD_EXITED;
+		si->si_status = WEXITSTATUS(st);
+	} else if (WIFSIGNALED(st)) {
+		si->si_code = WCOREDUMP(st) ? CLD_DUMPED : CLD_KILLED;
+		si->si_status = WTERMSIG(st);
+	} else if (WIFSTOPPED(st)) {
+		si->si_code = CLD_STOPPED;
+		si->si_status = WSTOPSIG(st);
+	} else {
+		si->si_code = CLD_CONTINUED;
+		si->si_status = SIGCONT;
 	}
-	if (!(WIFEXITED(st) || WIFSIGNALED(st))) {
-		if (wstatus) *wstatus = st;
-		return sim;
+}
+
+SHIM_EXPORT int waitid(idtype_t which, id_t id, siginfo_t *infop, int options)
+{
+	if (!shim_active() || which == P_PIDFD_) return (int)next_syscall()(SYS_waitid, which, id, (long)infop, options, 0, 0);
+	if ((options & ~WAITID_OPTIONS) || !(options & (WEXITED | WSTOPPED | WCONTINUED)) ||
+	    (which != P_ALL && which != P_PID && which != P_PGID) || (which == P_PID && (pid_t)id <= 0) ||
+	    (which == P_PGID && (pid_t)id < 0)) {
+		errno = EINVAL;
+		return -1;
 	}
-	int e = errno;
-	if (wstatus) *wstatus = st;
-	if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
-		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
-		sim_wait(sim, "", wstatus);
+	siginfo_t si;
+	int st;
+	memset(&si, 0, sizeof(si));
+	pid_t real = 0;
+	if (which == P_PID && !(real = lookup((pid_t)id, 1, 0))) {
+		if ((options & (WNOWAIT | WSTOPPED | WCONTINUED)) || !(options & WEXITED)) {
+			errno = EINVAL;
+			return -1;
+		}
+		long uid = stat_uid((pid_t)id);
+		pid_t got = sim_wait((pid_t)id, options & WNOHANG ? "WNOHANG" : "", &st);
+		if (got < 0) return -1;
+		if (got > 0) status_to_siginfo(&si, got, (uid_t)(uid < 0 ? 0 : uid), st);
+		if (infop) *infop = si;
+		return 0;
 	}
-	errno = e;
-	return sim;
+	if (next_syscall()(SYS_waitid, real ? P_PID : P_ALL, real, (long)&si, options, 0, 0) < 0) return -1;
+	if (si.si_pid) {
+		int nowait = (options & WNOWAIT) != 0;
+		st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_code == CLD_KILLED ? si.si_status
+		     : si.si_code == CLD_DUMPED ? si.si_status | 0x80 : si.si_code == CLD_STOPPED ? (si.si_status << 8) | 0x7f
+		     : 0xffff;
+		pid_t sim = lookup(si.si_pid, 0, 0);
+		long uid = sim ? stat_uid(sim) : -1;
+		pid_t pid = sim_reaped(si.si_pid, st, nowait, &st);
+		status_to_siginfo(&si, pid, uid < 0 ? si.si_uid : (uid_t)uid, st);
+	}
+	if (infop) *infop = si;
+	return 0;
 }
 
 SHIM_EXPORT pid_t waitpid(pid_t pid, int *wstatus, int options)
@@ -898,13 +1284,9 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 							    : lookup(pid, 1, 0);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	if (real) {
-		char path[64], stat[512];
-		snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof(stat) - 1);
-		if (fd >= 0) close(fd);
-		char *p = n > 0 ? (stat[n] = 0, strrchr(stat, ')')) : NULL;
-		if (p && p[1] == ' ' && p[2] == 'Z') next_kill()(real, sig);
+		char stat[512];
+		char *p = read_stat(pid, stat, sizeof(stat));
+		if (p && p[2] == 'Z') next_kill()(real, sig);
 	}
 	return 0;
 }
@@ -927,7 +1309,7 @@ static void report_exit(int code)
 		}
 		nchildren = 0;
 	}
-	sim_call(NULL, 0, "exit_group %d", code & 0xff);
+	sim_call(NO_REPLY, 0, "exit_group %d", code & 0xff);
 }
 
 SHIM_EXPORT void exit(int status)

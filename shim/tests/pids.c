@@ -16,27 +16,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "tap.h"
 
-/* The last number on /proc/<pid>/status's line KEY (NSpid: the pid in the pid's own namespace); pid 0: self. */
+/* The last number on /proc/<pid>/status's line KEY; pid 0: self. */
 static long status_field(pid_t pid, const char *key)
 {
-	char path[64], line[256];
-	long v = -1;
+	char path[64];
 	if (pid)
 		snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	else
 		snprintf(path, sizeof(path), "/proc/self/status");
-	FILE *f = fopen(path, "r");
-	if (!f) return -1;
-	size_t k = strlen(key);
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, k) || line[k] != ':') continue;
-		char *p = line + k + 1, *end;
-		for (long x; (x = strtol(p, &end, 10)), end != p; p = end) v = x;
-	}
-	fclose(f);
-	return v;
+	return status_last(path, key);
 }
 
 int main(void)

@@ -29,10 +29,10 @@ import picocli.CommandLine.Parameters;
         header = "Run a dynamically linked PROGRAM as a sim process, its pid calls served by the sim (libprocsim.so).",
         description = {
             "As procsim shell (new mount and pid namespaces, the sim tree on /proc), with libprocsim.so "
-                    + "in LD_PRELOAD: getpid, gettid, getppid, fork, vfork, wait, waitpid, wait4, exit, "
-                    + "_exit, kill, syscall(SYS_getpid/gettid/getppid/clone/clone3), unshare, setuid, "
+                    + "in LD_PRELOAD: getpid, gettid, getppid, fork, vfork, wait, waitpid, wait4, waitid, exit, "
+                    + "_exit, kill, syscall(SYS_getpid/gettid/getppid/clone/clone3), pthread_create, unshare, setuid, "
                     + "capget, capset, getuid, geteuid, prctl(PR_SET_NAME/PR_GET_NAME) and the SysV msg, sem "
-                    + "and shm calls but shmat and shmdt go to the sim through "
+                    + "and shm calls (shmat with real shared memory) go to the sim through "
                     + "/proc/thread-self/syscall; every other call is the real kernel's. Without --as, "
                     + "PROGRAM runs as a new sim process forked from init, as a shell runs a command.",
             "",

@@ -305,7 +305,8 @@ public final class ProcFs implements ProcTree {
     /**
      * {@code <host id>} binds that real thread or process; {@code self} binds the caller's own real
      * process (the thread group of the request's host tid: a process in a pid namespace of its own
-     * does not know its host pid, as the shim's forked child); {@code detach} ends the bindings. The
+     * does not know its host pid, as the shim's forked child), {@code thread-self} the caller's real
+     * thread alone (the shim's new pthread); {@code detach} ends the bindings. The
      * operator may do either; an attached caller only to a task its own may ptrace
      * ({@link Ptrace#mayAttach}), may bind only a real process that is its own ({@link #mayBind}),
      * and may end its own task's bindings (and so leave it,
@@ -315,7 +316,8 @@ public final class ProcFs implements ProcTree {
     int writeAttach(Caller caller, Task task, String text) {
         String w = text.strip();
         boolean detach = w.equals("detach");
-        int id = detach ? 0 : w.equals("self") ? attach.tgidOf(caller.hostTid()).orElse(0) : parsePid(w);
+        int id = detach ? 0 : w.equals("self") ? attach.tgidOf(caller.hostTid()).orElse(0)
+                : w.equals("thread-self") ? caller.hostTid() : parsePid(w);
         if (!detach && id <= 0) throw Errno.EINVAL.error();
         // host init is every process's ancestor: binding it would make the whole machine one sim thread
         if (id == 1) throw Errno.EPERM.error();

@@ -202,6 +202,34 @@ class AttachPermissionTest {
         }
     }
 
+    /**
+     * {@code thread-self}: the writer's own real thread (the request's host tid) alone, under the
+     * same ptrace rule: what the shim's new pthread writes, acting as its process's task until then,
+     * its host tid hidden by its pid namespace. The process's other threads keep their binding.
+     */
+    @ParameterizedTest(name = "{0}''s real thread binds itself to {1}: {2}")
+    @CsvSource({
+        "root, rootsThreadAsUser, 0",
+        "operator, root, 0",
+        "user, root, EPERM",
+        "user, init, EPERM",
+    })
+    void threadSelfBindsTheWritersRealThreadAlone(String caller, String target, String expected) {
+        callerAs(caller);
+        Caller thread = new Caller(SHELLS_THREAD, 0, 0);
+        Task before = fs.viewerOf(new Caller(SHELL, 0, 0)).task();
+        Task t = tasks.get(target);
+        assertThat(write(thread, attachPath(t), "thread-self\n")).isEqualTo(expected);
+        assertThat(fs.viewerOf(new Caller(SHELL, 0, 0)).task()).isSameAs(before);
+        if (expected.equals("0")) {
+            assertThat(read(attachPath(t))).isEqualTo(SHELLS_THREAD + "\n");
+            assertThat(fs.viewerOf(thread).task()).isSameAs(t);
+        } else {
+            assertThat(read(attachPath(t))).isEmpty();
+            assertThat(fs.viewerOf(thread).task()).isSameAs(before);
+        }
+    }
+
     @ParameterizedTest(name = "{0} detaches {1}: {2}")
     @CsvSource({
         "user, user, EPERM",             // leaving its binding would make it the operator
