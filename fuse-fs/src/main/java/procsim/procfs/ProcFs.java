@@ -274,7 +274,7 @@ public final class ProcFs implements ProcTree {
         return MapsFile.render(kernel.read(() -> {
             Task t = d.task();
             if (t.group().isReaped()) throw Errno.ESRCH.error();
-            return kernel.ipc().mappings(t.group());
+            return t.group().shmMappings();
         }));
     }
 

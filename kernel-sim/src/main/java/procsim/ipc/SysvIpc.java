@@ -3,7 +3,6 @@ package procsim.ipc;
 import static procsim.abi.IpcFlags.*;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,10 +15,6 @@ import procsim.abi.Errno;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
-import procsim.task.Credentials;
-import procsim.task.Task;
-import procsim.task.TaskSet;
-import procsim.task.ThreadGroup;
 
 /**
  * SysV IPC operations (ipc/util.c, msg.c, sem.c, shm.c) with the seed patch's restore hooks:
@@ -27,26 +22,15 @@ import procsim.task.ThreadGroup;
  * restore times and pids. Callers hold the kernel's write lock; blocking operations wait on its
  * condition.
  */
-public final class SysvIpc implements TaskSet.ProcessHooks {
+public final class SysvIpc {
     /** Where the first shmat of a process lands (a typical x86-64 mmap base). */
     private static final long SHM_BASE = 0x7f0000000000L;
 
-    private final TaskSet tasks;
     private final LongSupplier clock;
-    private final TaskSet.Blocker block;
+    private final Blocker block;
     private final Runnable wake;
-    /** Each process's (mm's) shm attachments by address. */
-    private final Map<ThreadGroup, TreeMap<Long, ShmMapping>> attaches = new HashMap<>();
 
-    /** One shmat: a segment mapped at {@code start} for {@code pages(size)} bytes. */
-    public record ShmMapping(long start, ShmSegment segment, boolean readOnly) {
-        public long end() {
-            return start + pages(segment.size);
-        }
-    }
-
-    public SysvIpc(TaskSet tasks, LongSupplier clock, TaskSet.Blocker block, Runnable wake) {
-        this.tasks = tasks;
+    public SysvIpc(LongSupplier clock, Blocker block, Runnable wake) {
         this.clock = clock;
         this.block = block;
         this.wake = wake;
@@ -55,23 +39,21 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     // ------------------------------------------------------------ common
 
     /** ipcperms: the requested rwx bits against owner/group/other, bypassed by CAP_IPC_OWNER. */
-    static boolean permitted(Task t, KernIpcPerm p, int flag) {
-        Credentials c = t.creds();
+    static boolean permitted(IpcCaller t, KernIpcPerm p, int flag) {
         int requested = (flag >> 6 | flag >> 3 | flag) & 7;
         int granted = p.mode;
-        if (c.euid() == p.cuid || c.euid() == p.uid) granted >>= 6;
-        else if (c.egid() == p.cgid || c.egid() == p.gid) granted >>= 3;
+        if (t.euid() == p.cuid || t.euid() == p.uid) granted >>= 6;
+        else if (t.egid() == p.cgid || t.egid() == p.gid) granted >>= 3;
         return (requested & ~granted & 7) == 0 || t.capable(Capability.CAP_IPC_OWNER);
     }
 
-    private static void checkPerm(Task t, KernIpcPerm p, int flag) {
+    private static void checkPerm(IpcCaller t, KernIpcPerm p, int flag) {
         if (!permitted(t, p, flag)) throw Errno.EACCES.error();
     }
 
     /** ipcctl_obtain_check for IPC_SET / IPC_RMID: creator, owner or CAP_SYS_ADMIN. */
-    private static void checkOwner(Task t, KernIpcPerm p) {
-        Credentials c = t.creds();
-        if (c.euid() != p.cuid && c.euid() != p.uid && !t.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
+    private static void checkOwner(IpcCaller t, KernIpcPerm p) {
+        if (t.euid() != p.cuid && t.euid() != p.uid && !t.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
     }
 
     private interface Creator<T extends KernIpcPerm> {
@@ -83,7 +65,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** ipcget: IPC_PRIVATE creates; else look the key up (ENOENT, EEXIST, more_checks, EACCES). */
-    private <T extends KernIpcPerm> int ipcget(Task t, IpcIds<T> ids, int key, int flags, int mni,
+    private <T extends KernIpcPerm> int ipcget(IpcCaller t, IpcIds<T> ids, int key, int flags, int mni,
                                                Creator<T> creator, MoreChecks<T> more) {
         if (key != IPC_PRIVATE) {
             T obj = ids.byKey(key);
@@ -97,16 +79,15 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
         T obj = creator.create();
         obj.key = key;
-        Credentials c = t.creds();
-        obj.uid = obj.cuid = c.euid();
-        obj.gid = obj.cgid = c.egid();
+        obj.uid = obj.cuid = t.euid();
+        obj.gid = obj.cgid = t.egid();
         obj.mode = flags & 0777;
         addid(t, ids, obj, mni);
         return obj.id;
     }
 
     /** ipc_addid: next_syscall_data (exact id) is consumed here, then the in_use limit. */
-    private static <T extends KernIpcPerm> void addid(Task t, IpcIds<T> ids, T obj, int mni) {
+    private static <T extends KernIpcPerm> void addid(IpcCaller t, IpcIds<T> ids, T obj, int mni) {
         NextSyscallData nsd = t.takeNextSyscallData();
         long exact = -1;
         if (nsd != null) {
@@ -121,16 +102,12 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         return clock.getAsLong();
     }
 
-    private static Pid tgid(Task t) {
-        return t.group().tgidPid();
-    }
-
     /**
      * Sleeps until something changes. A task killed meanwhile (a fatal signal is pending) ends its
      * call with EINTR before looking again, so it never takes or sends a message, nor applies a
      * semop, after its death; a removed object is EIDRM.
      */
-    private void await(Task t, KernIpcPerm obj) throws InterruptedException {
+    private void await(IpcCaller t, KernIpcPerm obj) throws InterruptedException {
         block.block();
         if (t.exited()) throw Errno.EINTR.error();
         if (obj.deleted) throw Errno.EIDRM.error();
@@ -138,7 +115,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
 
     // ------------------------------------------------------------ msg
 
-    public int msgget(Task t, int key, int flags) {
+    public int msgget(IpcCaller t, int key, int flags) {
         IpcNamespace ns = t.ipcNs();
         return ipcget(t, ns.msg, key, flags, IpcNamespace.MSGMNI, () -> {
             MsgQueue q = new MsgQueue();
@@ -152,7 +129,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
      * msgsnd. Deviation: no pipelined send; a waiting receiver takes the message off the queue
      * itself, so lrpid becomes its tgid rather than its thread id.
      */
-    public void msgsnd(Task t, int id, long mtype, String text, int flags) throws InterruptedException {
+    public void msgsnd(IpcCaller t, int id, long mtype, String text, int flags) throws InterruptedException {
         if (id < 0 || mtype < 1) throw Errno.EINVAL.error();
         MsgQueue.Message m = new MsgQueue.Message(mtype, text);
         if (m.size() > IpcNamespace.MSGMAX) throw Errno.EINVAL.error();
@@ -165,13 +142,13 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
         q.messages.add(m);
         q.cbytes += m.size();
-        q.lspid = IpcPid.of(tgid(t));
+        q.lspid = IpcPid.of(t.tgidPid());
         q.stime = now();
         wake.run();
     }
 
     /** msgrcv: the received message, whose length is the return value. */
-    public MsgQueue.Message msgrcv(Task t, int id, long mtype, int flags) throws InterruptedException {
+    public MsgQueue.Message msgrcv(IpcCaller t, int id, long mtype, int flags) throws InterruptedException {
         if (id < 0) throw Errno.EINVAL.error();
         if ((flags & MSG_COPY) != 0 && ((flags & IPC_NOWAIT) == 0 || (flags & MSG_EXCEPT) != 0)) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
@@ -185,7 +162,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                 q.messages.remove(at);
                 q.cbytes -= m.size();
                 q.rtime = now();
-                q.lrpid = IpcPid.of(tgid(t));
+                q.lrpid = IpcPid.of(t.tgidPid());
                 wake.run();
                 return m;
             }
@@ -211,7 +188,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         return best;
     }
 
-    public Map<String, String> msgStat(Task t, int id) {
+    public Map<String, String> msgStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
         checkPerm(t, q, 0444);
@@ -241,7 +218,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
      * CAP_SYS_RESOURCE), ctime = now; with {@code restore} (LONG1 1) also stime, rtime, ctime,
      * lspid and lrpid from the values given. Keys not given keep their value.
      */
-    public void msgSet(Task t, int id, Map<String, Long> v, boolean restore) {
+    public void msgSet(IpcCaller t, int id, Map<String, Long> v, boolean restore) {
         if (id < 0) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
         checkOwner(t, q);
@@ -264,7 +241,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
     }
 
-    public void msgRmid(Task t, int id) {
+    public void msgRmid(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
         checkOwner(t, q);
@@ -274,7 +251,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
 
     // ------------------------------------------------------------ sem
 
-    public int semget(Task t, int key, int nsems, int flags) {
+    public int semget(IpcCaller t, int key, int nsems, int flags) {
         if (nsems < 0 || nsems > IpcNamespace.SEMMSL) throw Errno.EINVAL.error();
         IpcNamespace ns = t.ipcNs();
         int before = ns.sem.inUse();
@@ -296,7 +273,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** semop. Deviation: SEM_UNDO is accepted, but no adjustment is applied when the process exits. */
-    public void semop(Task t, int id, List<SemBuf> sops) throws InterruptedException {
+    public void semop(IpcCaller t, int id, List<SemBuf> sops) throws InterruptedException {
         if (id < 0 || sops.isEmpty()) throw Errno.EINVAL.error();
         if (sops.size() > IpcNamespace.SEMOPM) throw Errno.E2BIG.error();
         SemArray s = t.ipcNs().sem.check(id);
@@ -327,7 +304,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
                 System.arraycopy(vals, 0, s.semval, 0, vals.length);
                 long now = now();
                 for (SemBuf b : sops) {
-                    s.sempid[b.num] = IpcPid.of(tgid(t));
+                    s.sempid[b.num] = IpcPid.of(t.tgidPid());
                     s.semotime[b.num] = now;
                 }
                 wake.run();
@@ -338,7 +315,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
     }
 
-    public Map<String, String> semStat(Task t, int id) {
+    public Map<String, String> semStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkPerm(t, s, 0444);
@@ -351,7 +328,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** semctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also otime and ctime. */
-    public void semSet(Task t, int id, Map<String, Long> v, boolean restore) {
+    public void semSet(IpcCaller t, int id, Map<String, Long> v, boolean restore) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkOwner(t, s);
@@ -366,7 +343,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
     }
 
-    public void semRmid(Task t, int id) {
+    public void semRmid(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkOwner(t, s);
@@ -376,7 +353,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** GETVAL, GETPID, GETNCNT, GETZCNT: read permission; semnum in range else EINVAL. */
-    public int semGet(Task t, int id, int semnum, int cmd) {
+    public int semGet(IpcCaller t, int id, int semnum, int cmd) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkPerm(t, s, 0444);
@@ -389,7 +366,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         };
     }
 
-    public int[] semGetAll(Task t, int id) {
+    public int[] semGetAll(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkPerm(t, s, 0444);
@@ -397,28 +374,28 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** SETVAL: alter permission, semnum in range else EINVAL, 0..SEMVMX else ERANGE; sempid, ctime. */
-    public void setval(Task t, int id, int semnum, int value) {
+    public void setval(IpcCaller t, int id, int semnum, int value) {
         SemArray s = alterable(t, id);
         if (semnum < 0 || semnum >= s.nsems()) throw Errno.EINVAL.error();
         if (value < 0 || value > IpcNamespace.SEMVMX) throw Errno.ERANGE.error();
         s.semval[semnum] = value;
-        s.sempid[semnum] = IpcPid.of(tgid(t));
+        s.sempid[semnum] = IpcPid.of(t.tgidPid());
         s.ctime = now();
         wake.run();
     }
 
     /** SETALL: one value per semaphore (procsim: a different count is EINVAL). */
-    public void setall(Task t, int id, int[] values) {
+    public void setall(IpcCaller t, int id, int[] values) {
         SemArray s = alterable(t, id);
         if (values.length != s.nsems()) throw Errno.EINVAL.error();
         for (int v : values) if (v < 0 || v > IpcNamespace.SEMVMX) throw Errno.ERANGE.error();
         System.arraycopy(values, 0, s.semval, 0, values.length);
-        java.util.Arrays.fill(s.sempid, IpcPid.of(tgid(t)));
+        java.util.Arrays.fill(s.sempid, IpcPid.of(t.tgidPid()));
         s.ctime = now();
         wake.run();
     }
 
-    private SemArray alterable(Task t, int id) {
+    private SemArray alterable(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkPerm(t, s, 0222);
@@ -427,7 +404,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
 
     // ------------------------------------------------------------ shm
 
-    public int shmget(Task t, int key, long size, int flags) {
+    public int shmget(IpcCaller t, int key, long size, int flags) {
         IpcNamespace ns = t.ipcNs();
         return ipcget(t, ns.shm, key, flags, IpcNamespace.SHMMNI, () -> {
             if (size < IpcNamespace.SHMMIN || Long.compareUnsigned(size, IpcNamespace.SHMMAX) > 0) {
@@ -435,7 +412,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
             }
             ShmSegment s = new ShmSegment();
             s.size = size;
-            s.cpid = IpcPid.of(tgid(t));
+            s.cpid = IpcPid.of(t.tgidPid());
             s.ctime = now();
             return s;
         }, s -> {
@@ -449,22 +426,22 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
      * page aligned (or SHM_RND rounds it down) and must not overlap another attach: EINVAL.
      * Deviation: only SysV attaches are modelled in the address space.
      */
-    public long shmat(Task t, int id, int flags, long addr) {
+    public long shmat(IpcCaller t, int id, int flags, long addr) {
         if (id < 0) throw Errno.EINVAL.error();
         ShmSegment s = t.ipcNs().shm.check(id);
         checkPerm(t, s, (flags & SHM_RDONLY) != 0 ? 0444 : 0666);
-        TreeMap<Long, ShmMapping> map = attaches.computeIfAbsent(t.group(), g -> new TreeMap<>());
+        TreeMap<Long, ShmMapping> map = t.mmShmAttaches().byStart;
         long start;
         if (addr == 0) {
             start = map.isEmpty() ? SHM_BASE : map.lastEntry().getValue().end();
         } else {
             start = (flags & SHM_RND) != 0 ? addr & -IpcNamespace.PAGE_SIZE : addr;
             if ((start & (IpcNamespace.PAGE_SIZE - 1)) != 0 || start < 0) throw Errno.EINVAL.error();
-            Map.Entry<Long, ShmMapping> below = map.floorEntry(start + pages(s.size) - 1);
+            Map.Entry<Long, ShmMapping> below = map.floorEntry(start + ShmMapping.pages(s.size) - 1);
             if (below != null && below.getValue().end() > start) throw Errno.EINVAL.error();
         }
         map.put(start, new ShmMapping(start, s, (flags & SHM_RDONLY) != 0));
-        shmOpen(s, t.group());
+        shmOpen(s, t.tgidPid());
         return start;
     }
 
@@ -472,9 +449,8 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
      * shmdt: the attachment at that address, or (procsim's shorthand, since the syscall file has
      * no pointers) the lowest attachment of that shm id. EINVAL if neither.
      */
-    public void shmdt(Task t, long addrOrId) {
-        TreeMap<Long, ShmMapping> map = attaches.get(t.group());
-        if (map == null) throw Errno.EINVAL.error();
+    public void shmdt(IpcCaller t, long addrOrId) {
+        TreeMap<Long, ShmMapping> map = t.mmShmAttaches().byStart;
         Long addr = map.containsKey(addrOrId) ? Long.valueOf(addrOrId) : null;
         if (addr == null) {
             for (ShmMapping m : map.values()) {
@@ -485,16 +461,10 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
             }
         }
         if (addr == null) throw Errno.EINVAL.error();
-        shmClose(map.remove(addr).segment(), t.group(), t.ipcNs());
+        shmClose(map.remove(addr).segment(), t.tgidPid(), t.ipcNs());
     }
 
-    /** The process's shm attaches in address order (what /proc/PID/maps shows of them). */
-    public List<ShmMapping> mappings(ThreadGroup g) {
-        TreeMap<Long, ShmMapping> map = attaches.get(g);
-        return map == null ? List.of() : List.copyOf(map.values());
-    }
-
-    public Map<String, String> shmStat(Task t, int id) {
+    public Map<String, String> shmStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         ShmSegment s = t.ipcNs().shm.check(id);
         checkPerm(t, s, 0444);
@@ -512,7 +482,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** shmctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also atime, dtime, ctime, cpid, lpid. */
-    public void shmSet(Task t, int id, Map<String, Long> v, boolean restore) {
+    public void shmSet(IpcCaller t, int id, Map<String, Long> v, boolean restore) {
         if (id < 0) throw Errno.EINVAL.error();
         ShmSegment s = t.ipcNs().shm.check(id);
         checkOwner(t, s);
@@ -530,7 +500,7 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** IPC_RMID: destroyed now if unattached, else SHM_DEST and the key made private. */
-    public void shmRmid(Task t, int id) {
+    public void shmRmid(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         IpcNamespace ns = t.ipcNs();
         ShmSegment s = ns.shm.check(id);
@@ -543,45 +513,40 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
         }
     }
 
-    private void shmOpen(ShmSegment s, ThreadGroup g) {
+    private void shmOpen(ShmSegment s, Pid tgid) {
         s.nattch++;
         s.atime = now();
-        s.lpid = IpcPid.of(g.tgidPid());
+        s.lpid = IpcPid.of(tgid);
     }
 
-    private void shmClose(ShmSegment s, ThreadGroup g, IpcNamespace ns) {
+    private void shmClose(ShmSegment s, Pid tgid, IpcNamespace ns) {
         s.nattch--;
         s.dtime = now();
-        s.lpid = IpcPid.of(g.tgidPid());
+        s.lpid = IpcPid.of(tgid);
         if (s.nattch == 0 && (s.mode & ShmSegment.SHM_DEST) != 0 && !s.deleted) ns.shm.remove(s);
     }
 
-    private static long pages(long size) {
-        long p = IpcNamespace.PAGE_SIZE;
-        return (size + p - 1) / p * p;
+    // ------------------------------------------------------------ the mm's life
+
+    /**
+     * fork (dup_mmap): the child's mm duplicates every attach of {@code parent} (shm_open:
+     * nattch++, atime, lpid = the child). Returns the child's attaches, null if there are none.
+     */
+    public ShmAttaches dupMm(ShmAttaches parent, Pid childTgid) {
+        if (parent == null || parent.byStart.isEmpty()) return null;
+        ShmAttaches copy = new ShmAttaches();
+        copy.byStart.putAll(parent.byStart);
+        for (ShmMapping m : copy.byStart.values()) shmOpen(m.segment(), childTgid);
+        return copy;
     }
 
-    // ------------------------------------------------------------ process hooks
-
-    /** fork: the child's mm duplicates every attach (shm_open: nattch++, atime, lpid = child). */
-    @Override
-    public void forked(ThreadGroup parent, ThreadGroup child) {
-        TreeMap<Long, ShmMapping> map = attaches.get(parent);
-        if (map == null || map.isEmpty()) return;
-        TreeMap<Long, ShmMapping> copy = new TreeMap<>(map);
-        attaches.put(child, copy);
-        for (ShmMapping m : copy.values()) shmOpen(m.segment(), child);
-    }
-
-    /** exit or execve: the mm goes, every attach is closed (shm_close). */
-    @Override
-    public void mmReleased(ThreadGroup g, Task last) {
-        TreeMap<Long, ShmMapping> map = attaches.remove(g);
-        if (map == null) return;
-        for (Iterator<ShmMapping> it = map.values().iterator(); it.hasNext(); ) {
+    /** exit or execve: the mm goes, every attach is closed (shm_close) in {@code ns}. */
+    public void exitMm(ShmAttaches mm, Pid tgid, IpcNamespace ns) {
+        if (mm == null) return;
+        for (Iterator<ShmMapping> it = mm.byStart.values().iterator(); it.hasNext(); ) {
             ShmSegment s = it.next().segment();
             it.remove();
-            shmClose(s, g, last.ipcNs());
+            shmClose(s, tgid, ns);
         }
     }
 
@@ -614,12 +579,12 @@ public final class SysvIpc implements TaskSet.ProcessHooks {
     }
 
     /** A pid given to IPC_SET after LONG1 1, in the caller's namespace: the live task's pid if any. */
-    private IpcPid restoredPid(Task t, long nr) {
+    private IpcPid restoredPid(IpcCaller t, long nr) {
         if (nr < 0 || nr > Integer.MAX_VALUE) throw Errno.EINVAL.error();
         if (nr == 0) return IpcPid.NONE;
         PidNamespace ns = t.activePidNs();
-        Task live = tasks.lookup(ns, (int) nr);
-        return live != null ? IpcPid.of(live.pid()) : new IpcPid(null, (int) nr, ns);
+        Pid live = ns.lookup((int) nr);
+        return live != null ? IpcPid.of(live) : new IpcPid(null, (int) nr, ns);
     }
 
     /** The objects of one type in {@code ns}, in idx order, for /proc/sysvipc. */

@@ -14,6 +14,7 @@ import procsim.ipc.SysvIpc;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
 import procsim.syscall.Call;
+import procsim.syscall.SyscallContext;
 import procsim.syscall.SyscallResult;
 import procsim.syscall.SyscallTable;
 import procsim.task.Task;
@@ -27,7 +28,7 @@ import procsim.task.TaskSet;
  * TaskSet.mu. Syscalls and writes take it for writing; renders take it for reading and copy
  * out what they need. wait4 waits on a condition of the write lock, which releases it.
  */
-public final class Kernel {
+public final class Kernel implements SyscallContext {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KernelConfig config;
     private final TaskSet tasks;
@@ -38,35 +39,43 @@ public final class Kernel {
     private final ThreadLocal<BooleanSupplier> interrupted = new ThreadLocal<>();
     /** The thread the running syscall is made by: a stopped thread's blocked syscall stays blocked. */
     private final ThreadLocal<Task> current = new ThreadLocal<>();
-    private final SyscallTable syscalls = SyscallTable.standard();
+    private final SyscallTable syscalls;
     private final long bootNanos = System.nanoTime();
     private final long bootTime;
 
-    private Kernel(KernelConfig config) {
+    private Kernel(KernelConfig config, SyscallTable syscalls) {
         this.config = config;
+        this.syscalls = syscalls;
         if (config.pidMax() < PidNamespace.PID_MAX_MIN || config.pidMax() > PidNamespace.PID_MAX_LIMIT) {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
         this.bootTime = config.clock().getAsLong();
         this.changed = lock.writeLock().newCondition();
-        this.tasks = new TaskSet(config.pidMax(), this::block, this::wakeAll, this::ticks);
-        this.ipc = new SysvIpc(tasks, config.clock(), this::block, this::wakeAll);
-        tasks.setHooks(ipc);
+        this.ipc = new SysvIpc(config.clock(), this::block, this::wakeAll);
+        this.tasks = new TaskSet(config.pidMax(), ipc, this::block, this::wakeAll, this::ticks);
     }
 
+    /** Boots with {@code syscalls} as the syscall table (as an arch's table is linked into Linux). */
+    public static Kernel boot(KernelConfig config, SyscallTable syscalls) {
+        return new Kernel(config, syscalls);
+    }
+
+    /** Boots with every syscall procsim models ({@link SyscallTable#standard()}). */
     public static Kernel boot(KernelConfig config) {
-        return new Kernel(config);
+        return boot(config, SyscallTable.standard());
     }
 
     public static Kernel boot() {
         return boot(KernelConfig.defaults());
     }
 
+    @Override
     public TaskSet tasks() {
         return tasks;
     }
 
+    @Override
     public SysvIpc ipc() {
         return ipc;
     }

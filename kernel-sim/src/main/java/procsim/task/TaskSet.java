@@ -14,6 +14,7 @@ import procsim.abi.TaskFlags;
 import procsim.fd.FdTable;
 import procsim.fd.OpenFile;
 import procsim.ipc.IpcNamespace;
+import procsim.ipc.SysvIpc;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.pid.PidRequest;
@@ -36,30 +37,19 @@ public final class TaskSet {
     private long childSeq;
     private final Task init;
     private final List<PidNamespace> pidNamespaces = new ArrayList<>();
-    private ProcessHooks hooks = new ProcessHooks() { };
+    /** What a process's mm holds of SysV IPC: its shm attaches, copied by fork and closed by exit and exec. */
+    private final SysvIpc ipc;
 
-    /** What other kernel parts do when a process forks, or loses its memory (exit, execve). */
-    public interface ProcessHooks {
-        default void forked(ThreadGroup parent, ThreadGroup child) {
-        }
-
-        default void mmReleased(ThreadGroup group, Task last) {
-        }
-    }
-
-    public void setHooks(ProcessHooks hooks) {
-        this.hooks = hooks;
-    }
-
-    /** Boots: init, pid 1 of the root namespace, uid 0 with every capability, fds 0-2 on /dev/console. */
     /** How a blocking syscall waits: releases the kernel lock until a change (or EINTR). */
     @FunctionalInterface
     public interface Blocker {
         void block() throws InterruptedException;
     }
 
-    public TaskSet(int pidMax, Blocker block, Runnable wake, LongSupplier ticks) {
+    /** Boots: init, pid 1 of the root namespace, uid 0 with every capability, fds 0-2 on /dev/console. */
+    public TaskSet(int pidMax, SysvIpc ipc, Blocker block, Runnable wake, LongSupplier ticks) {
         this.rootPidNs = PidNamespace.root(pidMax);
+        this.ipc = ipc;
         this.block = block;
         this.wake = wake;
         this.ticks = ticks;
@@ -184,7 +174,7 @@ public final class TaskSet {
         if ((flags & CLONE_PARENT) != 0) adopt(cg.parent, cg.parentThread, g);
         else adopt(cg, caller, g);
         if (pid.innermost() == 1) childNs.setChildReaper(g);
-        hooks.forked(cg, g);
+        g.shm = ipc.dupMm(cg.shm, g.tgidPid());
         return t;
     }
 
@@ -292,7 +282,7 @@ public final class TaskSet {
      * and the group becomes a zombie of its parent.
      */
     private void exitNotify(ThreadGroup g, Task last) {
-        hooks.mmReleased(g, g.leader);
+        releaseMm(g, g.leader);
         boolean reaper = g.isChildReaper();
         for (Task th : new ArrayList<>(g.threads)) {
             if (th != g.leader && !(reaper && th == last)) releaseThread(th);
@@ -302,6 +292,12 @@ public final class TaskSet {
             if (!last.isLeader()) releaseThread(last);
         }
         forgetOriginalParent(g);
+    }
+
+    /** exit_mm or exec_mmap: the mm's shm attaches are closed in {@code last}'s IPC namespace. */
+    private void releaseMm(ThreadGroup g, Task last) {
+        ipc.exitMm(g.shm, g.tgidPid(), last.ipcNs());
+        g.shm = null;
     }
 
     /** forget_original_parent + the zombie's notice to its parent (the rest of exit_notify). */
@@ -524,7 +520,7 @@ public final class TaskSet {
             releaseThread(old);
         }
         for (ThreadGroup c = g.firstChild; c != null; c = c.nextSibling) c.parentThread = t; // the only thread left
-        hooks.mmReleased(g, t);
+        releaseMm(g, t);
         t.files = t.files.copy();
         t.files.closeOnExecAll();
         t.comm = commOf(path.substring(path.lastIndexOf('/') + 1));

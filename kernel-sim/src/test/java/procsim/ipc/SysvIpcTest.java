@@ -235,7 +235,7 @@ class SysvIpcTest {
         assertThat(sim.as(p).run("shmat " + id + " 0 addr=0x7f0000020001")).isEqualTo("-1 EINVAL");
         assertThat(sim.as(p).result("shmat " + id + " SHM_RND addr=0x7f0000020001").value()).isEqualTo(0x7f0000020000L);
         assertThat(sim.as(p).result("shmat " + id + " SHM_RDONLY").value()).isEqualTo(0x7f0000022000L);
-        assertThat(sim.kernel.ipc().mappings(p.group())).extracting(SysvIpc.ShmMapping::readOnly)
+        assertThat(p.group().shmMappings()).extracting(ShmMapping::readOnly)
                 .containsExactly(false, false, true);
     }
 

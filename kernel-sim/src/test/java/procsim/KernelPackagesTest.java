@@ -1,0 +1,41 @@
+package procsim;
+
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+
+/** kernel-sim's packages form a DAG, and kernel-sim needs the JDK only. */
+class KernelPackagesTest {
+    private static final JavaClasses KERNEL_SIM = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("procsim");
+
+    /**
+     * The race lab (procsim.restore.Race*, procsim.pid.RaceLog) leaves kernel-sim on the racelab
+     * branch; this ignore goes with it when that branch is merged.
+     */
+    private static final DescribedPredicate<JavaClass> RACE_LAB = DescribedPredicate.describe("the race lab",
+            c -> c.getName().startsWith("procsim.restore.Race") || c.getName().startsWith("procsim.pid.RaceLog"));
+
+    @Test
+    void packagesFormADag() {
+        slices().matching("procsim.(*)..").should().beFreeOfCycles()
+                .ignoreDependency(RACE_LAB, alwaysTrue())
+                .ignoreDependency(alwaysTrue(), RACE_LAB)
+                .check(KERNEL_SIM);
+    }
+
+    @Test
+    void needsTheJdkOnly() {
+        classes().should().onlyDependOnClassesThat().resideInAnyPackage("procsim..", "java..")
+                .check(KERNEL_SIM);
+    }
+}
