@@ -4,15 +4,23 @@ import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Stream;
+
 import org.junit.jupiter.api.Test;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMember;
+import com.tngtech.archunit.core.domain.JavaModifier;
+import com.tngtech.archunit.core.domain.JavaType;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
-/** kernel-sim's packages form a DAG, and kernel-sim needs the JDK only. */
+/** kernel-sim's packages form a DAG, kernel-sim needs the JDK only, and the model types what it holds. */
 class KernelPackagesTest {
     private static final JavaClasses KERNEL_SIM = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -37,5 +45,22 @@ class KernelPackagesTest {
     void needsTheJdkOnly() {
         classes().should().onlyDependOnClassesThat().resideInAnyPackage("procsim..", "java..")
                 .check(KERNEL_SIM);
+    }
+
+    /** No field or method result is a bare Object (as Pid.owner and childReaper were): callers never cast. */
+    @Test
+    void modelTypesWhatItHolds() {
+        List<String> untyped = KERNEL_SIM.stream().filter(c -> !RACE_LAB.test(c))
+                .flatMap(c -> Stream.concat(
+                        c.getFields().stream().filter(f -> isObject(f.getType())),
+                        c.getMethods().stream().filter(m -> !m.getModifiers().contains(JavaModifier.SYNTHETIC)
+                                && isObject(m.getReturnType()))))
+                .map(JavaMember::getFullName)
+                .toList();
+        assertThat(untyped).isEmpty();
+    }
+
+    private static boolean isObject(JavaType t) {
+        return t instanceof JavaClass c && c.isEquivalentTo(Object.class);
     }
 }

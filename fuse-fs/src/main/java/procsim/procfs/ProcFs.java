@@ -10,7 +10,6 @@ import procsim.attach.HostProcesses;
 import procsim.ipc.IpcNamespace;
 import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
-import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.MapsFile;
 import procsim.task.Ptrace;
@@ -224,8 +223,8 @@ public final class ProcFs implements ProcTree {
         return kernel.read(() -> {
             List<String> out = new ArrayList<>();
             for (int nr = ns.nextAllocated(1); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-                Pid pid = ns.lookup(nr);
-                if (pid != null && pid.owner() instanceof Task t && t.isLeader() && !t.group().isReaped()) {
+                Task t = kernel.tasks().lookup(ns, nr);
+                if (t != null && t.isLeader() && !t.group().isReaped()) {
                     out.add(Integer.toString(nr));
                 }
             }

@@ -149,7 +149,7 @@ public final class TgidEntries {
                 new Entry<>("pid", x -> nsLink(() -> "pid:[" + x.task().activePidNs().inum() + "]")),
                 new Entry<>("pid_for_children", x -> nsLink(() -> {
                     PidNamespace ns = x.fs().kernel().read(() -> x.task().pidNsForChildren());
-                    if (ns.childReaper() == null) throw Errno.ENOENT.error();
+                    if (!ns.hasChildReaper()) throw Errno.ENOENT.error();
                     return "pid:[" + ns.inum() + "]";
                 })));
         return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> {

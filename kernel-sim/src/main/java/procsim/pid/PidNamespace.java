@@ -33,7 +33,8 @@ public final class PidNamespace {
     /** Pids ever made here, freed or not: in the root namespace, total_forks (every task, threads too). */
     private long totalAllocated;
     private boolean adding = true;
-    private Object childReaper;
+    /** child_reaper is set: the namespace has had its init (pid 1). */
+    private boolean hasChildReaper;
     private final RaceLog raceLog = new RaceLog();
 
     private PidNamespace(PidNamespace parent, int pidMax, long inum) {
@@ -108,12 +109,13 @@ public final class PidNamespace {
         return false;
     }
 
-    public Object childReaper() {
-        return childReaper;
+    /** True once the namespace has had an init, its child reaper (which the task layer knows). */
+    public boolean hasChildReaper() {
+        return hasChildReaper;
     }
 
-    public void setChildReaper(Object reaper) {
-        this.childReaper = reaper;
+    public void setHasChildReaper() {
+        hasChildReaper = true;
     }
 
     /** PIDNS_ADDING: false once init has died ({@code disable_pid_allocation}). */
@@ -194,7 +196,7 @@ public final class PidNamespace {
 
     private int allocExact(int nr, PidRequest request) {
         if (nr < 1 || nr >= pidMax) throw Errno.EINVAL.error();
-        if (nr != 1 && childReaper == null) throw Errno.EINVAL.error();
+        if (nr != 1 && !hasChildReaper) throw Errno.EINVAL.error();
         request.checkPermission(this);
         if (used.get(nr)) throw request.busy().error();
         used.set(nr);

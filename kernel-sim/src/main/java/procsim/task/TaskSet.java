@@ -3,6 +3,8 @@ package procsim.task;
 import static procsim.abi.CloneFlags.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -37,6 +39,10 @@ public final class TaskSet {
     private long childSeq;
     private final Task init;
     private final List<PidNamespace> pidNamespaces = new ArrayList<>();
+    /** pid_task: each live pid's task, by the pid's number in the root namespace (unique among live pids). */
+    private Task[] byRootNr = new Task[64];
+    /** pid_namespace.child_reaper: each namespace's init process, kept after it dies (as Linux keeps it). */
+    private final Map<PidNamespace, ThreadGroup> childReapers = new IdentityHashMap<>();
     /** What a process's mm holds of SysV IPC: its shm attaches, copied by fork and closed by exit and exec. */
     private final SysvIpc ipc;
 
@@ -64,7 +70,7 @@ public final class TaskSet {
         t.pidNsForChildren = rootPidNs;
         t.ipcNs = new IpcNamespace(IpcNamespace.PROC_IPC_INIT_INO);
         t.pid = PidNamespace.alloc(rootPidNs, PidRequest.none());
-        t.pid.setOwner(t);
+        attach(t.pid, t);
         g.leader = t;
         g.threads.add(t);
         g.liveThreads = 1;
@@ -72,7 +78,7 @@ public final class TaskSet {
         g.session = t.pid;
         g.exitSignal = Signals.SIGCHLD;
         g.argv = List.of("/sbin/init"); // init/main.c run_init_process
-        rootPidNs.setChildReaper(g);
+        setChildReaper(rootPidNs, g);
         pidNamespaces.add(rootPidNs);
         this.init = t;
     }
@@ -99,6 +105,7 @@ public final class TaskSet {
             PidNamespace n = pidNamespaces.get(i);
             if (!n.acceptsNewPids() && n.allocatedCount() == 0 && ++dead > DEAD_NAMESPACES_KEPT) {
                 pidNamespaces.remove(i);
+                childReapers.remove(n);
             }
         }
     }
@@ -111,7 +118,32 @@ public final class TaskSet {
     /** The task with number {@code nr} in {@code ns}, or null. */
     public Task lookup(PidNamespace ns, int nr) {
         Pid pid = ns.lookup(nr);
-        return pid == null ? null : (Task) pid.owner();
+        return pid == null ? null : taskOf(pid);
+    }
+
+    /** pid_task(pid, PIDTYPE_PID): the task {@code pid} names, or null once the pid is freed. */
+    public Task taskOf(Pid pid) {
+        int nr = pid.numberAtLevel(0);
+        Task t = nr < byRootNr.length ? byRootNr[nr] : null;
+        return t != null && t.pid == pid ? t : null;
+    }
+
+    /** attach_pid: {@code pid} names {@code t}. */
+    private void attach(Pid pid, Task t) {
+        int nr = pid.numberAtLevel(0);
+        if (nr >= byRootNr.length) byRootNr = Arrays.copyOf(byRootNr, Math.max(nr + 1, byRootNr.length * 2));
+        byRootNr[nr] = t;
+    }
+
+    /** The child reaper (init process) of {@code ns}, or null if it never had one. */
+    public ThreadGroup childReaper(PidNamespace ns) {
+        return childReapers.get(ns);
+    }
+
+    private void setChildReaper(PidNamespace ns, ThreadGroup g) {
+        childReapers.put(ns, g);
+        ns.setHasChildReaper();
+        g.childReaper = true;
     }
 
     // ---------------------------------------------------------------- fork
@@ -148,7 +180,7 @@ public final class TaskSet {
 
         Task t = new Task(ticks.getAsLong());
         t.pid = pid;
-        pid.setOwner(t);
+        attach(pid, t);
         t.lastResult = "0"; // fork returns 0 in the child
         t.comm = caller.comm;
         t.creds = caller.creds;
@@ -173,7 +205,7 @@ public final class TaskSet {
         g.argv = cg.argv; // dup_mm copies the arg area
         if ((flags & CLONE_PARENT) != 0) adopt(cg.parent, cg.parentThread, g);
         else adopt(cg, caller, g);
-        if (pid.innermost() == 1) childNs.setChildReaper(g);
+        if (pid.innermost() == 1) setChildReaper(childNs, g);
         g.shm = ipc.dupMm(cg.shm, g.tgidPid());
         return t;
     }
@@ -213,7 +245,7 @@ public final class TaskSet {
     }
 
     private void refuseGlobalInitExit(Task t, boolean wholeGroup) {
-        if (t.group == rootPidNs.childReaper() && (wholeGroup || t.group.liveThreads == 1)) {
+        if (t.group == init.group && (wholeGroup || t.group.liveThreads == 1)) {
             throw Errno.EPERM.error();
         }
     }
@@ -326,10 +358,10 @@ public final class TaskSet {
             if (r.childSubreaper && r.liveThreads > 0) return r;
         }
         for (PidNamespace ns = g.activePidNs(); ns != null; ns = ns.parent()) {
-            ThreadGroup r = (ThreadGroup) ns.childReaper();
+            ThreadGroup r = childReapers.get(ns);
             if (r != null && r != g && !r.zombie) return r;
         }
-        return (ThreadGroup) rootPidNs.childReaper();
+        return init.group;
     }
 
     /**
@@ -344,7 +376,7 @@ public final class TaskSet {
         init.zapping = true;
         List<ThreadGroup> victims = new ArrayList<>();
         for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-            Task t = (Task) ns.lookup(nr).owner();
+            Task t = lookup(ns, nr);
             if (t.isLeader() && t.group != init) victims.add(t.group);
         }
         for (ThreadGroup v : victims) killGroup(v, Signals.SIGKILL);
@@ -364,14 +396,16 @@ public final class TaskSet {
     /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
     private void freePid(Pid pid) {
         PidNamespace.free(pid);
+        byRootNr[pid.numberAtLevel(0)] = null;
         for (int l = pid.level(); l >= 0; l--) {
             PidNamespace ns = pid.namespaceAtLevel(l);
-            if (ns.childReaper() instanceof ThreadGroup init && init.zapWaiter != null
-                    && ns.allocatedCount() <= pidsOfZapWaiter(init.zapWaiter)) {
-                Task waiter = init.zapWaiter;
-                init.zapWaiter = null;
+            ThreadGroup nsInit = childReapers.get(ns);
+            if (nsInit != null && nsInit.zapWaiter != null
+                    && ns.allocatedCount() <= pidsOfZapWaiter(nsInit.zapWaiter)) {
+                Task waiter = nsInit.zapWaiter;
+                nsInit.zapWaiter = null;
                 if (!waiter.isLeader()) releaseThread(waiter);
-                forgetOriginalParent(init);
+                forgetOriginalParent(nsInit);
                 wake.run();
             }
         }
@@ -511,9 +545,9 @@ public final class TaskSet {
             Pid leaderPid = old.pid;
             Pid mine = t.pid;
             t.pid = leaderPid;
-            leaderPid.setOwner(t);
+            attach(leaderPid, t);
             old.pid = mine;
-            mine.setOwner(old);
+            attach(mine, old);
             g.leader = t;
             g.threads.remove(t);
             g.threads.add(0, t);
@@ -561,7 +595,7 @@ public final class TaskSet {
             int count = 0;
             err = null;
             for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-                Task t = (Task) ns.lookup(nr).owner();
+                Task t = lookup(ns, nr);
                 if (!t.isLeader() || t.group == caller.group) continue;
                 Errno e = groupSendSigInfo(caller, t, sig);
                 count++;
@@ -576,7 +610,7 @@ public final class TaskSet {
     private List<ThreadGroup> processGroup(Pid pgrp) {
         List<ThreadGroup> out = new ArrayList<>();
         for (int nr = rootPidNs.nextAllocated(1); nr > 0; nr = rootPidNs.nextAllocated(nr + 1)) {
-            Task t = (Task) rootPidNs.lookup(nr).owner();
+            Task t = lookup(rootPidNs, nr);
             if (t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
         }
         return out;
@@ -643,7 +677,7 @@ public final class TaskSet {
      * group of the same session (a parent that is the global init does not count).
      */
     private boolean orphanedProcessGroup(Pid pgrp) {
-        ThreadGroup globalInit = (ThreadGroup) rootPidNs.childReaper();
+        ThreadGroup globalInit = init.group;
         for (ThreadGroup p : processGroup(pgrp)) {
             if (p.zombie || p.parent == null || p.parent == globalInit) continue;
             if (p.parent.pgrp != pgrp && p.parent.session == p.session) return false;

@@ -61,6 +61,8 @@ public final class ThreadGroup {
      */
     boolean zapping;
     Task zapWaiter;
+    /** The child reaper (init) of its pid namespace. */
+    boolean childReaper;
 
     public Task leader() {
         return leader;
@@ -178,6 +180,6 @@ public final class ThreadGroup {
 
     /** True if this group is the child reaper (init) of its pid namespace. */
     public boolean isChildReaper() {
-        return activePidNs().childReaper() == this;
+        return childReaper;
     }
 }
