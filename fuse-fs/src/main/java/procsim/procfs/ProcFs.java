@@ -23,9 +23,12 @@ import procsim.task.Task;
 public final class ProcFs implements ProcTree {
     private final Kernel kernel;
     private final AttachTable attach;
+    private final LastReplies lastReplies;
+
     public ProcFs(Kernel kernel, AttachTable attach) {
         this.kernel = kernel;
         this.attach = attach;
+        this.lastReplies = new LastReplies(kernel);
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
@@ -35,6 +38,11 @@ public final class ProcFs implements ProcTree {
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /** Each thread's last syscall reply, for its syscall files. */
+    public LastReplies lastReplies() {
+        return lastReplies;
     }
 
     public AttachTable attachTable() {

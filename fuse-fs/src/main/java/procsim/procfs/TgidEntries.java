@@ -36,7 +36,7 @@ public final class TgidEntries {
             () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text)));
     /** Linux's is read-only (the syscall being made); procsim's makes one. In tgid_base_stuff too: the leader's. */
     private static final Entry<TaskDir> SYSCALL = new Entry<>("syscall", d -> new Node.File(FileAttr.file(0666),
-            () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::writerOf)));
+            () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::writerOf, d.fs().lastReplies())));
     private static final Entry<TaskDir> STAT = new Entry<>("stat",
             d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
     /** get_mm_cmdline: each argument NUL-terminated; empty without an mm. */

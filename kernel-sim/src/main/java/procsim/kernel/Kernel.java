@@ -136,8 +136,8 @@ public final class Kernel implements SyscallContext {
     }
 
     /**
-     * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
-     * result as the thread's last result. ESRCH if the thread has exited.
+     * Runs a decoded call as {@code task}, atomically under the kernel lock. ESRCH if the thread
+     * has exited.
      * Deviation: a call made for a stopped thread runs at once, as a ptracer's injected syscall
      * would (how CRIU queries a stopped task); a blocking call waits for SIGCONT before it returns.
      */
@@ -174,7 +174,6 @@ public final class Kernel implements SyscallContext {
                 Thread.currentThread().interrupt();
                 r = SyscallResult.fail(Errno.EINTR);
             }
-            task.setLastResult(r.text());
             return r;
         } finally {
             lock.writeLock().unlock();

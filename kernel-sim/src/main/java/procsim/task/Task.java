@@ -29,7 +29,6 @@ public final class Task implements IpcCaller {
     int exitCode;
     /** PF_EXITING, PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); PF_RANDOMIZE is added when shown. */
     int flags;
-    String lastResult = "";
     final long startTime;
 
     Task(long startTime) {
@@ -157,15 +156,6 @@ public final class Task implements IpcCaller {
     /** Start time in clock ticks after boot (stat field 22). */
     public long startTime() {
         return startTime;
-    }
-
-    /** The text the thread's syscall file reads when no open file has its own result. */
-    public String lastResult() {
-        return lastResult;
-    }
-
-    public void setLastResult(String text) {
-        this.lastResult = text;
     }
 
     /** Sets or clears (null) next_syscall_data; callers hold the kernel lock. */

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import procsim.abi.Capability;
@@ -43,6 +44,7 @@ public final class TaskSet {
     private Task[] byRootNr = new Task[64];
     /** pid_namespace.child_reaper: each namespace's init process, kept after it dies (as Linux keeps it). */
     private final Map<PidNamespace, ThreadGroup> childReapers = new IdentityHashMap<>();
+    private final List<Consumer<Task>> releaseListeners = new ArrayList<>();
     /** What a process's mm holds of SysV IPC: its shm attaches, copied by fork and closed by exit and exec. */
     private final SysvIpc ipc;
 
@@ -135,6 +137,15 @@ public final class TaskSet {
         byRootNr[nr] = t;
     }
 
+    /**
+     * Adds {@code listener}, told of each task as release_task frees its pid (where Linux's
+     * proc_flush_pid drops the task's /proc entries). It runs under the kernel's write lock, so it
+     * must not block. Callers hold the write lock.
+     */
+    public void onRelease(Consumer<Task> listener) {
+        releaseListeners.add(listener);
+    }
+
     /** The child reaper (init process) of {@code ns}, or null if it never had one. */
     public ThreadGroup childReaper(PidNamespace ns) {
         return childReapers.get(ns);
@@ -181,7 +192,6 @@ public final class TaskSet {
         Task t = new Task(ticks.getAsLong());
         t.pid = pid;
         attach(pid, t);
-        t.lastResult = "0"; // fork returns 0 in the child
         t.comm = caller.comm;
         t.creds = caller.creds;
         t.flags = TaskFlags.PF_FORKNOEXEC; // PF_SUPERPRIV is not inherited
@@ -396,7 +406,9 @@ public final class TaskSet {
     /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
     private void freePid(Pid pid) {
         PidNamespace.free(pid);
+        Task released = byRootNr[pid.numberAtLevel(0)];
         byRootNr[pid.numberAtLevel(0)] = null;
+        for (Consumer<Task> l : releaseListeners) l.accept(released);
         for (int l = pid.level(); l >= 0; l--) {
             PidNamespace ns = pid.namespaceAtLevel(l);
             ThreadGroup nsInit = childReapers.get(ns);
