@@ -4,7 +4,6 @@ import static procsim.abi.IpcFlags.*;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -188,30 +187,12 @@ public final class SysvIpc {
         return best;
     }
 
-    public Map<String, String> msgStat(IpcCaller t, int id) {
+    public MsqidDs msgStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
         checkPerm(t, q, 0444);
-        PidNamespace v = t.activePidNs();
-        Map<String, String> m = perm(q, "msqid");
-        m.put("cbytes", Long.toString(q.cbytes));
-        m.put("qnum", Long.toString(q.messages.size()));
-        m.put("lspid", Integer.toString(q.lspid.nr(v)));
-        m.put("lrpid", Integer.toString(q.lrpid.nr(v)));
-        owners(m, q);
-        m.put("stime", Long.toString(q.stime));
-        m.put("rtime", Long.toString(q.rtime));
-        m.put("ctime", Long.toString(q.ctime));
-        m.put("qbytes", Long.toString(q.qbytes));
-        return m;
+        return q.stat(t.activePidNs());
     }
-
-    public static final List<String> MSG_KEYS = List.of("key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid",
-            "uid", "gid", "cuid", "cgid", "stime", "rtime", "ctime", "qbytes");
-    public static final List<String> SEM_KEYS = List.of("key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid",
-            "otime", "ctime");
-    public static final List<String> SHM_KEYS = List.of("key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
-            "uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime");
 
     /**
      * msgctl IPC_SET: uid, gid, the low 9 mode bits and qbytes (above msgmnb needs
@@ -315,16 +296,11 @@ public final class SysvIpc {
         }
     }
 
-    public Map<String, String> semStat(IpcCaller t, int id) {
+    public SemidDs semStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         SemArray s = t.ipcNs().sem.check(id);
         checkPerm(t, s, 0444);
-        Map<String, String> m = perm(s, "semid");
-        m.put("nsems", Integer.toString(s.nsems()));
-        owners(m, s);
-        m.put("otime", Long.toString(s.otime()));
-        m.put("ctime", Long.toString(s.ctime));
-        return m;
+        return s.stat();
     }
 
     /** semctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also otime and ctime. */
@@ -464,21 +440,11 @@ public final class SysvIpc {
         shmClose(map.remove(addr).segment(), t.tgidPid(), t.ipcNs());
     }
 
-    public Map<String, String> shmStat(IpcCaller t, int id) {
+    public ShmidDs shmStat(IpcCaller t, int id) {
         if (id < 0) throw Errno.EINVAL.error();
         ShmSegment s = t.ipcNs().shm.check(id);
         checkPerm(t, s, 0444);
-        PidNamespace v = t.activePidNs();
-        Map<String, String> m = perm(s, "shmid");
-        m.put("size", Long.toUnsignedString(s.size));
-        m.put("cpid", Integer.toString(s.cpid.nr(v)));
-        m.put("lpid", Integer.toString(s.lpid.nr(v)));
-        m.put("nattch", Integer.toString(s.nattch));
-        owners(m, s);
-        m.put("atime", Long.toString(s.atime));
-        m.put("dtime", Long.toString(s.dtime));
-        m.put("ctime", Long.toString(s.ctime));
-        return m;
+        return s.stat(t.activePidNs());
     }
 
     /** shmctl IPC_SET: uid, gid, mode, ctime = now; after LONG1 1 also atime, dtime, ctime, cpid, lpid. */
@@ -551,21 +517,6 @@ public final class SysvIpc {
     }
 
     // ------------------------------------------------------------ helpers
-
-    private static Map<String, String> perm(KernIpcPerm p, String idKey) {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("key", Integer.toString(p.key));
-        m.put(idKey, Integer.toString(p.id));
-        m.put("perms", "0" + Integer.toOctalString(p.mode));
-        return m;
-    }
-
-    private static void owners(Map<String, String> m, KernIpcPerm p) {
-        m.put("uid", Integer.toUnsignedString(p.uid));
-        m.put("gid", Integer.toUnsignedString(p.gid));
-        m.put("cuid", Integer.toUnsignedString(p.cuid));
-        m.put("cgid", Integer.toUnsignedString(p.cgid));
-    }
 
     /** ipc_update_perm: uid and gid (an invalid id is EINVAL), the low 9 mode bits. */
     private static void updatePerm(KernIpcPerm p, Map<String, Long> v) {

@@ -10,7 +10,11 @@ import java.util.Map;
 import procsim.abi.Errno;
 import procsim.abi.Flags;
 import procsim.abi.Strtol;
+import procsim.ipc.Ipc64Perm;
 import procsim.ipc.MsgQueue;
+import procsim.ipc.MsqidDs;
+import procsim.ipc.SemidDs;
+import procsim.ipc.ShmidDs;
 import procsim.ipc.SysvIpc;
 import procsim.restore.NextSyscallData;
 import procsim.task.Task;
@@ -21,6 +25,14 @@ import procsim.task.Task;
  * takes the same {@code key=value} words back (a key not given keeps its value).
  */
 final class IpcSyscalls {
+    /** IPC_STAT's words in the /proc/sysvipc columns' order (and msg's qbytes); IPC_SET's keys. */
+    static final List<String> MSG_KEYS = List.of("key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid",
+            "uid", "gid", "cuid", "cgid", "stime", "rtime", "ctime", "qbytes");
+    static final List<String> SEM_KEYS = List.of("key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid",
+            "otime", "ctime");
+    static final List<String> SHM_KEYS = List.of("key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
+            "uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime");
+
     private IpcSyscalls() {
     }
 
@@ -55,9 +67,9 @@ final class IpcSyscalls {
                 return SyscallResult.ok(m.size(), " mtype=" + m.mtype() + " text=" + m.text());
             };
         });
-        t.register("msgctl", a -> ctl(a, SysvIpc.MSG_KEYS, new Ctl() {
-            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
-                return ipc.msgStat(c, id);
+        t.register("msgctl", a -> ctl(a, MSG_KEYS, new Ctl() {
+            public String stat(SysvIpc ipc, Task c, int id) {
+                return words(ipc.msgStat(c, id));
             }
 
             public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
@@ -68,9 +80,9 @@ final class IpcSyscalls {
                 ipc.msgRmid(c, id);
             }
         }));
-        t.register("shmctl", a -> ctl(a, SysvIpc.SHM_KEYS, new Ctl() {
-            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
-                return ipc.shmStat(c, id);
+        t.register("shmctl", a -> ctl(a, SHM_KEYS, new Ctl() {
+            public String stat(SysvIpc ipc, Task c, int id) {
+                return words(ipc.shmStat(c, id));
             }
 
             public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
@@ -139,7 +151,7 @@ final class IpcSyscalls {
     }
 
     private interface Ctl {
-        Map<String, String> stat(SysvIpc ipc, Task c, int id);
+        String stat(SysvIpc ipc, Task c, int id);
 
         void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore);
 
@@ -153,7 +165,7 @@ final class IpcSyscalls {
         int cmd = (int) a.flags(1, COMMANDS);
         a.done();
         Map<String, Long> values = values(a);
-        return ctlCall(cmd, values, keys, (k, c) -> SyscallResult.ok(0, pairs(ops.stat(k.ipc(), c, id))),
+        return ctlCall(cmd, values, keys, (k, c) -> SyscallResult.ok(0, ops.stat(k.ipc(), c, id)),
                 (ipc, c, restore) -> ops.set(ipc, c, id, values, restore), (ipc, c) -> ops.rmid(ipc, c, id));
     }
 
@@ -198,15 +210,38 @@ final class IpcSyscalls {
         return v;
     }
 
-    private static String pairs(Map<String, String> m) {
-        StringBuilder b = new StringBuilder();
-        m.forEach((key, v) -> b.append(' ').append(key).append('=').append(v));
-        return b.toString();
+    /** IPC_STAT's reply words for a message queue: {@link #MSG_KEYS}. */
+    private static String words(MsqidDs d) {
+        return perm(d.perm(), "msqid") + " cbytes=" + d.cbytes() + " qnum=" + d.qnum() + " lspid=" + d.lspid()
+                + " lrpid=" + d.lrpid() + owners(d.perm()) + " stime=" + d.stime() + " rtime=" + d.rtime()
+                + " ctime=" + d.ctime() + " qbytes=" + d.qbytes();
+    }
+
+    /** {@link #SEM_KEYS}. */
+    private static String words(SemidDs d) {
+        return perm(d.perm(), "semid") + " nsems=" + d.nsems() + owners(d.perm()) + " otime=" + d.otime()
+                + " ctime=" + d.ctime();
+    }
+
+    /** {@link #SHM_KEYS}. */
+    private static String words(ShmidDs d) {
+        return perm(d.perm(), "shmid") + " size=" + Long.toUnsignedString(d.segsz()) + " cpid=" + d.cpid()
+                + " lpid=" + d.lpid() + " nattch=" + d.nattch() + owners(d.perm()) + " atime=" + d.atime()
+                + " dtime=" + d.dtime() + " ctime=" + d.ctime();
+    }
+
+    private static String perm(Ipc64Perm p, String idKey) {
+        return " key=" + p.key() + " " + idKey + "=" + p.id() + " perms=0" + Integer.toOctalString(p.mode());
+    }
+
+    private static String owners(Ipc64Perm p) {
+        return " uid=" + Integer.toUnsignedString(p.uid()) + " gid=" + Integer.toUnsignedString(p.gid())
+                + " cuid=" + Integer.toUnsignedString(p.cuid()) + " cgid=" + Integer.toUnsignedString(p.cgid());
     }
 
     /** semctl ID SEMNUM CMD [ARG | k=v ...]. */
     private static Call semctl(Args a) {
-        a.keys(SysvIpc.SEM_KEYS.toArray(String[]::new));
+        a.keys(SEM_KEYS.toArray(String[]::new));
         int id = a.intNum(0);
         int semnum = a.intNum(1);
         int cmd = (int) a.flags(2, COMMANDS);
@@ -241,8 +276,8 @@ final class IpcSyscalls {
                 };
             default:
                 if (arg != null) throw Errno.EINVAL.error();
-                return ctlCall(cmd, values, SysvIpc.SEM_KEYS,
-                        (k, c) -> SyscallResult.ok(0, pairs(k.ipc().semStat(c, id))),
+                return ctlCall(cmd, values, SEM_KEYS,
+                        (k, c) -> SyscallResult.ok(0, words(k.ipc().semStat(c, id))),
                         (ipc, c, restore) -> ipc.semSet(c, id, values, restore), (ipc, c) -> ipc.semRmid(c, id));
         }
     }
