@@ -10,7 +10,10 @@ import procsim.abi.Capability;
 import procsim.abi.Errno;
 import procsim.abi.SysError;
 import procsim.ipc.IpcIds;
-import procsim.ipc.SysvIpc;
+import procsim.ipc.IpcUtil;
+import procsim.ipc.Msg;
+import procsim.ipc.Sem;
+import procsim.ipc.Shm;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
 import procsim.syscall.Call;
@@ -32,7 +35,9 @@ public final class Kernel implements SyscallContext {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KernelConfig config;
     private final TaskSet tasks;
-    private final SysvIpc ipc;
+    private final Msg msg;
+    private final Sem sem;
+    private final Shm shm;
     /** Signalled whenever a task exits or an IPC object changes: what blocked syscalls wait for. */
     private final Condition changed;
     /** The running syscall's "was the request interrupted?" (a FUSE interrupt, say). */
@@ -52,8 +57,11 @@ public final class Kernel implements SyscallContext {
         }
         this.bootTime = config.clock().getAsLong();
         this.changed = lock.writeLock().newCondition();
-        this.ipc = new SysvIpc(config.clock(), this::block, this::wakeAll);
-        this.tasks = new TaskSet(config.pidMax(), ipc, this::block, this::wakeAll, this::ticks);
+        IpcUtil ipc = new IpcUtil(config.clock(), this::block, this::wakeAll);
+        this.msg = new Msg(ipc);
+        this.sem = new Sem(ipc);
+        this.shm = new Shm(ipc);
+        this.tasks = new TaskSet(config.pidMax(), shm, this::block, this::wakeAll, this::ticks);
     }
 
     /** Boots with {@code syscalls} as the syscall table (as an arch's table is linked into Linux). */
@@ -76,8 +84,18 @@ public final class Kernel implements SyscallContext {
     }
 
     @Override
-    public SysvIpc ipc() {
-        return ipc;
+    public Msg msg() {
+        return msg;
+    }
+
+    @Override
+    public Sem sem() {
+        return sem;
+    }
+
+    @Override
+    public Shm shm() {
+        return shm;
     }
 
     public SyscallTable syscallTable() {

@@ -1,6 +1,8 @@
 package procsim.syscall;
 
-import procsim.ipc.SysvIpc;
+import procsim.ipc.Msg;
+import procsim.ipc.Sem;
+import procsim.ipc.Shm;
 import procsim.task.TaskSet;
 
 /**
@@ -10,5 +12,9 @@ import procsim.task.TaskSet;
 public interface SyscallContext {
     TaskSet tasks();
 
-    SysvIpc ipc();
+    Msg msg();
+
+    Sem sem();
+
+    Shm shm();
 }

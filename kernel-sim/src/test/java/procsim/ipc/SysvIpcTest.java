@@ -29,14 +29,14 @@ class SysvIpcTest {
         long now = 1_700_000_000L;
         int q = root.ok("msgget 5 IPC_CREAT|0640");
         root.ok("msgsnd " + q + " 1 hello");
-        assertThat(sim.kernel.write(() -> sim.kernel.ipc().msgStat(init, q))).isEqualTo(
+        assertThat(sim.kernel.write(() -> sim.kernel.msg().msgStat(init, q))).isEqualTo(
                 new MsqidDs(new Ipc64Perm(5, q, 0, 0, 0, 0, 0640), now, 0, now, 5, 1, IpcNamespace.MSGMNB, 1, 0));
         int s = root.ok("semget IPC_PRIVATE 3 0600");
-        assertThat(sim.kernel.write(() -> sim.kernel.ipc().semStat(init, s))).isEqualTo(
+        assertThat(sim.kernel.write(() -> sim.kernel.sem().semStat(init, s))).isEqualTo(
                 new SemidDs(new Ipc64Perm(0, s, 0, 0, 0, 0, 0600), 0, now, 3));
         int m = root.ok("shmget 7 5000 IPC_CREAT|0600");
         root.ok("shmat " + m);
-        assertThat(sim.kernel.write(() -> sim.kernel.ipc().shmStat(init, m))).isEqualTo(
+        assertThat(sim.kernel.write(() -> sim.kernel.shm().shmStat(init, m))).isEqualTo(
                 new ShmidDs(new Ipc64Perm(7, m, 0, 0, 0, 0, 0600), 5000, now, 0, now, 1, 1, 1));
     }
 
