@@ -1,7 +1,7 @@
 package procsim.procfs;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import procsim.abi.Errno;
 import procsim.kernel.Kernel;
@@ -15,7 +15,8 @@ import procsim.task.Task;
  */
 public final class LastReplies {
     private final Kernel kernel;
-    private final Map<Task, String> byTask = new ConcurrentHashMap<>();
+    // guarded by the kernel lock (the release listener runs under it)
+    private final Map<Task, String> byTask = new HashMap<>();
 
     LastReplies(Kernel kernel) {
         this.kernel = kernel;
@@ -26,24 +27,25 @@ public final class LastReplies {
     }
 
     /**
-     * {@code r} is {@code t}'s last reply, unless it is the ESRCH of a thread that had exited (no
-     * syscall ran); dropped at once if {@code t} was reaped meanwhile.
+     * {@code r} is {@code t}'s last reply, unless {@code t} has been reaped meanwhile or {@code r}
+     * is the ESRCH of a thread that had exited (no syscall ran).
      */
     public void record(Task t, SyscallResult r) {
-        if (r.errno() == Errno.ESRCH && kernel.read(t::exited)) return;
-        byTask.put(t, r.text());
-        if (kernel.read(() -> kernel.tasks().taskOf(t.pid()) != t)) byTask.remove(t);
+        kernel.write(() -> {
+            if (kernel.tasks().taskOf(t.pid()) != t || (r.errno() == Errno.ESRCH && t.exited())) return null;
+            return byTask.put(t, r.text());
+        });
     }
 
     /** The last reply of {@code t}; before its first syscall, fork's 0 in a child and nothing in init. */
     public String of(Task t) {
-        String text = byTask.get(t);
+        String text = kernel.read(() -> byTask.get(t));
         if (text != null) return text;
         return t == kernel.tasks().init() ? "" : "0";
     }
 
     /** How many threads have a reply kept. */
     int held() {
-        return byTask.size();
+        return kernel.read(byTask::size);
     }
 }

@@ -213,7 +213,8 @@ public final class ProcFs implements ProcTree {
 
     /** The reader's IPC namespace: its sim thread's, or the boot namespace for the operator. */
     public IpcNamespace ipcNs(Viewer v) {
-        return v.task() == null ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
+        Task t = v.task() == null ? kernel.tasks().init() : v.task();
+        return kernel.read(t::ipcNs);
     }
 
     /** The pid the real caller's own pid namespace gives its process (getpid()), 0 if unknown. */
@@ -287,8 +288,8 @@ public final class ProcFs implements ProcTree {
 
     int writeComm(Caller caller, Task task, String text) {
         Viewer v = writerOf(caller);
-        if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
         kernel.write(() -> {
+            if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
             if (task.exited()) throw Errno.ESRCH.error();
             kernel.tasks().setComm(task, text);
             return null;

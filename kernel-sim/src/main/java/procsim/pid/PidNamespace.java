@@ -25,6 +25,7 @@ public final class PidNamespace {
     private final PidNamespace parent;
     private final int level;
     private final long inum;
+    // guarded by the kernel lock, with the bitmap's and the race log's contents
     private final PidBitmap used = new PidBitmap();
     private Pid[] byNr = new Pid[64];
     private int cursor;

@@ -16,6 +16,9 @@ import procsim.restore.NextSyscallData;
  * {@link TaskSet}.
  */
 public final class Task implements IpcCaller {
+    final long startTime;
+
+    // guarded by the kernel lock
     Pid pid;
     ThreadGroup group;
     String comm;
@@ -29,7 +32,6 @@ public final class Task implements IpcCaller {
     int exitCode;
     /** PF_EXITING, PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); PF_RANDOMIZE is added when shown. */
     int flags;
-    final long startTime;
 
     Task(long startTime) {
         this.startTime = startTime;

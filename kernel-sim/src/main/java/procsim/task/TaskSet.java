@@ -29,26 +29,28 @@ public final class TaskSet {
     private static final long FIRST_DYNAMIC_INUM = 0xF0000000L;
 
     final PidNamespace rootPidNs;
+    final Task init;
     final Blocker block;
     final Runnable wake;
     final LongSupplier ticks;
-    long nextInum = FIRST_DYNAMIC_INUM;
-    private long childSeq;
-    final Task init;
-    private final List<PidNamespace> pidNamespaces = new ArrayList<>();
-    /** pid_task: each live pid's task, by the pid's number in the root namespace (unique among live pids). */
-    Task[] byRootNr = new Task[64];
-    /** pid_namespace.child_reaper: each namespace's init process, kept after it dies (as Linux keeps it). */
-    final Map<PidNamespace, ThreadGroup> childReapers = new IdentityHashMap<>();
-    final List<Consumer<Task>> releaseListeners = new ArrayList<>();
+    /** What a process's mm holds of SysV IPC: its shm attaches, copied by fork and closed by exit and exec. */
+    final Shm shm;
     final TaskClone clone = new TaskClone(this);
     final TaskExit exit = new TaskExit(this);
     final TaskWait wait = new TaskWait(this);
     final TaskExec exec = new TaskExec(this);
     final TaskSignals signals = new TaskSignals(this);
     final TaskUnshare unshare = new TaskUnshare(this);
-    /** What a process's mm holds of SysV IPC: its shm attaches, copied by fork and closed by exit and exec. */
-    final Shm shm;
+
+    // guarded by the kernel lock
+    long nextInum = FIRST_DYNAMIC_INUM;
+    private long childSeq;
+    private final List<PidNamespace> pidNamespaces = new ArrayList<>();
+    /** pid_task: each live pid's task, by the pid's number in the root namespace (unique among live pids). */
+    Task[] byRootNr = new Task[64];
+    /** pid_namespace.child_reaper: each namespace's init process, kept after it dies (as Linux keeps it). */
+    final Map<PidNamespace, ThreadGroup> childReapers = new IdentityHashMap<>();
+    final List<Consumer<Task>> releaseListeners = new ArrayList<>();
 
     /** How a blocking syscall waits: releases the kernel lock until a change (or EINTR). */
     @FunctionalInterface

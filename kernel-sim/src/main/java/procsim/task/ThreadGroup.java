@@ -19,6 +19,7 @@ import procsim.pid.PidNamespace;
  * its wait4(-1) looks at the caller's own children first and task/TID/children is per thread.
  */
 public final class ThreadGroup {
+    // guarded by the kernel lock, all of them
     Task leader;
     final List<Task> threads = new ArrayList<>(1);
     int liveThreads;
