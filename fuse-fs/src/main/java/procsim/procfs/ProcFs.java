@@ -12,6 +12,7 @@ import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.MapsFile;
+import procsim.syscall.SyscallTable;
 import procsim.task.Ptrace;
 import procsim.task.Task;
 
@@ -33,7 +34,8 @@ public final class ProcFs implements ProcTree {
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
     public static ProcFs boot(int pidMax, HostProcesses host) {
-        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host));
+        Kernel kernel = Kernel.boot(KernelConfig.defaults().withPidMax(pidMax), SyscallTable.standard());
+        return new ProcFs(kernel, new AttachTable(host));
     }
 
     public Kernel kernel() {

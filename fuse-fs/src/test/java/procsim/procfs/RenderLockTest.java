@@ -11,9 +11,11 @@ import procsim.attach.AttachTable;
 import procsim.kernel.Kernel;
 
 /**
- * Every render reads the model under the kernel's read lock (as fs/proc reads under
- * tasklist_lock or RCU): while a syscall holds the write lock, a render waits for it. The render
- * runs on a thread of its own; it either parks on the lock (it waits) or ends (it read unlocked).
+ * Every render reads the model under the kernel's read lock, as fs/proc does under tasklist_lock
+ * or RCU (kernel/pid_namespace.c pidns_for_children_get reads child_reaper under
+ * read_lock(&tasklist_lock)): while a syscall holds the write lock, a render waits for it. The
+ * render runs on a thread of its own; it either parks on the lock (it waits) or ends (it read
+ * unlocked).
  */
 class RenderLockTest {
     private final FakeHost host = new FakeHost().process(100, 1);

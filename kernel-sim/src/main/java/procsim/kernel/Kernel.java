@@ -69,7 +69,7 @@ public final class Kernel implements SyscallContext {
         return new Kernel(config, syscalls);
     }
 
-    /** Boots with every syscall procsim models ({@link SyscallTable#standard()}). */
+    /** Boots with the table of every syscall procsim models ({@link SyscallTable#standard()}). */
     public static Kernel boot(KernelConfig config) {
         return boot(config, SyscallTable.standard());
     }
