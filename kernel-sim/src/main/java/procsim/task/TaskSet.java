@@ -150,11 +150,6 @@ public final class TaskSet {
         releaseListeners.add(listener);
     }
 
-    /** The child reaper (init process) of {@code ns}, or null if it never had one. */
-    public ThreadGroup childReaper(PidNamespace ns) {
-        return childReapers.get(ns);
-    }
-
     void setChildReaper(PidNamespace ns, ThreadGroup g) {
         childReapers.put(ns, g);
         ns.setHasChildReaper();
