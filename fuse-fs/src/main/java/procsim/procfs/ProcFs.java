@@ -10,9 +10,9 @@ import procsim.attach.HostProcesses;
 import procsim.ipc.IpcNamespace;
 import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
-import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.MapsFile;
+import procsim.syscall.SyscallTable;
 import procsim.task.Ptrace;
 import procsim.task.Task;
 
@@ -24,19 +24,28 @@ import procsim.task.Task;
 public final class ProcFs implements ProcTree {
     private final Kernel kernel;
     private final AttachTable attach;
+    private final LastReplies lastReplies;
+
     public ProcFs(Kernel kernel, AttachTable attach) {
         this.kernel = kernel;
         this.attach = attach;
+        this.lastReplies = new LastReplies(kernel);
         ExtensionEntries.recordRaces(kernel);
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */
     public static ProcFs boot(int pidMax, HostProcesses host) {
-        return new ProcFs(Kernel.boot(KernelConfig.defaults().withPidMax(pidMax)), new AttachTable(host));
+        Kernel kernel = Kernel.boot(KernelConfig.defaults().withPidMax(pidMax), SyscallTable.standard());
+        return new ProcFs(kernel, new AttachTable(host));
     }
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /** Each thread's last syscall reply, for its syscall files. */
+    public LastReplies lastReplies() {
+        return lastReplies;
     }
 
     public AttachTable attachTable() {
@@ -207,7 +216,8 @@ public final class ProcFs implements ProcTree {
 
     /** The reader's IPC namespace: its sim thread's, or the boot namespace for the operator. */
     public IpcNamespace ipcNs(Viewer v) {
-        return v.task() == null ? kernel.tasks().init().ipcNs() : kernel.read(() -> v.task().ipcNs());
+        Task t = v.task() == null ? kernel.tasks().init() : v.task();
+        return kernel.read(t::ipcNs);
     }
 
     /** The pid the real caller's own pid namespace gives its process (getpid()), 0 if unknown. */
@@ -225,8 +235,8 @@ public final class ProcFs implements ProcTree {
         return kernel.read(() -> {
             List<String> out = new ArrayList<>();
             for (int nr = ns.nextAllocated(1); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-                Pid pid = ns.lookup(nr);
-                if (pid != null && pid.owner() instanceof Task t && t.isLeader() && !t.group().isReaped()) {
+                Task t = kernel.tasks().lookup(ns, nr);
+                if (t != null && t.isLeader() && !t.group().isReaped()) {
                     out.add(Integer.toString(nr));
                 }
             }
@@ -275,14 +285,14 @@ public final class ProcFs implements ProcTree {
         return MapsFile.render(kernel.read(() -> {
             Task t = d.task();
             if (t.group().isReaped()) throw Errno.ESRCH.error();
-            return kernel.ipc().mappings(t.group());
+            return t.group().shmMappings();
         }));
     }
 
     int writeComm(Caller caller, Task task, String text) {
         Viewer v = writerOf(caller);
-        if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
         kernel.write(() -> {
+            if (!v.isOperator() && v.task().group() != task.group()) throw Errno.EINVAL.error();
             if (task.exited()) throw Errno.ESRCH.error();
             kernel.tasks().setComm(task, text);
             return null;

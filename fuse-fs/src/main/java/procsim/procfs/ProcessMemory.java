@@ -2,7 +2,7 @@ package procsim.procfs;
 
 import java.util.List;
 
-import procsim.ipc.SysvIpc;
+import procsim.ipc.ShmMapping;
 
 /**
  * One model of a process's memory (its mm), read alike by status (fs/proc/task_mmu.c task_mem),
@@ -25,9 +25,9 @@ public record ProcessMemory(long shmKb) {
     public static final long PAGE_KB = 4;
 
     /** The memory of a process with these shm attaches. */
-    public static ProcessMemory of(List<SysvIpc.ShmMapping> attaches) {
+    public static ProcessMemory of(List<ShmMapping> attaches) {
         long bytes = 0;
-        for (SysvIpc.ShmMapping m : attaches) bytes += m.end() - m.start();
+        for (ShmMapping m : attaches) bytes += m.end() - m.start();
         return new ProcessMemory(bytes >> 10);
     }
 

@@ -38,7 +38,7 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                 levels(g.tgidPid(), pid, viewer), levels(pid, pid, viewer),
                 levels(g.pgrp(), pid, viewer), levels(g.session(), pid, viewer),
                 t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags(),
-                t.exited() ? null : ProcessMemory.of(k.ipc().mappings(g)), t.exited() ? List.of() : g.argv());
+                t.exited() ? null : ProcessMemory.of(g.shmMappings()), t.exited() ? List.of() : g.argv());
     }
 
     private static int[] levels(Pid id, Pid task, PidNamespace viewer) {

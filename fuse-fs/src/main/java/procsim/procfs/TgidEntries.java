@@ -36,7 +36,7 @@ public final class TgidEntries {
             () -> d.fs().snapshot(d).comm() + "\n", (c, text, off) -> d.fs().writeComm(c, d.task(), text)));
     /** Linux's is read-only (the syscall being made); procsim's makes one. In tgid_base_stuff too: the leader's. */
     private static final Entry<TaskDir> SYSCALL = new Entry<>("syscall", d -> new Node.File(FileAttr.file(0666),
-            () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::writerOf)));
+            () -> new SyscallFile(d.fs().kernel(), d.task(), d.fs()::writerOf, d.fs().lastReplies())));
     private static final Entry<TaskDir> STAT = new Entry<>("stat",
             d -> rendered(d, 0444, () -> StatFile.render(d.fs().snapshot(d)), null));
     /** get_mm_cmdline: each argument NUL-terminated; empty without an mm. */
@@ -107,11 +107,13 @@ public final class TgidEntries {
         }), name -> {
             int fd = ProcFs.parsePid(name);
             if (fd < 0) return null;
-            OpenFile f = d.fs().kernel().read(() -> d.task().files() == null ? null : d.task().files().get(fd));
-            if (f == null) return null;
-            int acc = f.flags() & OpenFlags.O_ACCMODE;
-            int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
-            return new Node.Link(FileAttr.link(mode), f::path, true);
+            return d.fs().kernel().read(() -> {
+                OpenFile f = d.task().files() == null ? null : d.task().files().get(fd);
+                if (f == null) return null;
+                int acc = f.flags() & OpenFlags.O_ACCMODE;
+                int mode = acc == OpenFlags.O_RDONLY ? 0500 : acc == OpenFlags.O_WRONLY ? 0300 : 0700;
+                return new Node.Link(FileAttr.link(mode), f::path, true);
+            });
         });
     }
 
@@ -145,11 +147,11 @@ public final class TgidEntries {
      */
     private static Node nsDir(TaskDir d) {
         List<Entry<TaskDir>> table = List.of(
-                new Entry<>("ipc", x -> nsLink(() -> "ipc:[" + x.task().ipcNs().inum() + "]")),
-                new Entry<>("pid", x -> nsLink(() -> "pid:[" + x.task().activePidNs().inum() + "]")),
-                new Entry<>("pid_for_children", x -> nsLink(() -> {
-                    PidNamespace ns = x.fs().kernel().read(() -> x.task().pidNsForChildren());
-                    if (ns.childReaper() == null) throw Errno.ENOENT.error();
+                new Entry<>("ipc", x -> nsLink(x, () -> "ipc:[" + x.task().ipcNs().inum() + "]")),
+                new Entry<>("pid", x -> nsLink(x, () -> "pid:[" + x.task().activePidNs().inum() + "]")),
+                new Entry<>("pid_for_children", x -> nsLink(x, () -> {
+                    PidNamespace ns = x.task().pidNsForChildren();
+                    if (!ns.hasChildReaper()) throw Errno.ENOENT.error(); // pidns_for_children_get
                     return "pid:[" + ns.inum() + "]";
                 })));
         return new Node.Dir(FileAttr.dir(0511), () -> Entry.names(table), n -> {
@@ -158,8 +160,9 @@ public final class TgidEntries {
         });
     }
 
-    private static Node nsLink(Supplier<String> target) {
-        return new Node.Link(FileAttr.link(0777), target);
+    /** A namespace link whose target is read from the model under the kernel's read lock. */
+    private static Node nsLink(TaskDir d, Supplier<String> target) {
+        return new Node.Link(FileAttr.link(0777), () -> d.fs().kernel().read(target));
     }
 
     /** The nsfs file a link of {@code table} points to, if {@code name} is one of their targets. */

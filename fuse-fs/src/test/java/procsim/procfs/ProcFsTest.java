@@ -254,6 +254,30 @@ class ProcFsTest {
                 """.formatted("00000000,".repeat(31)));
     }
 
+    /**
+     * An open with no reply of its own reads the thread's last reply: none yet in init, fork's 0 in
+     * a child; a line that does not decode is only that file's reply. The procfs layer keeps those
+     * replies (not the model) and drops one when its thread is reaped.
+     */
+    @Test
+    void aFreshOpenOfTheSyscallFileReadsTheThreadsLastReply() {
+        assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("\n");
+        syscall(OPERATOR, "/1/task/1/syscall", "fork");
+        assertThat(read(OPERATOR, "/2/task/2/syscall")).isEqualTo("0\n");
+        assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
+        assertThat(errno(() -> write(OPERATOR, "/1/task/1/syscall", "frob"))).isEqualTo(Errno.EINVAL);
+        assertThat(read(OPERATOR, "/1/task/1/syscall")).isEqualTo("2\n");
+        syscall(OPERATOR, "/2/task/2/syscall", "getpid");
+        assertThat(fs.lastReplies().held()).isEqualTo(2);
+        syscall(OPERATOR, "/2/task/2/syscall", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        syscall(OPERATOR, "/2/task/3/syscall", "gettid");
+        assertThat(fs.lastReplies().held()).isEqualTo(3);
+        syscall(OPERATOR, "/2/task/2/syscall", "exit_group 0");
+        assertThat(fs.lastReplies().held()).as("the thread is reaped at its exit").isEqualTo(2);
+        syscall(OPERATOR, "/1/task/1/syscall", "wait4");
+        assertThat(fs.lastReplies().held()).as("the child is reaped by wait4").isEqualTo(1);
+    }
+
     @Test
     void syscallFileServesTheReplyWhateverTheOffset() {
         assertThat(syscall(OPERATOR, "/1/task/1/syscall", "fork\n")).isEqualTo("2\n");

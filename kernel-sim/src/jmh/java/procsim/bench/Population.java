@@ -9,6 +9,7 @@ import procsim.kernel.KernelConfig;
 import procsim.task.CloneArgs;
 import procsim.task.Task;
 import procsim.task.TaskSet;
+import procsim.task.TaskWait;
 
 /** Shared set-up for the benchmarks: a kernel with pid_max 4194304 and model-API helpers. */
 final class Population {
@@ -55,7 +56,7 @@ final class Population {
     /** wait4(pid, WNOHANG) under a lock the caller holds; the reaped pid. */
     static int wait4(TaskSet tasks, Task parent, int pid) {
         try {
-            return tasks.wait4(parent, pid, TaskSet.WNOHANG).pid();
+            return tasks.wait4(parent, pid, TaskWait.WNOHANG).pid();
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }

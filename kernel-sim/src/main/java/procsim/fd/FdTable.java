@@ -17,6 +17,7 @@ public final class FdTable {
     public static final int RLIMIT_NOFILE = 1024;
 
     /** Sized to the highest fd in use, not to max_fds: most tables hold three fds. */
+    // guarded by the kernel lock
     private OpenFile[] files = new OpenFile[4];
     private final BitSet closeOnExec = new BitSet();
     private int maxFds = NR_OPEN_DEFAULT;

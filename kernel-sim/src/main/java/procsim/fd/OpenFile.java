@@ -14,8 +14,9 @@ public final class OpenFile {
     public static final int SETFL_MASK = O_APPEND | O_NONBLOCK | O_DIRECT | O_NOATIME;
 
     private final String path;
-    private volatile int flags;
     private final boolean seekable;
+    // guarded by the kernel lock
+    private int flags;
     private long offset;
 
     /** {@code flags} as open(2) keeps them; O_LARGEFILE is added as on 64-bit (force_o_largefile). */

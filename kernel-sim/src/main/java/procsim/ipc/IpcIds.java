@@ -21,6 +21,7 @@ public final class IpcIds<T extends KernIpcPerm> {
     /** ipc_min_cycle = RADIX_TREE_MAP_SIZE */
     public static final int MIN_CYCLE = 64;
 
+    // guarded by the kernel lock
     private final TreeMap<Integer, T> byIdx = new TreeMap<>();
     private final Map<Integer, T> byKey = new HashMap<>();
     private int seq;

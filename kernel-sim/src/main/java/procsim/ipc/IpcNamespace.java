@@ -20,6 +20,7 @@ public final class IpcNamespace {
     final IpcIds<MsgQueue> msg = new IpcIds<>();
     final IpcIds<SemArray> sem = new IpcIds<>();
     final IpcIds<ShmSegment> shm = new IpcIds<>();
+    // guarded by the kernel lock, with the ids' contents
     long usedSems;
 
     public IpcNamespace(long inum) {

@@ -5,6 +5,7 @@ package procsim.ipc;
  * (seq * 32768 + idx), owner and creator ids and the mode. Fields change under the kernel lock.
  */
 public abstract class KernIpcPerm {
+    // guarded by the kernel lock, as the fields of its subclasses
     int key;
     int id;
     int seq;

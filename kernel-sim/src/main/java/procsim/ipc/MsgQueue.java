@@ -3,6 +3,8 @@ package procsim.ipc;
 import java.util.ArrayList;
 import java.util.List;
 
+import procsim.pid.PidNamespace;
+
 /** A message queue ({@code struct msg_queue}, ipc/msg.c). */
 public final class MsgQueue extends KernIpcPerm {
     /** One queued message. */
@@ -51,6 +53,12 @@ public final class MsgQueue extends KernIpcPerm {
 
     public IpcPid lrpid() {
         return lrpid;
+    }
+
+    /** IPC_STAT's copy (msgctl_stat), the pids as {@code viewer} sees them. */
+    public MsqidDs stat(PidNamespace viewer) {
+        return new MsqidDs(Ipc64Perm.of(this), stime, rtime, ctime, cbytes, qnum(), qbytes, lspid.nr(viewer),
+                lrpid.nr(viewer));
     }
 
     public List<Message> messages() {

@@ -38,4 +38,9 @@ public final class SemArray extends KernIpcPerm {
     public long ctime() {
         return ctime;
     }
+
+    /** IPC_STAT's copy (semctl_stat). */
+    public SemidDs stat() {
+        return new SemidDs(Ipc64Perm.of(this), otime(), ctime, nsems());
+    }
 }

@@ -1,5 +1,7 @@
 package procsim.ipc;
 
+import procsim.pid.PidNamespace;
+
 /** A shared memory segment ({@code struct shmid_kernel}, ipc/shm.c). */
 public final class ShmSegment extends KernIpcPerm {
     /** SHM_DEST: marked for destruction at the last detach. */
@@ -40,5 +42,10 @@ public final class ShmSegment extends KernIpcPerm {
 
     public int nattch() {
         return nattch;
+    }
+
+    /** IPC_STAT's copy (shmctl_stat), the pids as {@code viewer} sees them. */
+    public ShmidDs stat(PidNamespace viewer) {
+        return new ShmidDs(Ipc64Perm.of(this), size, atime, dtime, ctime, cpid.nr(viewer), lpid.nr(viewer), nattch);
     }
 }

@@ -10,10 +10,14 @@ import procsim.abi.Capability;
 import procsim.abi.Errno;
 import procsim.abi.SysError;
 import procsim.ipc.IpcIds;
-import procsim.ipc.SysvIpc;
+import procsim.ipc.IpcUtil;
+import procsim.ipc.Msg;
+import procsim.ipc.Sem;
+import procsim.ipc.Shm;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
 import procsim.syscall.Call;
+import procsim.syscall.SyscallContext;
 import procsim.syscall.SyscallResult;
 import procsim.syscall.SyscallTable;
 import procsim.task.Task;
@@ -27,48 +31,71 @@ import procsim.task.TaskSet;
  * TaskSet.mu. Syscalls and writes take it for writing; renders take it for reading and copy
  * out what they need. wait4 waits on a condition of the write lock, which releases it.
  */
-public final class Kernel {
+public final class Kernel implements SyscallContext {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final KernelConfig config;
     private final TaskSet tasks;
-    private final SysvIpc ipc;
+    private final Msg msg;
+    private final Sem sem;
+    private final Shm shm;
     /** Signalled whenever a task exits or an IPC object changes: what blocked syscalls wait for. */
     private final Condition changed;
     /** The running syscall's "was the request interrupted?" (a FUSE interrupt, say). */
     private final ThreadLocal<BooleanSupplier> interrupted = new ThreadLocal<>();
     /** The thread the running syscall is made by: a stopped thread's blocked syscall stays blocked. */
     private final ThreadLocal<Task> current = new ThreadLocal<>();
-    private final SyscallTable syscalls = SyscallTable.standard();
+    private final SyscallTable syscalls;
     private final long bootNanos = System.nanoTime();
     private final long bootTime;
 
-    private Kernel(KernelConfig config) {
+    private Kernel(KernelConfig config, SyscallTable syscalls) {
         this.config = config;
+        this.syscalls = syscalls;
         if (config.pidMax() < PidNamespace.PID_MAX_MIN || config.pidMax() > PidNamespace.PID_MAX_LIMIT) {
             throw new IllegalArgumentException("pid_max must be in [" + PidNamespace.PID_MAX_MIN + ", "
                     + PidNamespace.PID_MAX_LIMIT + "]: " + config.pidMax());
         }
         this.bootTime = config.clock().getAsLong();
         this.changed = lock.writeLock().newCondition();
-        this.tasks = new TaskSet(config.pidMax(), this::block, this::wakeAll, this::ticks);
-        this.ipc = new SysvIpc(tasks, config.clock(), this::block, this::wakeAll);
-        tasks.setHooks(ipc);
+        IpcUtil ipc = new IpcUtil(config.clock(), this::block, this::wakeAll);
+        this.msg = new Msg(ipc);
+        this.sem = new Sem(ipc);
+        this.shm = new Shm(ipc);
+        this.tasks = new TaskSet(config.pidMax(), shm, this::block, this::wakeAll, this::ticks);
     }
 
+    /** Boots with {@code syscalls} as the syscall table (as an arch's table is linked into Linux). */
+    public static Kernel boot(KernelConfig config, SyscallTable syscalls) {
+        return new Kernel(config, syscalls);
+    }
+
+    /** Boots with the table of every syscall procsim models ({@link SyscallTable#standard()}). */
     public static Kernel boot(KernelConfig config) {
-        return new Kernel(config);
+        return boot(config, SyscallTable.standard());
     }
 
     public static Kernel boot() {
         return boot(KernelConfig.defaults());
     }
 
+    @Override
     public TaskSet tasks() {
         return tasks;
     }
 
-    public SysvIpc ipc() {
-        return ipc;
+    @Override
+    public Msg msg() {
+        return msg;
+    }
+
+    @Override
+    public Sem sem() {
+        return sem;
+    }
+
+    @Override
+    public Shm shm() {
+        return shm;
     }
 
     public SyscallTable syscallTable() {
@@ -127,8 +154,8 @@ public final class Kernel {
     }
 
     /**
-     * Runs a decoded call as {@code task}, atomically under the kernel lock, and records the
-     * result as the thread's last result. ESRCH if the thread has exited.
+     * Runs a decoded call as {@code task}, atomically under the kernel lock. ESRCH if the thread
+     * has exited.
      * Deviation: a call made for a stopped thread runs at once, as a ptracer's injected syscall
      * would (how CRIU queries a stopped task); a blocking call waits for SIGCONT before it returns.
      */
@@ -165,7 +192,6 @@ public final class Kernel {
                 Thread.currentThread().interrupt();
                 r = SyscallResult.fail(Errno.EINTR);
             }
-            task.setLastResult(r.text());
             return r;
         } finally {
             lock.writeLock().unlock();

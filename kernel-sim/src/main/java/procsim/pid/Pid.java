@@ -7,7 +7,6 @@ package procsim.pid;
 public final class Pid {
     private final PidNamespace[] namespaces;
     private final int[] numbers;
-    private Object owner;
 
     Pid(PidNamespace[] namespaces, int[] numbers) {
         this.namespaces = namespaces;
@@ -46,15 +45,6 @@ public final class Pid {
 
     public PidNamespace namespaceAtLevel(int level) {
         return namespaces[level];
-    }
-
-    /** What this pid names (a task); set once the allocation is committed. */
-    public Object owner() {
-        return owner;
-    }
-
-    public void setOwner(Object owner) {
-        this.owner = owner;
     }
 
     /** The numbers as the viewer sees them, outermost visible first (the NSpid line). */

@@ -25,6 +25,7 @@ public final class PidNamespace {
     private final PidNamespace parent;
     private final int level;
     private final long inum;
+    // guarded by the kernel lock, with the bitmap's and the race log's contents
     private final PidBitmap used = new PidBitmap();
     private Pid[] byNr = new Pid[64];
     private int cursor;
@@ -33,7 +34,8 @@ public final class PidNamespace {
     /** Pids ever made here, freed or not: in the root namespace, total_forks (every task, threads too). */
     private long totalAllocated;
     private boolean adding = true;
-    private Object childReaper;
+    /** child_reaper is set: the namespace has had its init (pid 1). */
+    private boolean hasChildReaper;
     private PidAllocListener[] listeners = NO_LISTENERS;
     private static final PidAllocListener[] NO_LISTENERS = {};
 
@@ -123,12 +125,13 @@ public final class PidNamespace {
         return false;
     }
 
-    public Object childReaper() {
-        return childReaper;
+    /** True once the namespace has had an init, its child reaper (which the task layer knows). */
+    public boolean hasChildReaper() {
+        return hasChildReaper;
     }
 
-    public void setChildReaper(Object reaper) {
-        this.childReaper = reaper;
+    public void setHasChildReaper() {
+        hasChildReaper = true;
     }
 
     /** PIDNS_ADDING: false once init has died ({@code disable_pid_allocation}). */
@@ -215,7 +218,7 @@ public final class PidNamespace {
 
     private int allocExact(int nr, PidRequest request) {
         if (nr < 1 || nr >= pidMax) throw Errno.EINVAL.error();
-        if (nr != 1 && childReaper == null) throw Errno.EINVAL.error();
+        if (nr != 1 && !hasChildReaper) throw Errno.EINVAL.error();
         request.checkPermission(this);
         if (used.get(nr)) throw request.busy().error();
         used.set(nr);

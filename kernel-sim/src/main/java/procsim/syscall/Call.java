@@ -1,10 +1,9 @@
 package procsim.syscall;
 
-import procsim.kernel.Kernel;
 import procsim.task.Task;
 
 /** A parsed, fully decoded syscall, ready to run under the kernel lock as {@code caller}. */
 @FunctionalInterface
 public interface Call {
-    SyscallResult run(Kernel kernel, Task caller) throws InterruptedException;
+    SyscallResult run(SyscallContext kernel, Task caller) throws InterruptedException;
 }

@@ -10,8 +10,12 @@ import java.util.Map;
 import procsim.abi.Errno;
 import procsim.abi.Flags;
 import procsim.abi.Strtol;
+import procsim.ipc.Ipc64Perm;
 import procsim.ipc.MsgQueue;
-import procsim.ipc.SysvIpc;
+import procsim.ipc.MsqidDs;
+import procsim.ipc.Sem;
+import procsim.ipc.SemidDs;
+import procsim.ipc.ShmidDs;
 import procsim.restore.NextSyscallData;
 import procsim.task.Task;
 
@@ -21,6 +25,14 @@ import procsim.task.Task;
  * takes the same {@code key=value} words back (a key not given keeps its value).
  */
 final class IpcSyscalls {
+    /** IPC_STAT's words in the /proc/sysvipc columns' order (and msg's qbytes); IPC_SET's keys. */
+    static final List<String> MSG_KEYS = List.of("key", "msqid", "perms", "cbytes", "qnum", "lspid", "lrpid",
+            "uid", "gid", "cuid", "cgid", "stime", "rtime", "ctime", "qbytes");
+    static final List<String> SEM_KEYS = List.of("key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid",
+            "otime", "ctime");
+    static final List<String> SHM_KEYS = List.of("key", "shmid", "perms", "size", "cpid", "lpid", "nattch",
+            "uid", "gid", "cuid", "cgid", "atime", "dtime", "ctime");
+
     private IpcSyscalls() {
     }
 
@@ -30,7 +42,7 @@ final class IpcSyscalls {
             int key = key(a, 0);
             int flags = (int) a.flags(1, NAMES);
             a.done();
-            return (k, c) -> SyscallResult.ok(k.ipc().msgget(c, key, flags));
+            return (k, c) -> SyscallResult.ok(k.msg().msgget(c, key, flags));
         });
         t.register("msgsnd", a -> {
             a.positional();
@@ -40,7 +52,7 @@ final class IpcSyscalls {
             int flags = (int) a.flags(3, NAMES, 0);
             a.done();
             return (k, c) -> {
-                k.ipc().msgsnd(c, id, mtype, text, flags);
+                k.msg().msgsnd(c, id, mtype, text, flags);
                 return SyscallResult.ok(0);
             };
         });
@@ -51,57 +63,33 @@ final class IpcSyscalls {
             int flags = (int) a.flags(2, NAMES, 0);
             a.done();
             return (k, c) -> {
-                MsgQueue.Message m = k.ipc().msgrcv(c, id, mtype, flags);
+                MsgQueue.Message m = k.msg().msgrcv(c, id, mtype, flags);
                 return SyscallResult.ok(m.size(), " mtype=" + m.mtype() + " text=" + m.text());
             };
         });
-        t.register("msgctl", a -> ctl(a, SysvIpc.MSG_KEYS, new Ctl() {
-            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
-                return ipc.msgStat(c, id);
-            }
-
-            public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
-                ipc.msgSet(c, id, v, restore);
-            }
-
-            public void rmid(SysvIpc ipc, Task c, int id) {
-                ipc.msgRmid(c, id);
-            }
-        }));
-        t.register("shmctl", a -> ctl(a, SysvIpc.SHM_KEYS, new Ctl() {
-            public Map<String, String> stat(SysvIpc ipc, Task c, int id) {
-                return ipc.shmStat(c, id);
-            }
-
-            public void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore) {
-                ipc.shmSet(c, id, v, restore);
-            }
-
-            public void rmid(SysvIpc ipc, Task c, int id) {
-                ipc.shmRmid(c, id);
-            }
-        }));
+        t.register("msgctl", a -> ctl(a, MSG_KEYS, MSGCTL));
+        t.register("shmctl", a -> ctl(a, SHM_KEYS, SHMCTL));
         t.register("semget", a -> {
             a.positional();
             int key = key(a, 0);
             int nsems = a.intNum(1);
             int flags = (int) a.flags(2, NAMES);
             a.done();
-            return (k, c) -> SyscallResult.ok(k.ipc().semget(c, key, nsems, flags));
+            return (k, c) -> SyscallResult.ok(k.sem().semget(c, key, nsems, flags));
         });
         t.register("semop", a -> {
             a.positional();
             int id = a.intNum(0);
-            List<SysvIpc.SemBuf> sops = new ArrayList<>();
+            List<Sem.SemBuf> sops = new ArrayList<>();
             for (String op : a.word(1).split(",", -1)) {
                 String[] p = op.split(":", -1);
                 if (p.length < 2 || p.length > 3) throw Errno.EINVAL.error();
-                sops.add(new SysvIpc.SemBuf(Strtol.parseInt(p[0]), Strtol.parseInt(p[1]),
+                sops.add(new Sem.SemBuf(Strtol.parseInt(p[0]), Strtol.parseInt(p[1]),
                         p.length == 3 ? (int) Flags.parse(p[2], NAMES) : 0));
             }
             a.done();
             return (k, c) -> {
-                k.ipc().semop(c, id, sops);
+                k.sem().semop(c, id, sops);
                 return SyscallResult.ok(0);
             };
         });
@@ -112,7 +100,7 @@ final class IpcSyscalls {
             long size = a.num(1);
             int flags = (int) a.flags(2, NAMES);
             a.done();
-            return (k, c) -> SyscallResult.ok(k.ipc().shmget(c, key, size, flags));
+            return (k, c) -> SyscallResult.ok(k.shm().shmget(c, key, size, flags));
         });
         t.register("shmat", a -> {
             a.keys("addr");
@@ -120,13 +108,13 @@ final class IpcSyscalls {
             int flags = (int) a.flags(1, NAMES, 0);
             a.done();
             long addr = a.key("addr") == null ? 0 : Strtol.parse(a.key("addr"));
-            return (k, c) -> SyscallResult.ok(k.ipc().shmat(c, id, flags, addr));
+            return (k, c) -> SyscallResult.ok(k.shm().shmat(c, id, flags, addr));
         });
         t.register("shmdt", a -> {
             long addr = a.positional().num(0);
             a.done();
             return (k, c) -> {
-                k.ipc().shmdt(c, addr);
+                k.shm().shmdt(c, addr);
                 return SyscallResult.ok(0);
             };
         });
@@ -138,13 +126,28 @@ final class IpcSyscalls {
         return (int) key;
     }
 
-    private interface Ctl {
-        Map<String, String> stat(SysvIpc ipc, Task c, int id);
-
-        void set(SysvIpc ipc, Task c, int id, Map<String, Long> v, boolean restore);
-
-        void rmid(SysvIpc ipc, Task c, int id);
+    /** The IPC_STAT (its reply words), IPC_SET and IPC_RMID of one kind of object. */
+    private record Ctl(StatOp stat, SetOp set, RmOp rmid) {
     }
+
+    private interface StatOp {
+        String run(SyscallContext k, Task c, int id);
+    }
+
+    private interface SetOp {
+        void run(SyscallContext k, Task c, int id, Map<String, Long> v, boolean restore);
+    }
+
+    private interface RmOp {
+        void run(SyscallContext k, Task c, int id);
+    }
+
+    private static final Ctl MSGCTL = new Ctl((k, c, id) -> words(k.msg().msgStat(c, id)),
+            (k, c, id, v, restore) -> k.msg().msgSet(c, id, v, restore), (k, c, id) -> k.msg().msgRmid(c, id));
+    private static final Ctl SEMCTL = new Ctl((k, c, id) -> words(k.sem().semStat(c, id)),
+            (k, c, id, v, restore) -> k.sem().semSet(c, id, v, restore), (k, c, id) -> k.sem().semRmid(c, id));
+    private static final Ctl SHMCTL = new Ctl((k, c, id) -> words(k.shm().shmStat(c, id)),
+            (k, c, id, v, restore) -> k.shm().shmSet(c, id, v, restore), (k, c, id) -> k.shm().shmRmid(c, id));
 
     /** msgctl/shmctl ID CMD [k=v ...]. */
     private static Call ctl(Args a, List<String> keys, Ctl ops) {
@@ -152,29 +155,19 @@ final class IpcSyscalls {
         int id = a.intNum(0);
         int cmd = (int) a.flags(1, COMMANDS);
         a.done();
-        Map<String, Long> values = values(a);
-        return ctlCall(cmd, values, keys, (k, c) -> SyscallResult.ok(0, pairs(ops.stat(k.ipc(), c, id))),
-                (ipc, c, restore) -> ops.set(ipc, c, id, values, restore), (ipc, c) -> ops.rmid(ipc, c, id));
+        return ctlCall(cmd, values(a), id, ops);
     }
 
-    private interface SetOp {
-        void run(SysvIpc ipc, Task c, boolean restore);
-    }
-
-    private interface RmOp {
-        void run(SysvIpc ipc, Task c);
-    }
-
-    private static Call ctlCall(int cmd, Map<String, Long> values, List<String> keys, Call stat, SetOp set, RmOp rm) {
+    private static Call ctlCall(int cmd, Map<String, Long> values, int id, Ctl ops) {
         if (cmd != IPC_SET && !values.isEmpty()) throw Errno.EINVAL.error();
         return switch (cmd) {
-            case IPC_STAT -> stat;
+            case IPC_STAT -> (k, c) -> SyscallResult.ok(0, ops.stat().run(k, c, id));
             case IPC_SET -> (k, c) -> {
-                set.run(k.ipc(), c, restoreRequested(c));
+                ops.set().run(k, c, id, values, restoreRequested(c));
                 return SyscallResult.ok(0);
             };
             case IPC_RMID -> (k, c) -> {
-                rm.run(k.ipc(), c);
+                ops.rmid().run(k, c, id);
                 return SyscallResult.ok(0);
             };
             default -> (k, c) -> SyscallResult.fail(Errno.EINVAL);
@@ -198,15 +191,38 @@ final class IpcSyscalls {
         return v;
     }
 
-    private static String pairs(Map<String, String> m) {
-        StringBuilder b = new StringBuilder();
-        m.forEach((key, v) -> b.append(' ').append(key).append('=').append(v));
-        return b.toString();
+    /** IPC_STAT's reply words for a message queue: {@link #MSG_KEYS}. */
+    private static String words(MsqidDs d) {
+        return perm(d.perm(), "msqid") + " cbytes=" + d.cbytes() + " qnum=" + d.qnum() + " lspid=" + d.lspid()
+                + " lrpid=" + d.lrpid() + owners(d.perm()) + " stime=" + d.stime() + " rtime=" + d.rtime()
+                + " ctime=" + d.ctime() + " qbytes=" + d.qbytes();
+    }
+
+    /** {@link #SEM_KEYS}. */
+    private static String words(SemidDs d) {
+        return perm(d.perm(), "semid") + " nsems=" + d.nsems() + owners(d.perm()) + " otime=" + d.otime()
+                + " ctime=" + d.ctime();
+    }
+
+    /** {@link #SHM_KEYS}. */
+    private static String words(ShmidDs d) {
+        return perm(d.perm(), "shmid") + " size=" + Long.toUnsignedString(d.segsz()) + " cpid=" + d.cpid()
+                + " lpid=" + d.lpid() + " nattch=" + d.nattch() + owners(d.perm()) + " atime=" + d.atime()
+                + " dtime=" + d.dtime() + " ctime=" + d.ctime();
+    }
+
+    private static String perm(Ipc64Perm p, String idKey) {
+        return " key=" + p.key() + " " + idKey + "=" + p.id() + " perms=0" + Integer.toOctalString(p.mode());
+    }
+
+    private static String owners(Ipc64Perm p) {
+        return " uid=" + Integer.toUnsignedString(p.uid()) + " gid=" + Integer.toUnsignedString(p.gid())
+                + " cuid=" + Integer.toUnsignedString(p.cuid()) + " cgid=" + Integer.toUnsignedString(p.cgid());
     }
 
     /** semctl ID SEMNUM CMD [ARG | k=v ...]. */
     private static Call semctl(Args a) {
-        a.keys(SysvIpc.SEM_KEYS.toArray(String[]::new));
+        a.keys(SEM_KEYS.toArray(String[]::new));
         int id = a.intNum(0);
         int semnum = a.intNum(1);
         int cmd = (int) a.flags(2, COMMANDS);
@@ -216,11 +232,11 @@ final class IpcSyscalls {
         switch (cmd) {
             case GETVAL, GETPID, GETNCNT, GETZCNT:
                 if (arg != null || !values.isEmpty()) throw Errno.EINVAL.error();
-                return (k, c) -> SyscallResult.ok(k.ipc().semGet(c, id, semnum, cmd));
+                return (k, c) -> SyscallResult.ok(k.sem().semGet(c, id, semnum, cmd));
             case GETALL:
                 if (arg != null || !values.isEmpty()) throw Errno.EINVAL.error();
                 return (k, c) -> {
-                    int[] v = k.ipc().semGetAll(c, id);
+                    int[] v = k.sem().semGetAll(c, id);
                     StringBuilder b = new StringBuilder(" values=");
                     for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ",").append(v[i]);
                     return SyscallResult.ok(0, b.toString());
@@ -229,21 +245,19 @@ final class IpcSyscalls {
                 if (arg == null || !values.isEmpty()) throw Errno.EINVAL.error();
                 int val = Strtol.parseInt(arg);
                 return (k, c) -> {
-                    k.ipc().setval(c, id, semnum, val);
+                    k.sem().setval(c, id, semnum, val);
                     return SyscallResult.ok(0);
                 };
             case SETALL:
                 if (arg == null || !values.isEmpty()) throw Errno.EINVAL.error();
                 int[] all = Args.intList(arg);
                 return (k, c) -> {
-                    k.ipc().setall(c, id, all);
+                    k.sem().setall(c, id, all);
                     return SyscallResult.ok(0);
                 };
             default:
                 if (arg != null) throw Errno.EINVAL.error();
-                return ctlCall(cmd, values, SysvIpc.SEM_KEYS,
-                        (k, c) -> SyscallResult.ok(0, pairs(k.ipc().semStat(c, id))),
-                        (ipc, c, restore) -> ipc.semSet(c, id, values, restore), (ipc, c) -> ipc.semRmid(c, id));
+                return ctlCall(cmd, values, id, SEMCTL);
         }
     }
 }

@@ -18,7 +18,7 @@ import procsim.restore.NextSyscallData;
 import procsim.restore.PidTargets;
 import procsim.task.CloneArgs;
 import procsim.task.Task;
-import procsim.task.TaskSet;
+import procsim.task.TaskWait;
 
 /**
  * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
@@ -75,10 +75,10 @@ final class ProcessSyscalls {
         t.register("wait4", a -> {
             a.positional();
             int pid = a.has(0) ? a.intNum(0) : -1;
-            long options = a.flags(1, TaskSet.WAIT_OPTION_NAMES, 0);
+            long options = a.flags(1, TaskWait.WAIT_OPTION_NAMES, 0);
             a.done();
             return (k, c) -> {
-                TaskSet.WaitResult r = k.tasks().wait4(c, pid, (int) options);
+                TaskWait.WaitResult r = k.tasks().wait4(c, pid, (int) options);
                 return r.pid() == 0 ? SyscallResult.ok(0)
                         : SyscallResult.ok(r.pid(), " status=0x" + Integer.toHexString(0x10000 | (r.status() & 0xffff)).substring(1));
             };

@@ -3,7 +3,9 @@ package procsim.task;
 import procsim.abi.Capability;
 import procsim.abi.TaskFlags;
 import procsim.fd.FdTable;
+import procsim.ipc.IpcCaller;
 import procsim.ipc.IpcNamespace;
+import procsim.ipc.ShmAttaches;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 import procsim.restore.NextSyscallData;
@@ -13,7 +15,10 @@ import procsim.restore.NextSyscallData;
  * namespaces and its pending next_syscall_data. Fields change only under the kernel lock, through
  * {@link TaskSet}.
  */
-public final class Task {
+public final class Task implements IpcCaller {
+    final long startTime;
+
+    // guarded by the kernel lock
     Pid pid;
     ThreadGroup group;
     String comm;
@@ -27,8 +32,6 @@ public final class Task {
     int exitCode;
     /** PF_EXITING, PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); PF_RANDOMIZE is added when shown. */
     int flags;
-    String lastResult = "";
-    final long startTime;
 
     Task(long startTime) {
         this.startTime = startTime;
@@ -64,6 +67,27 @@ public final class Task {
         this.creds = c;
     }
 
+    @Override
+    public int euid() {
+        return creds.euid();
+    }
+
+    @Override
+    public int egid() {
+        return creds.egid();
+    }
+
+    @Override
+    public Pid tgidPid() {
+        return group.tgidPid();
+    }
+
+    @Override
+    public ShmAttaches mmShmAttaches() {
+        if (group.shm == null) group.shm = new ShmAttaches();
+        return group.shm;
+    }
+
     /** The PF_* flags the task has earned (fork, exec, a privilege used, exit). */
     public int flags() {
         return flags;
@@ -73,6 +97,7 @@ public final class Task {
      * ns_capable (kernel/capability.c) with this task as current: true if {@code cap} is in its
      * effective set, and then the task is marked PF_SUPERPRIV. Callers hold the kernel lock.
      */
+    @Override
     public boolean capable(int cap) {
         if (!creds.capable(cap)) return false;
         flags |= TaskFlags.PF_SUPERPRIV;
@@ -90,6 +115,7 @@ public final class Task {
     }
 
     /** {@code task_active_pid_ns}: the namespace of the task's own pid. */
+    @Override
     public PidNamespace activePidNs() {
         return pid.namespace();
     }
@@ -98,6 +124,7 @@ public final class Task {
         return pidNsForChildren;
     }
 
+    @Override
     public IpcNamespace ipcNs() {
         return ipcNs;
     }
@@ -106,6 +133,7 @@ public final class Task {
         return nextSyscallData;
     }
 
+    @Override
     public boolean exited() {
         return exited;
     }
@@ -132,21 +160,13 @@ public final class Task {
         return startTime;
     }
 
-    /** The text the thread's syscall file reads when no open file has its own result. */
-    public String lastResult() {
-        return lastResult;
-    }
-
-    public void setLastResult(String text) {
-        this.lastResult = text;
-    }
-
     /** Sets or clears (null) next_syscall_data; callers hold the kernel lock. */
     public void setNextSyscallData(NextSyscallData data) {
         this.nextSyscallData = data;
     }
 
     /** Takes next_syscall_data off: a supporting syscall consumes it even when it then fails. */
+    @Override
     public NextSyscallData takeNextSyscallData() {
         NextSyscallData d = nextSyscallData;
         nextSyscallData = null;

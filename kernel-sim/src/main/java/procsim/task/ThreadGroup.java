@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 
+import procsim.ipc.ShmAttaches;
+import procsim.ipc.ShmMapping;
 import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 
@@ -17,6 +19,7 @@ import procsim.pid.PidNamespace;
  * its wait4(-1) looks at the caller's own children first and task/TID/children is per thread.
  */
 public final class ThreadGroup {
+    // guarded by the kernel lock, all of them
     Task leader;
     final List<Task> threads = new ArrayList<>(1);
     int liveThreads;
@@ -41,6 +44,8 @@ public final class ThreadGroup {
     boolean exiting;
     /** The mm's arg area (cmdline): execve's argv, copied by fork, shared by the threads. */
     List<String> argv = List.of();
+    /** The mm's shm attaches: null until the first shmat (or a fork that copies some). */
+    ShmAttaches shm;
     /** prctl(PR_SET_CHILD_SUBREAPER): signal->is_child_subreaper. */
     boolean childSubreaper;
     /** SIGNAL_STOP_STOPPED: every thread is in a group stop. */
@@ -57,6 +62,8 @@ public final class ThreadGroup {
      */
     boolean zapping;
     Task zapWaiter;
+    /** The child reaper (init) of its pid namespace. */
+    boolean childReaper;
 
     public Task leader() {
         return leader;
@@ -83,6 +90,11 @@ public final class ThreadGroup {
     /** The argv of the last execve (the parent's, if this process never exec'd). */
     public List<String> argv() {
         return argv;
+    }
+
+    /** The mm's shm attaches in address order (what /proc/PID/maps shows of them). */
+    public List<ShmMapping> shmMappings() {
+        return shm == null ? List.of() : shm.mappings();
     }
 
     public ThreadGroup parent() {
@@ -169,6 +181,6 @@ public final class ThreadGroup {
 
     /** True if this group is the child reaper (init) of its pid namespace. */
     public boolean isChildReaper() {
-        return activePidNs().childReaper() == this;
+        return childReaper;
     }
 }

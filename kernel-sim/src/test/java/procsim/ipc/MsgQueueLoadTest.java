@@ -38,7 +38,7 @@ class MsgQueueLoadTest {
     private final Sim sim = new Sim();
     private final Sim.Runner init = sim.as(1);
     private final int id = init.ok("msgget IPC_PRIVATE 0600");
-    private final MsgQueue queue = SysvIpc.list(sim.task(1).ipcNs().msg()).get(0);
+    private final MsgQueue queue = IpcUtil.list(sim.task(1).ipcNs().msg()).get(0);
     private final Map<String, LongAdder> received = new ConcurrentHashMap<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile CyclicBarrier barrier;

@@ -19,6 +19,27 @@ class SysvIpcTest {
         return root.run(ctl + " " + id + " IPC_STAT");
     }
 
+    /**
+     * IPC_STAT copies out struct msqid64_ds, semid64_ds and shmid64_ds (include/uapi/asm-generic/
+     * msgbuf.h, sembuf.h, shmbuf.h: ipc64_perm, then the times, counts and pids, the pids as the
+     * caller's namespace sees them): records the syscall reply and /proc/sysvipc both format.
+     */
+    @Test
+    void statCopiesOutTheDsRecords() {
+        long now = 1_700_000_000L;
+        int q = root.ok("msgget 5 IPC_CREAT|0640");
+        root.ok("msgsnd " + q + " 1 hello");
+        assertThat(sim.kernel.write(() -> sim.kernel.msg().msgStat(init, q))).isEqualTo(
+                new MsqidDs(new Ipc64Perm(5, q, 0, 0, 0, 0, 0640), now, 0, now, 5, 1, IpcNamespace.MSGMNB, 1, 0));
+        int s = root.ok("semget IPC_PRIVATE 3 0600");
+        assertThat(sim.kernel.write(() -> sim.kernel.sem().semStat(init, s))).isEqualTo(
+                new SemidDs(new Ipc64Perm(0, s, 0, 0, 0, 0, 0600), 0, now, 3));
+        int m = root.ok("shmget 7 5000 IPC_CREAT|0600");
+        root.ok("shmat " + m);
+        assertThat(sim.kernel.write(() -> sim.kernel.shm().shmStat(init, m))).isEqualTo(
+                new ShmidDs(new Ipc64Perm(7, m, 0, 0, 0, 0, 0600), 5000, now, 0, now, 1, 1, 1));
+    }
+
     @Test
     void createAndRemoveLoopCyclesThroughSixtyFourThenBumpsSeq() {
         for (int i = 0; i < 64; i++) {
@@ -235,7 +256,7 @@ class SysvIpcTest {
         assertThat(sim.as(p).run("shmat " + id + " 0 addr=0x7f0000020001")).isEqualTo("-1 EINVAL");
         assertThat(sim.as(p).result("shmat " + id + " SHM_RND addr=0x7f0000020001").value()).isEqualTo(0x7f0000020000L);
         assertThat(sim.as(p).result("shmat " + id + " SHM_RDONLY").value()).isEqualTo(0x7f0000022000L);
-        assertThat(sim.kernel.ipc().mappings(p.group())).extracting(SysvIpc.ShmMapping::readOnly)
+        assertThat(p.group().shmMappings()).extracting(ShmMapping::readOnly)
                 .containsExactly(false, false, true);
     }
 

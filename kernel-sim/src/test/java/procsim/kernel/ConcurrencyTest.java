@@ -370,8 +370,8 @@ class ConcurrencyTest {
                 assertThat(ns.lookup(pid.numberAtLevel(l))).as("pid %s at level %d", pid, l).isSameAs(pid);
                 expected.merge(ns, 1, Integer::sum);
             }
-            assertThat(pid.owner()).as("owner of pid %s", pid).isInstanceOf(Task.class);
-            Task owner = (Task) pid.owner();
+            Task owner = sim.kernel.tasks().taskOf(pid);
+            assertThat(owner).as("owner of pid %s", pid).isNotNull();
             assertThat(owner.pid()).as("the owner of %s holds it", pid).isSameAs(pid);
             assertThat(owners.add(owner)).as("%s owns two pids", owner).isTrue();
         }
@@ -387,7 +387,7 @@ class ConcurrencyTest {
                 assertThat(pid).as("%s: %d is marked used but names no pid", ns, nr).isNotNull();
                 assertThat(pid.namespaceAtLevel(ns.level())).isSameAs(ns);
                 assertThat(pid.numberAtLevel(ns.level())).as("%s: the pid at %d", ns, nr).isEqualTo(nr);
-                assertThat(owners).as("%s: %d is not in the root namespace", ns, nr).contains((Task) pid.owner());
+                assertThat(owners).as("%s: %d is not in the root namespace", ns, nr).contains(sim.kernel.tasks().taskOf(pid));
                 count++;
             }
             assertThat(count).as("%s: pids walked vs pids whose chain includes it", ns).isEqualTo(e.getValue());
@@ -420,7 +420,7 @@ class ConcurrencyTest {
         }
         Set<ThreadGroup> groups = identitySet();
         for (int nr = rootNs.nextAllocated(1); nr > 0; nr = rootNs.nextAllocated(nr + 1)) {
-            Task t = (Task) rootNs.lookup(nr).owner();
+            Task t = sim.kernel.tasks().lookup(rootNs, nr);
             groups.add(t.group());
             if (!t.exited()) {
                 assertThat(reachable).as("%s is live but unreachable from init", t).contains(t.group());

@@ -118,7 +118,7 @@ class PidNamespaceTest {
     void exactAllocationDoesNotMoveTheCursorAndTakenIsStyleErrno() {
         PidNamespace ns = PidNamespace.root(32768);
         alloc(ns);
-        ns.setChildReaper("init");
+        ns.setHasChildReaper();
         PidRequest setTid = PidRequest.of(PidRequest.Style.SET_TID, new int[] {5000}, n -> { });
         assertThat(PidNamespace.alloc(ns, setTid).innermost()).isEqualTo(5000);
         assertThat(ns.lastPid()).isEqualTo(1);
@@ -131,10 +131,10 @@ class PidNamespaceTest {
     void failureAtAnOuterLevelReleasesTheInnerNumbers() {
         PidNamespace root = PidNamespace.root(32768);
         alloc(root);
-        root.setChildReaper("init");
+        root.setHasChildReaper();
         PidNamespace child = root.createChild(1);
         PidNamespace.alloc(child, PidRequest.of(PidRequest.Style.SET_TID, new int[] {0, 1}, n -> { }));
-        child.setChildReaper("child init");
+        child.setHasChildReaper();
         PidRequest bad = PidRequest.of(PidRequest.Style.SET_TID, new int[] {1, 7}, n -> { });
         assertThat(Sim.errno(() -> PidNamespace.alloc(child, bad))).isEqualTo(Errno.EEXIST);
         assertThat(child.allocatedCount()).isEqualTo(1);

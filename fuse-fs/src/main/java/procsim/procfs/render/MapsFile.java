@@ -2,7 +2,7 @@ package procsim.procfs.render;
 
 import java.util.List;
 
-import procsim.ipc.SysvIpc;
+import procsim.ipc.ShmMapping;
 
 /**
  * /proc/PID/maps (fs/proc/task_mmu.c show_map_vma) for the mappings the sim has: SysV shm
@@ -17,9 +17,9 @@ public final class MapsFile {
     private MapsFile() {
     }
 
-    public static String render(List<SysvIpc.ShmMapping> mappings) {
+    public static String render(List<ShmMapping> mappings) {
         StringBuilder b = new StringBuilder();
-        for (SysvIpc.ShmMapping m : mappings) {
+        for (ShmMapping m : mappings) {
             int from = b.length();
             b.append(hex8(m.start())).append('-').append(hex8(m.end())).append(' ')
                     .append(m.readOnly() ? "r--s" : "rw-s").append(" 00000000 00:01 ").append(m.segment().id()).append(' ');

@@ -8,6 +8,7 @@ import procsim.abi.Errno;
 import procsim.abi.SysError;
 import procsim.kernel.Kernel;
 import procsim.procfs.Caller;
+import procsim.procfs.LastReplies;
 import procsim.procfs.ProcHandle;
 import procsim.procfs.Viewer;
 import procsim.syscall.Call;
@@ -24,15 +25,17 @@ public final class SyscallFile implements ProcHandle {
     private final Kernel kernel;
     private final Task task;
     private final Function<Caller, Viewer> viewers;
+    private final LastReplies replies;
     private SyscallResult last;
     private boolean replyPending;
     private long replyBase;
     private byte[] reply;
 
-    public SyscallFile(Kernel kernel, Task task, Function<Caller, Viewer> viewers) {
+    public SyscallFile(Kernel kernel, Task task, Function<Caller, Viewer> viewers, LastReplies replies) {
         this.kernel = kernel;
         this.task = task;
         this.viewers = viewers;
+        this.replies = replies;
     }
 
     @Override
@@ -50,6 +53,7 @@ public final class SyscallFile implements ProcHandle {
             throw e;
         }
         SyscallResult r = kernel.syscall(task, call, caller.interrupted());
+        replies.record(task, r);
         synchronized (this) {
             last = r;
             replyPending = true;
@@ -69,7 +73,7 @@ public final class SyscallFile implements ProcHandle {
             reply = null;
         }
         if (reply == null) {
-            String text = last != null ? last.text() : kernel.read(task::lastResult);
+            String text = last != null ? last.text() : replies.of(task);
             reply = (text + "\n").getBytes(StandardCharsets.UTF_8);
         }
         long rel = offset - replyBase;

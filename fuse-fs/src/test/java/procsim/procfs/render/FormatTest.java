@@ -208,7 +208,7 @@ class FormatTest {
         Task init = kernel.tasks().init();
         int id = (int) kernel.syscall(init, "shmget 4660 8192 IPC_CREAT|0600").value();
         kernel.syscall(init, "shmat " + id);
-        String ours = MapsFile.render(kernel.read(() -> kernel.ipc().mappings(init.group())));
+        String ours = MapsFile.render(kernel.read(() -> init.group().shmMappings()));
         assertThat(ours).isEqualTo("7f0000000000-7f0000002000 rw-s 00000000 00:01 " + id
                 + " ".repeat(72 - 46 - String.valueOf(id).length()) + " /SYSV00001234 (deleted)\n");
         String shape = "[0-9a-f]{8,}-[0-9a-f]{8,} [r-][w-][x-][sp] [0-9a-f]{8} [0-9a-f]{2}:[0-9a-f]{2} \\d+ +/.*";

@@ -1,0 +1,140 @@
+package procsim.task;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import procsim.abi.Capability;
+import procsim.abi.Errno;
+import procsim.abi.Signals;
+import procsim.pid.Pid;
+import procsim.pid.PidNamespace;
+
+/**
+ * kill(2) and the default actions of signals, with job control (kernel/signal.c).
+ * Callers hold the kernel's write lock.
+ */
+final class TaskSignals {
+    private final TaskSet tasks;
+
+    TaskSignals(TaskSet tasks) {
+        this.tasks = tasks;
+    }
+
+    /**
+     * kill(pid, sig), kill_something_info's way: pid > 0 is that task's process (ESRCH if none,
+     * before the signal is checked); INT_MIN is ESRCH; 0 and -pgid every process of the group (0 if
+     * one delivery succeeded, else the last error, ESRCH if none); -1 every process numbered above
+     * 1 in the caller's namespace but the caller's (EPERMs are not reported; ESRCH if none).
+     * Default actions only: SIGCHLD-like signals are ignored, stop signals stop the group, SIGCONT
+     * resumes it, the others kill it (Deviation: no handlers, masks or core dumps).
+     */
+    void kill(Task caller, int pid, int sig) {
+        PidNamespace ns = caller.activePidNs();
+        Errno err;
+        if (pid > 0) {
+            Task t = tasks.lookup(ns, pid);
+            if (t == null) throw Errno.ESRCH.error();
+            err = groupSendSigInfo(caller, t, sig);
+        } else if (pid == Integer.MIN_VALUE) {
+            err = Errno.ESRCH; // "-INT_MIN is undefined"
+        } else if (pid != -1) {
+            Pid pgrp = pid == 0 ? caller.group.pgrp : ns.lookup(-pid);
+            err = Errno.ESRCH;
+            for (ThreadGroup g : pgrp == null ? List.<ThreadGroup>of() : processGroup(pgrp)) {
+                Errno e = groupSendSigInfo(caller, g.leader, sig);
+                if (err != null) err = e;
+            }
+        } else {
+            int count = 0;
+            err = null;
+            for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
+                Task t = tasks.lookup(ns, nr);
+                if (!t.isLeader() || t.group == caller.group) continue;
+                Errno e = groupSendSigInfo(caller, t, sig);
+                count++;
+                if (e != Errno.EPERM) err = e;
+            }
+            if (count == 0) err = Errno.ESRCH;
+        }
+        if (err != null) throw err.error();
+    }
+
+    /** The processes (thread groups) of process group {@code pgrp}, in every namespace. */
+    private List<ThreadGroup> processGroup(Pid pgrp) {
+        List<ThreadGroup> out = new ArrayList<>();
+        for (int nr = tasks.rootPidNs.nextAllocated(1); nr > 0; nr = tasks.rootPidNs.nextAllocated(nr + 1)) {
+            Task t = tasks.lookup(tasks.rootPidNs, nr);
+            if (t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
+        }
+        return out;
+    }
+
+    /**
+     * group_send_sig_info to {@code target}'s process: check_kill_permission (an invalid signal is
+     * EINVAL; another process needs uids matching the target task's own, as kill_ok_by_cred reads
+     * __task_cred(t), or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
+     * unless sig is 0. Returns the error, or null.
+     */
+    private Errno groupSendSigInfo(Task sender, Task target, int sig) {
+        if (sig < 0 || sig > Signals.NSIG) return Errno.EINVAL;
+        ThreadGroup g = target.group;
+        if (g != sender.group && !mayKill(sender, target.creds)
+                && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
+            return Errno.EPERM;
+        }
+        if (sig != 0) deliver(sender, g, sig);
+        return null;
+    }
+
+    /** kill_ok_by_cred: a matching uid first, CAP_KILL (ns_capable) only without one. */
+    private static boolean mayKill(Task sender, Credentials t) {
+        Credentials s = sender.creds;
+        return s.euid() == t.suid() || s.euid() == t.uid() || s.uid() == t.suid() || s.uid() == t.uid()
+                || sender.capable(Capability.CAP_KILL);
+    }
+
+    /**
+     * prepare_signal, then the default action: SIGCONT resumes a stopped group whatever happens to
+     * the signal itself; a namespace init (SIGNAL_UNKILLABLE) ignores everything but SIGKILL and
+     * SIGSTOP from an ancestor namespace (sig_task_ignored); stop signals stop the group, except
+     * SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group (get_signal); a fatal signal to a
+     * stopped group waits for SIGCONT unless it is SIGKILL (complete_signal).
+     */
+    private void deliver(Task sender, ThreadGroup g, int sig) {
+        if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
+        if (sig == Signals.SIGCONT && g.stopped) {
+            g.stopped = false;
+            g.stopCode = 0;
+            g.continued = true;
+            tasks.wake.run();
+        }
+        boolean fromAncestor = !g.activePidNs().isAncestorOf(sender.activePidNs());
+        if (g.isChildReaper() && !(fromAncestor && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
+        if (Signals.stopsByDefault(sig)) {
+            if (sig != Signals.SIGSTOP && orphanedProcessGroup(g.pgrp)) return;
+            if (!g.stopped) {
+                g.stopped = true;
+                g.continued = false;
+                g.stopCode = sig;
+                tasks.wake.run();
+            }
+        } else if (!Signals.ignoredByDefault(sig)) {
+            if (g.stopped && sig != Signals.SIGKILL) g.pendingFatal |= Signals.bit(sig);
+            else tasks.exit.killGroup(g, sig);
+        }
+        if (!g.stopped && g.pendingFatal != 0) tasks.exit.killGroup(g, Signals.next(g.pendingFatal));
+    }
+
+    /**
+     * will_become_orphaned_pgrp (kernel/exit.c): no live member has a parent in another process
+     * group of the same session (a parent that is the global init does not count).
+     */
+    private boolean orphanedProcessGroup(Pid pgrp) {
+        ThreadGroup globalInit = tasks.init.group;
+        for (ThreadGroup p : processGroup(pgrp)) {
+            if (p.zombie || p.parent == null || p.parent == globalInit) continue;
+            if (p.parent.pgrp != pgrp && p.parent.session == p.session) return false;
+        }
+        return true;
+    }
+}
