@@ -24,6 +24,7 @@ import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
 import procsim.fuse.ProcFuse;
 import procsim.fuse.Warmup;
+import procsim.pid.PidNamespace;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
@@ -106,16 +107,13 @@ import procsim.procfs.ProcTree;
 final class MountCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(MountCommand.class);
 
-    /** Linux's limits for pid_max (kernel/pid.c: RESERVED_PIDS + 1 .. PID_MAX_LIMIT on 64-bit). */
-    static final int PID_MAX_MIN = 301;
-    static final int PID_MAX_LIMIT = 4 * 1024 * 1024;
-
     @Parameters(index = "0", paramLabel = "M", description = "The mountpoint: an existing empty directory.")
     Path mountPoint;
 
-    @Option(names = "--pid-max", paramLabel = "N", defaultValue = "32768", converter = PidMaxConverter.class,
+    @Option(names = "--pid-max", paramLabel = "N", defaultValue = "" + PidNamespace.PID_MAX_DEFAULT,
+            converter = PidMaxConverter.class,
             description = "pid_max of the sim kernel, as /proc/sys/kernel/pid_max: pids are 1..N-1 "
-                    + "(default ${DEFAULT-VALUE}; Linux's limits " + PID_MAX_MIN + ".." + PID_MAX_LIMIT
+                    + "(default ${DEFAULT-VALUE}; Linux's limits " + PidNamespace.PID_MAX_MIN + ".." + PidNamespace.PID_MAX_LIMIT
                     + "; parsed as a write to pid_max is: 4096, 0x1000 or 010000).")
     int pidMax;
 

@@ -12,12 +12,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import procsim.pid.PidNamespace;
 import procsim.race.RaceMethod;
 import procsim.race.RacePlan;
 import procsim.race.lab.RaceLab;
@@ -134,8 +134,8 @@ final class RaceCommand implements Callable<Integer> {
                     + "Default: an own mount, in-process, in a temporary directory.")
     Path mount;
 
-    @Option(names = "--pid-max", paramLabel = "N", defaultValue = "32768",
-            description = "pid_max of the own mount's kernel (default ${DEFAULT-VALUE}).")
+    @Option(names = "--pid-max", paramLabel = "N", defaultValue = "" + PidNamespace.PID_MAX_DEFAULT,
+            converter = PidMaxConverter.class, description = "pid_max of the own mount's kernel (default ${DEFAULT-VALUE}).")
     int pidMax;
 
     @Option(names = "--replay", description = "Simulated restorers in one in-process kernel, scheduled by --seed.")
@@ -229,16 +229,12 @@ final class RaceCommand implements Callable<Integer> {
             throw usage("Invalid value for option '--interference': " + interference + " is not in 0..64");
         }
         if (base < 2) throw usage("Invalid value for option '--base': " + base + " (pid 1 is the namespace's init)");
-        if (pidMax < MountCommand.PID_MAX_MIN || pidMax > MountCommand.PID_MAX_LIMIT) {
-            throw usage("Invalid value for option '--pid-max': " + pidMax + " is outside Linux's range "
-                    + MountCommand.PID_MAX_MIN + ".." + MountCommand.PID_MAX_LIMIT);
-        }
         for (int w : workers) {
             long max = overlap ? base + (long) iterations : keep ? base + (long) iterations * w * w
                     : base + (long) Math.min(iterations, RacePlan.DEFAULT_SPAN) * w;
-            if (max >= MountCommand.PID_MAX_LIMIT) {
+            if (max >= PidNamespace.PID_MAX_LIMIT) {
                 throw usage("targets up to " + max + " (--base, --iterations, --workers" + (keep ? ", --keep" : "")
-                        + ") do not fit below a new pid namespace's pid_max " + MountCommand.PID_MAX_LIMIT);
+                        + ") do not fit below a new pid namespace's pid_max " + PidNamespace.PID_MAX_LIMIT);
             }
         }
         if (replay && mount != null) throw usage("--replay runs in-process: it takes no --mount");

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
 import procsim.attach.HostProcesses;
+import procsim.pid.PidNamespace;
 import procsim.procfs.Caller;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
@@ -27,7 +28,7 @@ public final class Warmup {
 
     /** Throws IllegalStateException if a step fails: the warm-up would then miss the paths it is for. */
     public static void run(int rounds, HostProcesses host) {
-        Warmup w = new Warmup(ProcFs.boot(32768, host));
+        Warmup w = new Warmup(ProcFs.boot(PidNamespace.PID_MAX_DEFAULT, host));
         for (int i = 0; i < rounds; i++) {
             w.round(1000 + i % 30000); // each round's child is reaped, so its pid can come again
         }
