@@ -11,8 +11,8 @@ import java.util.List;
  * the errno.
  */
 public interface RestorerPort extends AutoCloseable {
-    /** What a task already there looks like: its comm, parent and NSpid (outermost first). */
-    record TaskInfo(String comm, int ppid, List<Integer> nspid) {
+    /** What a task already there looks like: its comm, parent, NSpid (outermost first) and bounding set (CapBnd). */
+    record TaskInfo(String comm, int ppid, List<Integer> nspid, String capBnd) {
     }
 
     /**
