@@ -42,26 +42,48 @@ public final class ImageJson {
         }
     }
 
-    /** Reads an image; ImageException with one line saying what is wrong. */
+    /**
+     * Reads an image; ImageException with one line saying what is wrong. One pass straight into
+     * the records; only when that fails is the text read again as a tree, to say first whether it
+     * is an image of this version at all.
+     */
     public static Image read(InputStream in) throws ImageException, IOException {
+        byte[] bytes = in.readAllBytes();
+        Image image;
+        try {
+            image = MAPPER.readValue(bytes, Image.class);
+        } catch (JsonMappingException e) {
+            checkHeader(bytes);
+            throw new ImageException("bad image: " + where(e) + ": " + firstLine(e.getOriginalMessage()));
+        } catch (JsonProcessingException e) {
+            checkHeader(bytes);
+            throw new ImageException("not a procsim image (not JSON: " + firstLine(e.getOriginalMessage()) + ")");
+        }
+        if (!Image.FORMAT.equals(image.format())) {
+            throw new ImageException("not a procsim image (no \"format\": \"" + Image.FORMAT + "\")");
+        }
+        if (image.version() != Image.VERSION) throw unsupported(String.valueOf(image.version()));
+        return image;
+    }
+
+    private static ImageException unsupported(String version) {
+        return new ImageException("image version " + version + " is not supported (this procsim reads version " + Image.VERSION + ")");
+    }
+
+    /** Throws if {@code bytes} is not an object with this format and version. */
+    private static void checkHeader(byte[] bytes) throws ImageException {
         JsonNode tree;
         try {
-            tree = MAPPER.readTree(in);
-        } catch (JsonProcessingException e) {
-            throw new ImageException("not a procsim image (not JSON: " + e.getOriginalMessage() + ")");
+            tree = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new ImageException("not a procsim image (not JSON: " + firstLine(e instanceof JsonProcessingException j
+                    ? j.getOriginalMessage() : e.getMessage()) + ")");
         }
         if (tree == null || !tree.isObject() || !Image.FORMAT.equals(tree.path("format").asText(null))) {
             throw new ImageException("not a procsim image (no \"format\": \"" + Image.FORMAT + "\")");
         }
         JsonNode v = tree.get("version");
-        if (v == null || !v.isInt() || v.intValue() != Image.VERSION) {
-            throw new ImageException("image version " + v + " is not supported (this procsim reads version " + Image.VERSION + ")");
-        }
-        try {
-            return MAPPER.treeToValue(tree, Image.class);
-        } catch (JsonMappingException e) {
-            throw new ImageException("bad image: " + where(e) + ": " + firstLine(e.getOriginalMessage()));
-        }
+        if (v == null || !v.isInt() || v.intValue() != Image.VERSION) throw unsupported(String.valueOf(v));
     }
 
     /** The field's path, {@code processes[3].nspid[0]}. */
