@@ -1,0 +1,56 @@
+package procsim.restorer;
+
+import java.util.List;
+
+/**
+ * One task a restore creates: its parent (the task that makes it, root pids), its pid at every
+ * namespace level (outermost first, as status's NSpid), the parent's level, and for each level the
+ * root pid of that namespace's init (1 for the root namespace), which ns_last_pid's restorer acts
+ * as. A task one level deeper than its parent is its new namespace's init ({@code nspid} ends in 1).
+ *
+ * @param thread     a thread of the parent's thread group rather than a process
+ * @param exitSignal the signal the parent gets at the child's exit (17 SIGCHLD); 0 for a thread
+ */
+public record Creation(int parentPid, int parentTid, List<Integer> nspid, int parentLevel,
+                       List<Integer> nsInits, boolean thread, int exitSignal) {
+    public Creation {
+        nspid = List.copyOf(nspid);
+        nsInits = List.copyOf(nsInits);
+        int level = nspid.size() - 1; // (the fields are not set yet)
+        if (level != parentLevel && level != parentLevel + 1) {
+            throw new IllegalArgumentException("a task of level " + level + " cannot be made by one of level " + parentLevel);
+        }
+        if (thread && level != parentLevel) throw new IllegalArgumentException("a thread cannot start a pid namespace");
+    }
+
+    /** The task's own level: 0 in the root namespace. */
+    public int level() {
+        return nspid.size() - 1;
+    }
+
+    /** The task is the init of a new pid namespace (made with CLONE_NEWPID). */
+    public boolean newNamespace() {
+        return level() == parentLevel + 1;
+    }
+
+    /** The task's pid as the parent's namespace numbers it: what fork returns to the parent. */
+    public int pidInParent() {
+        return nspid.get(parentLevel);
+    }
+
+    /** The task's root pid. */
+    public int rootPid() {
+        return nspid.get(0);
+    }
+
+    /** The pid chain as a comma list, outermost first ({@code 7,3,1}). */
+    public String chain() {
+        return join(nspid);
+    }
+
+    static String join(List<Integer> l) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < l.size(); i++) b.append(i == 0 ? "" : ",").append(l.get(i));
+        return b.toString();
+    }
+}
