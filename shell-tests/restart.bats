@@ -99,7 +99,7 @@ drill() {
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "$M/1/task/1/next_syscall_data <- LONG1 0" ]
     [ "${lines[1]}" = "$M/1/syscall <- msgget 1000 IPC_CREAT|IPC_EXCL|0640" ]
-    [[ $output == *"$M/1/task/1/next_syscall_data <- LONG2 2 1"$'\n'"$M/1/syscall <- clone CLONE_NEWPID|17"* ]]
+    [[ $output == *"$M/1/task/1/next_syscall_data <- LONG2 2 1"$'\n'"$M/1/syscall <- clone CLONE_NEWPID|SIGCHLD"* ]]
     run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE" --dry-run
     [ "$status" -eq 0 ]
     [[ $output == *"$M/sys/kernel/ns_last_pid <- "*"(by a restorer attached as 2: $M/2/task/2/attach)"* ]]

@@ -20,7 +20,11 @@ import java.util.Locale;
  *     of every level (kernel/pid_namespace.c pid_ns_ctl_handler; alloc_pid takes the next free
  *     number after it), then fork: a taken pid silently gives another, so the caller checks.</li>
  * </ul>
- * Only the syscall lines and the order of the writes are here; where they go is the port's.
+ * A level left to the kernel ({@link Creation#ANY}, the outermost ones only) is left out of the
+ * lines: clone3's {@code set_tid} covers the innermost {@code set_tid_size} levels (kernel/pid.c
+ * alloc_pid), eclone's pids and nsd's {@code LONGn} values the youngest levels (right-aligned);
+ * ns_last_pid is not written there. Only the syscall lines and the order of the writes are here;
+ * where they go is the port's.
  */
 public enum RestoreMethod {
     NSD("nsd"),
@@ -63,51 +67,62 @@ public enum RestoreMethod {
 
     /** The syscall line the parent makes. */
     public String cloneLine(Creation c) {
-        String sig = c.thread() ? "" : Integer.toString(c.exitSignal());
+        String sig = c.thread() ? "" : c.exitSignal() == SIGCHLD ? "SIGCHLD" : Integer.toString(c.exitSignal());
         String flags = c.thread() ? THREAD_FLAGS : c.newNamespace() ? "CLONE_NEWPID" : "";
         String cflags = c.thread() ? THREAD_FLAGS : c.newNamespace() ? "CLONE_NEWPID|" + sig : sig;
         return switch (this) {
             case CLONE3 -> {
-                List<Integer> innermostFirst = new ArrayList<>(c.nspid());
+                List<Integer> innermostFirst = new ArrayList<>(c.given());
                 Collections.reverse(innermostFirst);
                 yield "clone3" + (flags.isEmpty() ? "" : " flags=" + flags) + (sig.isEmpty() ? "" : " exit_signal=" + sig)
                         + " set_tid=" + Creation.join(innermostFirst);
             }
-            case ECLONE -> "eclone " + cflags + " pids=" + Creation.join(c.nspid().subList(0, c.parentLevel() + 1));
+            case ECLONE -> "eclone " + cflags + " pids=" + Creation.join(c.nspid().subList(c.firstGiven(), c.parentLevel() + 1));
             case NSD, NS_LAST_PID -> flags.isEmpty() && c.exitSignal() == SIGCHLD ? "fork" : "clone " + cflags;
         };
     }
 
-    /** nsd's next_syscall_data: {@code LONGn} and every level's pid, outermost first. */
+    /** nsd's next_syscall_data: {@code LONGn} and every given level's pid, outermost first. */
     public static String nextSyscallData(Creation c) {
-        StringBuilder b = new StringBuilder("LONG").append(c.nspid().size());
-        for (int p : c.nspid()) b.append(' ').append(p);
+        List<Integer> given = c.given();
+        StringBuilder b = new StringBuilder("LONG").append(given.size());
+        for (int p : given) b.append(' ').append(p);
         return b.toString();
     }
 
     /**
-     * Creates the task: the writes before the syscall (nsd's next_syscall_data, ns_last_pid's
-     * cursor at every level but a new namespace's own), then the parent's syscall. The reply's
-     * value is the child's pid in the parent's namespace; for an exact method a success is not
-     * read ({@link Reply#DONE}).
+     * Creates the task: {@link #prepare}'s writes, then the parent's syscall. The reply's value is
+     * the child's pid in the parent's namespace; for an exact method a success is not read
+     * ({@link Reply#DONE}).
      */
-    public Reply create(RestorerPort port, Creation c) {
+    public Reply create(CreationPort port, Creation c) {
+        Reply r = prepare(port, c);
+        if (r.failed()) return r;
+        if (this == NS_LAST_PID) return port.call(c.parentPid(), c.parentTid(), cloneLine(c), c.pidInParent());
+        return port.send(c.parentPid(), c.parentTid(), cloneLine(c));
+    }
+
+    /**
+     * The writes before the syscall: nsd's next_syscall_data, ns_last_pid's cursor at every level
+     * but a new namespace's own; nothing for clone3 and eclone. The first failure, else
+     * {@link Reply#DONE}.
+     */
+    public Reply prepare(CreationPort port, Creation c) {
         switch (this) {
             case NSD -> {
-                Reply r = port.writeNextSyscallData(c.parentPid(), c.parentTid(), nextSyscallData(c));
-                if (r.failed()) return r;
+                return port.writeNextSyscallData(c.parentPid(), c.parentTid(), nextSyscallData(c));
             }
             case NS_LAST_PID -> {
-                for (int level = 0; level <= c.level(); level++) {
+                for (int level = c.firstGiven(); level <= c.level(); level++) {
                     if (c.newNamespace() && level == c.level()) continue; // a new namespace's init is 1
                     Reply r = port.writeNsLastPid(c.nsInits().get(level), c.nspid().get(level) - 1L);
                     if (r.failed()) return r;
                 }
-                return port.call(c.parentPid(), c.parentTid(), cloneLine(c), c.pidInParent());
+                return Reply.DONE;
             }
             default -> {
+                return Reply.DONE;
             }
         }
-        return port.send(c.parentPid(), c.parentTid(), cloneLine(c));
     }
 }

@@ -49,7 +49,7 @@ class MountPortTest {
         }
         assertThat(out.toString().lines()).containsExactly(
                 m + "/sys/kernel/ns_last_pid <- 4",
-                m + "/1/syscall <- clone CLONE_NEWPID|17",
+                m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
                 m + "/5/syscall <- close 0",
                 // init's fd 0 is at offset 5, the image's at 0: closed and opened again; 1 and 2 are
                 // the lowest free fds when opened, so no dup2

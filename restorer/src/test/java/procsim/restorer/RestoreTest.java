@@ -29,8 +29,8 @@ class RestoreTest {
                 "1/1: msgctl 0 IPC_SET uid=0 gid=0 perms=0640 qbytes=16384",
                 "1/1: msgsnd 0 1 hello IPC_NOWAIT",
                 // depth 0 first: 5 (named as init), then 8 (exec'd: execve names it w8)
-                "1/1: clone3 flags=CLONE_NEWPID exit_signal=17 set_tid=1,5",
-                "1/1: clone3 exit_signal=17 set_tid=8",
+                "1/1: clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,5",
+                "1/1: clone3 exit_signal=SIGCHLD set_tid=8",
                 "8/8: execve /usr/bin/w8 -x",
                 "5/5: clone3 exit_signal=10 set_tid=2,6",
                 // 6's fds: console 1 and 2 closed, fd 7 opened (lowest free: 1), moved, close-on-exec, offset
@@ -60,7 +60,7 @@ class RestoreTest {
         Restore.run(Images.sample(), RestoreMethod.NSD, port, true);
         assertThat(port.writes).containsSubsequence(
                 "1/1 next_syscall_data: LONG1 0", "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640",
-                "1/1 next_syscall_data: LONG2 5 1", "1/1: clone CLONE_NEWPID|17",
+                "1/1 next_syscall_data: LONG2 5 1", "1/1: clone CLONE_NEWPID|SIGCHLD",
                 "5/5 next_syscall_data: LONG2 6 2", "5/5: clone 10",
                 "6/6 next_syscall_data: LONG1 7", "6/6: open /var/f 02",
                 "1/1 next_syscall_data: LONG1 1", "1/1: msgctl 0 IPC_SET stime=11 rtime=12 ctime=13 lspid=1 lrpid=0");
@@ -70,7 +70,7 @@ class RestoreTest {
     @Test
     void nsLastPidWritesEveryLevelsCursorAsThatNamespacesInit() throws Exception {
         Restore.run(Images.sample(), RestoreMethod.NS_LAST_PID, port, true);
-        assertThat(port.writes).containsSubsequence("ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|17",
+        assertThat(port.writes).containsSubsequence("ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|SIGCHLD",
                 "ns_last_pid of init 1: 5", "ns_last_pid of init 5: 1", "5/5: clone 10");
     }
 
@@ -91,8 +91,8 @@ class RestoreTest {
         Image img = Images.of(Images.proc(5, 1, List.of(5), "other"), Images.proc(6, 1, List.of(6), "other"));
         port.fail = w -> w.contains("set_tid=6") ? "EEXIST" : null;
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).hasMessageContaining("1 task and 0 IPC objects");
-        assertThat(port.writes).containsExactly("1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=17 set_tid=5",
-                "1/1: clone3 exit_signal=17 set_tid=6", "1/1: prctl PR_SET_NAME init", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL");
+        assertThat(port.writes).containsExactly("1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
+                "1/1: clone3 exit_signal=SIGCHLD set_tid=6", "1/1: prctl PR_SET_NAME init", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL");
     }
 
     @Test
