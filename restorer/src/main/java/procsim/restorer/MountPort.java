@@ -101,14 +101,10 @@ public final class MountPort implements RestorerPort {
                 f = ProcFile.open(p);
                 nsdFiles.put(key(pid, tid), f);
             }
-            return written(f.write(text + "\n"));
+            return Reply.written(f.write(text + "\n"));
         } catch (IOException e) {
             return Reply.error(ProcFile.errnoName(e));
         }
-    }
-
-    private static Reply written(String errno) {
-        return errno == null ? Reply.DONE : Reply.error(errno);
     }
 
     private Reply writeSysctl(String name, String text) {
@@ -123,7 +119,7 @@ public final class MountPort implements RestorerPort {
                 f = ProcFile.open(p);
                 sysctls.put(name, f);
             }
-            return written(f.write(text + "\n"));
+            return Reply.written(f.write(text + "\n"));
         } catch (IOException e) {
             return Reply.error(ProcFile.errnoName(e));
         }
@@ -225,7 +221,7 @@ public final class MountPort implements RestorerPort {
                     if (err != null) return Reply.error(err);
                     nsLastPid = ProcFile.open(mount.resolve("sys/kernel/ns_last_pid"));
                 }
-                return written(nsLastPid.write(text + "\n"));
+                return Reply.written(nsLastPid.write(text + "\n"));
             });
             try {
                 return f.get();

@@ -14,6 +14,11 @@ public record Reply(long value, String errno, String text) {
         return new Reply(value, null, Long.toString(value));
     }
 
+    /** A write's outcome: {@link #DONE}, or the failure with errno {@code name} if not null. */
+    public static Reply written(String name) {
+        return name == null ? DONE : error(name);
+    }
+
     /** A failure with errno {@code name}. */
     public static Reply error(String name) {
         return new Reply(-1, name, "-1 " + name);

@@ -65,6 +65,16 @@ public enum RestoreMethod {
         return this != NS_LAST_PID;
     }
 
+    /** True if the method writes before the syscall ({@link #prepare}: nsd, ns_last_pid). */
+    public boolean prepares() {
+        return this == NSD || this == NS_LAST_PID;
+    }
+
+    /** What ns_last_pid is set to for {@code pid}: the pid before it, the last one alloc_pid gave. */
+    public static long nsLastPid(int pid) {
+        return pid - 1L;
+    }
+
     /** The syscall line the parent makes. */
     public String cloneLine(Creation c) {
         String sig = c.thread() ? "" : c.exitSignal() == SIGCHLD ? "SIGCHLD" : Integer.toString(c.exitSignal());
@@ -115,7 +125,7 @@ public enum RestoreMethod {
             case NS_LAST_PID -> {
                 for (int level = c.firstGiven(); level <= c.level(); level++) {
                     if (c.newNamespace() && level == c.level()) continue; // a new namespace's init is 1
-                    Reply r = port.writeNsLastPid(c.nsInits().get(level), c.nspid().get(level) - 1L);
+                    Reply r = port.writeNsLastPid(c.nsInits().get(level), nsLastPid(c.nspid().get(level)));
                     if (r.failed()) return r;
                 }
                 return Reply.DONE;
