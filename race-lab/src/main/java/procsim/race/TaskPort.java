@@ -6,7 +6,8 @@ import procsim.restorer.CreationPort;
  * The {@link CreationPort} of one task of the race namespace, which it acts as: its syscalls, its
  * own next_syscall_data, its namespace's ns_last_pid (so the race log names it as the writer).
  * {@link RaceTask} names the task and the namespace by {@link #pid} and {@link #nsInit}, as a
- * {@link procsim.restorer.Creation} does; a request for another task or namespace is not served.
+ * {@link procsim.restorer.Creation} does; the port serves only these, so it takes the pid, tid
+ * and nsInit of a request to be its own (RaceTaskTest holds RaceTask to naming them).
  * Two implementations: {@link KernelPort}, one in-process kernel (the replay), and a live worker's
  * files of the mount ({@code procsim.race.live.AttachedPort}).
  */
