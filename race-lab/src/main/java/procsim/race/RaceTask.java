@@ -17,8 +17,8 @@ import procsim.restorer.RestoreMethod;
  * <p>A restorer's attempt creates a child with the target pid in the race namespace (any in the
  * root namespace) by the plan's {@link RestoreMethod}: its {@link RestoreMethod#prepare} [write
  * target-1 to ns_last_pid | write {@code LONG1 target} to its next_syscall_data]; its clone line;
- * then, unless the plan keeps children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. An interference task loops
- * {@code fork}, kill, wait4 until told to stop. Not thread-safe: one thread makes a task's steps.
+ * then, unless the plan keeps children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. An
+ * interference task loops {@code fork}, kill, wait4 until told to stop. Not thread-safe: one thread makes a task's steps.
  */
 public final class RaceTask {
     /** A restorer's wrong pid: thread {@code tid} (as the evidence's reader numbers it) wanted {@code wanted}, got {@code got}. */

@@ -63,7 +63,7 @@ public record Creation(int parentPid, int parentTid, List<Integer> nspid, int pa
         return nspid.get(parentLevel);
     }
 
-    /** The task's root pid. */
+    /** The task's root pid ({@link #ANY} if the kernel chooses it). */
     public int rootPid() {
         return nspid.get(0);
     }

@@ -75,7 +75,7 @@ public enum RestoreMethod {
         return pid - 1L;
     }
 
-    /** The syscall line the parent makes. */
+    /** The syscall line the parent makes; SIGCHLD by its name (the kernel takes a name or a number). */
     public String cloneLine(Creation c) {
         String sig = c.thread() ? "" : c.exitSignal() == SIGCHLD ? "SIGCHLD" : Integer.toString(c.exitSignal());
         String flags = c.thread() ? THREAD_FLAGS : c.newNamespace() ? "CLONE_NEWPID" : "";
