@@ -14,7 +14,7 @@ MVN   ?= MAVEN_OPTS="$$MAVEN_OPTS -Djansi.noreset=true" mvn -B -q
 PREFIX ?= /usr/local
 DOCS  := fuse-fs/target/docs
 JMH_ARGS ?= -f 1 -wi 3 -i 5 -w 1s -r 1s
-SOURCES := $(shell find pom.xml kernel-sim/pom.xml race-lab/pom.xml fuse-fs/pom.xml kernel-sim/src/main race-lab/src/main fuse-fs/src/main -type f 2>/dev/null)
+SOURCES := $(shell find pom.xml kernel-sim/pom.xml restorer/pom.xml race-lab/pom.xml fuse-fs/pom.xml kernel-sim/src/main restorer/src/main race-lab/src/main fuse-fs/src/main -type f 2>/dev/null)
 
 .PHONY: all build shim shim-compare run install test lint unit shell-test bench bench-jmh bench-mount bench-growth bench-ps bench-shim bench-fuzz deps clean
 

@@ -224,13 +224,13 @@ no_daemon_for() {
     bad 2 "procsim_restore: unknown option '--dry-run' ($usage)" procsim_restore "$M" --dry-run
     bad 2 "procsim_restore: $usage" procsim_restore "$M" "$D"
     bad 2 "procsim_restore: $D is not a procsim mount" procsim_restore --method nsd "$D"
-    bad 2 "procsim: restore: not a procsim image (no 'procsim-image 1' header)" procsim_restore "$M"
+    bad 2 "procsim: restore: not a procsim image" procsim_restore "$M"
     # at a prompt, forgetting `< image.txt` is said at once, not waited on
     local before
     before=$(state)
     run timeout 120 script -qec "bash -c 'source \"\$PROCSIM_ROOT/shell-tests/lib/restart.bash\"; procsim_restore \"\$0\"; echo rc=\$?' '$M'" /dev/null
     echo "$output"
-    [[ $output == *"procsim_restore: the image comes on stdin, not a terminal (procsim_restore M < image.txt)"* ]]
+    [[ $output == *"procsim_restore: the image comes on stdin, not a terminal (procsim_restore M < image.json)"* ]]
     [[ $output == *"rc=2"* ]]
     [ "$(state)" = "$before" ]
     no_daemon_for "$D"
@@ -266,7 +266,7 @@ no_daemon_for() {
         procsim_start "$dst"
         procsim_is_mounted "$dst"
         procsim_restore --method=eclone "$dst" <"$img"
-        diff <(grep -v -- -times "$img") <(procsim_checkpoint "$dst" | grep -v -- -times)
+        diff <("$PROCSIM_BIN" image show "$img" | grep -v -- -times) <(procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -v -- -times)
         child=$(procsim_syscall "$dst/1/task/1/syscall" fork)
         ( procsim_attach "$dst" "$child" "$child"; readlink "$dst/self" )
         procsim_wait_exit "$BASHPID" 0 || echo "wait_exit: $?"
@@ -276,7 +276,7 @@ no_daemon_for() {
         _ "$src" "$dst" "$BATS_TEST_TMPDIR/image.txt" </dev/null
     echo "$output"
     [ "$status" -eq 0 ]
-    grep -q '^process .* pidns=init:' "$BATS_TEST_TMPDIR/image.txt"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/image.txt" | grep -q '^process .* pidns=init:'
     [[ $output == *"wait_exit: 124"* ]]
     [[ ${lines[-1]} == options=*e*u*" pipefail" ]]
     no_daemon_for "$D"
@@ -288,12 +288,15 @@ no_daemon_for() {
     # rolls DRAFT TAKEN WANT: a restore of processes 5, 6, ... (DRAFT) into a mount where TAKEN
     # is held says WANT
     rolls() {
-        local img=$BATS_TEST_TMPDIR/img p
-        echo "procsim-image 1" >"$img"
+        local img=$BATS_TEST_TMPDIR/img p procs="" sep=""
+        local creds='"creds": {"uid": [0,0,0,0], "gid": [0,0,0,0], "keepcaps": false, "caps": {"inheritable": "0000000000000000",
+            "permitted": "000001ffffffffff", "effective": "000001ffffffffff", "bounding": "000001ffffffffff", "ambient": "0000000000000000"}}'
         for p in $1; do
-            echo "process $p ppid=1 nspid=$p pidns=root comm=init uid=0 gid=0 exit_signal=17" >>"$img"
+            procs+="$sep{\"pid\": $p, \"ppid\": 1, \"nspid\": [$p], \"pidns\": \"root\", \"comm\": \"init\", \"exitSignal\": 17,
+                \"state\": \"S\", \"subreaper\": false, \"argv\": [\"/sbin/init\"], $creds, \"threads\": [], \"fds\": [], \"shmAttaches\": []}"
+            sep=,
         done
-        [[ -z ${4:-} ]] || echo "$4" >>"$img"
+        printf '{"format": "procsim-image", "version": 1, "processes": [%s], "msg": [%s], "sem": [], "shm": []}\n' "$procs" "${4:-}" >"$img"
         [ "$(procsim_syscall "$dst/1/task/1/syscall" "clone3 set_tid=$2")" = "$2" ]
         run procsim_restore --method clone3 "$dst" <"$img"
         echo "$output"
@@ -306,7 +309,8 @@ no_daemon_for() {
     }
     rolls "5 6" 6 "1 task and 0 IPC objects"
     rolls "5 6 7" 7 "2 tasks and 0 IPC objects"
-    rolls "5 6" 6 "1 task and 1 IPC object" "msg 0 key=1000 perms=0640 uid=0 gid=0 cuid=0 cgid=0 qbytes=16384"
+    rolls "5 6" 6 "1 task and 1 IPC object" '{"id": 0, "key": 1000, "perms": "0640", "uid": 0, "gid": 0, "cuid": 0, "cgid": 0,
+        "qbytes": 16384, "messages": [], "times": {"stime": 0, "rtime": 0, "ctime": 0, "lspid": 0, "lrpid": 0}}'
     procsim_stop "$dst"
 }
 

@@ -3,11 +3,15 @@ package procsim.race;
 import procsim.abi.SysError;
 import procsim.kernel.Kernel;
 import procsim.pid.PidNamespace;
+import procsim.restorer.Reply;
 import procsim.syscall.SyscallResult;
 import procsim.task.Task;
 
-/** The restorer port of one task of an in-process kernel: each call atomic under the kernel lock. */
-public final class KernelPort implements RestorerPort {
+/**
+ * The port of one task of an in-process kernel: each call atomic under the kernel lock. It has
+ * every reply at no cost, so {@link #send} returns it (the replay's log shows it).
+ */
+public final class KernelPort implements TaskPort {
     private final Kernel kernel;
     private final Task task;
     private final PidNamespace ns;
@@ -20,28 +24,43 @@ public final class KernelPort implements RestorerPort {
     }
 
     @Override
-    public String writeNsLastPid(String text) {
-        return errno(() -> kernel.writeNsLastPid(task, ns, text));
+    public int pid() {
+        return task.pid().numberAtLevel(0);
     }
 
     @Override
-    public String writeNextSyscallData(String text) {
-        return errno(() -> kernel.writeNextSyscallData(task, task, text, 0));
+    public int nsInit() {
+        return ns.lookup(1).numberAtLevel(0);
     }
 
-    /** Null if {@code write} succeeds, else its errno's name. */
-    private static String errno(Runnable write) {
+    @Override
+    public Reply writeNsLastPid(int nsInit, long value) {
+        return errno(() -> kernel.writeNsLastPid(task, ns, value + "\n"));
+    }
+
+    @Override
+    public Reply writeNextSyscallData(int pid, int tid, String text) {
+        return errno(() -> kernel.writeNextSyscallData(task, task, text + "\n", 0));
+    }
+
+    /** {@link Reply#DONE} if {@code write} succeeds, else its errno. */
+    private static Reply errno(Runnable write) {
         try {
             write.run();
-            return null;
+            return Reply.DONE;
         } catch (SysError e) {
-            return e.errno().name();
+            return Reply.error(e.errno().name());
         }
     }
 
     @Override
-    public Reply call(String line) {
+    public Reply call(int pid, int tid, String line, long expect) {
         SyscallResult r = kernel.syscall(task, line);
         return new Reply(r.value(), r.failed() ? r.errno().name() : null, r.text());
+    }
+
+    @Override
+    public Reply send(int pid, int tid, String line) {
+        return call(pid, tid, line, 0);
     }
 }

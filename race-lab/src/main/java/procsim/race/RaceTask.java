@@ -1,21 +1,25 @@
 package procsim.race;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import procsim.restorer.Creation;
+import procsim.restorer.Reply;
+import procsim.restorer.RestoreMethod;
+
 /**
- * One task of a race run, its protocol step by step against a {@link RestorerPort} (no Linux
+ * One task of a race run, its protocol step by step against a {@link TaskPort} (no Linux
  * counterpart): the replay schedules its steps one at a time, a live worker thread makes them in
  * a loop. Each step is exactly one syscall or one write.
  *
- * <p>A restorer's attempt: [write target-1 to ns_last_pid | write {@code LONG1 target} to its
- * next_syscall_data]; the clone line of the {@link RaceMethod}; then, unless the plan keeps
- * children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. A plan's gap is a pause at the end
- * of the write's step, before the clone. An interference task loops
- * {@code fork}, kill, wait4 until told to stop. Not thread-safe: one thread makes a task's steps.
+ * <p>A restorer's attempt creates a child with the target pid in the race namespace (any in the
+ * root namespace) by the plan's {@link RestoreMethod}: its {@link RestoreMethod#prepare} [write
+ * target-1 to ns_last_pid | write {@code LONG1 target} to its next_syscall_data]; its clone line;
+ * then, unless the plan keeps children, {@code kill CHILD SIGKILL} and {@code wait4 CHILD}. A
+ * plan's gap is a pause at the end of the write's step, before the clone. An interference task
+ * loops {@code fork}, kill, wait4 until told to stop. Not thread-safe: one thread makes a task's steps.
  */
 public final class RaceTask {
     /** A restorer's wrong pid: thread {@code tid} (as the evidence's reader numbers it) wanted {@code wanted}, got {@code got}. */
@@ -28,7 +32,7 @@ public final class RaceTask {
     private final int index;
     private final boolean restorer;
     private final String tid;
-    private final RestorerPort port;
+    private final TaskPort port;
     private final RaceTally tally = new RaceTally();
     private final List<Miss> misses = new ArrayList<>();
     private final Map<String, Long> cleanupErrors = new TreeMap<>();
@@ -41,7 +45,7 @@ public final class RaceTask {
      * Restorer {@code index} of {@code plan} (or interference task {@code index} if not
      * {@code restorer}), numbered {@code tid} where the race evidence is read, acting through {@code port}.
      */
-    public RaceTask(RacePlan plan, int index, boolean restorer, String tid, RestorerPort port) {
+    public RaceTask(RacePlan plan, int index, boolean restorer, String tid, TaskPort port) {
         this.plan = plan;
         this.index = index;
         this.restorer = restorer;
@@ -88,18 +92,18 @@ public final class RaceTask {
     }
 
     /** Makes the next step; returns it as the replay's log shows it ({@code fork = 1000 hit (target 1000)}). */
-    public String step() throws IOException {
+    public String step() {
         return switch (phase) {
             case PREP -> prep();
             case CLONE -> restorer ? cloneChild() : fork();
             case KILL -> {
                 String call = "kill " + child + " SIGKILL";
                 phase = Phase.WAIT;
-                yield call + " = " + cleanup(call, port.send(call));
+                yield call + " = " + cleanup(call, port.send(port.pid(), port.pid(), call));
             }
             case WAIT -> {
                 String call = "wait4 " + child;
-                RestorerPort.Reply r = port.send(call);
+                Reply r = port.send(port.pid(), port.pid(), call);
                 if (restorer) nextAttempt();
                 else phase = Phase.CLONE;
                 yield call + " = " + cleanup(call, r);
@@ -107,25 +111,32 @@ public final class RaceTask {
         };
     }
 
-    private String prep() throws IOException {
+    /** The child of an attempt: pid {@code target} in the race namespace (a child of the root one), any in the root. */
+    private Creation child() {
+        return new Creation(port.pid(), port.pid(), List.of(Creation.ANY, target), 1, List.of(1, port.nsInit()), false,
+                RestoreMethod.SIGCHLD);
+    }
+
+    private String prep() {
         target = plan.target(index, iteration);
-        boolean nsLastPid = plan.method().writesNsLastPid();
-        String text = nsLastPid ? RaceMethod.nsLastPidText(target) : RaceMethod.nextSyscallDataText(target);
-        String err = nsLastPid ? port.writeNsLastPid(text) : port.writeNextSyscallData(text);
-        if (err != null) {
-            tally.error(err);
+        RestoreMethod m = plan.method().restoreMethod();
+        Creation c = child();
+        Reply r = m.prepare(port, c);
+        if (r.failed()) {
+            tally.error(r.errno());
             nextAttempt();
-            return "write failed: " + err + " (target " + target + ")";
+            return "write failed: " + r.errno() + " (target " + target + ")";
         }
         if (plan.gapUs() > 0) port.pause(plan.gapUs());
         phase = Phase.CLONE;
-        return "write " + (nsLastPid ? "ns_last_pid " : "next_syscall_data ") + text.strip();
+        return "write " + (m == RestoreMethod.NS_LAST_PID ? "ns_last_pid " + RestoreMethod.nsLastPid(target)
+                : "next_syscall_data " + RestoreMethod.nextSyscallData(c));
     }
 
-    private String cloneChild() throws IOException {
+    private String cloneChild() {
         if (firstPhase() == Phase.CLONE) target = plan.target(index, iteration);
-        String call = plan.method().cloneLine(target);
-        RestorerPort.Reply r = port.call(call);
+        String call = plan.method().restoreMethod().cloneLine(child());
+        Reply r = port.call(port.pid(), port.pid(), call, target);
         if (r.failed()) {
             tally.error(r.errno());
             nextAttempt();
@@ -150,8 +161,8 @@ public final class RaceTask {
         return call + " = " + got + " " + verdict + " (target " + target + ")";
     }
 
-    private String fork() throws IOException {
-        RestorerPort.Reply r = port.call("fork");
+    private String fork() {
+        Reply r = port.call(port.pid(), port.pid(), "fork", 0);
         if (r.failed()) {
             cleanupErrors.merge("fork " + r.errno(), 1L, Long::sum);
         } else {
@@ -162,14 +173,13 @@ public final class RaceTask {
     }
 
     /** The reply's text for the log; a failure is counted as a cleanup error. */
-    private String cleanup(String call, RestorerPort.Reply r) {
+    private String cleanup(String call, Reply r) {
         if (r.failed()) cleanupErrors.merge(call.substring(0, call.indexOf(' ')) + " " + r.errno(), 1L, Long::sum);
         return r.text();
     }
 
     private Phase firstPhase() {
-        RaceMethod m = plan.method();
-        return m.writesNsLastPid() || m.writesNextSyscallData() ? Phase.PREP : Phase.CLONE;
+        return plan.method().restoreMethod().prepares() ? Phase.PREP : Phase.CLONE;
     }
 
     private void nextAttempt() {

@@ -6,8 +6,10 @@
  * threads. The live run through a mount's files is {@code procsim.race.live}; the command's lab
  * (sweep, table, CSV, chart) is {@code procsim.race.lab}.
  *
- * <p>The module needs kernel-sim only: whatever needs FUSE (the lab's own in-process mount) is
- * fuse-fs's, behind {@link procsim.race.lab.OwnMountPort}.
+ * <p>A restorer creates its children by restorer's {@link procsim.restorer.RestoreMethod} (the
+ * restore's own writes and lines) through a {@link procsim.race.TaskPort}. The module needs
+ * kernel-sim and restorer: whatever needs FUSE (the lab's own in-process mount) is fuse-fs's,
+ * behind {@link procsim.race.lab.OwnMountPort}.
  *
  * <p>Threads (live): a run's operator thread (unattached) sets up and reads the evidence; one
  * platform thread per restorer or interference task does nothing but its own FUSE requests. They

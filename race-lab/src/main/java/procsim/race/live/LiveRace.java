@@ -17,7 +17,8 @@ import procsim.race.RacePlan;
 import procsim.race.RaceRow;
 import procsim.race.RaceTally;
 import procsim.race.RaceTask;
-import procsim.race.RestorerPort;
+import procsim.restorer.ProcFile;
+import procsim.restorer.Reply;
 
 /**
  * One live race run through a mount, with real threads: the operator (this thread, which must be
@@ -60,7 +61,7 @@ public final class LiveRace {
         List<String> warnings = new ArrayList<>();
         int nsInit;
         try (ProcFile init = ProcFile.open(mount.resolve("1/task/1/syscall"))) {
-            RestorerPort.Reply r = init.call("clone CLONE_NEWPID|SIGCHLD");
+            Reply r = init.call("clone CLONE_NEWPID|SIGCHLD");
             if (r.failed()) throw new IOException("init could not clone a pid namespace: " + r.text());
             nsInit = (int) r.value();
         }
@@ -82,7 +83,7 @@ public final class LiveRace {
         List<Integer> nsTids = new ArrayList<>();
         try (ProcFile f = ProcFile.open(mount.resolve(nsInit + "/task/" + nsInit + "/syscall"))) {
             for (int i = 0; i < tasks; i++) {
-                RestorerPort.Reply r = f.call("fork");
+                Reply r = f.call("fork");
                 if (r.failed()) throw new IOException("the namespace's init could not fork: " + r.text());
                 nsTids.add((int) r.value());
             }
@@ -102,7 +103,7 @@ public final class LiveRace {
             int nsTid = nsTids.get(i);
             Integer rootTid = rootOf.get(nsTid);
             if (rootTid == null) throw new IOException("no root tid for pid " + nsTid + " of namespace " + inum);
-            RaceWorker w = new RaceWorker(mount, plan, restorer ? i : i - plan.workers(), restorer, rootTid, nsTid,
+            RaceWorker w = new RaceWorker(mount, plan, restorer ? i : i - plan.workers(), restorer, rootTid, nsTid, nsInit,
                     ready, go, () -> restorersDone.getCount() == 0, abort::get);
             workers.add(w);
             Thread t = new Thread(() -> {

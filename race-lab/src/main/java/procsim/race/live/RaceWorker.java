@@ -8,11 +8,12 @@ import java.util.function.BooleanSupplier;
 
 import procsim.race.RacePlan;
 import procsim.race.RaceTask;
+import procsim.restorer.ProcFile;
 
 /**
  * One real thread of a live race run, acting through the mount as one sim task: it makes the
  * steps of its {@link RaceTask} (a restorer's attempts, or an interference task's forks until told
- * to stop) through a {@link MountPort}. It attaches itself: it writes its own host tid
+ * to stop) through an {@link AttachedPort}. It attaches itself: it writes its own host tid
  * ({@link HostThread#tid()}) to {@code M/<pid>/task/<pid>/attach} while still the operator, and
  * from then on every FUSE request it makes acts as that sim thread and sees that thread's pid
  * namespace, where it writes {@code M/sys/kernel/ns_last_pid},
@@ -28,6 +29,7 @@ final class RaceWorker implements Runnable {
     private final boolean restorer;
     private final int rootTid;
     private final int nsTid;
+    private final int nsInit;
     private final CountDownLatch ready;
     private final CountDownLatch go;
     private final BooleanSupplier stop;
@@ -43,8 +45,9 @@ final class RaceWorker implements Runnable {
      * @param rootTid the sim task's tid in the root namespace (where the operator attaches it and
      *                reads the race evidence)
      * @param nsTid   the same task's tid in the race namespace (how it sees itself once attached)
+     * @param nsInit  the root pid of the race namespace's init
      */
-    RaceWorker(Path mount, RacePlan plan, int index, boolean restorer, int rootTid, int nsTid,
+    RaceWorker(Path mount, RacePlan plan, int index, boolean restorer, int rootTid, int nsTid, int nsInit,
                CountDownLatch ready, CountDownLatch go, BooleanSupplier stop, BooleanSupplier abort) {
         this.mount = mount;
         this.plan = plan;
@@ -52,6 +55,7 @@ final class RaceWorker implements Runnable {
         this.restorer = restorer;
         this.rootTid = rootTid;
         this.nsTid = nsTid;
+        this.nsInit = nsInit;
         this.ready = ready;
         this.go = go;
         this.stop = stop;
@@ -82,7 +86,7 @@ final class RaceWorker implements Runnable {
                  ProcFile nsLastPid = ProcFile.open(mount.resolve("sys/kernel/ns_last_pid"));
                  ProcFile nsd = ProcFile.open(mount.resolve("self/task/" + nsTid + "/next_syscall_data"))) {
                 RaceTask t = new RaceTask(plan, index, restorer, Integer.toString(rootTid),
-                        new MountPort(syscall, nsLastPid, nsd));
+                        new AttachedPort(rootTid, nsInit, syscall, nsLastPid, nsd));
                 task = t;
                 ready.countDown();
                 counted = true;

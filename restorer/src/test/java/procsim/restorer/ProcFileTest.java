@@ -1,4 +1,4 @@
-package procsim.race.live;
+package procsim.restorer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,25 +9,23 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import procsim.race.RestorerPort;
-
 /** Positional writes and reads, syscall replies and errno names. */
 class ProcFileTest {
     @Test
     void repliesParseAsTheSyscallFileWritesThem() {
-        assertThat(ProcFile.parseReply("1000", null)).isEqualTo(new RestorerPort.Reply(1000, null, "1000"));
-        assertThat(ProcFile.parseReply("1000 status=0x0009", null).value()).isEqualTo(1000);
-        RestorerPort.Reply r = ProcFile.parseReply("-1 EEXIST", "EEXIST");
+        assertThat(Reply.parse("1000", null)).isEqualTo(new Reply(1000, null, "1000"));
+        assertThat(Reply.parse("1000 status=0x0009", null).value()).isEqualTo(1000);
+        Reply r = Reply.parse("-1 EEXIST", "EEXIST");
         assertThat(r.failed()).isTrue();
         assertThat(r.errno()).isEqualTo("EEXIST");
-        assertThat(ProcFile.parseReply("7", "EBUSY").errno()).isEqualTo("EBUSY");
-        assertThat(ProcFile.parseReply("junk", null).errno()).isEqualTo("EIO");
+        assertThat(Reply.parse("7", "EBUSY").errno()).isEqualTo("EBUSY");
+        assertThat(Reply.parse("junk", null).errno()).isEqualTo("EIO");
     }
 
     @Test
     void aFailedWritesMessageMapsBackToItsErrnoName() {
         assertThat(ProcFile.errnoName(new IOException("File exists"))).isEqualTo("EEXIST");
-        assertThat(ProcFile.errnoName(new IOException("Device or resource busy"))).isEqualTo("EBUSY");
+        assertThat(ProcFile.errnoName(new IOException("/m/1/syscall: Device or resource busy"))).isEqualTo("EBUSY");
         assertThat(ProcFile.errnoName(new IOException("something else"))).isEqualTo("something else");
     }
 

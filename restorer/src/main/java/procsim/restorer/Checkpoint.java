@@ -1,0 +1,195 @@
+package procsim.restorer;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A checkpoint of a mounted sim: every task but init and every SysV IPC object, read through the
+ * mount's files only, as the operator: {@code status}, {@code stat}, {@code cmdline}, {@code fd/},
+ * {@code fdinfo/}, {@code maps}, {@code ns/}, {@code M/sysvipc/*}, and what no file shows through
+ * the tasks' syscall files: IPC_STAT, MSG_COPY, GETALL through init's, PR_GET_CHILD_SUBREAPER and
+ * PR_GET_KEEPCAPS through each task's (as CRIU asks a stopped task through parasite code).
+ *
+ * <p>It refuses, with one line, what a restore could not make again: a zombie, a task in another
+ * IPC namespace than init's, a pid namespace with no init among the tasks (made by unshare), and
+ * a blank in a comm, argv word, path or message text (a syscall line splits on blanks).
+ */
+public final class Checkpoint {
+    private final Path m;
+    private final MountPort port;
+
+    private Checkpoint(Path mount) {
+        this.m = mount;
+        this.port = new MountPort(mount, null);
+    }
+
+    /** The image of the sim mounted at {@code mount}; ImageException says what it cannot checkpoint. */
+    public static Image of(Path mount) throws IOException, ImageException {
+        Checkpoint c = new Checkpoint(mount);
+        try {
+            return c.take();
+        } finally {
+            c.port.close();
+        }
+    }
+
+    private static ImageException refuse(String what) {
+        return new ImageException("checkpoint: " + what + ": not supported");
+    }
+
+    private Image take() throws IOException, ImageException {
+        TreeSet<Integer> pids = new TreeSet<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(m, "[0-9]*")) {
+            for (Path p : ds) pids.add(Integer.parseInt(p.getFileName().toString()));
+        }
+        pids.remove(1);
+        String ipc1 = link("1/ns/ipc");
+        Map<String, String> nsNames = new HashMap<>();
+        nsNames.put(link("1/ns/pid"), "root");
+        Map<Integer, MountFiles.Status> status = new HashMap<>();
+        Map<Integer, String> nsOf = new HashMap<>();
+        for (int p : pids) {
+            MountFiles.Status s = MountFiles.status(m.resolve(Integer.toString(p)));
+            if (s == null) continue; // gone since the listing
+            if (s.state().equals("Z")) throw refuse("task " + p + " is a zombie");
+            if (s.get("Name").matches(".*\\s.*")) throw refuse("comm of " + p + " has a blank");
+            if (!link(p + "/ns/ipc").equals(ipc1)) throw refuse("task " + p + " is in another IPC namespace");
+            status.put(p, s);
+            String ns = link(p + "/ns/pid");
+            nsOf.put(p, ns);
+            List<Integer> nspid = s.ints("NSpid");
+            if (nspid.size() > 1 && nspid.get(nspid.size() - 1) == 1) nsNames.put(ns, "init:" + p);
+        }
+        List<Image.Process> procs = new ArrayList<>();
+        for (int p : status.keySet().stream().sorted().toList()) {
+            MountFiles.Status s = status.get(p);
+            String pidns = nsNames.get(nsOf.get(p));
+            if (pidns == null) throw refuse("the pid namespace of " + p + " has no init among the tasks (unshare?)");
+            Path dir = m.resolve(Integer.toString(p));
+            List<String> argv = MountFiles.argv(dir);
+            for (String a : argv) {
+                if (a.isEmpty() || a.matches(".*\\s.*")) throw refuse("argv of " + p + " has a blank or an empty word");
+            }
+            List<Image.Fd> fds = MountFiles.fds(dir);
+            for (Image.Fd f : fds) {
+                if (f.path().matches(".*\\s.*")) throw refuse("fd " + f.fd() + " of " + p + ": a blank in the path");
+            }
+            List<Image.Thread> threads = new ArrayList<>();
+            TreeSet<Integer> tids = new TreeSet<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("task"))) {
+                for (Path t : ds) tids.add(Integer.parseInt(t.getFileName().toString()));
+            }
+            tids.remove(p);
+            for (int t : tids) {
+                MountFiles.Status ts = MountFiles.status(dir.resolve("task/" + t));
+                if (ts == null) continue;
+                if (ts.get("Name").matches(".*\\s.*")) throw refuse("comm of thread " + t + " has a blank");
+                threads.add(new Image.Thread(t, ts.ints("NSpid"), ts.get("Name"), creds(p, t, ts)));
+            }
+            Reply sub = port.call(p, p, "prctl PR_GET_CHILD_SUBREAPER", 0);
+            if (sub.failed()) throw new IOException("prctl PR_GET_CHILD_SUBREAPER in " + p + ": " + sub.errno());
+            procs.add(new Image.Process(p, Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), pidns, s.get("Name"),
+                    exitSignal(dir), s.state(), sub.text().contains("subreaper=1"), argv, creds(p, p, s), threads, fds,
+                    MountFiles.shmAttaches(dir)));
+        }
+        return new Image(Image.FORMAT, Image.VERSION, procs, msg(), sem(), shm());
+    }
+
+    private String link(String rel) throws IOException {
+        return Files.readSymbolicLink(m.resolve(rel)).toString();
+    }
+
+    /** stat's field 38, exit_signal (fs/proc/array.c do_task_stat; the fields after "comm) " start at 3). */
+    private static int exitSignal(Path dir) throws IOException {
+        String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
+        String[] f = stat.substring(stat.lastIndexOf(") ") + 2).strip().split(" ");
+        return Integer.parseInt(f[38 - 3]);
+    }
+
+    private Image.Creds creds(int pid, int tid, MountFiles.Status s) throws IOException {
+        Reply keep = port.call(pid, tid, "prctl PR_GET_KEEPCAPS", 0);
+        if (keep.failed()) throw new IOException("prctl PR_GET_KEEPCAPS in " + tid + ": " + keep.errno());
+        return new Image.Creds(s.numbers("Uid"), s.numbers("Gid"), new Image.Caps(s.get("CapInh"), s.get("CapPrm"),
+                s.get("CapEff"), s.get("CapBnd"), s.get("CapAmb")), keep.value() == 1);
+    }
+
+    /** The ids in the second column of {@code M/sysvipc/KIND} (ipc/util.c sysvipc_proc_show). */
+    private List<Integer> ids(String kind) throws IOException {
+        List<Integer> ids = new ArrayList<>();
+        for (String l : Files.readAllLines(m.resolve("sysvipc/" + kind), StandardCharsets.UTF_8)) {
+            String[] w = l.strip().split("\\s+");
+            if (w.length > 1 && !w[0].equals("key")) ids.add(Integer.parseInt(w[1]));
+        }
+        return ids;
+    }
+
+    /** A syscall by init (it is in every object's IPC namespace); its key=value pairs. */
+    private Map<String, String> init(String line) throws IOException {
+        Reply r = port.call(1, 1, line, 0);
+        if (r.failed()) throw new IOException(line + ": " + r.errno());
+        Map<String, String> kv = new HashMap<>();
+        for (String w : r.rest().split(" ")) {
+            int eq = w.indexOf('=');
+            if (eq > 0) kv.put(w.substring(0, eq), w.substring(eq + 1));
+        }
+        return kv;
+    }
+
+    private static long n(Map<String, String> kv, String key) throws IOException {
+        String v = kv.get(key);
+        if (v == null) throw new IOException("IPC_STAT gave no " + key);
+        return Long.parseLong(v);
+    }
+
+    private List<Image.MsgQueue> msg() throws IOException, ImageException {
+        List<Image.MsgQueue> out = new ArrayList<>();
+        for (int id : ids("msg")) {
+            Map<String, String> kv = init("msgctl " + id + " IPC_STAT");
+            List<Image.Message> msgs = new ArrayList<>();
+            for (long i = 0; i < n(kv, "qnum"); i++) {
+                Reply r = port.call(1, 1, "msgrcv " + id + " " + i + " MSG_COPY|IPC_NOWAIT", 0);
+                if (r.failed()) throw new IOException("msgrcv " + id + " " + i + " MSG_COPY: " + r.errno());
+                String rest = r.rest();
+                int text = rest.indexOf(" text=");
+                String body = rest.substring(text + 6);
+                if (body.isEmpty() || body.matches(".*\\s.*")) throw refuse("message " + i + " of queue " + id + " has a blank or no text");
+                msgs.add(new Image.Message(Long.parseLong(rest.substring(rest.indexOf("mtype=") + 6, text)), body));
+            }
+            out.add(new Image.MsgQueue(id, n(kv, "key"), kv.get("perms"), n(kv, "uid"), n(kv, "gid"), n(kv, "cuid"), n(kv, "cgid"),
+                    n(kv, "qbytes"), msgs, new Image.MsgTimes(n(kv, "stime"), n(kv, "rtime"), n(kv, "ctime"), n(kv, "lspid"),
+                    n(kv, "lrpid"))));
+        }
+        return out;
+    }
+
+    private List<Image.SemSet> sem() throws IOException {
+        List<Image.SemSet> out = new ArrayList<>();
+        for (int id : ids("sem")) {
+            Map<String, String> kv = init("semctl " + id + " 0 IPC_STAT");
+            List<Long> values = new ArrayList<>();
+            for (String v : init("semctl " + id + " 0 GETALL").get("values").split(",")) values.add(Long.parseLong(v));
+            out.add(new Image.SemSet(id, n(kv, "key"), kv.get("perms"), (int) n(kv, "nsems"), n(kv, "uid"), n(kv, "gid"),
+                    n(kv, "cuid"), n(kv, "cgid"), values, new Image.SemTimes(n(kv, "otime"), n(kv, "ctime"))));
+        }
+        return out;
+    }
+
+    private List<Image.ShmSegment> shm() throws IOException {
+        List<Image.ShmSegment> out = new ArrayList<>();
+        for (int id : ids("shm")) {
+            Map<String, String> kv = init("shmctl " + id + " IPC_STAT");
+            out.add(new Image.ShmSegment(id, n(kv, "key"), kv.get("perms"), n(kv, "size"), n(kv, "uid"), n(kv, "gid"),
+                    n(kv, "cuid"), n(kv, "cgid"), new Image.ShmTimes(n(kv, "atime"), n(kv, "dtime"), n(kv, "ctime"),
+                    n(kv, "cpid"), n(kv, "lpid"))));
+        }
+        return out;
+    }
+}

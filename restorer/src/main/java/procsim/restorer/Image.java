@@ -1,0 +1,82 @@
+package procsim.restorer;
+
+import java.util.List;
+
+/**
+ * A checkpoint image: every sim task but init, and every SysV IPC object, as the mount's files
+ * show them to the operator (root pid namespace numbers). Its JSON form ({@link ImageJson}) is
+ * documented field by field in docs/image-format.md; {@link ImageText} prints it as sorted lines.
+ *
+ * @param format  always {@value #FORMAT}
+ * @param version the format's version, {@value #VERSION}
+ */
+public record Image(String format, int version, List<Process> processes, List<MsgQueue> msg, List<SemSet> sem,
+                    List<ShmSegment> shm) {
+    public static final String FORMAT = "procsim-image";
+    public static final int VERSION = 1;
+
+    /**
+     * A thread group, with its leader's task fields.
+     *
+     * @param nspid      the pid at every level, outermost first (status's NSpid)
+     * @param pidns      its pid namespace, named by that namespace's init's root pid ({@code init:7}) or {@code root}
+     * @param exitSignal the signal the parent gets at its exit (stat's field 38)
+     * @param state      status's State letter: {@code S}, or {@code T} for a stopped process
+     * @param subreaper  PR_SET_CHILD_SUBREAPER is set
+     * @param argv       its cmdline, split at the NULs
+     */
+    public record Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal,
+                          String state, boolean subreaper, List<String> argv, Creds creds, List<Thread> threads,
+                          List<Fd> fds, List<ShmAttach> shmAttaches) {
+    }
+
+    /** A thread other than the leader. */
+    public record Thread(int tid, List<Integer> nspid, String comm, Creds creds) {
+    }
+
+    /**
+     * A task's credentials: uid and gid as status lists them (real, effective, saved, filesystem),
+     * the five capability sets as status prints them ({@code %016x}), and PR_SET_KEEPCAPS.
+     */
+    public record Creds(List<Long> uid, List<Long> gid, Caps caps, boolean keepcaps) {
+    }
+
+    /** Capability sets, hex as status's CapInh ... CapAmb lines. */
+    public record Caps(String inheritable, String permitted, String effective, String bounding, String ambient) {
+    }
+
+    /** An open fd: fdinfo's {@code flags} (octal text) and {@code pos}, the fd link's path. */
+    public record Fd(int fd, String flags, long pos, String path) {
+    }
+
+    /** A SysV shm attach from maps: the start address, the segment id, {@code rw} or {@code ro}. */
+    public record ShmAttach(long address, int shmid, String mode) {
+    }
+
+    /** A message queue: IPC_STAT's fields, its messages oldest first, the times only nsd restores. */
+    public record MsgQueue(int id, long key, String perms, long uid, long gid, long cuid, long cgid, long qbytes,
+                           List<Message> messages, MsgTimes times) {
+    }
+
+    public record Message(long mtype, String text) {
+    }
+
+    public record MsgTimes(long stime, long rtime, long ctime, long lspid, long lrpid) {
+    }
+
+    /** A semaphore set with its values. */
+    public record SemSet(int id, long key, String perms, int nsems, long uid, long gid, long cuid, long cgid,
+                         List<Long> values, SemTimes times) {
+    }
+
+    public record SemTimes(long otime, long ctime) {
+    }
+
+    /** A shared memory segment. */
+    public record ShmSegment(int id, long key, String perms, long size, long uid, long gid, long cuid, long cgid,
+                             ShmTimes times) {
+    }
+
+    public record ShmTimes(long atime, long dtime, long ctime, long cpid, long lpid) {
+    }
+}

@@ -1,0 +1,147 @@
+package procsim.restorer;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * An image checked for a restore and put in creation order, before anything is made: every
+ * problem is an {@link ImageException} naming the record. The order: parents first (by depth in
+ * the image's tree), a parent's children together, those named as their parent first, then by
+ * name (fewer renames), then by pid.
+ */
+final class Plan {
+    private static final Pattern OCTAL = Pattern.compile("0[0-7]*");
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{16}");
+    private static final Pattern BLANK = Pattern.compile(".*\\s.*");
+
+    final Image image;
+    final Map<Integer, Image.Process> procs = new HashMap<>();
+    final List<Image.Process> order = new ArrayList<>();
+    /** Per process: the root pid of its namespace's init at each level (1 for the root). */
+    final Map<Integer, List<Integer>> nsInits = new HashMap<>();
+
+    Plan(Image image, String initComm) throws ImageException {
+        this.image = image;
+        Set<Integer> seen = new HashSet<>();
+        for (Image.Process p : image.processes()) {
+            task(p.pid(), seen);
+            procs.put(p.pid(), p);
+            chain(p.pid(), p.nspid());
+            comm(p.pid(), p.comm());
+            if (!p.state().equals("S") && !p.state().equals("T")) {
+                throw new ImageException("state '" + p.state() + "' of " + p.pid() + ": a restore makes S (sleeping) or T (stopped)");
+            }
+            if (p.exitSignal() < 0 || p.exitSignal() > 64) throw new ImageException("exit signal " + p.exitSignal() + " of " + p.pid());
+            if (p.argv().isEmpty()) throw new ImageException("argv of " + p.pid() + " is empty");
+            for (String a : p.argv()) {
+                if (a.isEmpty() || BLANK.matcher(a).matches()) throw new ImageException("argv of " + p.pid() + ": a blank or an empty word");
+            }
+            creds(p.pid(), p.creds());
+            for (Image.Thread t : p.threads()) {
+                task(t.tid(), seen);
+                chain(t.tid(), t.nspid());
+                comm(t.tid(), t.comm());
+                creds(t.tid(), t.creds());
+                if (t.nspid().size() != p.nspid().size()) {
+                    throw new ImageException("thread " + t.tid() + " (level " + (t.nspid().size() - 1) + ") is not at the level of its leader " + p.pid());
+                }
+            }
+            for (Image.Fd f : p.fds()) {
+                if (f.fd() < 0 || f.pos() < 0) throw new ImageException("fd " + f.fd() + " of " + p.pid() + " at " + f.pos());
+                if (!OCTAL.matcher(f.flags()).matches()) throw new ImageException("not an fd's flags: 'flags=" + f.flags() + "' of fd " + f.fd() + " of " + p.pid());
+                if (f.path().isEmpty() || BLANK.matcher(f.path()).matches()) throw new ImageException("fd " + f.fd() + " of " + p.pid() + ": a blank in the path");
+            }
+            for (Image.ShmAttach a : p.shmAttaches()) {
+                if (!a.mode().equals("rw") && !a.mode().equals("ro")) throw new ImageException("not an attach mode: 'mode=" + a.mode() + "' of " + p.pid());
+            }
+        }
+        for (Image.MsgQueue q : image.msg()) {
+            perms("msg", q.id(), q.perms());
+            for (Image.Message x : q.messages()) {
+                if (x.text().isEmpty() || BLANK.matcher(x.text()).matches()) throw new ImageException("a message of msg " + q.id() + " has a blank or no text");
+            }
+        }
+        for (Image.SemSet s : image.sem()) {
+            perms("sem", s.id(), s.perms());
+            if (s.values().size() != s.nsems()) throw new ImageException("sem " + s.id() + " has " + s.values().size() + " values for " + s.nsems() + " semaphores");
+        }
+        for (Image.ShmSegment s : image.shm()) perms("shm", s.id(), s.perms());
+        // parents, levels, depth
+        Map<Integer, Integer> depth = new HashMap<>();
+        for (Image.Process p : image.processes()) {
+            if (p.ppid() != 1 && !procs.containsKey(p.ppid())) {
+                throw new ImageException("the parent " + p.ppid() + " of " + p.pid() + " is not in the image");
+            }
+            int d = 0;
+            for (int x = p.pid(); procs.get(x).ppid() != 1; x = procs.get(x).ppid()) {
+                if (++d > procs.size()) throw new ImageException("the image's parents of " + p.pid() + " make a loop");
+            }
+            depth.put(p.pid(), d);
+            int level = p.nspid().size() - 1;
+            int plevel = p.ppid() == 1 ? 0 : procs.get(p.ppid()).nspid().size() - 1;
+            if (level != plevel && level != plevel + 1) {
+                throw new ImageException("task " + p.pid() + " (level " + level + ") cannot be a child of " + p.ppid() + " (level " + plevel + ")");
+            }
+            if (level == plevel + 1 && p.nspid().get(level) != 1) {
+                throw new ImageException("task " + p.pid() + " starts a pid namespace but is not its init (NSpid " + Creation.join(p.nspid()) + ")");
+            }
+        }
+        Map<Integer, String> comms = new HashMap<>();
+        comms.put(1, initComm);
+        for (Image.Process p : image.processes()) comms.put(p.pid(), p.comm());
+        order.addAll(image.processes());
+        order.sort(Comparator.<Image.Process>comparingInt(p -> depth.get(p.pid())).thenComparingInt(Image.Process::ppid)
+                .thenComparing(p -> !p.comm().equals(comms.get(p.ppid()))).thenComparing(Image.Process::comm)
+                .thenComparingInt(Image.Process::pid));
+        nsInits.put(1, List.of(1));
+        for (Image.Process p : order) {
+            List<Integer> inits = new ArrayList<>(nsInits.get(p.ppid()));
+            if (p.nspid().size() > inits.size()) inits.add(p.pid());
+            nsInits.put(p.pid(), inits);
+        }
+    }
+
+    private static void task(int id, Set<Integer> seen) throws ImageException {
+        if (id == 1) throw new ImageException("task 1 is init, which a restore does not make");
+        if (id < 1) throw new ImageException("task id " + id);
+        if (!seen.add(id)) throw new ImageException("task " + id + " twice in the image");
+    }
+
+    private static void chain(int id, List<Integer> nspid) throws ImageException {
+        if (nspid.isEmpty() || nspid.get(0) != id) throw new ImageException("the NSpid of " + id + " does not begin with " + id);
+        for (int n : nspid) {
+            if (n < 1) throw new ImageException("pid " + n + " in the NSpid of " + id);
+        }
+    }
+
+    private static void comm(int id, String comm) throws ImageException {
+        if (comm.isEmpty() || BLANK.matcher(comm).matches()) throw new ImageException("comm of " + id + " is empty or has a blank");
+    }
+
+    private static void creds(int id, Image.Creds c) throws ImageException {
+        if (c.uid().size() != 4 || c.gid().size() != 4) throw new ImageException("uid and gid of " + id + " want 4 numbers each (real, effective, saved, fs)");
+        for (long x : c.uid()) {
+            if (x < 0 || x > 4294967294L) throw new ImageException("uid " + x + " of " + id);
+        }
+        for (long x : c.gid()) {
+            if (x != c.gid().get(0)) throw new ImageException("gids of " + id + " differ (" + ImageText.longs(c.gid()) + "): the sim has only setgid");
+            if (x < 0 || x > 4294967294L) throw new ImageException("gid " + x + " of " + id);
+        }
+        if (!c.uid().get(3).equals(c.uid().get(1))) throw new ImageException("fsuid of " + id + " is not its euid: setresuid cannot make it");
+        Image.Caps k = c.caps();
+        for (String s : List.of(k.inheritable(), k.permitted(), k.effective(), k.bounding(), k.ambient())) {
+            if (!HEX64.matcher(s).matches()) throw new ImageException("not a capability set: '" + s + "' of " + id);
+        }
+    }
+
+    private static void perms(String kind, int id, String perms) throws ImageException {
+        if (id < 0) throw new ImageException(kind + " id " + id);
+        if (perms == null || !OCTAL.matcher(perms).matches() || perms.length() > 5) throw new ImageException("not a mode: 'perms=" + perms + "' of " + kind + " " + id);
+    }
+}

@@ -1,0 +1,391 @@
+package procsim.restorer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
+ * object with its id, then every process (parents first) with its pids, argv, comm, fds, shm
+ * attaches and subreaper mark, then the threads, then credentials (last: a task that dropped root
+ * could not make its children), nsd's IPC times, and the stopped states. Ids: tasks by the method;
+ * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
+ * {@code LONG1 FD} or open + dup2.
+ *
+ * <p>Names: a parent names itself (prctl PR_SET_NAME) before making children named otherwise, and
+ * takes its own name back at the end: one write on a file already open instead of one per child.
+ *
+ * <p>On a failure it kills and reaps every task it made, removes its IPC objects, gives init its
+ * name back and throws a {@link RestoreException} that says which id failed, why, and who holds it.
+ */
+public final class Restore {
+    private static final String NO_CAPS = "0000000000000000";
+    private static final long O_LARGEFILE = 0100000;
+    private static final long O_CLOEXEC = 02000000;
+
+    private final Plan plan;
+    private final RestoreMethod method;
+    private final RestorerPort port;
+    private final boolean dryRun;
+    private final String initComm;
+    private final String initCaps;
+
+    /** Root pids of the tasks made, in creation order; the IPC_RMID lines of the objects made. */
+    private final List<Integer> made = new ArrayList<>();
+    private final List<String> ipcMade = new ArrayList<>();
+    /** What each live process has now, as its children will inherit it. */
+    private final Map<Integer, String> comm = new HashMap<>();
+    private final Map<Integer, List<String>> argv = new HashMap<>();
+    private final Map<Integer, List<Image.Fd>> fds = new HashMap<>();
+    private final Map<Integer, List<Image.ShmAttach>> shm = new HashMap<>();
+    /** Tasks renamed for their children: "pid/tid" -> their own name. */
+    private final Map<String, String> renamed = new LinkedHashMap<>();
+
+    private Restore(Plan plan, RestoreMethod method, RestorerPort port, boolean dryRun, String initComm, String initCaps) {
+        this.plan = plan;
+        this.method = method;
+        this.port = port;
+        this.dryRun = dryRun;
+        this.initComm = initComm;
+        this.initCaps = initCaps;
+    }
+
+    /** How many tasks and IPC objects a restore made. */
+    public record Outcome(int tasks, int ipcObjects) {
+    }
+
+    /**
+     * Restores {@code image}. ImageException: refused before anything was made (exit 2);
+     * RestoreException: failed, and everything made was removed (exit 1).
+     */
+    public static Outcome run(Image image, RestoreMethod method, RestorerPort port, boolean dryRun)
+            throws ImageException, RestoreException {
+        RestorerPort.TaskInfo init = port.task(1);
+        if (init == null) throw new ImageException("no init in the target");
+        Plan plan = new Plan(image, init.comm());
+        Restore r = new Restore(plan, method, port, dryRun, init.comm(), init.capBnd());
+        r.check();
+        try {
+            r.restore();
+        } catch (RestoreException e) {
+            String rolled = r.rollback();
+            throw new RestoreException(e.getMessage() + "\n" + rolled);
+        }
+        return new Outcome(r.made.size(), r.ipcMade.size());
+    }
+
+    /** What no syscall of the sim can make: another bounding set, ambient capabilities. */
+    private void check() throws ImageException {
+        for (Image.Process p : plan.order) {
+            checkCaps(p.pid(), p.creds());
+            for (Image.Thread t : p.threads()) checkCaps(t.tid(), t.creds());
+        }
+    }
+
+    private void checkCaps(int id, Image.Creds c) throws ImageException {
+        if (!c.caps().bounding().equals(initCaps)) {
+            throw new ImageException("the bounding set " + c.caps().bounding() + " of " + id + " is not init's " + initCaps
+                    + ": the sim has no PR_CAPBSET_DROP");
+        }
+        if (!c.caps().ambient().equals(NO_CAPS)) {
+            throw new ImageException("ambient capabilities " + c.caps().ambient() + " of " + id + ": the sim has no PR_CAP_AMBIENT");
+        }
+    }
+
+    private void restore() throws RestoreException {
+        comm.put(1, initComm);
+        argv.put(1, port.argv(1));
+        fds.put(1, port.fds(1));
+        shm.put(1, port.shmAttaches(1));
+        restoreIpc();
+        for (Image.Process p : plan.order) makeProcess(p);
+        for (Image.Process p : plan.order) {
+            for (Image.Thread t : p.threads()) makeThread(p, t);
+        }
+        unname();
+        for (Image.Process p : plan.order) {
+            for (Image.Thread t : p.threads()) setCreds(p.pid(), t.tid(), t.creds());
+        }
+        for (Image.Process p : plan.order) setCreds(p.pid(), p.pid(), p.creds());
+        if (method == RestoreMethod.NSD) restoreIpcTimes();
+        for (Image.Process p : plan.order) {
+            if (p.state().equals("T")) ok(port.call(1, 1, "kill " + p.pid() + " SIGSTOP", 0), "kill " + p.pid() + " SIGSTOP");
+        }
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    private void makeProcess(Image.Process p) throws RestoreException {
+        int parent = p.ppid();
+        boolean exec = !p.argv().equals(argv.get(parent));
+        if (!exec) nameFor(parent, parent, p.comm());
+        Creation c = new Creation(parent, parent, p.nspid(), parent == 1 ? 0 : plan.procs.get(parent).nspid().size() - 1,
+                plan.nsInits.get(p.pid()), false, p.exitSignal());
+        create(c);
+        int pid = p.pid();
+        comm.put(pid, comm.get(parent));
+        List<Image.Fd> have = new ArrayList<>(fds.get(parent));
+        List<Image.ShmAttach> attached = new ArrayList<>(shm.get(parent));
+        if (exec) {
+            // execve (fs/exec.c): comm from the path's basename, close-on-exec fds closed, shm detached
+            ok(port.send(pid, pid, "execve " + String.join(" ", p.argv())), "execve in " + pid);
+            String path = p.argv().get(0);
+            comm.put(pid, cut(path.substring(path.lastIndexOf('/') + 1)));
+            have.removeIf(f -> (Long.parseLong(f.flags(), 8) & O_CLOEXEC) != 0);
+            attached.clear();
+            if (!comm.get(pid).equals(p.comm())) {
+                ok(port.send(pid, pid, "prctl PR_SET_NAME " + p.comm()), "prctl PR_SET_NAME in " + pid);
+                comm.put(pid, p.comm());
+            }
+        }
+        argv.put(pid, p.argv());
+        fixFds(pid, have, p.fds());
+        fds.put(pid, p.fds());
+        fixShm(pid, attached, p.shmAttaches());
+        shm.put(pid, p.shmAttaches());
+        if (p.subreaper()) ok(port.send(pid, pid, "prctl PR_SET_CHILD_SUBREAPER 1"), "prctl PR_SET_CHILD_SUBREAPER in " + pid);
+    }
+
+    private void makeThread(Image.Process p, Image.Thread t) throws RestoreException {
+        nameFor(p.pid(), p.pid(), t.comm());
+        int level = p.nspid().size() - 1;
+        create(new Creation(p.pid(), p.pid(), t.nspid(), level, plan.nsInits.get(p.pid()), true, 0));
+    }
+
+    /** TASK_COMM_LEN: a comm is at most 15 bytes. */
+    private static String cut(String s) {
+        return s.length() > 15 ? s.substring(0, 15) : s;
+    }
+
+    /** Before {@code tid} makes a task named {@code name}, names it so, unless it is named so. */
+    private void nameFor(int pid, int tid, String name) throws RestoreException {
+        String now = comm.get(pid);
+        if (now.equals(name)) return;
+        ok(port.send(pid, tid, "prctl PR_SET_NAME " + name), "prctl PR_SET_NAME in " + tid);
+        renamed.putIfAbsent(pid + "/" + tid, now);
+        comm.put(pid, name);
+    }
+
+    /** Gives every renamed task its own name back. */
+    private void unname() throws RestoreException {
+        for (Map.Entry<String, String> e : renamed.entrySet()) {
+            int pid = Integer.parseInt(e.getKey().substring(0, e.getKey().indexOf('/')));
+            if (!comm.get(pid).equals(e.getValue())) {
+                ok(port.send(pid, pid, "prctl PR_SET_NAME " + e.getValue()), "prctl PR_SET_NAME in " + pid);
+                comm.put(pid, e.getValue());
+            }
+        }
+        renamed.clear();
+    }
+
+    private void create(Creation c) throws RestoreException {
+        Reply r = method.create(port, c);
+        if (r.failed()) {
+            throw new RestoreException("restore (" + method + "): cannot make task " + c.rootPid() + " with pid " + c.chain()
+                    + ": " + why(r) + "; " + holder(c.rootPid()));
+        }
+        if (!method.exact() && !dryRun) {
+            RestorerPort.TaskInfo got = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
+            if (got == null || !got.nspid().equals(c.nspid())) {
+                if (!c.thread()) disown(c, r.value());
+                throw new RestoreException("restore (" + method + "): task " + c.rootPid() + " wanted pid " + c.chain() + " but got "
+                        + r.value() + " (in its parent's namespace); " + holder(c.rootPid()));
+            }
+        }
+        if (!c.thread()) made.add(c.rootPid());
+    }
+
+    /** A task made with the wrong pid: killed and reaped by its parent, which numbers it {@code nr}. */
+    private void disown(Creation c, long nr) {
+        port.call(c.parentPid(), c.parentTid(), "kill " + nr + " SIGKILL", 0);
+        port.call(c.parentPid(), c.parentTid(), "wait4 " + nr + " __WALL", 0);
+    }
+
+    private static String why(Reply r) {
+        return switch (r.errno()) {
+            case "EEXIST" -> "File exists (EEXIST)";
+            case "EBUSY" -> "Device or resource busy (EBUSY)";
+            case "EINVAL" -> "Invalid argument (EINVAL)";
+            case "EPERM" -> "Operation not permitted (EPERM)";
+            default -> r.text().isEmpty() ? r.errno() : r.text();
+        };
+    }
+
+    /** Who holds root pid {@code pid}, if anyone. */
+    private String holder(int pid) {
+        RestorerPort.TaskInfo t = dryRun ? null : port.task(pid);
+        if (t == null) return "pid " + pid + " is free at the root level; a deeper level's number is taken";
+        return "pid " + pid + " is held by task " + pid + " (comm " + t.comm() + ", parent " + t.ppid() + ", NSpid "
+                + Creation.join(t.nspid()) + ")";
+    }
+
+    private static void ok(Reply r, String what) throws RestoreException {
+        if (r.failed()) throw new RestoreException("restore: " + what + ": " + r.text());
+    }
+
+    // ------------------------------------------------------------------ fds, shm
+
+    /** Makes {@code pid}'s fd table {@code want} (it inherited {@code have}). */
+    private void fixFds(int pid, List<Image.Fd> have, List<Image.Fd> want) throws RestoreException {
+        if (have.equals(want)) return;
+        Map<Integer, Image.Fd> table = new HashMap<>();
+        for (Image.Fd f : have) table.put(f.fd(), f);
+        for (Image.Fd f : have) {
+            if (!want.contains(f)) {
+                ok(port.send(pid, pid, "close " + f.fd()), "close " + f.fd() + " in " + pid);
+                table.remove(f.fd());
+            }
+        }
+        for (Image.Fd f : want) {
+            if (table.containsKey(f.fd())) continue;
+            long flags = Long.parseLong(f.flags(), 8);
+            String open = "open " + f.path() + " 0" + Long.toOctalString(flags & ~O_LARGEFILE & ~O_CLOEXEC);
+            if (method == RestoreMethod.NSD) {
+                Reply r = port.writeNextSyscallData(pid, pid, "LONG1 " + f.fd());
+                if (r.failed()) throw new RestoreException("restore: cannot write LONG1 " + f.fd() + " to the next_syscall_data of " + pid + ": " + r.errno());
+                ok(port.call(pid, pid, open, f.fd()), "open " + f.path() + " at fd " + f.fd() + " in " + pid);
+            } else {
+                int lowest = 0;
+                while (table.containsKey(lowest)) lowest++;
+                Reply r = port.call(pid, pid, open, lowest);
+                ok(r, "open " + f.path() + " in " + pid);
+                if (r.value() != f.fd()) {
+                    ok(port.send(pid, pid, "dup2 " + r.value() + " " + f.fd()), "fd " + f.fd() + " in " + pid);
+                    ok(port.send(pid, pid, "close " + r.value()), "fd " + f.fd() + " in " + pid);
+                }
+            }
+            table.put(f.fd(), f);
+            if ((flags & O_CLOEXEC) != 0) ok(port.send(pid, pid, "fcntl " + f.fd() + " F_SETFD FD_CLOEXEC"), "fcntl " + f.fd() + " in " + pid);
+            if (f.pos() != 0) ok(port.send(pid, pid, "lseek " + f.fd() + " " + f.pos() + " SEEK_SET"), "lseek " + f.fd() + " in " + pid);
+        }
+    }
+
+    /** Makes {@code pid}'s shm attaches {@code want} (fork copied {@code have}). */
+    private void fixShm(int pid, List<Image.ShmAttach> have, List<Image.ShmAttach> want) throws RestoreException {
+        if (have.equals(want)) return;
+        for (Image.ShmAttach a : have) {
+            if (!want.contains(a)) ok(port.send(pid, pid, "shmdt " + a.address()), "shmdt " + a.address() + " in " + pid);
+        }
+        for (Image.ShmAttach a : want) {
+            if (have.contains(a)) continue;
+            ok(port.call(pid, pid, "shmat " + a.shmid() + " " + (a.mode().equals("ro") ? "SHM_RDONLY" : "0") + " addr=" + a.address(),
+                    a.address()), "shmat " + a.shmid() + " at " + a.address() + " in " + pid);
+        }
+    }
+
+    // ------------------------------------------------------------------ credentials
+
+    /**
+     * Gives a task its image's credentials, as a root task can (security/commoncap.c): setgid,
+     * then PR_SET_KEEPCAPS 1 and setresuid (keepcaps keeps the permitted set when no uid stays 0),
+     * then capset, then the image's keepcaps. A task with init's credentials writes nothing.
+     */
+    private void setCreds(int pid, int tid, Image.Creds c) throws RestoreException {
+        long gid = c.gid().get(0);
+        if (gid != 0) ok(port.send(pid, tid, "setgid " + gid), "setgid " + gid + " in " + tid);
+        boolean root = c.uid().stream().allMatch(u -> u == 0);
+        boolean keep = false;
+        String inh = NO_CAPS;
+        String prm = initCaps;
+        String eff = initCaps;
+        if (!root) {
+            ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS 1"), "prctl PR_SET_KEEPCAPS in " + tid);
+            keep = true;
+            ok(port.send(pid, tid, "setresuid " + c.uid().get(0) + " " + c.uid().get(1) + " " + c.uid().get(2)),
+                    "setresuid in " + tid);
+            if (c.uid().get(1) != 0) eff = NO_CAPS; // cap_emulate_setxuid: euid leaving 0 clears effective
+        }
+        Image.Caps k = c.caps();
+        if (!k.inheritable().equals(inh) || !k.permitted().equals(prm) || !k.effective().equals(eff)) {
+            ok(port.send(pid, tid, "capset effective=0x" + k.effective() + " permitted=0x" + k.permitted() + " inheritable=0x"
+                    + k.inheritable()), "capset in " + tid);
+        }
+        if (keep != c.keepcaps()) {
+            ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS " + (c.keepcaps() ? 1 : 0)), "prctl PR_SET_KEEPCAPS in " + tid);
+        }
+    }
+
+    // ------------------------------------------------------------------ IPC
+
+    private void restoreIpc() throws RestoreException {
+        for (Image.MsgQueue q : plan.image.msg()) {
+            makeIpc("msg", q.id(), "msgget " + key(q.key()) + " IPC_CREAT|IPC_EXCL|" + q.perms(), "msgctl " + q.id());
+            ok(port.send(1, 1, "msgctl " + q.id() + " IPC_SET uid=" + q.uid() + " gid=" + q.gid() + " perms=" + q.perms()
+                    + " qbytes=" + q.qbytes()), "IPC_SET of msg " + q.id());
+        }
+        for (Image.SemSet s : plan.image.sem()) {
+            makeIpc("sem", s.id(), "semget " + key(s.key()) + " " + s.nsems() + " IPC_CREAT|IPC_EXCL|" + s.perms(), "semctl " + s.id() + " 0");
+            ok(port.send(1, 1, "semctl " + s.id() + " 0 IPC_SET uid=" + s.uid() + " gid=" + s.gid() + " perms=" + s.perms()),
+                    "IPC_SET of sem " + s.id());
+            ok(port.send(1, 1, "semctl " + s.id() + " 0 SETALL " + ImageText.longs(s.values())), "SETALL of sem " + s.id());
+        }
+        for (Image.ShmSegment s : plan.image.shm()) {
+            makeIpc("shm", s.id(), "shmget " + key(s.key()) + " " + s.size() + " IPC_CREAT|IPC_EXCL|" + s.perms(), "shmctl " + s.id());
+            ok(port.send(1, 1, "shmctl " + s.id() + " IPC_SET uid=" + s.uid() + " gid=" + s.gid() + " perms=" + s.perms()),
+                    "IPC_SET of shm " + s.id());
+        }
+        for (Image.MsgQueue q : plan.image.msg()) {
+            for (int i = 0; i < q.messages().size(); i++) {
+                Image.Message x = q.messages().get(i);
+                ok(port.send(1, 1, "msgsnd " + q.id() + " " + x.mtype() + " " + x.text() + " IPC_NOWAIT"), "message " + i + " of msg " + q.id());
+            }
+        }
+    }
+
+    private static String key(long key) {
+        return key == 0 ? "IPC_PRIVATE" : Long.toString(key);
+    }
+
+    /** Makes IPC object {@code id} by {@code get}, with nsd's LONG1 ID or the {@code *_next_id} sysctl. */
+    private void makeIpc(String kind, int id, String get, String ctl) throws RestoreException {
+        Reply w = method == RestoreMethod.NSD ? port.writeNextSyscallData(1, 1, "LONG1 " + id) : port.writeNextId(kind, id);
+        if (w.failed()) {
+            throw new RestoreException("restore: cannot write " + (method == RestoreMethod.NSD ? "LONG1 " + id + " to init's next_syscall_data"
+                    : id + " to " + kind + "_next_id") + ": " + w.errno());
+        }
+        Reply r = port.call(1, 1, get, id);
+        if (r.failed()) throw new RestoreException("restore (" + method + "): cannot make " + kind + " id " + id + ": " + r.text());
+        ipcMade.add(ctl.replace(" " + id, " " + r.value()) + " IPC_RMID");
+        if (r.value() != id) throw new RestoreException("restore (" + method + "): " + kind + " id " + id + " came back as " + r.value());
+    }
+
+    /** nsd only: {@code LONG1 1} before IPC_SET restores the times and pids too (the seed patch). */
+    private void restoreIpcTimes() throws RestoreException {
+        for (Image.MsgQueue q : plan.image.msg()) {
+            Image.MsgTimes t = q.times();
+            times("msgctl " + q.id(), "stime=" + t.stime() + " rtime=" + t.rtime() + " ctime=" + t.ctime() + " lspid=" + t.lspid()
+                    + " lrpid=" + t.lrpid());
+        }
+        for (Image.SemSet s : plan.image.sem()) {
+            times("semctl " + s.id() + " 0", "otime=" + s.times().otime() + " ctime=" + s.times().ctime());
+        }
+        for (Image.ShmSegment s : plan.image.shm()) {
+            Image.ShmTimes t = s.times();
+            times("shmctl " + s.id(), "atime=" + t.atime() + " dtime=" + t.dtime() + " ctime=" + t.ctime() + " cpid=" + t.cpid()
+                    + " lpid=" + t.lpid());
+        }
+    }
+
+    private void times(String ctl, String fields) throws RestoreException {
+        Reply w = port.writeNextSyscallData(1, 1, "LONG1 1");
+        if (w.failed()) throw new RestoreException("restore: cannot write LONG1 1 to init's next_syscall_data: " + w.errno());
+        ok(port.send(1, 1, ctl + " IPC_SET " + fields), "times of " + ctl);
+    }
+
+    // ------------------------------------------------------------------ rollback
+
+    /** Kills and reaps every task made, removes the IPC objects made, gives init its name back; the line saying so. */
+    private String rollback() {
+        if (!comm.getOrDefault(1, initComm).equals(initComm)) port.send(1, 1, "prctl PR_SET_NAME " + initComm);
+        for (int i = made.size() - 1; i >= 0; i--) port.call(1, 1, "kill " + made.get(i) + " SIGKILL", 0);
+        for (int p : made) port.call(1, 1, "wait4 " + p + " __WALL", p);
+        for (String rm : ipcMade) port.call(1, 1, rm, 0);
+        return "procsim: restore rolled back: " + count(made.size(), "task") + " and " + count(ipcMade.size(), "IPC object") + " removed";
+    }
+
+    private static String count(int n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
+    }
+}

@@ -1,0 +1,35 @@
+package procsim.restorer;
+
+import java.util.List;
+
+/**
+ * What a restore does to a kernel, with no file paths: the {@link CreationPort}'s task creation,
+ * the IPC namespace's {@code *_next_id}, and the few reads a restore needs about tasks already
+ * there. Tasks are named by their root pid namespace numbers (the operator's view).
+ * {@link MountPort} serves it through a mount's files. A port never throws for a failed syscall:
+ * the {@link Reply} says the errno.
+ */
+public interface RestorerPort extends CreationPort, AutoCloseable {
+    /** What a task already there looks like: its comm, parent, NSpid (outermost first) and bounding set (CapBnd). */
+    record TaskInfo(String comm, int ppid, List<Integer> nspid, String capBnd) {
+    }
+
+    /** Writes {@code id} to {@code msg_next_id}, {@code sem_next_id} or {@code shm_next_id} ({@code kind} msg, sem, shm). */
+    Reply writeNextId(String kind, long id);
+
+    /** The task with root pid {@code pid}, or null if there is none. */
+    TaskInfo task(int pid);
+
+    /** Process {@code pid}'s open fds, what its children inherit. */
+    List<Image.Fd> fds(int pid);
+
+    /** Process {@code pid}'s SysV shm attaches, what its children inherit. */
+    List<Image.ShmAttach> shmAttaches(int pid);
+
+    /** Process {@code pid}'s argv (its cmdline), what its children inherit. */
+    List<String> argv(int pid);
+
+    /** Ends what the port keeps open (syscall files, restorers attached inside namespaces). */
+    @Override
+    void close();
+}

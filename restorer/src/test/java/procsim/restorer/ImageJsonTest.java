@@ -1,0 +1,103 @@
+package procsim.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ImageJsonTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Image read(String text) throws Exception {
+        return ImageJson.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** The sample image with the field at {@code pointer} (its parent must be an object) set to {@code value} (JSON; "-" removes it). */
+    static String mutated(String pointer, String value) throws Exception {
+        JsonNode root = JSON.readTree(ImageJson.toJson(Images.sample()));
+        int slash = pointer.lastIndexOf('/');
+        ObjectNode parent = (ObjectNode) root.at(pointer.substring(0, slash));
+        String field = pointer.substring(slash + 1);
+        if (value.equals("-")) parent.remove(field);
+        else parent.set(field, JSON.readTree(value));
+        return JSON.writeValueAsString(root);
+    }
+
+    @Test
+    void anImageReadsBackEqual() throws Exception {
+        Image img = Images.sample();
+        assertThat(read(ImageJson.toJson(img))).isEqualTo(img);
+        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 1,");
+    }
+
+    // Every damage is one line naming the field; nothing is guessed (no "5" for 5, no missing field).
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "/format;                   \"tar\";          not a procsim image (no \"format\": \"procsim-image\")",
+        "/format;                   -;                not a procsim image",
+        "/version;                  2;                image version 2 is not supported (this procsim reads version 1)",
+        "/version;                  \"1\";            image version \"1\" is not supported",
+        "/processes/0/pid;          \"5\";            bad image: processes[0].pid:",
+        "/processes/0/pid;          5.5;              bad image: processes[0].pid:",
+        "/processes/0/pid;          -;                bad image: processes[0]",
+        "/processes/0/nspid;        \"$(touch x)\";   bad image: processes[0].nspid",
+        "/processes/0/evil;         1;                bad image: processes[0].evil: Unrecognized field \"evil\"",
+        "/processes/1/creds/uid;    null;             bad image: processes[1].creds",
+        "/msg/0/messages/0/mtype;   true;             bad image: msg[0].messages[0].mtype",
+    })
+    void damageIsNamed(String pointer, String value, String message) throws Exception {
+        String text = mutated(pointer.strip(), value.strip());
+        assertThatThrownBy(() -> read(text)).isInstanceOf(ImageException.class).hasMessageStartingWith(message.strip());
+    }
+
+    @Test
+    void notJsonAtAll() {
+        assertThatThrownBy(() -> read("procsim-image 1\nprocess 5 ppid=1")).hasMessageStartingWith("not a procsim image (not JSON: ");
+        assertThatThrownBy(() -> read("")).hasMessageStartingWith("not a procsim image");
+        assertThatThrownBy(() -> read("[1]")).hasMessageStartingWith("not a procsim image");
+    }
+
+    @Test
+    void trailingTextAndDuplicateKeysAreRefused() throws Exception {
+        String good = ImageJson.toJson(Images.sample());
+        assertThatThrownBy(() -> read(good + "{}")).isInstanceOf(ImageException.class);
+        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 1,", "\"version\" : 1, \"version\" : 1,")))
+                .isInstanceOf(ImageException.class);
+    }
+
+    @Test
+    void theTextFormIsOneSortedRecordALine() {
+        List<String> lines = ImageText.lines(Images.sample());
+        assertThat(lines).containsExactly(
+                "procsim-image 1",
+                "process 5 ppid=1 nspid=5,1 pidns=init:5 comm=init exit_signal=17 state=S subreaper=0 argv=/sbin/init",
+                "process 6 ppid=5 nspid=6,2 pidns=init:5 comm=init exit_signal=10 state=T subreaper=1 argv=/sbin/init",
+                "process 8 ppid=1 nspid=8 pidns=root comm=w8 exit_signal=17 state=S subreaper=0 argv=/usr/bin/w8 -x",
+                "thread 5 7 nspid=7,3 comm=t7",
+                "creds 5 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
+                "creds 7 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
+                "creds 6 uid=1000,1000,1000,1000 gid=100,100,100,100 caps=0000000000000000/0000000000000000/0000000000000000/000001ffffffffff/0000000000000000 keepcaps=0",
+                "creds 8 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
+                "fd 5 0 flags=0100002 pos=0 path=/dev/console",
+                "fd 5 1 flags=0100002 pos=0 path=/dev/console",
+                "fd 5 2 flags=0100002 pos=0 path=/dev/console",
+                "fd 6 0 flags=0100002 pos=0 path=/dev/console",
+                "fd 6 7 flags=02100002 pos=42 path=/var/f",
+                "fd 8 0 flags=0100002 pos=0 path=/dev/console",
+                "fd 8 1 flags=0100002 pos=0 path=/dev/console",
+                "fd 8 2 flags=0100002 pos=0 path=/dev/console",
+                "msg 0 key=1000 perms=0640 uid=0 gid=0 cuid=0 cgid=0 qbytes=16384",
+                "msg-data 0 0 mtype=1 text=hello",
+                "msg-times 0 stime=11 rtime=12 ctime=13 lspid=1 lrpid=0");
+    }
+}

@@ -1,0 +1,67 @@
+package procsim.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mount port's reads and its dry run, on a directory laid out as a mount's init (no mount needed). */
+class MountPortTest {
+    @TempDir
+    Path m;
+
+    private void fakeInit() throws Exception {
+        Path init = Files.createDirectories(m.resolve("1"));
+        Files.writeString(init.resolve("status"), "Name:\tinit\nState:\tS (sleeping)\nPPid:\t0\nNSpid:\t1\nCapBnd:\t000001ffffffffff\n");
+        Files.writeString(init.resolve("cmdline"), "/sbin/init\0");
+        Files.writeString(init.resolve("maps"), "7f0000000000-7f0000001000 rw-s 00000000 00:01 3                          /SYSVdeadbeef (deleted)\n");
+        Files.createDirectories(init.resolve("fd"));
+        Files.createDirectories(init.resolve("fdinfo"));
+        Files.createSymbolicLink(init.resolve("fd/0"), Path.of("/dev/console"));
+        Files.writeString(init.resolve("fdinfo/0"), "pos:\t5\nflags:\t0100002\nmnt_id:\t1\n");
+    }
+
+    @Test
+    void readsInitAsProcfsShowsIt() throws Exception {
+        fakeInit();
+        try (MountPort port = new MountPort(m, null)) {
+            assertThat(port.task(1)).isEqualTo(new RestorerPort.TaskInfo("init", 0, List.of(1), "000001ffffffffff"));
+            assertThat(port.task(2)).isNull();
+            assertThat(port.argv(1)).containsExactly("/sbin/init");
+            assertThat(port.fds(1)).containsExactly(new Image.Fd(0, "0100002", 5, "/dev/console"));
+            assertThat(port.shmAttaches(1)).containsExactly(new Image.ShmAttach(0x7f0000000000L, 3, "rw"));
+        }
+    }
+
+    @Test
+    void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
+        fakeInit();
+        StringWriter out = new StringWriter();
+        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
+        try (MountPort port = new MountPort(m, new PrintWriter(out, true))) {
+            Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
+        }
+        assertThat(out.toString().lines()).containsExactly(
+                m + "/sys/kernel/ns_last_pid <- 4",
+                m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
+                m + "/5/syscall <- close 0",
+                // init's fd 0 is at offset 5, the image's at 0: closed and opened again; 1 and 2 are
+                // the lowest free fds when opened, so no dup2
+                m + "/5/syscall <- open /dev/console 02",
+                m + "/5/syscall <- open /dev/console 02",
+                m + "/5/syscall <- open /dev/console 02",
+                m + "/5/syscall <- shmdt 139637976727552",
+                m + "/sys/kernel/ns_last_pid <- 5",
+                m + "/sys/kernel/ns_last_pid <- 1   (by a restorer attached as 5: " + m + "/5/task/5/attach)",
+                m + "/5/syscall <- fork");
+        try (var files = Files.walk(m)) {
+            assertThat(files.filter(p -> p.getFileName().toString().matches("syscall|ns_last_pid|attach"))).isEmpty();
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package procsim.restorer;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** An image a restore cannot make is refused with one line, and nothing is written. */
+class PlanTest {
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "/processes/0/pid;            1;                      task 1 is init, which a restore does not make",
+        "/processes/2/pid;            6;                      task 6 twice in the image",
+        "/processes/2/pid;            7;                      task 7 twice in the image",
+        "/processes/1/ppid;           77;                     the parent 77 of 6 is not in the image",
+        "/processes/2/nspid;          [8,4,1];                task 8 (level 2) cannot be a child of 1 (level 0)",
+        "/processes/2/nspid;          [9];                    the NSpid of 8 does not begin with 8",
+        "/processes/0/nspid;          [5,3];                  task 5 starts a pid namespace but is not its init",
+        "/processes/1/fds/1/flags;    \"08\";                 not an fd's flags: 'flags=08'",
+        "/processes/1/fds/1/path;     \"/a b\";               fd 7 of 6: a blank in the path",
+        "/processes/1/state;          \"R\";                  state 'R' of 6: a restore makes S (sleeping) or T (stopped)",
+        "/processes/1/comm;           \"a b\";                comm of 6 is empty or has a blank",
+        "/processes/2/argv;           [];                     argv of 8 is empty",
+        "/processes/1/creds/gid;      [100,0,0,0];            gids of 6 differ (100,0,0,0): the sim has only setgid",
+        "/processes/1/creds/caps/ambient; \"0000000000000001\"; ambient capabilities 0000000000000001 of 6: the sim has no PR_CAP_AMBIENT",
+        "/processes/1/creds/caps/bounding; \"0000000000000001\"; the bounding set 0000000000000001 of 6 is not init's",
+        "/msg/0/perms;                \"x[$(touch y)]\";      not a mode: 'perms=x[$(touch y)]' of msg 0",
+        "/msg/0/messages/0/text;      \"a b\";                a message of msg 0 has a blank or no text",
+    })
+    void refusedBeforeAnythingIsMade(String pointer, String value, String message) throws Exception {
+        Image img = ImageJsonTest.read(ImageJsonTest.mutated(pointer.strip(), value.strip()));
+        RecordingPort port = new RecordingPort();
+        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
+                .hasMessageStartingWith(message.strip());
+        assertThat(port.writes).isEmpty();
+    }
+}

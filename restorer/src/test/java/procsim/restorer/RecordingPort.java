@@ -1,0 +1,80 @@
+package procsim.restorer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A fake port for unit tests: records every write as {@code what: line} and answers from a
+ * rule ({@code fail}: the line to fail with which errno, else success with the expected value).
+ */
+final class RecordingPort implements RestorerPort {
+    final List<String> writes = new ArrayList<>();
+    final Map<Integer, TaskInfo> tasks = new HashMap<>();
+    Function<String, String> fail = line -> null;
+    /** What {@code call} answers when it does not fail: the expected value unless set. */
+    Function<String, Long> value = line -> null;
+    boolean closed;
+
+    private Reply answer(String w, long expect) {
+        writes.add(w);
+        String errno = fail.apply(w);
+        if (errno != null) return Reply.error(errno);
+        Long v = value.apply(w);
+        return Reply.of(v == null ? expect : v);
+    }
+
+    @Override
+    public Reply call(int pid, int tid, String line, long expect) {
+        return answer(pid + "/" + tid + ": " + line, expect);
+    }
+
+    @Override
+    public Reply send(int pid, int tid, String line) {
+        Reply r = answer(pid + "/" + tid + ": " + line, 0);
+        return r.failed() ? r : Reply.DONE;
+    }
+
+    @Override
+    public Reply writeNextSyscallData(int pid, int tid, String text) {
+        return answer(pid + "/" + tid + " next_syscall_data: " + text, 0);
+    }
+
+    @Override
+    public Reply writeNsLastPid(int nsInit, long value) {
+        return answer("ns_last_pid of init " + nsInit + ": " + value, 0);
+    }
+
+    @Override
+    public Reply writeNextId(String kind, long id) {
+        return answer(kind + "_next_id: " + id, 0);
+    }
+
+    @Override
+    public TaskInfo task(int pid) {
+        return tasks.get(pid);
+    }
+
+    @Override
+    public List<Image.Fd> fds(int pid) {
+        return List.of(new Image.Fd(0, "0100002", 0, "/dev/console"), new Image.Fd(1, "0100002", 0, "/dev/console"),
+                new Image.Fd(2, "0100002", 0, "/dev/console"));
+    }
+
+    @Override
+    public List<Image.ShmAttach> shmAttaches(int pid) {
+        return List.of();
+    }
+
+    @Override
+    public List<String> argv(int pid) {
+        return List.of("/sbin/init");
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+}

@@ -1,0 +1,113 @@
+package procsim.restorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RestoreTest {
+    private RecordingPort port;
+
+    @BeforeEach
+    void init() {
+        port = new RecordingPort();
+        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+    }
+
+    @Test
+    void clone3MakesEverythingInOrderWithItsIds() throws Exception {
+        Restore.Outcome o = Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
+        assertThat(o).isEqualTo(new Restore.Outcome(3, 1));
+        assertThat(port.writes).containsExactly(
+                "msg_next_id: 0",
+                "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640",
+                "1/1: msgctl 0 IPC_SET uid=0 gid=0 perms=0640 qbytes=16384",
+                "1/1: msgsnd 0 1 hello IPC_NOWAIT",
+                // depth 0 first: 5 (named as init), then 8 (exec'd: execve names it w8)
+                "1/1: clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,5",
+                "1/1: clone3 exit_signal=SIGCHLD set_tid=8",
+                "8/8: execve /usr/bin/w8 -x",
+                "5/5: clone3 exit_signal=10 set_tid=2,6",
+                // 6's fds: console 1 and 2 closed, fd 7 opened (lowest free: 1), moved, close-on-exec, offset
+                "6/6: close 1",
+                "6/6: close 2",
+                "6/6: open /var/f 02",
+                "6/6: dup2 1 7",
+                "6/6: close 1",
+                "6/6: fcntl 7 F_SETFD FD_CLOEXEC",
+                "6/6: lseek 7 42 SEEK_SET",
+                "6/6: prctl PR_SET_CHILD_SUBREAPER 1",
+                // the thread: its leader takes its name first, and its own back after
+                "5/5: prctl PR_SET_NAME t7",
+                "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
+                "5/5: prctl PR_SET_NAME init",
+                // credentials last: setgid, keepcaps, setresuid, capset to the image's, keepcaps back
+                "6/6: setgid 100",
+                "6/6: prctl PR_SET_KEEPCAPS 1",
+                "6/6: setresuid 1000 1000 1000",
+                "6/6: capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000",
+                "6/6: prctl PR_SET_KEEPCAPS 0",
+                "1/1: kill 6 SIGSTOP");
+    }
+
+    @Test
+    void nsdGivesIdsByNextSyscallDataAndRestoresIpcTimes() throws Exception {
+        Restore.run(Images.sample(), RestoreMethod.NSD, port, true);
+        assertThat(port.writes).containsSubsequence(
+                "1/1 next_syscall_data: LONG1 0", "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640",
+                "1/1 next_syscall_data: LONG2 5 1", "1/1: clone CLONE_NEWPID|SIGCHLD",
+                "5/5 next_syscall_data: LONG2 6 2", "5/5: clone 10",
+                "6/6 next_syscall_data: LONG1 7", "6/6: open /var/f 02",
+                "1/1 next_syscall_data: LONG1 1", "1/1: msgctl 0 IPC_SET stime=11 rtime=12 ctime=13 lspid=1 lrpid=0");
+        assertThat(port.writes).noneMatch(w -> w.contains("dup2") || w.contains("_next_id"));
+    }
+
+    @Test
+    void nsLastPidWritesEveryLevelsCursorAsThatNamespacesInit() throws Exception {
+        Restore.run(Images.sample(), RestoreMethod.NS_LAST_PID, port, true);
+        assertThat(port.writes).containsSubsequence("ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|SIGCHLD",
+                "ns_last_pid of init 1: 5", "ns_last_pid of init 5: 1", "5/5: clone 10");
+    }
+
+    @Test
+    void aTakenPidRollsBackWhatWasMadeAndNamesTheHolder() {
+        port.tasks.put(6, new RestorerPort.TaskInfo("squatter", 1, List.of(6), Images.FULL));
+        port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
+                .isInstanceOf(RestoreException.class)
+                .hasMessage("restore (clone3): cannot make task 6 with pid 6,2: File exists (EEXIST); pid 6 is held by task 6 "
+                        + "(comm squatter, parent 1, NSpid 6)\nprocsim: restore rolled back: 2 tasks and 1 IPC object removed");
+        assertThat(port.writes).endsWith("1/1: kill 8 SIGKILL", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL", "1/1: wait4 8 __WALL",
+                "1/1: msgctl 0 IPC_RMID");
+    }
+
+    @Test
+    void aFailureAfterInitWasRenamedGivesInitItsNameBack() {
+        Image img = Images.of(Images.proc(5, 1, List.of(5), "other"), Images.proc(6, 1, List.of(6), "other"));
+        port.fail = w -> w.contains("set_tid=6") ? "EEXIST" : null;
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).hasMessageContaining("1 task and 0 IPC objects");
+        assertThat(port.writes).containsExactly("1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
+                "1/1: clone3 exit_signal=SIGCHLD set_tid=6", "1/1: prctl PR_SET_NAME init", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL");
+    }
+
+    @Test
+    void nsLastPidThatGivesAnotherPidIsCaughtAndThatTaskReaped() {
+        Image img = Images.of(Images.proc(5, 1, List.of(5), "init"));
+        port.value = w -> w.endsWith(": fork") ? 9L : null;
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false))
+                .hasMessageStartingWith("restore (ns_last_pid): task 5 wanted pid 5 but got 9 (in its parent's namespace); "
+                        + "pid 5 is free at the root level");
+        assertThat(port.writes).contains("1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL");
+    }
+
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void everyMethodMakesTheSameTasks(RestoreMethod m) throws Exception {
+        assertThat(Restore.run(Images.sample(), m, port, true).tasks()).isEqualTo(3);
+    }
+}
