@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,6 +29,7 @@ import procsim.fuse.Warmup;
 import procsim.pid.PidNamespace;
 import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
+import procsim.procfs.TreeDescription;
 
 /**
  * {@code procsim mount M}: boots a sim kernel and serves its proc tree at {@code M} in the
@@ -65,18 +68,8 @@ import procsim.procfs.ProcTree;
         parameterListHeading = "%nParameters:%n",
         optionListHeading = "%nOptions:%n",
         footerHeading = "%n",
+        modelTransformer = MountCommand.TreeFooter.class,
         footer = {
-            "The tree (numbers as the reader's pid namespace sees them):",
-            "  M/<pid>/status, stat, comm            r   Linux's formats",
-            "  M/<pid>/fd/<n>, ns/pid, ...           links",
-            "  M/<pid>/task/<tid>/syscall            rw  write a syscall, read the result",
-            "  M/<pid>/task/<tid>/next_syscall_data  rw  'LONG<n> v1..vn' or 'RESET'",
-            "  M/<pid>/task/<tid>/attach             rw  real pid to act as <tid>; 'detach'",
-            "  M/self, M/thread-self                 links to an attached caller's sim task",
-            "  M/sys/kernel/ns_last_pid, pid_max     rw  as in Linux",
-            "  M/sys/kernel/{msg,sem,shm}_next_id    rw  as in Linux",
-            "  M/sysvipc/msg, sem, shm               r   as in Linux",
-            "",
             "Examples:",
             "  mkdir -p /tmp/p && procsim mount /tmp/p &    # or: make run (mounts ./mnt)",
             "  cat /tmp/p/1/status",
@@ -300,6 +293,22 @@ final class MountCommand implements Callable<Integer> {
 
     private static String alreadyMounted(Path m, String what) {
         return m + " is already mounted (" + what + "): umount it first ('umount " + m + "')";
+    }
+
+    /**
+     * The footer opens with the tree's description, made from its one home ({@link TreeDescription});
+     * a model transformer, so the man page, made from the annotations alone, has it too.
+     */
+    static final class TreeFooter implements CommandLine.IModelTransformer {
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            List<String> footer = new ArrayList<>();
+            TreeDescription.lines().forEach(line -> footer.add(line.replace("%", "%%"))); // picocli formats the footer
+            footer.add("");
+            footer.addAll(List.of(spec.usageMessage().footer()));
+            spec.usageMessage().footer(footer.toArray(String[]::new));
+            return spec;
+        }
     }
 
     private static int fail(PrintWriter err, String message) {
