@@ -197,10 +197,10 @@ require_root() {
     ln -s "$prefix/bin/procsim" "$bindir/procsim"
 
     # The completion script completes subcommands and options from the picocli model.
-    run bash -c 'source "$1"; COMP_WORDS=(procsim ch); COMP_CWORD=1; _complete_procsim; echo "${COMPREPLY[*]}"
+    run bash -c 'source "$1"; COMP_WORDS=(procsim mo); COMP_CWORD=1; _complete_procsim; echo "${COMPREPLY[*]}"
         COMP_WORDS=(procsim mount --pid); COMP_CWORD=2; _complete_procsim 2>/dev/null; echo "${COMPREPLY[*]}"' \
         _ "$prefix/share/bash-completion/completions/procsim"
-    [ "${lines[0]}" = check ]
+    [ "${lines[0]}" = mount ]
     [ "${lines[1]}" = --pid-max ]
 
     # The man pages are troff, one per command.
