@@ -110,4 +110,35 @@ class RestoreTest {
     void everyMethodMakesTheSameTasks(RestoreMethod m) throws Exception {
         assertThat(Restore.run(Images.sample(), m, port, true).tasks()).isEqualTo(3);
     }
+
+    @ParameterizedTest
+    @EnumSource(value = RestoreMethod.class, names = {"CLONE3", "ECLONE", "NSD"})
+    void workersMakeTheSameWritesEachChildAfterItsParent(RestoreMethod m) throws Exception {
+        List<Image.Process> procs = new java.util.ArrayList<>();
+        for (int pid = 2; pid < 200; pid++) {
+            int ppid = pid < 10 ? 1 : 2 + (pid * 7919) % (pid - 2); // a parent made earlier
+            procs.add(Images.proc(pid, ppid, List.of(pid), pid % 5 == 0 ? "w" + pid : "init"));
+        }
+        Image img = Images.of(procs.toArray(Image.Process[]::new));
+        Restore.run(img, m, port, false, 1);
+        List<String> sequential = List.copyOf(port.writes);
+        init();
+        Restore.run(img, m, port, false, 4);
+        assertThat(port.writes).containsExactlyInAnyOrderElementsOf(sequential);
+        for (Image.Process p : procs) {
+            if (p.ppid() == 1) continue;
+            int made = indexOfCreation(p.ppid(), p.pid(), m);
+            int parentMade = indexOfCreation(procs.get(p.ppid() - 2).ppid(), p.ppid(), m);
+            assertThat(made).as("%d after its parent %d", p.pid(), p.ppid()).isGreaterThan(parentMade);
+        }
+    }
+
+    /** The index of the write by {@code parent} that makes {@code pid}. */
+    private int indexOfCreation(int parent, int pid, RestoreMethod m) {
+        String want = parent + "/" + parent + (m == RestoreMethod.NSD ? " next_syscall_data: LONG1 " + pid
+                : m == RestoreMethod.CLONE3 ? ": clone3 exit_signal=17 set_tid=" + pid : ": eclone 17 pids=" + pid);
+        int i = port.writes.indexOf(want);
+        assertThat(i).as(want).isNotNegative();
+        return i;
+    }
 }
