@@ -258,8 +258,10 @@ public final class Restore {
             RestorerPort.TaskInfo got = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
             if (got == null || !got.nspid().equals(c.nspid())) {
                 if (!c.thread()) disown(c, r.value());
+                String got = r.value() == c.pidInParent() ? r.value() + " in its parent's namespace and another pid above it"
+                        : r.value() + " (in its parent's namespace)";
                 throw new RestoreException("restore (" + method + "): task " + c.rootPid() + " wanted pid " + c.chain() + " but got "
-                        + r.value() + " (in its parent's namespace); " + holder(c.rootPid()));
+                        + got + "; " + holder(c.rootPid()));
             }
         }
         if (!c.thread()) made.add(c.rootPid());

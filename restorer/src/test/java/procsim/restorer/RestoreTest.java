@@ -105,6 +105,17 @@ class RestoreTest {
         assertThat(port.writes).contains("1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL");
     }
 
+    @Test
+    void nsLastPidThatGivesTheRightNumberBelowButAnotherAboveIsCaught() {
+        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
+        port.tasks.put(5, new RestorerPort.TaskInfo("init", 1, List.of(5, 1), Images.FULL));
+        port.tasks.put(6, new RestorerPort.TaskInfo("squatter", 1, List.of(6), Images.FULL)); // root pid 6 was taken
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false))
+                .hasMessageStartingWith("restore (ns_last_pid): task 6 wanted pid 6,2 but got 2 in its parent's namespace and "
+                        + "another pid above it; pid 6 is held by task 6 (comm squatter, parent 1, NSpid 6)");
+        assertThat(port.writes).contains("5/5: kill 2 SIGKILL", "5/5: wait4 2 __WALL", "1/1: kill 5 SIGKILL");
+    }
+
     @ParameterizedTest
     @EnumSource(RestoreMethod.class)
     void everyMethodMakesTheSameTasks(RestoreMethod m) throws Exception {
