@@ -54,7 +54,7 @@ for method in $methods; do
         t0=$EPOCHREALTIME
         said=$("$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
         t1=$EPOCHREALTIME
-        own=$(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$said")
+        own=$(sed -n 's/.* in \([0-9.]*\) s (the image.*/\1/p' <<<"$said")
         [[ -n $own ]] || { echo "restore by $method: $said" >&2; exit 1; }
         procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
             { echo "restore by $method is incomplete" >&2; exit 1; }

@@ -255,8 +255,8 @@ public final class Restore {
                     + ": " + why(r) + "; " + holder(c.rootPid()));
         }
         if (!method.exact() && !dryRun) {
-            RestorerPort.TaskInfo got = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
-            if (got == null || !got.nspid().equals(c.nspid())) {
+            RestorerPort.TaskInfo child = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
+            if (child == null || !child.nspid().equals(c.nspid())) {
                 if (!c.thread()) disown(c, r.value());
                 String got = r.value() == c.pidInParent() ? r.value() + " in its parent's namespace and another pid above it"
                         : r.value() + " (in its parent's namespace)";
