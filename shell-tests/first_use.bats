@@ -200,12 +200,12 @@ require_root() {
     run bash -c 'source "$1"; COMP_WORDS=(procsim ch); COMP_CWORD=1; _complete_procsim; echo "${COMPREPLY[*]}"
         COMP_WORDS=(procsim mount --pid); COMP_CWORD=2; _complete_procsim 2>/dev/null; echo "${COMPREPLY[*]}"' \
         _ "$prefix/share/bash-completion/completions/procsim"
-    [ "${lines[0]}" = check ]
+    [ "${lines[0]}" = "check checkpoint" ] # (checkpoint begins with check too)
     [ "${lines[1]}" = --pid-max ]
 
     # The man pages are troff, one per command.
     local page th
-    for page in procsim procsim-mount procsim-check procsim-shell procsim-exec procsim-race; do
+    for page in procsim procsim-mount procsim-check procsim-shell procsim-exec procsim-race procsim-checkpoint procsim-restore procsim-image-show; do
         th=${page^^}
         grep -qF ".TH \"${th//-/\\-}\" \"1\"" "$prefix/share/man/man1/$page.1"
     done
