@@ -20,7 +20,10 @@ import java.util.Locale;
  *     of every level (kernel/pid_namespace.c pid_ns_ctl_handler; alloc_pid takes the next free
  *     number after it), then fork: a taken pid silently gives another, so the caller checks.</li>
  * </ul>
- * Only the syscall lines and the order of the writes are here; where they go is the port's.
+ * Only the syscall lines and the order of the writes are here; where they go is the port's. The
+ * race lab's restorer (one target pid in its own namespace) is
+ * {@code create(port, new Creation(self, self, List.of(target), 0, List.of(1), false, SIGCHLD))}
+ * with a port that acts as that restorer.
  */
 public enum RestoreMethod {
     NSD("nsd"),
