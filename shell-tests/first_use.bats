@@ -205,7 +205,7 @@ require_root() {
 
     # The man pages are troff, one per command.
     local page th
-    for page in procsim procsim-mount procsim-check procsim-shell procsim-exec procsim-race; do
+    for page in procsim procsim-mount procsim-check procsim-shell procsim-exec procsim-race procsim-checkpoint procsim-restore procsim-image-show; do
         th=${page^^}
         grep -qF ".TH \"${th//-/\\-}\" \"1\"" "$prefix/share/man/man1/$page.1"
     done

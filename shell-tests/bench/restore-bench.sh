@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Restore time of a process tree per method, through the mount, from bash (issue: restart toolkit).
-# Builds a scenario of BENCH_PROCS processes (default 1000, depth 4, root namespace), checkpoints
-# it, then restores it into a fresh mount by each method, BENCH_REPS times cold (a daemon just
-# started: the JVM has not compiled the request path yet) and BENCH_REPS times warm (after
-# BENCH_WARMUP syscall round trips), alternating; medians reported. Writes a markdown table to
+# Restore time of a process tree per method, through the mount, by `procsim restore` (the
+# restorer module, issue 13). Builds a scenario of BENCH_PROCS processes (default 1000, depth 4,
+# root namespace), checkpoints it, then restores it into a fresh mount by each method,
+# BENCH_REPS times cold (a daemon just started: the JVM has not compiled the request path yet)
+# and BENCH_REPS times warm (after BENCH_WARMUP syscall round trips), alternating; medians
+# reported. Two times per run: the command's wall time (what a user waits for: the JVM's start
+# and the image's read included) and the restore's own (`procsim restore -v`: from the image
+# read to the last write). BENCH_WORKERS is passed as --workers. Writes a markdown table to
 # bench-results/restore-bench.md.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,6 +17,7 @@ source "$root/shell-tests/lib/restart.bash"
 procs=${BENCH_PROCS:-1000}
 reps=${BENCH_REPS:-3}
 warmup=${BENCH_WARMUP:-3000}
+workers=${BENCH_WORKERS:-4}
 methods=${BENCH_METHODS:-clone3 eclone nsd ns_last_pid}
 tmp=$(mktemp -d)
 mounts=()
@@ -28,15 +32,16 @@ src=$tmp/src
 procsim_start "$src"
 mounts+=("$src")
 procsim_scenario "$src" --procs "$procs" --depth 4 --seed 1 >/dev/null
-procsim_checkpoint "$src" >"$tmp/image.txt"
+procsim_checkpoint "$src" >"$tmp/image.json"
 procsim_stop "$src"
-echo "image: $(grep -c '^process' "$tmp/image.txt") processes"
+echo "image: $("$PROCSIM_BIN" image show "$tmp/image.json" | grep -c '^process') processes"
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+rate() { awk -v n="$procs" -v s="$1" 'BEGIN { printf "%d", n / s }'; }
 
 rows=()
 for method in $methods; do
-    times=() colds=()
+    walls=() owns=() cwalls=() cowns=()
     for ((r = 0; r < 2 * reps; r++)); do
         dst=$tmp/dst-$method-$r
         procsim_start "$dst"
@@ -47,23 +52,27 @@ for method in $methods; do
             exec {wfd}>&-
         fi
         t0=$EPOCHREALTIME
-        procsim_restore --method "$method" "$dst" <"$tmp/image.txt"
+        said=$("$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
         t1=$EPOCHREALTIME
-        procsim_checkpoint "$dst" | grep -c '^process' | grep -qx "$procs" || { echo "restore by $method is incomplete" >&2; exit 1; }
+        own=$(sed -n 's/.* in \([0-9.]*\) s (the image.*/\1/p' <<<"$said")
+        [[ -n $own ]] || { echo "restore by $method: $said" >&2; exit 1; }
+        procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
+            { echo "restore by $method is incomplete" >&2; exit 1; }
         procsim_stop "$dst"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if ((r % 2 == 0)); then colds+=("$t"); else times+=("$t"); fi
+        if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own"); else walls+=("$t") owns+=("$own"); fi
     done
-    s=$(printf '%s\n' "${times[@]}" | median)
-    cold=$(printf '%s\n' "${colds[@]}" | median)
-    rate() { awk -v n="$procs" -v s="$1" 'BEGIN { printf "%d", n / s }'; }
-    rows+=("| $method | $procs | $cold | $(rate "$cold") | $s | $(rate "$s") |")
-    echo "$method: cold ${colds[*]} s, warm ${times[*]} s"
+    cw=$(printf '%s\n' "${cwalls[@]}" | median) co=$(printf '%s\n' "${cowns[@]}" | median)
+    w=$(printf '%s\n' "${walls[@]}" | median) o=$(printf '%s\n' "${owns[@]}" | median)
+    rows+=("| $method | $procs | $cw s, $(rate "$cw")/s | $co s, $(rate "$co")/s | $w s, $(rate "$w")/s | $o s, $(rate "$o")/s |")
+    echo "$method: cold wall ${cwalls[*]} own ${cowns[*]}; warm wall ${walls[*]} own ${owns[*]} (s)"
 done
 
 mkdir -p "$root/bench-results"
 {
-    echo "| method | processes | cold daemon (s, median of $reps) | processes/s | warm daemon (s, median of $reps) | processes/s |"
+    echo "| method | processes | cold: command | cold: restore | warm: command | warm: restore |"
     echo "|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "(medians of $reps; --workers $workers; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 } | tee "$root/bench-results/restore-bench.md"

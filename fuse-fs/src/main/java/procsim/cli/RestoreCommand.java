@@ -65,6 +65,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print each file and line the method would write, in order; write nothing.")
     boolean dryRun;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
+            description = "Threads making the children of different parents at once (default ${DEFAULT-VALUE}; "
+                    + "ns_last_pid and --dry-run use one).")
+    int workers;
+
     @Option(names = {"-v", "--verbose"}, description = "Say what was made and how long it took, on stderr.")
     boolean verbose;
 
@@ -88,6 +93,8 @@ final class RestoreCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String bad = ImageFiles.notAMount(mount);
         if (bad != null) return fail(err, "restore: " + bad, 2);
+        if (workers < 1 || workers > 64) return fail(err, "restore: --workers is 1 to 64, not " + workers, 2);
+        long start = System.nanoTime();
         Image image;
         try {
             image = ImageFiles.read(input);
@@ -96,11 +103,14 @@ final class RestoreCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         try (MountPort port = new MountPort(mount, dryRun ? out : null)) {
-            Restore.Outcome o = Restore.run(image, method, port, dryRun);
+            Restore.Outcome o = Restore.run(image, method, port, dryRun, workers);
             out.flush();
             if (verbose) {
-                err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s%n", method, dryRun ? " dry run" : "",
-                        o.tasks(), o.ipcObjects(), (System.nanoTime() - t0) / 1e9);
+                err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s (the image read in %.3f s, %.3f s "
+                        + "after the JVM started)%n", method, dryRun ? " dry run" : "", o.tasks(), o.ipcObjects(),
+                        (System.nanoTime() - t0) / 1e9, (t0 - start) / 1e9,
+                        ProcessHandle.current().info().startInstant()
+                                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1e3).orElse(0.0));
             }
         } catch (ImageException e) {
             return fail(err, "restore: " + e.getMessage(), 2);

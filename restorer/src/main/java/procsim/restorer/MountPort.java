@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,14 +22,15 @@ import java.util.concurrent.Future;
  * task of that namespace sees it, so the port keeps one Java thread per such namespace attached
  * to its init ({@code M/<init>/task/<init>/attach}) that writes it.
  *
- * <p>In a dry run ({@code dryRun} not null) every write is printed there as {@code FILE <- TEXT},
+ * <p>Threads may make calls at once for different tasks (the maps of open files are concurrent).
+ * In a dry run ({@code dryRun} not null) every write is printed there as {@code FILE <- TEXT},
  * in order, and not made; the replies are the ones the restore expects. Reads are made.
  */
 public final class MountPort implements RestorerPort {
     private final Path mount;
     private final PrintWriter dryRun;
-    private final Map<Long, ProcFile> syscallFiles = new HashMap<>();
-    private final Map<Long, ProcFile> nsdFiles = new HashMap<>();
+    private final Map<Long, ProcFile> syscallFiles = new ConcurrentHashMap<>();
+    private final Map<Long, ProcFile> nsdFiles = new ConcurrentHashMap<>();
     private final Map<String, ProcFile> sysctls = new HashMap<>();
     private final Map<Integer, NamespaceRestorer> restorers = new HashMap<>();
 
@@ -49,13 +51,18 @@ public final class MountPort implements RestorerPort {
         return pid == tid ? mount.resolve(pid + "/syscall") : mount.resolve(pid + "/task/" + tid + "/syscall");
     }
 
-    private ProcFile syscallFile(int pid, int tid) throws IOException {
-        ProcFile f = syscallFiles.get(key(pid, tid));
+    /** The open file of {@code path} in {@code files}, opened on first use (one task's files are used by one thread at a time). */
+    private static ProcFile kept(Map<Long, ProcFile> files, long key, Path path) throws IOException {
+        ProcFile f = files.get(key);
         if (f == null) {
-            f = ProcFile.open(syscallPath(pid, tid));
-            syscallFiles.put(key(pid, tid), f);
+            f = ProcFile.open(path);
+            files.put(key, f);
         }
         return f;
+    }
+
+    private ProcFile syscallFile(int pid, int tid) throws IOException {
+        return kept(syscallFiles, key(pid, tid), syscallPath(pid, tid));
     }
 
     private void print(Path file, String text) {
@@ -96,12 +103,7 @@ public final class MountPort implements RestorerPort {
             return Reply.DONE;
         }
         try {
-            ProcFile f = nsdFiles.get(key(pid, tid));
-            if (f == null) {
-                f = ProcFile.open(p);
-                nsdFiles.put(key(pid, tid), f);
-            }
-            return Reply.written(f.write(text + "\n"));
+            return Reply.written(kept(nsdFiles, key(pid, tid), p).write(text + "\n"));
         } catch (IOException e) {
             return Reply.error(ProcFile.errnoName(e));
         }

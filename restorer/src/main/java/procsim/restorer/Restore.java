@@ -1,10 +1,15 @@
 package procsim.restorer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
@@ -33,23 +38,26 @@ public final class Restore {
     private final String initCaps;
 
     /** Root pids of the tasks made, in creation order; the IPC_RMID lines of the objects made. */
-    private final List<Integer> made = new ArrayList<>();
+    private final List<Integer> made = Collections.synchronizedList(new ArrayList<>());
     private final List<String> ipcMade = new ArrayList<>();
     /** What each live process has now, as its children will inherit it. */
-    private final Map<Integer, String> comm = new HashMap<>();
-    private final Map<Integer, List<String>> argv = new HashMap<>();
-    private final Map<Integer, List<Image.Fd>> fds = new HashMap<>();
-    private final Map<Integer, List<Image.ShmAttach>> shm = new HashMap<>();
+    private final Map<Integer, String> comm = new ConcurrentHashMap<>();
+    private final Map<Integer, List<String>> argv = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Image.Fd>> fds = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Image.ShmAttach>> shm = new ConcurrentHashMap<>();
     /** Tasks renamed for their children: "pid/tid" -> their own name. */
-    private final Map<String, String> renamed = new LinkedHashMap<>();
+    private final Map<String, String> renamed = new ConcurrentHashMap<>();
+    private final int workers;
 
-    private Restore(Plan plan, RestoreMethod method, RestorerPort port, boolean dryRun, String initComm, String initCaps) {
+    private Restore(Plan plan, RestoreMethod method, RestorerPort port, boolean dryRun, String initComm, String initCaps,
+                    int workers) {
         this.plan = plan;
         this.method = method;
         this.port = port;
         this.dryRun = dryRun;
         this.initComm = initComm;
         this.initCaps = initCaps;
+        this.workers = workers;
     }
 
     /** How many tasks and IPC objects a restore made. */
@@ -62,10 +70,19 @@ public final class Restore {
      */
     public static Outcome run(Image image, RestoreMethod method, RestorerPort port, boolean dryRun)
             throws ImageException, RestoreException {
+        return run(image, method, port, dryRun, 1);
+    }
+
+    /**
+     * The same, with {@code workers} threads making the children of different parents at once (a
+     * parent's own children in order, by one thread); ns_last_pid and a dry run stay sequential.
+     */
+    public static Outcome run(Image image, RestoreMethod method, RestorerPort port, boolean dryRun, int workers)
+            throws ImageException, RestoreException {
         RestorerPort.TaskInfo init = port.task(1);
         if (init == null) throw new ImageException("no init in the target");
         Plan plan = new Plan(image, init.comm());
-        Restore r = new Restore(plan, method, port, dryRun, init.comm(), init.capBnd());
+        Restore r = new Restore(plan, method, port, dryRun, init.comm(), init.capBnd(), workers);
         r.check();
         try {
             r.restore();
@@ -100,7 +117,7 @@ public final class Restore {
         fds.put(1, port.fds(1));
         shm.put(1, port.shmAttaches(1));
         restoreIpc();
-        for (Image.Process p : plan.order) makeProcess(p);
+        makeProcesses();
         for (Image.Process p : plan.order) {
             for (Image.Thread t : p.threads()) makeThread(p, t);
         }
@@ -117,6 +134,56 @@ public final class Restore {
 
     // ------------------------------------------------------------------ tasks
 
+    /**
+     * Every process, parents first. With workers, one job per parent makes its children in the
+     * plan's order, and each child that has children of its own becomes a job once made: no two
+     * threads use one task's files at once. Not for ns_last_pid, whose cursor every fork of a
+     * namespace shares (kernel/pid.c alloc_pid): two restorers would take each other's pids.
+     */
+    private void makeProcesses() throws RestoreException {
+        if (workers <= 1 || dryRun || method == RestoreMethod.NS_LAST_PID) {
+            for (Image.Process p : plan.order) makeProcess(p);
+            return;
+        }
+        Map<Integer, List<Image.Process>> children = new HashMap<>();
+        for (Image.Process p : plan.order) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "restorer");
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicReference<RestoreException> failure = new AtomicReference<>();
+        Phaser pending = new Phaser(1);
+        try {
+            family(1, children, pool, pending, failure);
+            pending.arriveAndAwaitAdvance();
+        } finally {
+            pool.shutdown();
+        }
+        if (failure.get() != null) throw failure.get();
+    }
+
+    /** Submits the job that makes {@code parent}'s children. */
+    private void family(int parent, Map<Integer, List<Image.Process>> children, ExecutorService pool, Phaser pending,
+                        AtomicReference<RestoreException> failure) {
+        pending.register();
+        pool.execute(() -> {
+            try {
+                for (Image.Process c : children.get(parent)) {
+                    if (failure.get() != null) return;
+                    makeProcess(c);
+                    if (children.containsKey(c.pid())) family(c.pid(), children, pool, pending, failure);
+                }
+            } catch (RestoreException e) {
+                failure.compareAndSet(null, e);
+            } catch (RuntimeException e) {
+                failure.compareAndSet(null, new RestoreException("restore: " + e));
+            } finally {
+                pending.arriveAndDeregister();
+            }
+        });
+    }
+
     private void makeProcess(Image.Process p) throws RestoreException {
         int parent = p.ppid();
         boolean exec = !p.argv().equals(argv.get(parent));
@@ -129,7 +196,8 @@ public final class Restore {
         List<Image.Fd> have = new ArrayList<>(fds.get(parent));
         List<Image.ShmAttach> attached = new ArrayList<>(shm.get(parent));
         if (exec) {
-            // execve (fs/exec.c): comm from the path's basename, close-on-exec fds closed, shm detached
+            // execve (fs/exec.c): comm from the path's basename, close-on-exec fds closed, shm detached.
+            // Deviation: argv[0] stands for the path, which no /proc file of the sim shows (no exe link).
             ok(port.send(pid, pid, "execve " + String.join(" ", p.argv())), "execve in " + pid);
             String path = p.argv().get(0);
             comm.put(pid, cut(path.substring(path.lastIndexOf('/') + 1)));
@@ -187,11 +255,13 @@ public final class Restore {
                     + ": " + why(r) + "; " + holder(c.rootPid()));
         }
         if (!method.exact() && !dryRun) {
-            RestorerPort.TaskInfo got = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
-            if (got == null || !got.nspid().equals(c.nspid())) {
+            RestorerPort.TaskInfo child = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
+            if (child == null || !child.nspid().equals(c.nspid())) {
                 if (!c.thread()) disown(c, r.value());
+                String got = r.value() == c.pidInParent() ? r.value() + " in its parent's namespace and another pid above it"
+                        : r.value() + " (in its parent's namespace)";
                 throw new RestoreException("restore (" + method + "): task " + c.rootPid() + " wanted pid " + c.chain() + " but got "
-                        + r.value() + " (in its parent's namespace); " + holder(c.rootPid()));
+                        + got + "; " + holder(c.rootPid()));
             }
         }
         if (!c.thread()) made.add(c.rootPid());

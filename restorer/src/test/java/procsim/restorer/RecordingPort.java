@@ -11,7 +11,7 @@ import java.util.function.Function;
  * rule ({@code fail}: the line to fail with which errno, else success with the expected value).
  */
 final class RecordingPort implements RestorerPort {
-    final List<String> writes = new ArrayList<>();
+    final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
     final Map<Integer, TaskInfo> tasks = new HashMap<>();
     Function<String, String> fail = line -> null;
     /** What {@code call} answers when it does not fail: the expected value unless set. */

@@ -105,9 +105,51 @@ class RestoreTest {
         assertThat(port.writes).contains("1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL");
     }
 
+    @Test
+    void nsLastPidThatGivesTheRightNumberBelowButAnotherAboveIsCaught() {
+        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
+        port.tasks.put(5, new RestorerPort.TaskInfo("init", 1, List.of(5, 1), Images.FULL));
+        port.tasks.put(6, new RestorerPort.TaskInfo("squatter", 1, List.of(6), Images.FULL)); // root pid 6 was taken
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false))
+                .hasMessageStartingWith("restore (ns_last_pid): task 6 wanted pid 6,2 but got 2 in its parent's namespace and "
+                        + "another pid above it; pid 6 is held by task 6 (comm squatter, parent 1, NSpid 6)");
+        assertThat(port.writes).contains("5/5: kill 2 SIGKILL", "5/5: wait4 2 __WALL", "1/1: kill 5 SIGKILL");
+    }
+
     @ParameterizedTest
     @EnumSource(RestoreMethod.class)
     void everyMethodMakesTheSameTasks(RestoreMethod m) throws Exception {
         assertThat(Restore.run(Images.sample(), m, port, true).tasks()).isEqualTo(3);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = RestoreMethod.class, names = {"CLONE3", "ECLONE", "NSD"})
+    void workersMakeTheSameWritesEachChildAfterItsParent(RestoreMethod m) throws Exception {
+        List<Image.Process> procs = new java.util.ArrayList<>();
+        for (int pid = 2; pid < 200; pid++) {
+            int ppid = pid < 10 ? 1 : 2 + (pid * 7919) % (pid - 2); // a parent made earlier
+            procs.add(Images.proc(pid, ppid, List.of(pid), pid % 5 == 0 ? "w" + pid : "init"));
+        }
+        Image img = Images.of(procs.toArray(Image.Process[]::new));
+        Restore.run(img, m, port, false, 1);
+        List<String> sequential = List.copyOf(port.writes);
+        init();
+        Restore.run(img, m, port, false, 4);
+        assertThat(port.writes).containsExactlyInAnyOrderElementsOf(sequential);
+        for (Image.Process p : procs) {
+            if (p.ppid() == 1) continue;
+            int made = indexOfCreation(p.ppid(), p.pid(), m);
+            int parentMade = indexOfCreation(procs.get(p.ppid() - 2).ppid(), p.ppid(), m);
+            assertThat(made).as("%d after its parent %d", p.pid(), p.ppid()).isGreaterThan(parentMade);
+        }
+    }
+
+    /** The index of the write by {@code parent} that makes {@code pid}. */
+    private int indexOfCreation(int parent, int pid, RestoreMethod m) {
+        String want = parent + "/" + parent + (m == RestoreMethod.NSD ? " next_syscall_data: LONG1 " + pid
+                : m == RestoreMethod.CLONE3 ? ": clone3 exit_signal=SIGCHLD set_tid=" + pid : ": eclone SIGCHLD pids=" + pid);
+        int i = port.writes.indexOf(want);
+        assertThat(i).as(want).isNotNegative();
+        return i;
     }
 }
