@@ -46,7 +46,8 @@ log "sim: ps -ef prints $lines lines"
 sim_times=$("${pin[@]}" "$root/bin/procsim" shell "$M" -- bash -c "$timed_ps" _ "$reps")
 
 # Requests: strace the daemon while a shell runs CMD; prints "total opcode=count ...".
-fuse_fd=$(find "/proc/$daemon/fd" -lname /dev/fuse -printf '%f\n' | head -n 1)
+# every /dev/fuse fd: M's and its fixed view's own mount's (and their notify dups, only written)
+fuse_fds=$(find "/proc/$daemon/fd" -lname /dev/fuse -printf '%f ')
 count_requests() {
     local out=$tmp/strace.out
     strace -f -qq -xx -s 8 -e trace=read -o "$out" -p "$daemon" &
@@ -58,9 +59,11 @@ count_requests() {
     wait "$st" || true
     # read(FD, "\xLL\xLL\xLL\xLL\xOO\x00..."..., SIZE) = N, or split in two lines around a wait
     # (read(FD, <unfinished ...>, then <... read resumed>"..."): the opcode is the second 32-bit word.
-    awk -v fd="$fuse_fd" 'function hex(h) { return index("0123456789abcdef", substr(h, 1, 1)) * 16 + index("0123456789abcdef", substr(h, 2, 1)) - 17 }
-        index($0, "read(" fd ", ") && index($0, "<unfinished") { pending[$1] = 1; next }
-        (index($0, "read(" fd ", \"") || (index($0, "<... read resumed>") && pending[$1])) && $NF > 0 {
+    awk -v fds="$fuse_fds" 'function hex(h) { return index("0123456789abcdef", substr(h, 1, 1)) * 16 + index("0123456789abcdef", substr(h, 2, 1)) - 17 }
+        BEGIN { split(fds, f, " "); for (i in f) fuse["read(" f[i] ","] = 1 }
+        { p = index($0, "read("); call = p ? substr($0, p, index(substr($0, p), ",")) : "" }
+        (call in fuse) && index($0, "<unfinished") { pending[$1] = 1; next }
+        (((call in fuse) && index($0, ", \"")) || (index($0, "<... read resumed>") && pending[$1])) && $NF > 0 {
             delete pending[$1]
             s = substr($0, index($0, "\"") + 1, 32); gsub(/\\x/, "", s)
             op = hex(substr(s, 11, 2)) * 256 + hex(substr(s, 9, 2)); n[op]++; total++ }

@@ -1,7 +1,9 @@
 package procsim.fuse;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ public final class ProcFuse extends FuseStubFS {
     private final long bootSeconds = System.currentTimeMillis() / 1000;
     private volatile ScheduledExecutorService forgetter;
     private volatile KernelDentries dentries;
+    private volatile Runnable afterWrite = () -> { };
 
     /** {@code onInit} runs when the kernel's FUSE_INIT arrives, i.e. once the mount is live. */
     public ProcFuse(ProcTree tree, Runnable onInit) {
@@ -57,6 +60,15 @@ public final class ProcFuse extends FuseStubFS {
     @Override
     protected String getFSName() {
         return FS_NAME;
+    }
+
+    /**
+     * Mounts at {@code mountPoint} and serves until unmounted, as jnr-fuse's blocking mount() does,
+     * but without libfuse's signal handling ({@link FuseSession}): for the daemon's second mount.
+     */
+    void serveOwn(Path mountPoint, String options) throws IOException {
+        mounted.set(true);
+        FuseSession.serve(fuseOperations, mountPoint, options);
     }
 
     /**
@@ -92,6 +104,27 @@ public final class ProcFuse extends FuseStubFS {
         dentries = d;
         forgetter = s;
         s.scheduleWithFixedDelay(() -> ops.forgetGone(d::invalidate), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** {@code then} runs after each write, before its reply: a write may reap a task. */
+    void afterWrite(Runnable then) {
+        Runnable before = afterWrite;
+        afterWrite = () -> {
+            before.run();
+            then.run();
+        };
+    }
+
+    /**
+     * Drops at once the kernel's dentries of pid directories gone since they were looked up, as
+     * Linux's release_task() does (proc_flush_pid(), fs/proc/base.c): for a view mount, whose
+     * dentries the kernel keeps for its entry timeout. From a FUSE worker too: the invalidation waits
+     * only for lookups in this mount's root, which its other workers serve (libfuse2 starts one
+     * whenever none is idle, lib/fuse_loop_mt.c), and the write being served holds no lock of it.
+     */
+    void forgetGoneNow() {
+        KernelDentries d = dentries;
+        if (d != null) ops.forgetGone(d::invalidate);
     }
 
     private Caller caller() {
@@ -161,7 +194,11 @@ public final class ProcFuse extends FuseStubFS {
         return FuseReply.of("write", path, () -> {
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, data.length);
-            return ops.write(caller(), path, fi.fh.get(), data, offset);
+            try {
+                return ops.write(caller(), path, fi.fh.get(), data, offset);
+            } finally {
+                afterWrite.run();
+            }
         });
     }
 
