@@ -43,7 +43,11 @@ done
 exec 3>&-
 lines=$("$root/bin/procsim" shell "$M" -- ps -ef | wc -l)
 log "sim: ps -ef prints $lines lines"
+# the daemon's CPU time (user + system, all threads, clock ticks) over the timed runs
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$daemon/stat"; }
+cpu0=$(cpu_ticks)
 sim_times=$("${pin[@]}" "$root/bin/procsim" shell "$M" -- bash -c "$timed_ps" _ "$reps")
+daemon_ms=$((($(cpu_ticks) - cpu0) * 1000 / $(getconf CLK_TCK) / reps))
 
 # Requests: strace the daemon while a shell runs CMD; prints "total opcode=count ...".
 # every /dev/fuse fd: M's and its fixed view's own mount's (and their notify dups, only written)
@@ -109,6 +113,9 @@ report() {
     echo
     echo "FUSE requests for one \`ps -ef\` ($lines lines): $ps_requests, $(awk -v r="$ps_requests" -v p="$((procs + 1))" 'BEGIN { printf "%.1f", r / p }') per process"
     echo "(with the shell: $(names "${withps#* }"); the shell alone: ${base%% *})"
+    echo
+    echo "The daemon's CPU time (user + system) per timed \`ps -ef\`: $daemon_ms ms," \
+        "$(awk -v ms="$daemon_ms" -v r="$ps_requests" 'BEGIN { printf "%.1f", ms * 1000 / r }') us per request"
 }
 mkdir -p "$root/bench-results"
 report | tee "$root/bench-results/ps-bench.md"

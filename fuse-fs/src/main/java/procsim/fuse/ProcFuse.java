@@ -51,10 +51,29 @@ public final class ProcFuse extends FuseStubFS {
     private volatile KernelDentries dentries;
     private volatile Runnable afterWrite = () -> { };
 
+    /**
+     * One {@code struct stat} and one {@code fuse_file_info} wrapper per worker thread, pointed at
+     * each request's memory: jnr-fuse builds new ones for every request (FileStat.of,
+     * FuseFileInfo.of), each laying out its struct anew, field objects and all.
+     */
+    private static final ThreadLocal<FileStat> STAT = ThreadLocal.withInitial(() -> new FileStat(jnr.ffi.Runtime.getSystemRuntime()));
+    private static final ThreadLocal<FuseFileInfo> FILE_INFO =
+            ThreadLocal.withInitial(() -> new FuseFileInfo(jnr.ffi.Runtime.getSystemRuntime()) { });
+
     /** {@code onInit} runs when the kernel's FUSE_INIT arrives, i.e. once the mount is live. */
     public ProcFuse(ProcTree tree, Runnable onInit) {
         this.ops = new FuseOps(tree);
         this.onInit = onInit;
+        fuseOperations.getattr.set((path, stbuf) -> getattr(path, at(STAT.get(), stbuf)));
+        fuseOperations.open.set((path, fi) -> open(path, at(FILE_INFO.get(), fi)));
+        fuseOperations.read.set((path, buf, size, offset, fi) -> read(path, buf, size, offset, at(FILE_INFO.get(), fi)));
+        fuseOperations.write.set((path, buf, size, offset, fi) -> write(path, buf, size, offset, at(FILE_INFO.get(), fi)));
+        fuseOperations.release.set((path, fi) -> release(path, at(FILE_INFO.get(), fi)));
+    }
+
+    private static <S extends jnr.ffi.Struct> S at(S struct, Pointer memory) {
+        struct.useMemory(memory);
+        return struct;
     }
 
     @Override
