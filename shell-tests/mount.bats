@@ -159,6 +159,25 @@ mounts_at() {
     ls "$(view_mount "$M")/1/status"
 }
 
+@test "a killed daemon's view mount is cleared by the next daemon, whatever its mountpoint" {
+    procsim_start "$M"
+    local view
+    view=$(view_mount "$M")
+    mountpoint -q "$view"
+    kill -KILL "$PROCSIM_PID"
+    procsim_wait_exit "$PROCSIM_PID" 30 || true
+    umount -l "$M" # by hand: no daemon comes back on M
+    run mounts_at "$view"
+    [ "${#lines[@]}" -eq 1 ] # stale: Transport endpoint is not connected
+    local other
+    other=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/mnt.XXXXXX")
+    procsim_start "$other"
+    EXTRA_PIDS+=("$PROCSIM_PID") # stopped by teardown even if an assertion fails
+    run mounts_at "$view"
+    [ "${#lines[@]}" -eq 0 ]
+    [ ! -e "$view" ]
+}
+
 @test "the daemon serves with threads of its own: no thread is attached to the JVM for a request" {
     # jffi attaches a native thread around each of its first 1,000 callbacks, making a
     # java.lang.Thread each time (ClosureMagazine.c THREAD_ATTACH_THRESHOLD); libfuse's

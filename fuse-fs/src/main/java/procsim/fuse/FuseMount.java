@@ -119,6 +119,7 @@ public final class FuseMount {
     private void startView(Duration timeout) {
         long inum = rootPidNamespace(tree);
         Path at = viewMountPoint(mountPoint, inum);
+        clearStaleViews();
         try {
             Prior prior = clearStale(at); // a killed daemon's, whose M was just cleared
             if (prior == Prior.LIVE || prior == Prior.STALE_LEFT) throw new IOException(at + " is mounted already");
@@ -132,6 +133,32 @@ public final class FuseMount {
         } catch (IOException | RuntimeException e) {
             log.info("no cached view for procsim shell ({}): it binds {} instead", e.getMessage(),
                     mountPoint.resolve(ViewTree.rootOf(inum).substring(1)));
+        }
+    }
+
+    /**
+     * Detaches the view mounts of killed daemons (whose M may be gone or unmounted by hand: nobody
+     * else would look there) and removes their directories.
+     */
+    private static void clearStaleViews() {
+        try (var daemons = Files.newDirectoryStream(VIEWS_DIR)) {
+            for (Path daemon : daemons) {
+                try (var views = Files.newDirectoryStream(daemon)) {
+                    for (Path view : views) {
+                        if (clearStale(view) == Prior.STALE_CLEARED) log.debug("detached the stale view mount {}", view);
+                        Files.deleteIfExists(view); // fails (kept) while mounted
+                    }
+                } catch (IOException e) {
+                    // a live view, or a directory that changed meanwhile: left as it is
+                }
+                try {
+                    Files.deleteIfExists(daemon);
+                } catch (IOException e) {
+                    // not empty: a live daemon's
+                }
+            }
+        } catch (IOException e) {
+            // no views directory yet
         }
     }
 
