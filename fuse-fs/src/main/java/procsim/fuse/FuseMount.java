@@ -131,7 +131,7 @@ public final class FuseMount {
             view = v;
             log.debug("the root pid namespace's view is mounted at {} with -o {}", at, VIEW_OPTIONS);
         } catch (IOException | RuntimeException e) {
-            log.info("no cached view for procsim shell ({}): it binds {} instead", e.getMessage(),
+            log.debug("no cached view for procsim shell ({}): it binds {} instead", e.getMessage(),
                     mountPoint.resolve(ViewTree.rootOf(inum).substring(1)));
         }
     }
