@@ -48,6 +48,11 @@ teardown() {
     rmdir "$M" 2>/dev/null || true
 }
 
+# view_mount M: where M's daemon mounts its root pid namespace's fixed view (FuseMount.viewMountPoint).
+view_mount() {
+    echo "/run/procsim/views/$(printf %s "$1" | sha256sum | cut -c1-24)/4026531836"
+}
+
 # refute CMD...: fails if CMD succeeds (bash's `! cmd` does not fail a bats test).
 refute() {
     if "$@"; then
@@ -148,6 +153,46 @@ mounts_at() {
     [ -n "$output" ]
     run mounts_at "$M"
     [ "${#lines[@]}" -eq 1 ]
+    # the killed daemon's own mount of the root namespace's view too: cleared, mounted anew
+    run mounts_at "$(view_mount "$M")"
+    [ "${#lines[@]}" -eq 1 ]
+    ls "$(view_mount "$M")/1/status"
+}
+
+@test "a killed daemon's view mount is cleared by the next daemon, whatever its mountpoint" {
+    procsim_start "$M"
+    local view
+    view=$(view_mount "$M")
+    mountpoint -q "$view"
+    kill -KILL "$PROCSIM_PID"
+    procsim_wait_exit "$PROCSIM_PID" 30 || true
+    umount -l "$M" # by hand: no daemon comes back on M
+    run mounts_at "$view"
+    [ "${#lines[@]}" -eq 1 ] # stale: Transport endpoint is not connected
+    local other
+    other=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/mnt.XXXXXX")
+    procsim_start "$other"
+    local left gone=yes
+    left=$(mounts_at "$view" | wc -l)
+    [ -e "$view" ] && gone=no
+    procsim_stop "$other" # before asserting: no daemon may outlive the test
+    rmdir "$other"
+    [ "$left" -eq 0 ]
+    [ "$gone" = yes ]
+}
+
+@test "the daemon serves with threads of its own: no thread is attached to the JVM for a request" {
+    # jffi attaches a native thread around each of its first 1,000 callbacks, making a
+    # java.lang.Thread each time (ClosureMagazine.c THREAD_ATTACH_THRESHOLD); libfuse's
+    # fuse_loop_mt() serves on native threads, procsim on Java threads.
+    procsim_start "$M"
+    local before after i
+    before=$(jcmd "$PROCSIM_PID" PerfCounter.print | sed -n 's/^java\.threads\.started=//p')
+    for ((i = 0; i < 200; i++)); do read -r _ <"$M/sys/kernel/pid_max"; done
+    after=$(jcmd "$PROCSIM_PID" PerfCounter.print | sed -n 's/^java\.threads\.started=//p')
+    [ -n "$before" ]
+    echo "threads started over 200 reads (~1,200 requests): $((after - before))"
+    [ $((after - before)) -lt 20 ]
 }
 
 @test "a live mount is not mounted over: the second daemon fails, the first stays up" {

@@ -204,3 +204,45 @@ T
     [ "$stderr" = "procsim: shell: needs root (it makes a mount namespace and a pid namespace)" ]
     [ "$(our_mounts)" = "$before" ]
 }
+
+@test "the shell's /proc is the daemon's own mount of the root namespace's view, whose lookups the kernel keeps" {
+    # where the daemon mounts it: /run/procsim/views/<digest of M>/<inum> (FuseMount.viewMountPoint);
+    # the root pid namespace's inum is PROC_PID_INIT_INO (include/linux/proc_ns.h)
+    local view
+    view=/run/procsim/views/$(printf %s "$(realpath "$M")" | sha256sum | cut -c1-24)/$(stat -L -c %i "$M/1/ns/pid")
+    [ "$(stat -L -c %i "$M/1/ns/pid")" -eq 4026531836 ]
+    mountpoint -q "$view"
+    [ "$(stat -c %d "$view")" != "$(stat -c %d "$M")" ]
+    sim_shell -- stat -c %d /proc
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(stat -c %d "$view")" ]
+}
+
+@test "a task reaped while the shell looks at it is gone from the shell's /proc at once" {
+    # Linux drops a reaped task's /proc/<pid> dentries at release_task() (proc_flush_pid(),
+    # fs/proc/base.c); the view's mount keeps lookups for a second, so the reap drops them too.
+    # shellcheck disable=SC2016 # expanded by the shell inside
+    sim_shell -- bash -c '
+        exec 3<>/proc/1/task/1/syscall
+        echo "clone3 exit_signal=SIGCHLD set_tid=40" >&3; read -r r <&3; echo "clone3 $r"
+        [ -d /proc/40 ] && cat /proc/40/stat >/dev/null && ls /proc/40/task && echo "looked up"
+        echo "kill 40 SIGKILL" >&3; read -r r <&3
+        [ -d /proc/40 ] && echo "a zombie is still there"
+        echo "wait4 40" >&3; read -r r <&3; echo "wait4 ${r%% *}"
+        [ -e /proc/40 ] || echo "40 gone"
+        [ -e /proc/40/stat ] || echo "40/stat gone"
+        ls -d /proc/40/task 2>/dev/null || echo "40/task gone"
+        ls /proc | grep -qx 40 || echo "40 not listed"'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "clone3 40
+40
+looked up
+a zombie is still there
+wait4 40
+40 gone
+40/stat gone
+40/task gone
+40 not listed" ]
+}

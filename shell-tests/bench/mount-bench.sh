@@ -16,14 +16,19 @@ set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME must use '.' as the decimal point
 
 # ---------------------------------------------------------------------------------------
-# Measurement mode: `mount-bench.sh --measure KIND FILE N WARMUP REPS` runs in a child
-# bash (so a hung FUSE op is cut off by `timeout`) and prints one ns/op figure per rep;
-# for KIND=fork it prints "ns/op last-reply" per rep.
+# Measurement mode: `mount-bench.sh --measure KIND FILE N WARMUP REPS [DAEMON]` runs in a child
+# bash (so a hung FUSE op is cut off by `timeout`) and prints per rep "ns/op cpu-ns/op", the
+# second the CPU time (user + system, all threads) DAEMON spent in the loop per op, "-" without
+# DAEMON; for KIND=fork a third field, the last reply.
 
 now_us() { local t=${EPOCHREALTIME/./}; echo $((10#$t)); }
+# CPU time of process $1 in clock ticks (utime + stime of /proc/PID/stat), or empty.
+cpu_ticks() {
+    if [[ -n $1 ]]; then awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || true; fi
+}
 
 measure() {
-    local kind=$1 file=$2 n=$3 warm=$4 reps=$5 x="" r="" i rep t0 t1
+    local kind=$1 file=$2 n=$3 warm=$4 reps=$5 daemon=${6:-} x="" r="" i rep t0 t1 c0 c1 cpu hz
     loop() { # $1 = iterations
         case $kind in
         read) for ((i = 0; i < $1; i++)); do read -r x <"$file"; done ;;
@@ -36,14 +41,19 @@ measure() {
     }
     [[ $kind == fork ]] && exec 3<>"$file"
     loop "$warm"
+    hz=$(getconf CLK_TCK)
     for ((rep = 0; rep < reps; rep++)); do
+        c0=$(cpu_ticks "$daemon")
         t0=$(now_us)
         loop "$n"
         t1=$(now_us)
+        c1=$(cpu_ticks "$daemon")
+        cpu=-
+        [[ -n $c0 && -n $c1 ]] && cpu=$(((c1 - c0) * 1000000000 / hz / n))
         if [[ $kind == fork ]]; then
-            echo "$(((t1 - t0) * 1000 / n)) ${r:-<empty>}"
+            echo "$(((t1 - t0) * 1000 / n)) $cpu ${r:-<empty>}"
         else
-            echo "$(((t1 - t0) * 1000 / n))"
+            echo "$(((t1 - t0) * 1000 / n)) $cpu"
         fi
     done
     : "$x"
@@ -144,6 +154,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
 
 declare -A result  # "target:kind" -> median ns/op (or a text for mem and fork_reply)
 declare -A samples # "target:kind" -> every timed loop's ns/op so far
+declare -A cpus    # "target:kind" -> every timed loop's daemon CPU ns/op so far
 notes=()          # why a cell says n/a
 
 # Mark a measurement n/a ($1 = target, $2 = kind, $3 = why).
@@ -154,11 +165,11 @@ na() {
 }
 
 # Run one measurement ($1 = target, $2 = kind, $3 = file, $4 = n, $5 = timed loops, default
-# REPS, $6 = warm-up ops, default WARMUP): adds its loops to the target's samples and stores the
-# median of all of them.
+# REPS, $6 = warm-up ops, default WARMUP, $7 = the daemon's pid, if any): adds its loops to the
+# target's samples and stores the median of all of them (the daemon's CPU per op in cpu:TARGET:KIND).
 bench() {
-    local target=$1 kind=$2 file=$3 n=$4 reps=${5:-$REPS} warm=${6:-$WARMUP} status t r reply=""
-    local -a ns=()
+    local target=$1 kind=$2 file=$3 n=$4 reps=${5:-$REPS} warm=${6:-$WARMUP} daemon=${7:-} status t c r reply=""
+    local -a ns=() cs=()
     [[ ${result[$target:$kind]:-} == n/a ]] && return
     log "$target: $kind $file (${warm} warm-up + ${reps} x $n)"
     if [[ ! -e $file ]]; then
@@ -166,7 +177,7 @@ bench() {
         return
     fi
     # In the background, so that a signal to this script is handled at once (see cleanup).
-    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$warm" "$reps" \
+    "${pin[@]}" timeout "$TIMEOUT" bash "$here/mount-bench.sh" --measure "$kind" "$file" "$n" "$warm" "$reps" "$daemon" \
         >"$tmp/measure.out" 2>"$tmp/measure.err" &
     measure_pid=$!
     status=0
@@ -176,11 +187,14 @@ bench() {
         na "$target" "$kind" "failed or timed out (status $status): $(head -c 200 "$tmp/measure.err" | tr '\n|' '  ')"
         return
     fi
-    while read -r t r; do
+    while read -r t c r; do
         samples[$target:$kind]+=" $t"
+        [[ $c =~ ^[0-9]+$ ]] && cpus[$target:$kind]+=" $c"
         reply=$r
     done <"$tmp/measure.out"
     read -r -a ns <<<"${samples[$target:$kind]:-}"
+    read -r -a cs <<<"${cpus[$target:$kind]:-}"
+    ((${#cs[@]})) && result[cpu:$target:$kind]=$(median "${cs[@]}")
     if [[ $kind == fork ]]; then
         if [[ ! $reply =~ ^[0-9]+$ ]]; then
             na "$target" "$kind" "reply '$reply' is not a number"
@@ -189,7 +203,7 @@ bench() {
         result[$target:fork_reply]=$reply
     fi
     result[$target:$kind]=$(median "${ns[@]}")
-    log "  $(us "${result[$target:$kind]}") us/op"
+    log "  $(us "${result[$target:$kind]}") us/op${result[cpu:$target:$kind]:+, daemon CPU $(us "${result[cpu:$target:$kind]}") us/op}"
 }
 
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
@@ -246,8 +260,8 @@ for ((rep = 0; rep < REPS; rep++)); do
         [[ $kind == fork ]] && file=$SYSCALL n=$FORK_N
         warm=$WARMUP
         ((rep == 0)) || warm=0 # the JIT needs one warm-up; more would only grow the sim (forks)
-        [[ -n $nullfs_pid ]] && bench nullfs "$kind" "$nmnt/$file" "$n" 1 "$warm"
-        [[ -n $procsim_pid ]] && bench procsim "$kind" "$pmnt/$file" "$n" 1 "$warm"
+        [[ -n $nullfs_pid ]] && bench nullfs "$kind" "$nmnt/$file" "$n" 1 "$warm" "$nullfs_pid"
+        [[ -n $procsim_pid ]] && bench procsim "$kind" "$pmnt/$file" "$n" 1 "$warm" "$procsim_pid"
     done
 done
 [[ -n $nullfs_pid ]] && result[nullfs:mem]=$(memory "$nullfs_pid")
@@ -263,9 +277,11 @@ fi
 # ---------------------------------------------------------------------------------------
 # Report
 
-# One cell pair: us/op and ratio to the floor ($1 = target, $2 = kind).
+# One cell pair: us/op and ratio to the floor ($1 = target, or cpu:TARGET for its CPU, $2 = kind).
 cells() {
-    local v=${result[$1:$2]:-n/a} f=${result[nullfs:$2]:-n/a}
+    local floor=nullfs
+    [[ $1 == cpu:* ]] && floor=cpu:nullfs
+    local v=${result[$1:$2]:-n/a} f=${result[$floor:$2]:-n/a}
     if [[ $v =~ ^[0-9]+$ ]]; then
         if [[ $f =~ ^[0-9]+$ ]]; then echo "$(us "$v") | $(ratio "$v" "$f")"; else echo "$(us "$v") | n/a"; fi
     else
@@ -296,6 +312,13 @@ report() {
     echo "| host /proc/sys/kernel/ns_last_pid | $(cells procfs read) | $(cells procfs write) |"
     echo "| C libfuse2 floor (nullfs.c) M/$NS_LAST_PID | $(cells nullfs read) | $(cells nullfs write) |"
     echo "| procsim M/$NS_LAST_PID | $(cells procsim read) | $(cells procsim write) |"
+    echo
+    echo "## The daemon's CPU time per operation (us/op, user + system, all its threads; ratio to the floor's)"
+    echo
+    echo "| daemon | \`read -r x < F\` | x floor | \`echo 300 > F\` | x floor | fork | x floor |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    echo "| C libfuse2 floor | $(cells cpu:nullfs read) | $(cells cpu:nullfs write) | $(cells cpu:nullfs fork) |"
+    echo "| procsim | $(cells cpu:procsim read) | $(cells cpu:procsim write) | $(cells cpu:procsim fork) |"
     echo
     echo "## Forks through one syscall file"
     echo

@@ -43,10 +43,15 @@ done
 exec 3>&-
 lines=$("$root/bin/procsim" shell "$M" -- ps -ef | wc -l)
 log "sim: ps -ef prints $lines lines"
+# the daemon's CPU time (user + system, all threads, clock ticks) over the timed runs
+cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$daemon/stat"; }
+cpu0=$(cpu_ticks)
 sim_times=$("${pin[@]}" "$root/bin/procsim" shell "$M" -- bash -c "$timed_ps" _ "$reps")
+daemon_ms=$((($(cpu_ticks) - cpu0) * 1000 / $(getconf CLK_TCK) / reps))
 
 # Requests: strace the daemon while a shell runs CMD; prints "total opcode=count ...".
-fuse_fd=$(find "/proc/$daemon/fd" -lname /dev/fuse -printf '%f\n' | head -n 1)
+# every /dev/fuse fd: M's and its fixed view's own mount's (and their notify dups, only written)
+fuse_fds=$(find "/proc/$daemon/fd" -lname /dev/fuse -printf '%f ')
 count_requests() {
     local out=$tmp/strace.out
     strace -f -qq -xx -s 8 -e trace=read -o "$out" -p "$daemon" &
@@ -58,9 +63,11 @@ count_requests() {
     wait "$st" || true
     # read(FD, "\xLL\xLL\xLL\xLL\xOO\x00..."..., SIZE) = N, or split in two lines around a wait
     # (read(FD, <unfinished ...>, then <... read resumed>"..."): the opcode is the second 32-bit word.
-    awk -v fd="$fuse_fd" 'function hex(h) { return index("0123456789abcdef", substr(h, 1, 1)) * 16 + index("0123456789abcdef", substr(h, 2, 1)) - 17 }
-        index($0, "read(" fd ", ") && index($0, "<unfinished") { pending[$1] = 1; next }
-        (index($0, "read(" fd ", \"") || (index($0, "<... read resumed>") && pending[$1])) && $NF > 0 {
+    awk -v fds="$fuse_fds" 'function hex(h) { return index("0123456789abcdef", substr(h, 1, 1)) * 16 + index("0123456789abcdef", substr(h, 2, 1)) - 17 }
+        BEGIN { split(fds, f, " "); for (i in f) fuse["read(" f[i] ","] = 1 }
+        { p = index($0, "read("); call = p ? substr($0, p, index(substr($0, p), ",")) : "" }
+        (call in fuse) && index($0, "<unfinished") { pending[$1] = 1; next }
+        (((call in fuse) && index($0, ", \"")) || (index($0, "<... read resumed>") && pending[$1])) && $NF > 0 {
             delete pending[$1]
             s = substr($0, index($0, "\"") + 1, 32); gsub(/\\x/, "", s)
             op = hex(substr(s, 11, 2)) * 256 + hex(substr(s, 9, 2)); n[op]++; total++ }
@@ -106,6 +113,9 @@ report() {
     echo
     echo "FUSE requests for one \`ps -ef\` ($lines lines): $ps_requests, $(awk -v r="$ps_requests" -v p="$((procs + 1))" 'BEGIN { printf "%.1f", r / p }') per process"
     echo "(with the shell: $(names "${withps#* }"); the shell alone: ${base%% *})"
+    echo
+    echo "The daemon's CPU time (user + system) per timed \`ps -ef\`: $daemon_ms ms," \
+        "$(awk -v ms="$daemon_ms" -v r="$ps_requests" 'BEGIN { printf "%.1f", ms * 1000 / r }') us per request"
 }
 mkdir -p "$root/bench-results"
 report | tee "$root/bench-results/ps-bench.md"

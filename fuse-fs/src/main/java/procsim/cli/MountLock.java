@@ -9,10 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.OptionalLong;
+
+import procsim.fuse.FuseMount;
 
 /**
  * One procsim daemon per mountpoint: a record lock (fcntl, released by the kernel when the daemon
@@ -119,12 +118,7 @@ final class MountLock {
 
     /** The lock file's name: a digest of the path, which may hold any byte but '/' and NUL. */
     static String name(Path m) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(m.toString().getBytes(StandardCharsets.UTF_8));
-            return "mount-" + HexFormat.of().formatHex(d, 0, 12) + ".lock";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "mount-" + FuseMount.pathDigest(m) + ".lock";
     }
 
     private static OptionalLong readPid(FileChannel ch) throws IOException {

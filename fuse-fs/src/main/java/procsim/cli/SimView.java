@@ -9,13 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
 
 /**
  * What {@code procsim shell} and {@code procsim exec} share: the checks on M and on sim task PID,
  * and the run of CMD in new real mount and pid namespaces, attached as PID, with PID's pid
- * namespace's fixed view bound on /proc (the bash helper {@code shell.bash}). A client of the
- * mount's public files only: {@code M/PID/ns/pid}, {@code stat}, {@code attach}.
+ * namespace's fixed view bound on /proc (the bash helper {@code shell.bash}): the daemon's own mount
+ * of it if there is one, else M's directory of it ({@link FuseMount#viewOf}). Otherwise a client of
+ * the mount's public files only: {@code M/PID/ns/pid}, {@code stat}, {@code attach}.
  */
 final class SimView {
     /** Thrown with the one line a refusal prints (exit status 1). */
@@ -71,8 +73,7 @@ final class SimView {
         }
         char state = stat.charAt(stat.lastIndexOf(") ") + 2);
         if (state == 'Z' || state == 'X') throw new Refusal("sim task " + as + " has exited");
-        String inum = nsLink.replaceAll("\\D", "");
-        Path view = mount.resolve("procsim/pidns/" + inum + "/proc");
+        Path view = FuseMount.viewOf(mount, Long.parseLong(nsLink.replaceAll("\\D", "")));
 
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", helper(), "procsim-" + command, mount.toString(),
                 Integer.toString(as), view.toString()));

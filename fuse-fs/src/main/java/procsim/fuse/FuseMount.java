@@ -2,8 +2,12 @@ package procsim.fuse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -27,27 +31,50 @@ import procsim.procfs.ProcTree;
 public final class FuseMount {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
 
+    private static final String COMMON_OPTIONS = "direct_io,atomic_o_trunc,big_writes,use_ino,fsname=" + ProcFuse.FS_NAME;
+
     /**
      * libfuse options. Zero timeouts: the kernel asks again on every lookup, so a task that exits
-     * vanishes at once. direct_io: procfs files report size 0 and must be read to EOF anyway.
-     * atomic_o_trunc: bash's {@code >} arrives as open(O_TRUNC), not as a separate truncate.
-     * big_writes: one write(2) of up to 128 KiB arrives as one FUSE write, not cut into 4 KiB pieces
-     * at growing offsets (which a proc file would refuse as writes at a nonzero offset).
+     * vanishes at once, and a name one caller's view has is never served from the kernel's cache to
+     * another caller whose view lacks it. direct_io: procfs files report size 0 and must be read to
+     * EOF anyway. atomic_o_trunc: bash's {@code >} arrives as open(O_TRUNC), not as a separate
+     * truncate. big_writes: one write(2) of up to 128 KiB arrives as one FUSE write, not cut into
+     * 4 KiB pieces at growing offsets (which a proc file would refuse as writes at a nonzero offset).
      * use_ino: st_ino is the tree's (a namespace file's is the namespace's inum), not libfuse's.
      */
-    public static final String OPTIONS = "entry_timeout=0,attr_timeout=0,negative_timeout=0,direct_io,"
-            + "atomic_o_trunc,big_writes,use_ino,fsname=" + ProcFuse.FS_NAME;
+    public static final String OPTIONS = "entry_timeout=0,attr_timeout=0,negative_timeout=0," + COMMON_OPTIONS;
+
+    /**
+     * A fixed view's mount: it shows the same to every caller, so the kernel may keep what it looked
+     * up for a second (libfuse2 applies one entry and attribute timeout to every reply, lib/fuse.c
+     * do_lookup(): hence a mount of its own). A reaped task's pid directory is dropped at once
+     * ({@link ProcFuse#forgetGoneNow}); failed lookups are not kept, so a new task shows at once.
+     */
+    public static final String VIEW_OPTIONS = "entry_timeout=1,attr_timeout=1,negative_timeout=0," + COMMON_OPTIONS;
+
+    /** Where the daemons' fixed-view mounts go (root's: procsim shell needs root anyway). */
+    private static final Path VIEWS_DIR = Path.of("/run/procsim/views");
 
     private final Path mountPoint;
+    private final ProcTree tree;
+    private final String options;
     private final ProcFuse fs;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CompletableFuture<Throwable> ended = new CompletableFuture<>();
     private volatile boolean started;
     private volatile boolean detachedLazily;
+    /** The root pid namespace's fixed view, mounted of its own; null if it could not be. */
+    private volatile FuseMount view;
 
     /** {@code mountPoint}: absolute and normalized, an existing empty directory. */
     public FuseMount(ProcTree tree, Path mountPoint) {
+        this(tree, mountPoint, OPTIONS);
+    }
+
+    private FuseMount(ProcTree tree, Path mountPoint, String options) {
         this.mountPoint = mountPoint;
+        this.tree = tree;
+        this.options = options;
         this.fs = new ProcFuse(tree, () -> ready.complete(null));
     }
 
@@ -76,16 +103,115 @@ public final class FuseMount {
             throw new IOException("libfuse could not mount " + mountPoint
                     + (why == null ? "" : ": " + rootMessage(why)) + " (its own message, if any, is above)");
         }
+        if (options.equals(OPTIONS)) startView(timeout);
+    }
+
+    /**
+     * Mounts the root pid namespace's fixed view ({@code M/procsim/pidns/<inum>/proc}) of its own at
+     * {@link #viewMountPoint}, with positive timeouts ({@link #VIEW_OPTIONS}): what {@code procsim
+     * shell} binds on /proc when it is there. Each write through either mount then drops the view's
+     * dentries of pid directories gone since. Without it (no /run/procsim, not root) the shell binds
+     * the directory of M, which works, with a LOOKUP per path component.
+     *
+     * <p>Deviation: the views of nested pid namespaces are not mounted of their own: a shell
+     * {@code --as} a task of one binds {@code M/procsim/pidns/<inum>/proc}, served uncached.
+     */
+    private void startView(Duration timeout) {
+        long inum = rootPidNamespace(tree);
+        Path at = viewMountPoint(mountPoint, inum);
+        clearStaleViews();
+        try {
+            Prior prior = clearStale(at); // a killed daemon's, whose M was just cleared
+            if (prior == Prior.LIVE || prior == Prior.STALE_LEFT) throw new IOException(at + " is mounted already");
+            Files.createDirectories(at);
+            FuseMount v = new FuseMount(new ViewTree(tree, ViewTree.rootOf(inum)), at, VIEW_OPTIONS);
+            v.start(timeout);
+            v.fs.afterWrite(v.fs::forgetGoneNow);
+            fs.afterWrite(v.fs::forgetGoneNow);
+            view = v;
+            log.debug("the root pid namespace's view is mounted at {} with -o {}", at, VIEW_OPTIONS);
+        } catch (IOException | RuntimeException e) {
+            log.debug("no cached view for procsim shell ({}): it binds {} instead", e.getMessage(),
+                    mountPoint.resolve(ViewTree.rootOf(inum).substring(1)));
+        }
+    }
+
+    /**
+     * Detaches the view mounts of killed daemons (whose M may be gone or unmounted by hand: nobody
+     * else would look there) and removes their directories.
+     */
+    private static void clearStaleViews() {
+        try (var daemons = Files.newDirectoryStream(VIEWS_DIR)) {
+            for (Path daemon : daemons) {
+                try (var views = Files.newDirectoryStream(daemon)) {
+                    for (Path view : views) {
+                        if (clearStale(view) == Prior.STALE_CLEARED) log.debug("detached the stale view mount {}", view);
+                        Files.deleteIfExists(view); // fails (kept) while mounted
+                    }
+                } catch (IOException e) {
+                    // a live view, or a directory that changed meanwhile: left as it is
+                }
+                try {
+                    Files.deleteIfExists(daemon);
+                } catch (IOException e) {
+                    // not empty: a live daemon's
+                }
+            }
+        } catch (IOException e) {
+            // no views directory yet
+        }
+    }
+
+    /** Removes a view's mount point, and the daemon's directory of them if that is empty now. */
+    private void removeMountPoint() {
+        try {
+            Files.deleteIfExists(mountPoint);
+            Files.deleteIfExists(mountPoint.getParent());
+        } catch (IOException e) {
+            log.debug("{} stays: {}", mountPoint, e.toString());
+        }
+    }
+
+    /** The inode number of the root pid namespace ({@code pid:[inum]} of init's {@code ns/pid}). */
+    static long rootPidNamespace(ProcTree tree) {
+        return Long.parseLong(tree.readlink(Warmup.OPERATOR, "/1/ns/pid").replaceAll("\\D", ""));
+    }
+
+    /** Where the daemon of M mounts pid namespace {@code inum}'s fixed view. */
+    public static Path viewMountPoint(Path m, long inum) {
+        return VIEWS_DIR.resolve(pathDigest(m)).resolve(Long.toString(inum));
+    }
+
+    /** A name for the path {@code m}, which may hold any byte but '/' and NUL: 24 hex digits of its SHA-256. */
+    public static String pathDigest(Path m) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(m.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The fixed view of pid namespace {@code inum} to bind on /proc: its own mount if the daemon of
+     * {@code m} made one, else {@code m}'s directory of it.
+     */
+    public static Path viewOf(Path m, long inum) {
+        Path own = viewMountPoint(m, inum);
+        boolean live = MountTable.find(own).filter(e -> e.isFuse() && e.source().equals(ProcFuse.FS_NAME)).isPresent();
+        return live ? own : m.resolve(ViewTree.rootOf(inum).substring(1));
     }
 
     private void serve() {
         Throwable failure = null;
         try {
-            fs.mount(mountPoint, true, false, new String[] {"-o", OPTIONS});
+            fs.serveOwn(mountPoint, options);
         } catch (Throwable t) {
             failure = t;
         } finally {
             fs.markUnmounted();
+            FuseMount v = view;
+            if (v != null && v.unmount(Duration.ofSeconds(2))) v.removeMountPoint();
             ended.complete(failure);
         }
     }
@@ -112,6 +238,8 @@ public final class FuseMount {
      * shutdown hook. Returns true if the loop has ended.
      */
     public synchronized boolean unmount(Duration wait) {
+        FuseMount v = view;
+        if (v != null) v.unmount(wait); // first: the view's lookups go through nothing of M, but its owner is M
         if (!started || ended.isDone()) {
             return true;
         }

@@ -26,8 +26,9 @@ import jnr.ffi.annotations.In;
  * <p>The message names the parent directory by its FUSE node id, which libfuse2's high-level API
  * does not hand to the filesystem; without {@code use_ino} libfuse would report it as st_ino
  * (lib/fuse.c set_stat), but the mount runs with use_ino (an ns file's st_ino is the namespace's
- * inum), so only the root's children (node id 1) can be named. Deviation: the pid directories of
- * the fixed views ({@code M/procsim/pidns/<inum>/proc/<n>}) stay cached until memory pressure.
+ * inum), so only the root's children (node id 1) can be named: the pid directories of M and of a
+ * view's own mount ({@link ViewTree}). Deviation: those of the fixed views under M
+ * ({@code M/procsim/pidns/<inum>/proc/<n>}) stay cached until memory pressure.
  */
 final class KernelDentries implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KernelDentries.class);

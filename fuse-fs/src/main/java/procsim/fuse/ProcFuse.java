@@ -1,7 +1,9 @@
 package procsim.fuse;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,16 +49,45 @@ public final class ProcFuse extends FuseStubFS {
     private final long bootSeconds = System.currentTimeMillis() / 1000;
     private volatile ScheduledExecutorService forgetter;
     private volatile KernelDentries dentries;
+    private volatile Runnable afterWrite = () -> { };
+
+    /**
+     * One {@code struct stat} and one {@code fuse_file_info} wrapper per worker thread, pointed at
+     * each request's memory: jnr-fuse builds new ones for every request (FileStat.of,
+     * FuseFileInfo.of), each laying out its struct anew, field objects and all.
+     */
+    private static final ThreadLocal<FileStat> STAT = ThreadLocal.withInitial(() -> new FileStat(jnr.ffi.Runtime.getSystemRuntime()));
+    private static final ThreadLocal<FuseFileInfo> FILE_INFO =
+            ThreadLocal.withInitial(() -> new FuseFileInfo(jnr.ffi.Runtime.getSystemRuntime()) { });
 
     /** {@code onInit} runs when the kernel's FUSE_INIT arrives, i.e. once the mount is live. */
     public ProcFuse(ProcTree tree, Runnable onInit) {
         this.ops = new FuseOps(tree);
         this.onInit = onInit;
+        fuseOperations.getattr.set((path, stbuf) -> getattr(path, at(STAT.get(), stbuf)));
+        fuseOperations.open.set((path, fi) -> open(path, at(FILE_INFO.get(), fi)));
+        fuseOperations.read.set((path, buf, size, offset, fi) -> read(path, buf, size, offset, at(FILE_INFO.get(), fi)));
+        fuseOperations.write.set((path, buf, size, offset, fi) -> write(path, buf, size, offset, at(FILE_INFO.get(), fi)));
+        fuseOperations.release.set((path, fi) -> release(path, at(FILE_INFO.get(), fi)));
+    }
+
+    private static <S extends jnr.ffi.Struct> S at(S struct, Pointer memory) {
+        struct.useMemory(memory);
+        return struct;
     }
 
     @Override
     protected String getFSName() {
         return FS_NAME;
+    }
+
+    /**
+     * Mounts at {@code mountPoint} and serves until unmounted, as jnr-fuse's blocking mount() does,
+     * but without libfuse's signal handling ({@link FuseSession}): for the daemon's second mount.
+     */
+    void serveOwn(Path mountPoint, String options) throws IOException {
+        mounted.set(true);
+        FuseSession.serve(fuseOperations, mountPoint, options);
     }
 
     /**
@@ -92,6 +123,27 @@ public final class ProcFuse extends FuseStubFS {
         dentries = d;
         forgetter = s;
         s.scheduleWithFixedDelay(() -> ops.forgetGone(d::invalidate), 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** {@code then} runs after each write, before its reply: a write may reap a task. */
+    void afterWrite(Runnable then) {
+        Runnable before = afterWrite;
+        afterWrite = () -> {
+            before.run();
+            then.run();
+        };
+    }
+
+    /**
+     * Drops at once the kernel's dentries of pid directories gone since they were looked up, as
+     * Linux's release_task() does (proc_flush_pid(), fs/proc/base.c): for a view mount, whose
+     * dentries the kernel keeps for its entry timeout. From a FUSE worker too: the invalidation waits
+     * only for lookups in this mount's root, which its other workers serve (libfuse2 starts one
+     * whenever none is idle, lib/fuse_loop_mt.c), and the write being served holds no lock of it.
+     */
+    void forgetGoneNow() {
+        KernelDentries d = dentries;
+        if (d != null) ops.forgetGone(d::invalidate);
     }
 
     private Caller caller() {
@@ -161,7 +213,11 @@ public final class ProcFuse extends FuseStubFS {
         return FuseReply.of("write", path, () -> {
             byte[] data = new byte[(int) size];
             buf.get(0, data, 0, data.length);
-            return ops.write(caller(), path, fi.fh.get(), data, offset);
+            try {
+                return ops.write(caller(), path, fi.fh.get(), data, offset);
+            } finally {
+                afterWrite.run();
+            }
         });
     }
 

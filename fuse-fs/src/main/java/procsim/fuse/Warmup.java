@@ -17,7 +17,8 @@ import procsim.procfs.ProcTree;
  */
 public final class Warmup {
     public static final int DEFAULT_ROUNDS = 300;
-    private static final Caller OPERATOR = new Caller(0, 0, 0);
+    /** An in-process caller that acts as the operator (no host thread). */
+    static final Caller OPERATOR = new Caller(0, 0, 0);
 
     private final FuseOps ops;
     private final AtomicLong fh = new AtomicLong();

@@ -9,13 +9,16 @@
  *   <li>{@link procsim.fuse.ProcFuse}: the thin {@code FuseStubFS} subclass that unpacks jnr structs
  *       and pointers and calls {@link procsim.fuse.FuseOps}.</li>
  *   <li>{@link procsim.fuse.FuseMount}: mount on a thread of its own, readiness from {@code init()},
- *       unmount, wait for the FUSE loop to end.</li>
+ *       unmount, wait for the FUSE loop to end; the root pid namespace's fixed view as a second
+ *       mount with positive timeouts ({@link procsim.fuse.ViewTree}).</li>
+ *   <li>{@link procsim.fuse.FuseSession}: libfuse2's fuse_main() in steps, its requests served by
+ *       Java threads.</li>
  *   <li>{@link procsim.fuse.MountTable}: the host's mount table, to find a stale mount left by a
  *       killed daemon.</li>
  * </ul>
  *
- * <p>Threads: libfuse serves requests on several native threads in parallel; nothing here holds a
- * lock while calling the tree, and the open-file table is a concurrent map. No kernel lock is taken
- * here: the tree takes it.
+ * <p>Threads: requests are served on several Java threads in parallel ({@code FuseSession});
+ * nothing here holds a lock while calling the tree, and the open-file table is a concurrent map.
+ * No kernel lock is taken here: the tree takes it.
  */
 package procsim.fuse;
