@@ -93,6 +93,7 @@ import procsim.race.lab.RacePoint;
             "  procsim race --replay --seed 7 --log race.log # run it twice and diff",
             "  procsim race --kernel sim,real --method ns_last_pid,clone3 -w 2,4,8 --svg race.svg --json race.json",
             "  procsim race --kernel sim,real --method ns_last_pid -w 2 --gap-us 0,20,50,100,200",
+            "  procsim race --kernel sim,real --sim-arm exec --method all -w 2,4   # one C program, both arms",
             "",
             "Exit status:",
             "  0  done, every ns_last_pid miss accounted for in the race log",
@@ -320,18 +321,26 @@ final class RaceCommand implements Callable<Integer> {
         }
     }
 
-    /** $PROCSIM_RACE_PROGRAM, else nslastpid-race beside an installed jar, else shim/build/ of the jar's build tree. */
+    /** $PROCSIM_RACE_PROGRAM, else {@link #raceProgramFor} this jar. */
     static Path defaultRaceProgram() {
         String env = System.getenv("PROCSIM_RACE_PROGRAM");
         if (env != null && !env.isBlank()) return Path.of(env);
         try {
-            Path jar = Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path installed = jar.resolveSibling("nslastpid-race");
-            if (Files.exists(installed)) return installed;
-            return jar.getParent().getParent().getParent().resolve("shim/build/nslastpid-race");
+            return raceProgramFor(Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * nslastpid-race beside {@code jar} (installed: PREFIX/share/procsim, where make install puts
+     * both), else shim/build/nslastpid-race of the jar's build tree (fuse-fs/target/procsim.jar).
+     */
+    static Path raceProgramFor(Path jar) {
+        Path installed = jar.resolveSibling("nslastpid-race");
+        if (Files.exists(installed)) return installed;
+        Path tree = jar.getParent() == null ? null : jar.getParent().getParent();
+        return tree == null || tree.getParent() == null ? null : tree.getParent().resolve("shim/build/nslastpid-race");
     }
 
     /** "OPTION FILE: why" if {@code file} could not be written when the run ends, else null. */

@@ -158,6 +158,16 @@ class RaceCommandTest {
     }
 
     @Test
+    void theRaceProgramIsFoundBesideAnInstalledJarElseInTheBuildTree(@TempDir Path dir) throws IOException {
+        Path share = Files.createDirectories(dir.resolve("prefix/share/procsim"));
+        Path jar = Files.createFile(share.resolve("procsim.jar"));
+        Path tree = dir.resolve("src/fuse-fs/target/procsim.jar");
+        assertThat(RaceCommand.raceProgramFor(tree)).isEqualTo(dir.resolve("src/shim/build/nslastpid-race"));
+        Path installed = Files.createFile(share.resolve("nslastpid-race"));
+        assertThat(RaceCommand.raceProgramFor(jar)).isEqualTo(installed);
+    }
+
+    @Test
     void theExecArmStartsThisJarWithThisJava() {
         java.util.List<String> c = RaceCommand.procsimCommand();
         assertThat(Path.of(c.get(0))).isExecutable();

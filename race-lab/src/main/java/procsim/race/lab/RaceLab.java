@@ -252,6 +252,10 @@ public final class RaceLab {
     }
 
     private String targets() {
+        if (o.exec()) {
+            return "the C program's disjoint targets from " + RacePlan.DEFAULT_BASE + " (worker w, round r: "
+                    + RacePlan.DEFAULT_BASE + " + r * W + w), each child exiting at once and reaped";
+        }
         if (o.overlap()) {
             return "every restorer asks for the same targets from " + o.base()
                     + " (--overlap), children kept until the end of each run";
