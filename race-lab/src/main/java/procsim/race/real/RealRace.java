@@ -112,6 +112,9 @@ public final class RealRace {
                 throw new IOException(String.join(" ", cmd) + ": exit status " + rc + (notOk.isEmpty() ? "" : ": "
                         + notOk) + (err.isEmpty() ? "" : ": " + err));
             }
+            // Under exec the shim says on stderr what it could not serve (a child it could not bind
+            // still counts as forked): a run that needed to say anything is not trusted.
+            if (mount != null && !err.isEmpty()) throw new IOException(String.join(" ", cmd) + ": stderr: " + err);
             return row(plan, out);
         } finally {
             Files.deleteIfExists(errFile);

@@ -22,6 +22,9 @@ import procsim.race.RaceRow;
  * itself is stood in for by a script here (no root, no mount); shell-tests/race.bats runs the real one.
  */
 class RealRaceTest {
+    /** Stands in for procsim: drops "exec M --" and runs the program. */
+    private static final List<String> SKIP_EXEC = List.of("sh", "-c", "shift 3; exec \"$@\"", "sh");
+
     private static Path script(Path dir, String body) throws IOException {
         Path f = dir.resolve("fake-race");
         Files.writeString(f, "#!/bin/sh\n" + body + "\n");
@@ -77,7 +80,7 @@ class RealRaceTest {
         Path p = script(dir, "echo '# pidns pid:[4026532200]'; echo '# miss tid=3 got=1001 wanted=1002'; "
                 + "echo '# miss tid=2 got=1005 wanted=1004'; echo '# miss tid=2 got=1009 wanted=1008'; "
                 + "echo '# race method=ns_last_pid workers=2 attempts=20 misses=3 seconds=0.1'");
-        RealRace exec = RealRace.exec(p, List.of("sh", "-c", "shift 3; exec \"$@\"", "sh"), dir.resolve("m"));
+        RealRace exec = RealRace.exec(p, SKIP_EXEC, dir.resolve("m"));
         RaceRow row = exec.run(RacePlan.of(RaceMethod.NS_LAST_PID, 2, 10));
         assertThat(row.tally().misses()).isEqualTo(3);
         assertThat(row.evidence().writes()).isEqualTo(40);
@@ -86,8 +89,13 @@ class RealRaceTest {
         assertThat(row.evidence().causes()).containsExactly(Map.entry("overwritten", 1L), Map.entry("taken", 1L));
         assertThat(row.allMissesAccounted()).isFalse();
 
+        Path complaining = script(dir, "echo 'libprocsim: cannot bind to sim task 1001' >&2; "
+                + "echo '# pidns pid:[4026532200]'; echo '# race method=ns_last_pid workers=2 attempts=20 misses=0'");
+        assertThatThrownBy(() -> RealRace.exec(complaining, SKIP_EXEC,
+                dir.resolve("m")).run(RacePlan.of(RaceMethod.NS_LAST_PID, 2, 10)))
+                .hasMessageContaining("stderr: libprocsim: cannot bind to sim task 1001");
         Path silent = script(dir, "echo '# race method=ns_last_pid workers=2 attempts=20 misses=0'");
-        assertThatThrownBy(() -> RealRace.exec(silent, List.of("sh", "-c", "shift 3; exec \"$@\"", "sh"),
+        assertThatThrownBy(() -> RealRace.exec(silent, SKIP_EXEC,
                 dir.resolve("m")).run(RacePlan.of(RaceMethod.NS_LAST_PID, 2, 10))).hasMessageContaining("# pidns");
     }
 
