@@ -291,14 +291,18 @@ pidns_dirs() {
     # their targets (the namespace numbers them from 1000: BASE).
     new=$(comm -13 <(echo "$before") <(pidns_dirs | sort))
     [ "$(echo "$new" | wc -l)" -eq 4 ]
-    elsewhere=0
+    # The shim-served workers' ns_last_pid writes went to their own (the new) namespace, as
+    # pid_ns_ctl_handler writes task_active_pid_ns(current)'s: all 240.
+    elsewhere=0 writes=0
     for d in $new; do
         inum=$(basename "$d")
         own=$d/proc/procsim/pidns/$inum
         e=$(grep -c ' elsewhere wanted=' "$own/allocations" || true)
         elsewhere=$((elsewhere + e))
+        writes=$((writes + $(awk '$1 == "writes" { print $2 }' "$own/summary")))
     done
     [ "$elsewhere" -eq "$(csv_get "$f" sim ns_last_pid 4 50 misses)" ]
+    [ "$writes" -eq 240 ]
 }
 
 @test "make install puts the race program beside the jar, and procsim race finds it there" {
