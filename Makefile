@@ -73,6 +73,7 @@ install: $(DOCS)/procsim.bash-completion shim
 	install -m 644 $(JAR) $(PREFIX)/share/procsim/procsim.jar
 	install -m 644 shell-tests/lib/*.bash $(PREFIX)/share/procsim/
 	install -m 644 shim/build/libprocsim.so shim/procsim.h $(PREFIX)/share/procsim/
+	install -m 755 shim/build/nslastpid-race $(PREFIX)/share/procsim/
 	install -m 644 $(DOCS)/procsim.bash-completion $(PREFIX)/share/bash-completion/completions/procsim
 	install -m 644 $(DOCS)/man1/*.1 $(PREFIX)/share/man/man1/
 	@echo "installed $(PREFIX)/bin/procsim; bash libraries in $(PREFIX)/share/procsim; man procsim"

@@ -5,7 +5,9 @@
 # never with a wrong pid; a seeded replay is the same every time. Repeated runs give each point's
 # median and spread (CSV, JSON); the machine record is in every result; the real kernel's arm
 # (the C race program shim/build/nslastpid-race, `make shim`) misses with ns_last_pid and never
-# with clone3 set_tid; a gap sweep gives one row per gap.
+# with clone3 set_tid; a gap sweep gives one row per gap. With --sim-arm exec the sim runs that
+# same C program under `procsim exec`, every method, in a sim pid namespace of its own, and its
+# misses are checked against that namespace's race evidence; `make install` installs the program.
 
 load lib/procsim
 
@@ -231,7 +233,7 @@ pidns_dirs() {
         --csv "$BATS_TEST_TMPDIR/r.csv" --json "$BATS_TEST_TMPDIR/r.json" --svg "$BATS_TEST_TMPDIR/r.svg"
     echo "$output"
     [ "$status" -eq 0 ]
-    [[ $output == *"real kernel $(uname -r) ("*"nslastpid-race under unshare --fork --pid --mount-proc)"* ]]
+    [[ $output == *"real kernel $(uname -r) ("*"nslastpid-race --newpid)"* ]]
     f=$BATS_TEST_TMPDIR/r.csv
     for g in 0 50; do
         [ "$(csv_get "$f" real ns_last_pid 4 $g attempts)" -eq 3600 ] # 3 runs * 4 workers * 300
@@ -254,6 +256,67 @@ pidns_dirs() {
     [ "$status" -eq 0 ]
     [ "$(grep -cE '^real +(nsd|eclone) +2 +0 +- +- +- +n/a' <<<"$output")" -eq 2 ]
     [[ $output != *"own in-process mount"* ]] # the real arm alone mounts nothing
+}
+
+@test "--sim-arm exec: the one C program under procsim exec, every method, misses cross-checked, beside the real kernel" {
+    real_program
+    before=$(pidns_dirs | sort)
+    run race --kernel sim,real --sim-arm exec --mount "$M" --method all -w 4 -n 60 --runs 1 --gap-us 50 \
+        --csv "$BATS_TEST_TMPDIR/r.csv" --json "$BATS_TEST_TMPDIR/r.json"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"sim live through the mount at $M, by "*"nslastpid-race --newpid under procsim exec;"* ]]
+    [[ $output == *"cross-check: "*" ns_last_pid misses accounted for"* ]]
+    f=$BATS_TEST_TMPDIR/r.csv
+    for m in ns_last_pid nsd clone3 eclone; do
+        [ "$(csv_get "$f" sim $m 4 50 mode)" = exec ]
+        [ "$(csv_get "$f" sim $m 4 50 attempts)" -eq 240 ] # 4 workers * 60
+        # sim and real of a point side by side in the table, from one invocation
+        grep -A1 -E "^sim +$m +4 +50 " <<<"$output" | tail -1 | grep -qE "^real +$m +4 +50 "
+    done
+    # Misses are possible with ns_last_pid only, and each one has its elsewhere line (same tid,
+    # pid got, pid wanted, in the program's namespace's numbers).
+    [ "$(csv_get "$f" sim ns_last_pid 4 50 misses)" = "$(csv_get "$f" sim ns_last_pid 4 50 accounted)" ]
+    echo "sim ns_last_pid W=4 gap 50: $(csv_get "$f" sim ns_last_pid 4 50 misses) misses"
+    for m in nsd clone3 eclone; do
+        [ "$(csv_get "$f" sim $m 4 50 misses)" -eq 0 ]
+        [ "$(csv_get "$f" sim $m 4 50 hits)" -eq 240 ]
+    done
+    [ "$(csv_get "$f" real clone3 4 50 misses)" -eq 0 ]
+    [ "$(grep -cE '^real +(nsd|eclone) +4 +50 +- +- +- +n/a' <<<"$output")" -eq 2 ] # ENOSYS natively
+    [ "$(jq -r .settings.sim_arm "$BATS_TEST_TMPDIR/r.json")" = exec ]
+
+    # Independently of the harness: one new namespace per sim run, whose own view's allocations
+    # hold one elsewhere line per ns_last_pid miss, and the nsd and eclone children landed at
+    # their targets (the namespace numbers them from 1000: BASE).
+    new=$(comm -13 <(echo "$before") <(pidns_dirs | sort))
+    [ "$(echo "$new" | wc -l)" -eq 4 ]
+    # The shim-served workers' ns_last_pid writes went to their own (the new) namespace, as
+    # pid_ns_ctl_handler writes task_active_pid_ns(current)'s: all 240.
+    elsewhere=0 writes=0
+    for d in $new; do
+        inum=$(basename "$d")
+        own=$d/proc/procsim/pidns/$inum
+        e=$(grep -c ' elsewhere wanted=' "$own/allocations" || true)
+        elsewhere=$((elsewhere + e))
+        writes=$((writes + $(awk '$1 == "writes" { print $2 }' "$own/summary")))
+    done
+    [ "$elsewhere" -eq "$(csv_get "$f" sim ns_last_pid 4 50 misses)" ]
+    [ "$writes" -eq 240 ]
+}
+
+@test "make install puts the race program beside the jar, and procsim race finds it there" {
+    real_program
+    local prefix=$BATS_TEST_TMPDIR/prefix
+    run make -C "$PROCSIM_ROOT" install PREFIX="$prefix"
+    [ "$status" -eq 0 ]
+    [ -x "$prefix/share/procsim/nslastpid-race" ]
+    cd "$BATS_TEST_TMPDIR"
+    run env -u PROCSIM_RACE_PROGRAM "$prefix/bin/procsim" race --kernel real --method clone3 -w 1 -n 3 --runs 1
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [[ $output == *"real kernel $(uname -r) ($prefix/share/procsim/nslastpid-race --newpid)"* ]]
+    grep -qE '^real +clone3 +1 +0 +1 +3 +0 ' <<<"$output"
 }
 
 @test "bad input is refused before any work: output paths, a real arm without root, W < 1, runs < 1" {

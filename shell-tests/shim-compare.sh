@@ -23,6 +23,8 @@ programs=(
     "nslastpid-race"
     "nslastpid-race --workers 4 --rounds 50"
     "nslastpid-race --workers 4 --rounds 50 --method set_tid"
+    "nslastpid-race --workers 4 --rounds 50 --newpid"
+    "nslastpid-race --workers 4 --rounds 50 --newpid --method set_tid"
 )
 [[ -z ${SHIM_COMPARE_PROGRAMS:-} ]] || IFS=, read -ra programs <<<"$SHIM_COMPARE_PROGRAMS"
 

@@ -58,6 +58,8 @@
 
 static int active = -1;                 /* -1: not yet known */
 static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
+static char proc_root_dir[64];          /* proc_root(): this process's procfs root, once known */
+static const char *proc_root(void);
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
 static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
@@ -232,6 +234,8 @@ static int bind_task(const char *dir, const char *who)
  */
 static pid_t real_fork_as(long sim_pid)
 {
+	char root[64];
+	snprintf(root, sizeof(root), "%s", proc_root());
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0) return -1;
 	pid_t r = next_fork()();
@@ -245,7 +249,7 @@ static pid_t real_fork_as(long sim_pid)
 		return -1;
 	}
 	if (r == 0) {
-		char path[64];
+		char path[128];
 		close(sync[0]);
 		if (sc_fd >= 0) close(sc_fd);   /* the parent's open file: its task's */
 		sc_fd = -1;
@@ -254,7 +258,8 @@ static pid_t real_fork_as(long sim_pid)
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
-		snprintf(path, sizeof(path), "/proc/%ld/task/%ld", sim_pid, sim_pid);
+		snprintf(path, sizeof(path), "%s/%ld/task/%ld", root, sim_pid, sim_pid);
+		proc_root_dir[0] = 0;           /* it may be in a pid namespace of its own */
 		int e = bind_task(path, "self");
 		if (e) {
 			/* acting as the parent's task would be silently wrong */
@@ -440,6 +445,7 @@ struct thread_start {
 	void *(*fn)(void *);
 	void *arg;
 	long tid;         /* the sim tid, or -1: the sim's clone failed */
+	char root[64];    /* the creator's proc_root() */
 	int bound;        /* the new thread's answer: 0 bound, else the errno of its attach */
 	int go[2], back[2];
 };
@@ -467,13 +473,38 @@ static int read_all(int fd, void *buf, size_t n)
 	return r == (ssize_t)n ? 0 : -1;
 }
 
+/*
+ * The root of a procfs that numbers tasks as this process's own pid namespace does, as the sim's
+ * fork and clone lines return them: /proc, unless /proc numbers from an outer namespace (a task
+ * forked after unshare(CLONE_NEWPID) reads the /proc of exec's namespace, as a real task that did
+ * not remount /proc: /proc/self is then its outer pid, not its getpid); then that namespace's own
+ * view, /proc/procsim/pidns/<inum>/proc (procsim's extension: what a procfs mounted in the
+ * namespace would show). Worked out at the first fork or pthread_create of a process.
+ */
+static const char *proc_root(void)
+{
+	if (proc_root_dir[0]) return proc_root_dir;
+	char self[32] = "", ns[48] = "";
+	ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
+	if (n > 0) self[n] = 0;
+	long pid = sim_value("getpid");
+	n = readlink("/proc/thread-self/ns/pid", ns, sizeof(ns) - 1);
+	if (n > 0) ns[n] = 0;
+	unsigned long long inum;
+	if (pid > 0 && strtol(self, NULL, 10) != pid && sscanf(ns, "pid:[%llu]", &inum) == 1)
+		snprintf(proc_root_dir, sizeof(proc_root_dir), "/proc/procsim/pidns/%llu/proc", inum);
+	else
+		snprintf(proc_root_dir, sizeof(proc_root_dir), "/proc");
+	return proc_root_dir;
+}
+
 static void *thread_trampoline(void *arg)
 {
 	struct thread_start s = *(struct thread_start *)arg;
 	struct thread_start *shared = arg;
 	if (read_all(s.go[0], &s.tid, sizeof(s.tid)) || s.tid < 0) return NULL;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/task/%ld", s.tid);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/self/task/%ld", s.root, s.tid);
 	int e = bind_task(path, "thread-self");
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
@@ -484,7 +515,8 @@ static void *thread_trampoline(void *arg)
 SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
 	if (!shim_active()) return next_pthread_create()(thread, attr, fn, arg);
-	struct thread_start s = { fn, arg, -1, 0, { -1, -1 }, { -1, -1 } };
+	struct thread_start s = { fn, arg, -1, "", 0, { -1, -1 }, { -1, -1 } };
+	snprintf(s.root, sizeof(s.root), "%s", proc_root());
 	pthread_once(&thread_key_once, make_thread_key);
 	if (pipe2(s.go, O_CLOEXEC) || pipe2(s.back, O_CLOEXEC)) {
 		int e = errno;

@@ -54,6 +54,11 @@ import procsim.race.lab.RacePoint;
                     + "interface's, not a clash of wishes. --overlap gives every restorer the same targets "
                     + "BASE + i and keeps the children, so each pid is won once.",
             "",
+            "--sim-arm exec runs the sim with the real arm's C race program instead: procsim exec M -- "
+                    + "nslastpid-race --newpid ..., whose workers are pthreads served as sim threads by the shim, "
+                    + "in a sim pid namespace of their own; its misses are checked against that namespace's "
+                    + "evidence the same way.",
+            "",
             "Each run reads the namespace's race evidence (M/procsim/pidns/<inum>/summary and "
                     + "allocations) before and after, and checks that every ns_last_pid miss has its "
                     + "'elsewhere' line (same tid, pid got, pid wanted) with its cause.",
@@ -88,6 +93,7 @@ import procsim.race.lab.RacePoint;
             "  procsim race --replay --seed 7 --log race.log # run it twice and diff",
             "  procsim race --kernel sim,real --method ns_last_pid,clone3 -w 2,4,8 --svg race.svg --json race.json",
             "  procsim race --kernel sim,real --method ns_last_pid -w 2 --gap-us 0,20,50,100,200",
+            "  procsim race --kernel sim,real --sim-arm exec --method all -w 2,4   # one C program, both arms",
             "",
             "Exit status:",
             "  0  done, every ns_last_pid miss accounted for in the race log",
@@ -161,8 +167,15 @@ final class RaceCommand implements Callable<Integer> {
                     + "(side by side) (default ${DEFAULT-VALUE}).")
     List<String> kernels;
 
+    @Option(names = "--sim-arm", paramLabel = "ARM", defaultValue = RaceLab.Options.THREADS,
+            description = "How the live sim races: threads (the lab's threads, each attached to a sim restorer; "
+                    + "every option) or exec (the real arm's C race program under procsim exec, the same binary "
+                    + "both sides; as the real arm, no --overlap, --keep, --interference or --base) "
+                    + "(default ${DEFAULT-VALUE}).")
+    String simArm;
+
     @Option(names = "--race-program", paramLabel = "PATH",
-            description = "The C race program of the real arm (shim/tests/nslastpid-race.c, built by make shim; "
+            description = "The C race program of the real arm and of --sim-arm exec (shim/tests/nslastpid-race.c, built by make shim; "
                     + "default: $PROCSIM_RACE_PROGRAM, else nslastpid-race beside an installed jar, else "
                     + "shim/build/nslastpid-race of the jar's build tree).")
     Path raceProgram;
@@ -243,14 +256,18 @@ final class RaceCommand implements Callable<Integer> {
             throw usage("--gap-us is a pause in time: the replay's scheduler has no clock (run the sim live)");
         }
         if ((replay || mount != null) && !sim) throw usage((replay ? "--replay" : "--mount") + " applies to --kernel sim");
-        if (real && (overlap || keep || interference > 0 || base != RacePlan.DEFAULT_BASE)) {
-            throw usage("--kernel real runs the C race program's experiment (its own targets from "
-                    + RacePlan.DEFAULT_BASE + "): no --overlap, --keep, --interference or --base");
+        if (!simArm.equals(RaceLab.Options.THREADS) && !simArm.equals(RaceLab.Options.EXEC)) {
+            throw usage("Invalid value for option '--sim-arm': '" + simArm + "' (exec or threads)");
         }
-        Path program = real ? (raceProgram != null ? raceProgram : defaultRaceProgram()) : null;
+        boolean exec = sim && !replay && simArm.equals(RaceLab.Options.EXEC);
+        if ((real || exec) && (overlap || keep || interference > 0 || base != RacePlan.DEFAULT_BASE)) {
+            throw usage((real ? "--kernel real" : "--sim-arm exec") + " runs the C race program's experiment (its own "
+                    + "targets from " + RacePlan.DEFAULT_BASE + "): no --overlap, --keep, --interference or --base");
+        }
+        Path program = real || exec ? (raceProgram != null ? raceProgram : defaultRaceProgram()) : null;
         String refusal = Stream.of(outputProblem("--csv", csv), outputProblem("--json", json),
                 outputProblem("--png", png), outputProblem("--svg", svg), outputProblem("--log", log),
-                real ? realArmProblem(program, Preflight.effectiveUid()) : null)
+                real ? realArmProblem(program, Preflight.effectiveUid()) : null, exec ? programProblem("--sim-arm exec", program) : null)
                 .filter(Objects::nonNull).findFirst().orElse(null);
         if (refusal != null) {
             // One line, not the usage text: the command line is fine, the path or the user is not.
@@ -264,7 +281,7 @@ final class RaceCommand implements Callable<Integer> {
         RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
                 interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log, runs,
                 List.copyOf(new LinkedHashSet<>(gaps)), ks, program == null ? null : program.toAbsolutePath(), json,
-                svg, version);
+                svg, version, simArm, exec ? procsimCommand() : List.of());
         return new RaceLab(o, OwnMount::start, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
     }
 
@@ -275,27 +292,55 @@ final class RaceCommand implements Callable<Integer> {
      */
     static String realArmProblem(Path program, long euid) {
         if (euid != 0) return "--kernel real needs root (ns_last_pid and clone3 set_tid need CAP_SYS_ADMIN): run it with sudo";
-        if (program == null) return "--kernel real: cannot locate the C race program: give --race-program or set PROCSIM_RACE_PROGRAM";
+        return programProblem("--kernel real", program);
+    }
+
+    /** Why {@code arm} cannot run the C race program {@code program}, or null. */
+    static String programProblem(String arm, Path program) {
+        if (program == null) return arm + ": cannot locate the C race program: give --race-program or set PROCSIM_RACE_PROGRAM";
         if (!Files.isRegularFile(program) || !Files.isExecutable(program)) {
-            return "--kernel real: the C race program " + program + " is missing or not executable (run 'make shim', "
+            return arm + ": the C race program " + program + " is missing or not executable (run 'make shim', "
                     + "or give --race-program)";
         }
-        if (ExecCommand.which("unshare") == null) return "--kernel real: unshare(1) is missing (apt-get install util-linux)";
         return null;
     }
 
-    /** $PROCSIM_RACE_PROGRAM, else nslastpid-race beside an installed jar, else shim/build/ of the jar's build tree. */
+    /**
+     * The command that starts this procsim, for the exec arm's {@code procsim exec}: this JVM's
+     * java with the launcher's small-heap flags, and this jar.
+     */
+    static List<String> procsimCommand() {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+                "java").toString());
+        try {
+            Path jar = Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return List.of(java, "-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
+                    jar.toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate procsim's jar: " + e.getMessage(), e);
+        }
+    }
+
+    /** $PROCSIM_RACE_PROGRAM, else {@link #raceProgramFor} this jar. */
     static Path defaultRaceProgram() {
         String env = System.getenv("PROCSIM_RACE_PROGRAM");
         if (env != null && !env.isBlank()) return Path.of(env);
         try {
-            Path jar = Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path installed = jar.resolveSibling("nslastpid-race");
-            if (Files.exists(installed)) return installed;
-            return jar.getParent().getParent().getParent().resolve("shim/build/nslastpid-race");
+            return raceProgramFor(Path.of(RaceCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /**
+     * nslastpid-race beside {@code jar} (installed: PREFIX/share/procsim, where make install puts
+     * both), else shim/build/nslastpid-race of the jar's build tree (fuse-fs/target/procsim.jar).
+     */
+    static Path raceProgramFor(Path jar) {
+        Path installed = jar.resolveSibling("nslastpid-race");
+        if (Files.exists(installed)) return installed;
+        Path tree = jar.getParent() == null ? null : jar.getParent().getParent();
+        return tree == null || tree.getParent() == null ? null : tree.getParent().resolve("shim/build/nslastpid-race");
     }
 
     /** "OPTION FILE: why" if {@code file} could not be written when the run ends, else null. */

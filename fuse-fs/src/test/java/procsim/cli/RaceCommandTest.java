@@ -111,7 +111,7 @@ class RaceCommandTest {
     }
 
     @Test
-    void theRealArmNeedsRootTheProgramAndUnshare(@TempDir Path dir) throws IOException {
+    void theRealArmNeedsRootAndTheProgram(@TempDir Path dir) throws IOException {
         Path prog = Files.createFile(dir.resolve("nslastpid-race"));
         assertThat(RaceCommand.realArmProblem(prog, 1000)).contains("needs root");
         assertThat(RaceCommand.realArmProblem(dir.resolve("none"), 0)).contains("missing or not executable");
@@ -134,6 +134,44 @@ class RaceCommandTest {
         assertThat(run("race", "--seed", "3")).isEqualTo(2);
         assertThat(err.toString()).contains("--seed applies to --replay only");
         assertThat(run("race", "--replay", "--mount", "/tmp")).isEqualTo(2);
+    }
+
+    @Test
+    void theExecSimArmNeedsTheProgramAndTakesOnlyItsExperiment(@TempDir Path dir) {
+        assertThat(run("race", "--sim-arm", "fork", "-n", "1")).isEqualTo(2);
+        assertThat(err.toString()).contains("'--sim-arm': 'fork' (exec or threads)");
+        for (String[] opt : new String[][] {{"--overlap"}, {"--keep"}, {"--interference", "1"}, {"--base", "500"}}) {
+            err.getBuffer().setLength(0);
+            String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("race", "--sim-arm", "exec",
+                    "--mount", "/tmp", "-n", "1"), java.util.Arrays.stream(opt)).toArray(String[]::new);
+            assertThat(run(args)).as(opt[0]).isEqualTo(2);
+            assertThat(err.toString()).as(opt[0]).contains("--sim-arm exec runs the C race program's experiment");
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("race", "--sim-arm", "exec", "--mount", "/tmp", "--race-program", dir.resolve("none").toString(),
+                "-n", "1")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("procsim: race: --sim-arm exec: the C race program");
+        assertThat(out.toString()).isEmpty();
+        // A replay has no exec arm: the option is the live sim's and changes nothing there.
+        assertThat(run("race", "--sim-arm", "exec", "--replay", "-n", "2", "-w", "2", "--runs", "1", "--method",
+                "clone3", "--overlap")).isZero();
+    }
+
+    @Test
+    void theRaceProgramIsFoundBesideAnInstalledJarElseInTheBuildTree(@TempDir Path dir) throws IOException {
+        Path share = Files.createDirectories(dir.resolve("prefix/share/procsim"));
+        Path jar = Files.createFile(share.resolve("procsim.jar"));
+        Path tree = dir.resolve("src/fuse-fs/target/procsim.jar");
+        assertThat(RaceCommand.raceProgramFor(tree)).isEqualTo(dir.resolve("src/shim/build/nslastpid-race"));
+        Path installed = Files.createFile(share.resolve("nslastpid-race"));
+        assertThat(RaceCommand.raceProgramFor(jar)).isEqualTo(installed);
+    }
+
+    @Test
+    void theExecArmStartsThisJarWithThisJava() {
+        java.util.List<String> c = RaceCommand.procsimCommand();
+        assertThat(Path.of(c.get(0))).isExecutable();
+        assertThat(Path.of(c.get(c.indexOf("-jar") + 1))).exists(); // in a test: the classes' directory
     }
 
     @Test

@@ -28,14 +28,26 @@ public final class RaceLab {
     /**
      * What to run and where to put it. {@code mount} null: an own mount; {@code csv}, {@code json},
      * {@code png}, {@code svg}, {@code log} null: none; {@code kernels} holds {@link RacePoint#SIM}
-     * and/or {@link RacePoint#REAL}; {@code realProgram} the C race program (real arm only).
+     * and/or {@link RacePoint#REAL}; {@code realProgram} the C race program (real arm and exec sim
+     * arm); {@code simArm} how the live sim races, {@link #THREADS} or {@link #EXEC};
+     * {@code procsim} the command that starts procsim (for {@code procsim exec}; exec arm only).
      */
     public record Options(List<RaceMethod> methods, List<Integer> workers, int iterations, int interference,
                           boolean overlap, boolean keep, int base, boolean replay, long seed, Path mount, int pidMax,
                           Path csv, Path png, Path log, int runs, List<Integer> gaps, List<String> kernels,
-                          Path realProgram, Path json, Path svg, String version) {
+                          Path realProgram, Path json, Path svg, String version, String simArm,
+                          List<String> procsim) {
+        /** The live sim arm of the Java lab's threads, each attached to a sim restorer. */
+        public static final String THREADS = "threads";
+        /** The live sim arm of the C race program under {@code procsim exec}. */
+        public static final String EXEC = "exec";
+
         boolean sim() {
             return kernels.contains(RacePoint.SIM);
+        }
+
+        boolean exec() {
+            return sim() && !replay && EXEC.equals(simArm);
         }
 
         boolean real() {
@@ -77,12 +89,12 @@ public final class RaceLab {
         List<String> log = new ArrayList<>();
         try {
             if (!o.sim() || o.replay() || o.mount() != null) {
-                sweep(o.sim() ? (o.replay() ? null : new LiveRace(o.mount())) : null, o.sim() && o.replay()
+                sweep(o.sim() && !o.replay() ? o.mount() : null, o.sim() && o.replay()
                         ? "replay (one in-process kernel, simulated restorers), seed " + o.seed() + (o.runs() == 1 ? ""
                         : " for the first run, one more for each next, up to " + (o.seed() + o.runs() - 1)) : o.sim() ? "live through the mount at " + o.mount() : null, machine, points, log);
             } else {
                 try (OwnMountPort.Mounted own = ownMount.start(o.pidMax())) {
-                    sweep(new LiveRace(own.path()), "live through its own in-process mount (" + own.path() + ")",
+                    sweep(own.path(), "live through its own in-process mount (" + own.path() + ")",
                             machine, points, log);
                 }
             }
@@ -135,15 +147,21 @@ public final class RaceLab {
         return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
-    /** {@code live} null: the sim replays (or is not run); {@code simWhere}: the header's sim part. */
-    private void sweep(LiveRace live, String simWhere, MachineRecord machine, List<RacePoint> points, List<String> log)
+    /**
+     * {@code mount} null: the sim replays (or is not run); else the live sim's mount, raced by the
+     * lab's threads or by the C program under procsim exec; {@code simWhere}: the header's sim part.
+     */
+    private void sweep(Path mount, String simWhere, MachineRecord machine, List<RacePoint> points, List<String> log)
             throws IOException, InterruptedException {
+        LiveRace live = mount == null ? null : new LiveRace(mount);
         if (live != null) live.checkOperator();
-        RealRace real = o.real() ? new RealRace(o.realProgram(), RealRace.UNSHARE) : null;
+        RealRace exec = live != null && o.exec() ? RealRace.exec(o.realProgram(), o.procsim(), mount) : null;
+        RealRace real = o.real() ? RealRace.real(o.realProgram()) : null;
         List<String> where = new ArrayList<>();
-        if (simWhere != null) where.add("sim " + simWhere);
-        if (real != null) where.add("real kernel " + machine.kernel() + " (" + o.realProgram() + " under unshare "
-                + "--fork --pid --mount-proc)");
+        if (simWhere != null) {
+            where.add("sim " + simWhere + (exec == null ? "" : ", by " + o.realProgram() + " --newpid under procsim exec"));
+        }
+        if (real != null) where.add("real kernel " + machine.kernel() + " (" + o.realProgram() + " --newpid)");
         out.println("procsim race: " + String.join("; ", where) + "; " + o.iterations() + " attempts per restorer; "
                 + o.runs() + (o.runs() == 1 ? " run" : " runs") + " per point; " + (o.sim() ? "sim: " + targets() : "")
                 + (o.interference() > 0 ? "; " + o.interference() + (o.interference() == 1
@@ -155,13 +173,15 @@ public final class RaceLab {
         for (RacePlan p : plans()) {
             if (o.sim()) {
                 List<RaceRow> rows = new ArrayList<>();
-                for (int i = 0; i < o.runs(); i++) rows.add(simRun(live, p, i, log));
+                for (int i = 0; i < o.runs(); i++) rows.add(exec != null ? exec.run(p) : simRun(live, p, i, log));
                 point(points, new RacePoint(RacePoint.SIM, p.method(), p.workers(), p.gapUs(), rows));
             }
             if (real != null) {
                 List<RaceRow> rows = new ArrayList<>();
-                if (RealRace.methodArg(p.method()) != null) {
-                    for (int i = 0; i < o.runs(); i++) rows.add(real.run(p));
+                for (int i = 0; i < o.runs(); i++) {
+                    RaceRow r = real.run(p);
+                    if (r == null) break; // n/a: the program says the kernel has no such interface
+                    rows.add(r);
                 }
                 point(points, new RacePoint(RacePoint.REAL, p.method(), p.workers(), p.gapUs(), rows));
             }
@@ -204,7 +224,10 @@ public final class RaceLab {
 
     private String chartTitle() {
         List<String> arms = new ArrayList<>();
-        if (o.sim()) arms.add(o.replay() ? "sim replay" : "sim live (threads through FUSE)");
+        if (o.sim()) {
+            arms.add(o.replay() ? "sim replay" : o.exec() ? "sim live (the C program under procsim exec)"
+                    : "sim live (threads through FUSE)");
+        }
         if (o.real()) arms.add("real kernel (processes)");
         return "ns_last_pid race: " + String.join(" vs ", arms) + ", " + o.iterations() + " attempts/restorer";
     }
@@ -213,6 +236,7 @@ public final class RaceLab {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("kernels", o.kernels());
         s.put("sim_mode", o.sim() ? (o.replay() ? "replay" : "live") : null);
+        s.put("sim_arm", o.sim() && !o.replay() ? o.simArm() : null);
         s.put("methods", o.methods().stream().map(RaceMethod::label).toList());
         s.put("workers", o.workers());
         s.put("gaps_us", o.gaps());
@@ -223,11 +247,15 @@ public final class RaceLab {
         s.put("keep", o.keep());
         s.put("base", o.base());
         if (o.replay()) s.put("seed", o.seed());
-        if (o.real()) s.put("real_program", o.realProgram().toString());
+        if (o.real() || o.exec()) s.put("real_program", o.realProgram().toString());
         return s;
     }
 
     private String targets() {
+        if (o.exec()) {
+            return "the C program's disjoint targets from " + RacePlan.DEFAULT_BASE + " (worker w, round r: "
+                    + RacePlan.DEFAULT_BASE + " + r * W + w), each child exiting at once and reaped";
+        }
         if (o.overlap()) {
             return "every restorer asks for the same targets from " + o.base()
                     + " (--overlap), children kept until the end of each run";

@@ -25,7 +25,8 @@ class RaceLabTest {
 
     private static RaceLab.Options replay(List<Integer> workers, int runs) {
         return new RaceLab.Options(List.of(RaceMethod.NS_LAST_PID), workers, 20, 0, false, false, 1000, true, 3, null,
-                32768, null, null, null, runs, List.of(0), List.of(RacePoint.SIM), null, null, null, "test");
+                32768, null, null, null, runs, List.of(0), List.of(RacePoint.SIM), null, null, null, "test",
+                RaceLab.Options.THREADS, List.of());
     }
 
     @Test
