@@ -93,7 +93,7 @@ import procsim.race.lab.RacePoint;
             "  procsim race --replay --seed 7 --log race.log # run it twice and diff",
             "  procsim race --kernel sim,real --method ns_last_pid,clone3 -w 2,4,8 --svg race.svg --json race.json",
             "  procsim race --kernel sim,real --method ns_last_pid -w 2 --gap-us 0,20,50,100,200",
-            "  procsim race --kernel sim,real --sim-arm exec --method all -w 2,4   # one C program, both arms",
+            "  procsim race --kernel sim,real --sim-arm threads -w 2,4   # sim by the lab's threads beside real",
             "",
             "Exit status:",
             "  0  done, every ns_last_pid miss accounted for in the race log",
@@ -167,11 +167,12 @@ final class RaceCommand implements Callable<Integer> {
                     + "(side by side) (default ${DEFAULT-VALUE}).")
     List<String> kernels;
 
-    @Option(names = "--sim-arm", paramLabel = "ARM", defaultValue = RaceLab.Options.THREADS,
+    @Option(names = "--sim-arm", paramLabel = "ARM",
             description = "How the live sim races: threads (the lab's threads, each attached to a sim restorer; "
                     + "every option) or exec (the real arm's C race program under procsim exec, the same binary "
                     + "both sides; as the real arm, no --overlap, --keep, --interference or --base) "
-                    + "(default ${DEFAULT-VALUE}).")
+                    + "(default: exec when the same command runs the real arm, so both arms run one program; "
+                    + "else threads).")
     String simArm;
 
     @Option(names = "--race-program", paramLabel = "PATH",
@@ -256,10 +257,11 @@ final class RaceCommand implements Callable<Integer> {
             throw usage("--gap-us is a pause in time: the replay's scheduler has no clock (run the sim live)");
         }
         if ((replay || mount != null) && !sim) throw usage((replay ? "--replay" : "--mount") + " applies to --kernel sim");
-        if (!simArm.equals(RaceLab.Options.THREADS) && !simArm.equals(RaceLab.Options.EXEC)) {
-            throw usage("Invalid value for option '--sim-arm': '" + simArm + "' (exec or threads)");
+        String arm = simArm != null ? simArm : real && !replay ? RaceLab.Options.EXEC : RaceLab.Options.THREADS;
+        if (!arm.equals(RaceLab.Options.THREADS) && !arm.equals(RaceLab.Options.EXEC)) {
+            throw usage("Invalid value for option '--sim-arm': '" + arm + "' (exec or threads)");
         }
-        boolean exec = sim && !replay && simArm.equals(RaceLab.Options.EXEC);
+        boolean exec = sim && !replay && arm.equals(RaceLab.Options.EXEC);
         if ((real || exec) && (overlap || keep || interference > 0 || base != RacePlan.DEFAULT_BASE)) {
             throw usage((real ? "--kernel real" : "--sim-arm exec") + " runs the C race program's experiment (its own "
                     + "targets from " + RacePlan.DEFAULT_BASE + "): no --overlap, --keep, --interference or --base");
@@ -281,7 +283,7 @@ final class RaceCommand implements Callable<Integer> {
         RaceLab.Options o = new RaceLab.Options(ms, List.copyOf(new LinkedHashSet<>(workers)), iterations,
                 interference, overlap, keep, base, replay, seed == null ? 1 : seed, mount, pidMax, csv, png, log, runs,
                 List.copyOf(new LinkedHashSet<>(gaps)), ks, program == null ? null : program.toAbsolutePath(), json,
-                svg, version, simArm, exec ? procsimCommand() : List.of());
+                svg, version, arm, exec ? procsimCommand() : List.of());
         return new RaceLab(o, OwnMount::start, spec.commandLine().getOut(), spec.commandLine().getErr()).run();
     }
 
