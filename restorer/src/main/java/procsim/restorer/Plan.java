@@ -74,10 +74,12 @@ final class Plan {
         for (Image.ShmSegment s : image.shm()) perms("shm", s.id(), s.perms());
         // parents, levels, depth
         Map<Integer, Integer> depth = new HashMap<>();
-        for (Image.Process p : image.processes()) {
+        for (Image.Process p : image.processes()) { // every parent first: the depth walk climbs them
             if (p.ppid() != 1 && !procs.containsKey(p.ppid())) {
                 throw new ImageException("the parent " + p.ppid() + " of " + p.pid() + " is not in the image");
             }
+        }
+        for (Image.Process p : image.processes()) {
             int d = 0;
             for (int x = p.pid(); procs.get(x).ppid() != 1; x = procs.get(x).ppid()) {
                 if (++d > procs.size()) throw new ImageException("the image's parents of " + p.pid() + " make a loop");

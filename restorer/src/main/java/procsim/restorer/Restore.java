@@ -89,6 +89,9 @@ public final class Restore {
         } catch (RestoreException e) {
             String rolled = r.rollback();
             throw new RestoreException(e.getMessage() + "\n" + rolled);
+        } catch (RuntimeException e) { // a mount read failing mid-way (UncheckedIOException): roll back too
+            String rolled = r.rollback();
+            throw new RestoreException("restore: " + e.getMessage() + "\n" + rolled);
         }
         return new Outcome(r.made.size(), r.ipcMade.size());
     }

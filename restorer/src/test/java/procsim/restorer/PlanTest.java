@@ -38,4 +38,15 @@ class PlanTest {
                 .hasMessageStartingWith(message.strip());
         assertThat(port.writes).isEmpty();
     }
+
+    /** A parent missing two levels up, its child listed first: refused, not a NullPointerException. */
+    @org.junit.jupiter.api.Test
+    void aGrandparentMissingFromTheImageIsRefused() {
+        Image img = Images.of(Images.proc(10, 20, List.of(10), "init"), Images.proc(20, 99, List.of(20), "init"));
+        RecordingPort port = new RecordingPort();
+        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
+                .hasMessage("the parent 99 of 20 is not in the image");
+        assertThat(port.writes).isEmpty();
+    }
 }

@@ -86,6 +86,21 @@ class RestoreTest {
                 "1/1: msgctl 0 IPC_RMID");
     }
 
+    /** A mount read failing mid-way (an I/O error, not an errno reply) rolls back too. */
+    @Test
+    void anIoFailureMidWayRollsBackWhatWasMade() {
+        port.fail = w -> {
+            if (w.contains("set_tid=2,6")) throw new java.io.UncheckedIOException(new java.io.IOException("Input/output error"));
+            return null;
+        };
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
+                .isInstanceOf(RestoreException.class)
+                .hasMessageContaining("Input/output error")
+                .hasMessageEndingWith("procsim: restore rolled back: 2 tasks and 1 IPC object removed");
+        assertThat(port.writes).endsWith("1/1: kill 8 SIGKILL", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL", "1/1: wait4 8 __WALL",
+                "1/1: msgctl 0 IPC_RMID");
+    }
+
     @Test
     void aFailureAfterInitWasRenamedGivesInitItsNameBack() {
         Image img = Images.of(Images.proc(5, 1, List.of(5), "other"), Images.proc(6, 1, List.of(6), "other"));
