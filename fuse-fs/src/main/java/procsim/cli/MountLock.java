@@ -71,6 +71,12 @@ final class MountLock {
                     LinkOption.NOFOLLOW_LINKS);
             if (ch.tryLock() == null) {
                 OptionalLong pid = readPid(ch);
+                // The holder writes its pid just after it locks: a reader that came in between
+                // (two daemons started together) sees none yet, so look again briefly.
+                for (int i = 0; pid.isEmpty() && i < 40; i++) {
+                    Thread.sleep(5);
+                    pid = readPid(ch);
+                }
                 ch.close();
                 return new Busy(pid);
             }
@@ -78,7 +84,8 @@ final class MountLock {
             ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n" + m + "\n").getBytes(StandardCharsets.UTF_8)));
             held = new MountLock(ch, file);
             return new Acquired();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
             if (ch != null) {
                 try {
                     ch.close();
