@@ -73,6 +73,7 @@ struct child {
 static struct child *children;
 static size_t nchildren, capchildren;
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER; /* the shm attach table (shmat, shmdt) */
 
 #define REAL(ret, name, params) \
 	static ret (*real_##name) params; \
@@ -255,6 +256,7 @@ static pid_t real_fork_as(long sim_pid)
 		sc_fd = -1;
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
+		pthread_mutex_init(&shm_lock, NULL);
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
@@ -1029,7 +1031,6 @@ struct shm_attach {
 };
 static struct shm_attach *shm_attaches;   /* inherited by fork's child with the mappings themselves */
 static size_t nshm_attaches, capshm_attaches;
-static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int shm_file(int id, char *path, size_t size)
 {

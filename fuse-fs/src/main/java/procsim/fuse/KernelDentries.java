@@ -20,8 +20,9 @@ import jnr.ffi.annotations.In;
  *
  * <p>It writes to its own dup() of the connection's fd, taken at FUSE_INIT, so that it never
  * touches libfuse's channel, which libfuse frees at unmount: once the mount is gone a write just
- * fails. Not from a FUSE worker thread: the kernel takes the directory's lock to invalidate, and
- * a lookup holding it may be waiting for that very worker.
+ * fails. The kernel takes the directory's lock to invalidate, and a lookup holding it may be
+ * waiting for a worker: from a FUSE worker this is safe only while another worker can serve that
+ * lookup, as {@link FuseSession}'s loop ensures (it starts a reader whenever none is idle).
  *
  * <p>The message names the parent directory by its FUSE node id, which libfuse2's high-level API
  * does not hand to the filesystem; without {@code use_ino} libfuse would report it as st_ino

@@ -99,10 +99,11 @@ public final class RealRace {
     public RaceRow run(RacePlan plan) throws IOException, InterruptedException {
         List<String> cmd = command(plan);
         Path errFile = Files.createTempFile("procsim-race-" + mode, ".err");
+        Process p = null;
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            Process p = pb.start();
+            p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int rc = p.waitFor();
             String err = Files.readString(errFile).strip();
@@ -117,6 +118,7 @@ public final class RealRace {
             if (mount != null && !err.isEmpty()) throw new IOException(String.join(" ", cmd) + ": stderr: " + err);
             return row(plan, out);
         } finally {
+            if (p != null && p.isAlive()) p.destroyForcibly(); // interrupted (Ctrl-C) or failed reading it
             Files.deleteIfExists(errFile);
         }
     }
