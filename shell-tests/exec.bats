@@ -83,9 +83,15 @@ sim_pids() {
     sim_exec -- "$py" -c 'import os; print(os.getpid(), os.fork())'
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
-    # the parent's line; the child's, if it printed before the namespace's init ended
-    grep -qx "$((l + 1)) $((l + 2))" <<<"$output"
-    [ "$(grep -cvx -e "$((l + 1)) $((l + 2))" -e "$((l + 1)) 0" <<<"$output")" -eq 0 ]
+    # Parent and child print at once into one pipe, so which lines arrive is not asserted here
+    # (a CI run once read "88 0" and " 9"; see the issue 12 note): the pids are, below, with the
+    # parent waiting for its child first, as natively.
+    [ "$(sim_pids)" = 1 ]
+    l=$(last_pid)
+    sim_exec -- "$py" -c 'import os; p = os.fork(); p and os.wait(); print(os.getpid(), p)'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(printf '%s 0\n%s %s' $((l + 2)) $((l + 1)) $((l + 2)))" ]
     [ "$(sim_pids)" = 1 ]
     # natively the parent waits before it prints: two processes printing at once into one pipe may mix
     native "$py" -c 'import os; p = os.fork(); p and os.wait(); print(os.getpid(), p)'
