@@ -25,6 +25,7 @@ public final class FuseOps {
     private final ProcTree tree;
     private final OpenFiles files = new OpenFiles();
     private final StaleEntries lookups = new StaleEntries();
+    private volatile long sweptAtReleases = -1;
 
     public FuseOps(ProcTree tree) {
         this.tree = tree;
@@ -44,6 +45,17 @@ public final class FuseOps {
      */
     public int forgetGone(Consumer<String> invalidate) {
         return FuseReply.of("forget", "/", () -> lookups.sweep(tree, invalidate));
+    }
+
+    /**
+     * The same, only if a task was released since the last such call: after each write, most of
+     * which reap nothing, without walking every remembered pid directory.
+     */
+    public int forgetGoneIfReleased(Consumer<String> invalidate) {
+        long now = tree.releases();
+        if (now == sweptAtReleases) return 0;
+        sweptAtReleases = now; // read first: a release after it makes the next call sweep again
+        return forgetGone(invalidate);
     }
 
     /**

@@ -137,13 +137,14 @@ public final class ProcFuse extends FuseStubFS {
     /**
      * Drops at once the kernel's dentries of pid directories gone since they were looked up, as
      * Linux's release_task() does (proc_flush_pid(), fs/proc/base.c): for a view mount, whose
-     * dentries the kernel keeps for its entry timeout. From a FUSE worker too: the invalidation waits
-     * only for lookups in this mount's root, which its other workers serve (libfuse2 starts one
-     * whenever none is idle, lib/fuse_loop_mt.c), and the write being served holds no lock of it.
+     * dentries the kernel keeps for its entry timeout; only after a task was released since the
+     * last call. From a FUSE worker too: the invalidation waits only for lookups in this mount's
+     * root, which its other workers serve ({@link FuseSession} starts a reader whenever none is
+     * idle), and the write being served holds no lock of it.
      */
     void forgetGoneNow() {
         KernelDentries d = dentries;
-        if (d != null) ops.forgetGone(d::invalidate);
+        if (d != null) ops.forgetGoneIfReleased(d::invalidate);
     }
 
     private Caller caller() {

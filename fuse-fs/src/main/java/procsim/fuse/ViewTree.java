@@ -54,4 +54,9 @@ record ViewTree(ProcTree tree, String root) implements ProcTree {
     public void truncate(Caller caller, String path) {
         tree.truncate(caller, at(path));
     }
+
+    @Override
+    public long releases() {
+        return tree.releases();
+    }
 }

@@ -2,6 +2,7 @@ package procsim.procfs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import procsim.abi.Capability;
 import procsim.abi.Errno;
@@ -25,12 +26,22 @@ public final class ProcFs implements ProcTree {
     private final Kernel kernel;
     private final AttachTable attach;
     private final LastReplies lastReplies;
+    private final AtomicLong released = new AtomicLong();
 
     public ProcFs(Kernel kernel, AttachTable attach) {
         this.kernel = kernel;
         this.attach = attach;
         this.lastReplies = new LastReplies(kernel);
         ExtensionEntries.recordRaces(kernel);
+        kernel.write(() -> {
+            kernel.tasks().onRelease(t -> released.incrementAndGet());
+            return null;
+        });
+    }
+
+    @Override
+    public long releases() {
+        return released.get();
     }
 
     /** Boots a sim kernel with {@code pidMax} and serves it, attaching through the host's /proc. */

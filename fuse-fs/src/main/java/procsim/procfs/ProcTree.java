@@ -41,4 +41,10 @@ public interface ProcTree {
 
     /** bash's {@code >} arrives as truncate(path) before the write: procfs accepts and ignores it. */
     void truncate(Caller caller, String path);
+
+    /**
+     * How many tasks have been released (reaped) so far: a path that resolved can stop resolving
+     * only after this moves, so a sweep for gone pid directories is needed only then.
+     */
+    long releases();
 }

@@ -114,4 +114,11 @@ final class FakeTree implements ProcTree {
         getattr(caller, path);
         calls.add("truncate " + path);
     }
+
+    long releases; // the test moves it when a node goes
+
+    @Override
+    public long releases() {
+        return releases;
+    }
 }

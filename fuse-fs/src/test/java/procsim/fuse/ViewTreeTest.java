@@ -55,4 +55,23 @@ class ViewTreeTest {
         assertThat(ops.forgetGone(invalidated::add)).isEqualTo(1);
         assertThat(invalidated).containsExactly("/2");
     }
+
+    /** After a write, the sweep runs only once a task was released (the reap), not after every write. */
+    @Test
+    void aWriteSweepsOnlyAfterATaskWasReleased() {
+        FuseOps ops = new FuseOps(view);
+        List<String> invalidated = new ArrayList<>();
+        syscall("/1/task/1/syscall", "fork");
+        assertThat(ops.getattr(OPERATOR, "/2/stat", a -> { })).isZero();
+        long before = view.releases();
+        ops.forgetGoneIfReleased(invalidated::add); // the first call sweeps: nothing is gone
+
+        syscall("/2/task/2/syscall", "exit 0");
+        assertThat(view.releases()).as("a zombie is not released").isEqualTo(before);
+        syscall("/1/task/1/syscall", "wait4 2");
+        assertThat(view.releases()).isEqualTo(before + 1);
+        assertThat(ops.forgetGoneIfReleased(invalidated::add)).isEqualTo(1);
+        assertThat(invalidated).containsExactly("/2");
+        assertThat(ops.forgetGoneIfReleased(invalidated::add)).as("nothing released since").isZero();
+    }
 }
