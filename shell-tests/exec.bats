@@ -189,6 +189,36 @@ T
     [ "$output" = 137 ]
 }
 
+@test "a fork + exit + wait cycle is four lines on procsim/syscall: the fork, the child's attach PID on the file it inherited, its exit_group, the parent's wait4" {
+    gcc -O2 -Wall -o "$BATS_TEST_TMPDIR/forkwait" "$PROCSIM_ROOT/shell-tests/bench/forkwait.c"
+    l=$(last_pid)
+    PROCSIM_SHIM_TRACE=1 sim_exec -- "$BATS_TEST_TMPDIR/forkwait" 1
+    [ "$status" -eq 0 ]
+    # forkwait 1: an untimed cycle, then one timed; the parent waits for each child's bind on a pipe
+    # and for its real exit, so the lines come in this order
+    c1=$((l + 2)) c2=$((l + 3))
+    [ "$stderr" = "$(printf 'libprocsim: %s\n' "execve $BATS_TEST_TMPDIR/forkwait" \
+        fork "attach $c1" "exit_group 0" "wait4 $c1 WNOHANG" fork "attach $c2" "exit_group 0" "wait4 $c2 WNOHANG" "exit_group 0")" ]
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "a kill of a just-forked child reaches its real process: the parent's waitpid sees SIGKILL" {
+    py=$(python3 -c 'import sys; print(sys.executable)')
+    # the child would sleep 30 s and exit 0 if the kill did not reach it
+    sim_exec -- "$py" -c 'import os, signal, time
+p = os.fork()
+if p == 0:
+    time.sleep(30)
+    os._exit(0)
+os.kill(p, signal.SIGKILL)
+_, st = os.waitpid(p, 0)
+print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = 9 ]
+    [ "$(sim_pids)" = 1 ]
+}
+
 @test "clone3.c: syscall(__NR_clone3) with set_tid (selftest cases: EINVAL, EEXIST, E2BIG) and syscall(__NR_clone) without a stack, CLONE_NEWPID: the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/clone3" 17
     [ "$(sim_pids)" = 1 ]

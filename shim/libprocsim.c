@@ -1,12 +1,14 @@
 /*
  * libprocsim.so: preloaded by `procsim exec`, it makes a dynamically linked program's pid calls
  * and forks the sim's. A client of the mount's public files only: each call is one line written
- * to /proc/thread-self/syscall and the reply read back on the same open file (one pwrite and one
- * pread; one open file per thread). /proc there is procsim's fixed view (procsim shell's), so the
- * shim is active only where /proc/thread-self/attach exists; elsewhere every call is the real one.
+ * to /proc/procsim/syscall, the caller's own sim thread's syscall file, and the reply read back on
+ * it (one pwrite and one pread; one open file per process, which its threads share and a forked
+ * child inherits: the mount resolves each request's caller). /proc there is procsim's fixed view
+ * (procsim shell's), so the shim is active only where /proc/thread-self/attach exists; elsewhere
+ * every call is the real one.
  *
  * Served: getpid, gettid, getppid, syscall(SYS_getpid|SYS_gettid|SYS_getppid); fork and vfork
- * (a sim fork, then a real fork whose child binds itself to the new sim task with "self");
+ * (a sim fork, then a real fork whose child binds itself to the new sim task with `attach PID`);
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
@@ -57,7 +59,7 @@
 		    0x00010000 | 0x00080000 | 0x00100000 | 0x00200000 | 0x01000000)
 
 static int active = -1;                 /* -1: not yet known */
-static __thread int sc_fd = -1;         /* this thread's /proc/thread-self/syscall */
+static int sc_fd = -1;                  /* /proc/procsim/syscall: every thread's, and a fork child's */
 static char proc_root_dir[64];          /* proc_root(): this process's procfs root, once known */
 static const char *proc_root(void);
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
@@ -113,6 +115,21 @@ static int shim_active(void)
 	return active;
 }
 
+/* The process's open /proc/procsim/syscall, opened at its first call (by whichever thread); -1 and errno. */
+static int own_syscall_file(void)
+{
+	int fd = __atomic_load_n(&sc_fd, __ATOMIC_ACQUIRE);
+	if (fd >= 0) return fd;
+	fd = open("/proc/procsim/syscall", O_RDWR | O_CLOEXEC);
+	if (fd < 0) return -1;
+	int none = -1;
+	if (!__atomic_compare_exchange_n(&sc_fd, &none, fd, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		close(fd);      /* another thread's open came first */
+		fd = none;
+	}
+	return fd;
+}
+
 /*
  * One sim syscall: the line, then its reply on the same open file. Signals are blocked between
  * the two, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take the reply.
@@ -143,15 +160,15 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	if (trace) dprintf(2, "libprocsim: %s\n", line);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	if (sc_fd < 0) sc_fd = open("/proc/thread-self/syscall", O_RDWR | O_CLOEXEC);
-	if (sc_fd < 0) {
+	int fd = own_syscall_file();
+	if (fd < 0) {
 		saved = errno;
-	} else if (pwrite(sc_fd, line, len, 0) < 0) {
+	} else if (pwrite(fd, line, len, 0) < 0) {
 		saved = errno;
 	} else if (reply == NO_REPLY) {
 		value = 0;
 	} else {
-		ssize_t n = pread(sc_fd, reply, size - 1, 0);
+		ssize_t n = pread(fd, reply, size - 1, 0);
 		if (n < 0) {
 			saved = errno;
 		} else {
@@ -212,31 +229,28 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 
 /*
  * Binds the calling real thread (WHO: "self" its real process, "thread-self" itself alone) to the sim
- * task whose directory is DIR (/proc/<pid>/task/<tid>), then opens that task's syscall file as this
- * thread's, from the same directory: the mount's zero entry timeout makes each path component a
- * lookup, so the directory is looked up once. 0, or the errno of the attach.
+ * task whose attach file is PATH. 0, or the errno of the attach.
  */
-static int bind_task(const char *dir, const char *who)
+static int bind_task(const char *path, const char *who)
 {
-	int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) return errno;
-	int fd = openat(dfd, "attach", O_WRONLY | O_CLOEXEC);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t len = (ssize_t)strlen(who);
 	int e = fd < 0 || write(fd, who, len) != len ? errno : 0;
 	if (fd >= 0) close(fd);
-	if (!e) sc_fd = openat(dfd, "syscall", O_RDWR | O_CLOEXEC);
-	close(dfd);
 	return e;
 }
 
 /*
  * The real half of a sim fork (the sim child is sim_pid): a real fork whose child binds itself
- * to its sim task before anything else, while the parent waits on a pipe until it has.
+ * to its sim task before anything else, by one line on the syscall file it inherited (it acts as
+ * its parent's task until then, and the mount takes `attach PID` only for a fresh child process of
+ * that task). The parent waits on a pipe until the child has bound: its task must still be alive
+ * and the child's parent for the line to be taken (a parent that forks and exits at once: bash's
+ * `sleep 1 & echo $$ $!`), and until then a call the parent makes about the child (kill, wait4)
+ * would find it acting as the parent. The pipe costs the daemon nothing.
  */
 static pid_t real_fork_as(long sim_pid)
 {
-	char root[64];
-	snprintf(root, sizeof(root), "%s", proc_root());
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0) return -1;
 	pid_t r = next_fork()();
@@ -250,19 +264,15 @@ static pid_t real_fork_as(long sim_pid)
 		return -1;
 	}
 	if (r == 0) {
-		char path[128];
 		close(sync[0]);
-		if (sc_fd >= 0) close(sc_fd);   /* the parent's open file: its task's */
-		sc_fd = -1;
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		pthread_mutex_init(&shm_lock, NULL);
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
-		snprintf(path, sizeof(path), "%s/%ld/task/%ld", root, sim_pid, sim_pid);
 		proc_root_dir[0] = 0;           /* it may be in a pid namespace of its own */
-		int e = bind_task(path, "self");
+		int e = sim_call(NO_REPLY, 0, "attach %ld", sim_pid) < 0 ? errno : 0;
 		if (e) {
 			/* acting as the parent's task would be silently wrong */
 			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(e));
@@ -452,13 +462,11 @@ struct thread_start {
 	int go[2], back[2];
 };
 
-/* At a served thread's exit: the sim thread exits too; its syscall file is closed. */
+/* At a served thread's exit: the sim thread exits too. */
 static void thread_gone(void *unused)
 {
 	(void)unused;
 	sim_call(NO_REPLY, 0, "exit 0");
-	if (sc_fd >= 0) close(sc_fd);
-	sc_fd = -1;
 }
 
 static void make_thread_key(void)
@@ -506,7 +514,7 @@ static void *thread_trampoline(void *arg)
 	struct thread_start *shared = arg;
 	if (read_all(s.go[0], &s.tid, sizeof(s.tid)) || s.tid < 0) return NULL;
 	char path[128];
-	snprintf(path, sizeof(path), "%s/self/task/%ld", s.root, s.tid);
+	snprintf(path, sizeof(path), "%s/self/task/%ld/attach", s.root, s.tid);
 	int e = bind_task(path, "thread-self");
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;

@@ -42,6 +42,23 @@ public final class AttachTable {
         }
     }
 
+    /**
+     * Binds host id {@code hostId} to {@code task} if no live host process is bound to it: else
+     * EBUSY; ESRCH if there is no such host process.
+     */
+    public void attachFirst(int hostId, Task task) {
+        OptionalLong start = host.startTimeOf(hostId);
+        if (hostId <= 0 || start.isEmpty()) throw Errno.ESRCH.error();
+        if (!boundTo(task).isEmpty()) throw Errno.EBUSY.error(); // and the gone ones dropped
+        synchronized (this) {
+            // one bound meanwhile
+            for (Binding b : bindings.values()) {
+                if (b.task == task) throw Errno.EBUSY.error();
+            }
+            bindings.put(hostId, new Binding(start.getAsLong(), task));
+        }
+    }
+
     /** Ends every binding to {@code task}. */
     public synchronized void detach(Task task) {
         bindings.values().removeIf(b -> b.task == task);

@@ -5,6 +5,7 @@ import java.util.List;
 
 import procsim.kernel.Kernel;
 import procsim.pid.PidNamespace;
+import procsim.procfs.write.OwnSyscallFile;
 import procsim.race.RaceLog;
 import procsim.race.RaceLogFormat;
 import procsim.task.Task;
@@ -15,7 +16,8 @@ import procsim.task.Task;
  * ({@code <inum>} as in {@code ns/pid}'s {@code pid:[inum]}), with files {@code summary},
  * {@code writes}, {@code allocations} and {@code stolen} (see {@link RaceLogFormat}), and {@code proc/},
  * the whole tree as that namespace's own procfs mount shows it (what {@code procsim shell}
- * bind-mounts over /proc).
+ * bind-mounts over /proc); and {@code syscall}, the caller's own sim thread's syscall file
+ * ({@link OwnSyscallFile}).
  */
 public final class ExtensionEntries {
     private ExtensionEntries() {
@@ -40,8 +42,10 @@ public final class ExtensionEntries {
     }
 
     static Node root(ViewDir d) {
-        return new Node.Dir(FileAttr.dir(0555), () -> List.of("pidns"),
-                n -> n.equals("pidns") ? pidnsDir(d) : null);
+        return new Node.Dir(FileAttr.dir(0555), () -> List.of("pidns", "syscall"),
+                n -> n.equals("pidns") ? pidnsDir(d)
+                        : n.equals("syscall") ? new Node.File(FileAttr.file(0666), () -> new OwnSyscallFile(d.fs()))
+                        : null);
     }
 
     private static Node pidnsDir(ViewDir d) {

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import procsim.abi.Capability;
 import procsim.abi.Errno;
+import procsim.abi.Strtol;
+import procsim.abi.SysError;
 import procsim.attach.AttachTable;
 import procsim.attach.HostProcesses;
 import procsim.ipc.IpcNamespace;
@@ -357,6 +359,38 @@ public final class ProcFs implements ProcTree {
         if (kernel.read(task::exited)) throw Errno.ESRCH.error();
         attach.attach(id, task);
         return text.length();
+    }
+
+    /**
+     * {@code attach PID} on {@code procsim/syscall}: binds the calling real process (as {@code self})
+     * to sim task PID, numbered in the caller's pid namespace, only if PID is a live child process
+     * of the caller's sim thread's process (made by its fork or clone line) that no real process
+     * was bound to yet: EINVAL for a word that is no pid, ESRCH for no such task or one that has
+     * exited, EPERM for a task that is not such a child (a thread, a sibling, a grandchild), EBUSY
+     * for one bound before. A forked child acts as its parent until then (its host parent's
+     * binding), so this one line, through the file it inherited, binds it: no lookup of its
+     * task's directory. Returns the caller's new task.
+     * Deviation: no Linux interface; the child's identity is given by its parent's fork line.
+     */
+    public Task bindToOwnChild(Caller caller, String word) {
+        int nr;
+        try {
+            nr = Strtol.parseInt(word);
+        } catch (SysError e) {
+            throw Errno.EINVAL.error();
+        }
+        if (nr <= 0) throw Errno.EINVAL.error();
+        Viewer v = writerOf(caller);
+        if (v.isOperator()) throw Errno.ESRCH.error();
+        int self = attach.tgidOf(caller.hostTid()).orElseThrow(Errno.ESRCH::error);
+        Task child = kernel.read(() -> {
+            Task t = kernel.tasks().lookup(v.ns(), nr);
+            if (t == null || t.exited()) throw Errno.ESRCH.error();
+            if (!t.isLeader() || t.group().parent() != v.task().group()) throw Errno.EPERM.error();
+            return t;
+        });
+        attach.attachFirst(self, child);
+        return child;
     }
 
     /**

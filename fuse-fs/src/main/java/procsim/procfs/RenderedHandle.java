@@ -41,7 +41,8 @@ public final class RenderedHandle implements ProcHandle {
         return writer.write(caller, new String(data, StandardCharsets.UTF_8), offset);
     }
 
-    static byte[] slice(byte[] all, long offset, int size) {
+    /** Up to {@code size} bytes of {@code all} from {@code offset}; empty past its end. */
+    public static byte[] slice(byte[] all, long offset, int size) {
         if (offset >= all.length || offset < 0) return new byte[0];
         return Arrays.copyOfRange(all, (int) offset, (int) Math.min(all.length, offset + size));
     }

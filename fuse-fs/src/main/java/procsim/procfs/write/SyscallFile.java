@@ -42,9 +42,9 @@ public final class SyscallFile implements ProcHandle {
     public int write(Caller caller, byte[] data, long offset) {
         Viewer v = viewers.apply(caller);
         if (!v.isOperator() && v.task() != task) throw Errno.EPERM.error();
-        Call call;
+        SyscallResult r;
         try {
-            call = kernel.decode(new String(data, StandardCharsets.UTF_8));
+            r = perform(kernel, task, data, caller, replies);
         } catch (SysError e) {
             synchronized (this) { // the thread is untouched, but this file's reply is the failure
                 last = SyscallResult.fail(e.errno());
@@ -52,14 +52,23 @@ public final class SyscallFile implements ProcHandle {
             }
             throw e;
         }
-        SyscallResult r = kernel.syscall(task, call, caller.interrupted());
-        replies.record(task, r);
         synchronized (this) {
             last = r;
             replyPending = true;
         }
         if (r.failed()) throw new SysError(r.errno());
         return data.length;
+    }
+
+    /**
+     * The line {@code data} made as one syscall of {@code task}, its result recorded as the
+     * thread's last reply; a line that does not decode throws its SysError (EINVAL) and changes nothing.
+     */
+    static SyscallResult perform(Kernel kernel, Task task, byte[] data, Caller caller, LastReplies replies) {
+        Call call = kernel.decode(new String(data, StandardCharsets.UTF_8));
+        SyscallResult r = kernel.syscall(task, call, caller.interrupted());
+        replies.record(task, r);
+        return r;
     }
 
     @Override

@@ -1,0 +1,176 @@
+package procsim.procfs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import procsim.abi.SysError;
+import procsim.attach.AttachTable;
+import procsim.kernel.Kernel;
+
+/**
+ * {@code M/procsim/syscall}: one file whose writes act as the writing real thread's own sim thread
+ * (resolved per request, as {@code self} is) and whose reads give that thread's last reply, so a
+ * forked child uses the file it inherited; and its {@code attach PID} line, which binds the calling
+ * real process to PID only if PID is a child process of the caller's sim thread that no real
+ * process was bound to yet.
+ */
+class OwnSyscallFileTest {
+    private static final Caller OPERATOR = new Caller(100, 0, 0);
+    /** Host processes: SHELL (bound to task 2), its forked CHILD and thread, OTHER (bound to task 3). */
+    private static final int SHELL = 200, CHILD = 201, SHELLS_THREAD = 202, OTHER = 300;
+    private final FakeHost host = new FakeHost().process(100, 1).process(SHELL, 1).process(CHILD, SHELL)
+            .thread(SHELLS_THREAD, SHELL).process(OTHER, 1);
+    private final Kernel kernel = Kernel.boot();
+    private final ProcFs fs = new ProcFs(kernel, new AttachTable(host));
+    private final Caller shell = new Caller(SHELL, 0, 0);
+    private final Caller child = new Caller(CHILD, 0, 0);
+    private final Caller other = new Caller(OTHER, 0, 0);
+    /** One open file, shared by every caller (as a fork shares it). */
+    private final ProcHandle own;
+
+    OwnSyscallFileTest() {
+        assertThat(lineOn("/1/task/1/syscall", OPERATOR, "fork")).isEqualTo("2");
+        assertThat(lineOn("/1/task/1/syscall", OPERATOR, "fork")).isEqualTo("3");
+        write(OPERATOR, "/2/task/2/attach", String.valueOf(SHELL));
+        write(OPERATOR, "/3/task/3/attach", String.valueOf(OTHER));
+        own = fs.open(shell, "/procsim/syscall", 2);
+    }
+
+    private void write(Caller c, String path, String text) {
+        fs.open(c, path, 1).write(c, text.getBytes(StandardCharsets.UTF_8), 0);
+    }
+
+    private String lineOn(String path, Caller c, String line) {
+        ProcHandle h = fs.open(c, path, 2);
+        h.write(c, line.getBytes(StandardCharsets.UTF_8), 0);
+        return new String(h.read(c, 0, 4096), StandardCharsets.UTF_8).strip();
+    }
+
+    /** A line on the shared file and the caller's reply read at offset 0 (the shim's pwrite, pread); the errno's name if it fails. */
+    private String line(Caller c, String line) {
+        try {
+            own.write(c, line.getBytes(StandardCharsets.UTF_8), 0);
+            return new String(own.read(c, 0, 4096), StandardCharsets.UTF_8).strip();
+        } catch (SysError e) {
+            return e.errno().name();
+        }
+    }
+
+    private String attachOf(int nr) {
+        return new String(fs.open(OPERATOR, "/" + nr + "/task/" + nr + "/attach", 0).read(OPERATOR, 0, 4096),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listedWithTheExtensionsAtTheRootAndInAFixedView() {
+        assertThat(fs.readdir(OPERATOR, "/procsim")).containsExactly("pidns", "syscall");
+        assertThat(fs.readdir(shell, "/procsim/pidns/4026531836/proc/procsim")).containsExactly("pidns", "syscall");
+        assertThat(fs.getattr(OPERATOR, "/procsim/syscall").permissions()).isEqualTo(0666);
+        ProcHandle inView = fs.open(shell, "/procsim/pidns/4026531836/proc/procsim/syscall", 2);
+        inView.write(shell, "getpid".getBytes(), 0);
+        assertThat(new String(inView.read(shell, 0, 100))).isEqualTo("2\n");
+    }
+
+    @Test
+    void eachWriterActsAsItsOwnThreadAndReadsItsOwnReply() {
+        assertThat(line(shell, "getpid")).isEqualTo("2");
+        assertThat(line(other, "getpid")).isEqualTo("3");
+        assertThat(new String(own.read(shell, 0, 100))).as("the shell's reply, not the last writer's").isEqualTo("2\n");
+        assertThat(line(new Caller(SHELLS_THREAD, 0, 0), "gettid")).as("a thread of a bound process").isEqualTo("2");
+        assertThat(lineOn("/procsim/syscall", other, "getppid")).isEqualTo("1");
+    }
+
+    /** bash's {@code echo LINE >&3; read -r r <&3}: the read comes at the offset where the write ended. */
+    @Test
+    void theReplyIsServedFromTheOffsetOfTheReadAfterTheWritersOwnWrite() {
+        own.write(shell, "getpid\n".getBytes(), 0);
+        assertThat(new String(own.read(shell, 7, 100))).isEqualTo("2\n");
+        assertThat(own.read(shell, 9, 100)).isEmpty();
+        assertThat(new String(own.read(other, 0, 100))).as("another thread's read starts at 0").isEqualTo("0\n");
+    }
+
+    @Test
+    void aForkedChildActsAsItsParentUntilItsOneLineBindsIt() {
+        assertThat(line(shell, "fork")).isEqualTo("4");
+        assertThat(line(child, "getpid")).as("unbound: its host parent's task").isEqualTo("2");
+        assertThat(line(child, "attach 4")).isEqualTo("0");
+        assertThat(line(child, "getpid")).isEqualTo("4");
+        assertThat(line(child, "getppid")).isEqualTo("2");
+        assertThat(attachOf(4)).isEqualTo(CHILD + "\n");
+        assertThat(line(shell, "getpid")).isEqualTo("2");
+        assertThat(line(child, "exit_group 7")).isEqualTo("0");
+        assertThat(line(shell, "wait4 4")).isEqualTo("4 status=0x0700");
+    }
+
+    /**
+     * A reused host pid does not inherit the binding (AttachTable keeps the start time); a task
+     * whose real process is gone may be bound again by its parent's real child (which the parent
+     * could bind through the task's attach file anyway).
+     */
+    @Test
+    void aReusedHostPidDoesNotInheritTheChildsBinding() {
+        line(shell, "fork");
+        line(child, "attach 4");
+        assertThat(line(child, "attach 4")).as("it is task 4 now, no child of its own").isEqualTo("EPERM");
+        host.exit(CHILD);
+        host.process(CHILD, SHELL);
+        host.start.put(CHILD, 9999L);
+        assertThat(line(child, "getpid")).isEqualTo("2");
+        assertThat(line(child, "attach 4")).isEqualTo("0");
+        assertThat(line(child, "getpid")).isEqualTo("4");
+    }
+
+    /**
+     * Only the caller's own fresh child process: ESRCH for no such task or one that has exited,
+     * EPERM for a task that is not a child process of the caller's sim thread (init, a sibling, a
+     * grandchild, a thread of its own), EBUSY for one a real process was bound to, EINVAL for a
+     * malformed line. Each changes nothing: the child still acts as its parent.
+     */
+    @ParameterizedTest(name = "{0}: {1}")
+    @CsvSource({
+        "attach 999, ESRCH",
+        "attach 5, ESRCH",      // a zombie: killed in the sim
+        "attach 1, EPERM",      // init
+        "attach 3, EPERM",      // a sibling
+        "attach 7, EPERM",      // a grandchild
+        "attach 8, EPERM",      // a thread of the caller's own process
+        "attach 6, EBUSY",      // bound to OTHER by the operator
+        "attach, EINVAL",
+        "attach x, EINVAL",
+        "attach 4 4, EINVAL",
+        "attach 0, EINVAL",
+        "attach -4, EINVAL",
+    })
+    void attachErrnos(String attachLine, String errno) {
+        assertThat(line(shell, "fork")).isEqualTo("4");
+        assertThat(line(shell, "fork")).isEqualTo("5");
+        assertThat(line(shell, "kill 5 SIGKILL")).isEqualTo("0");
+        assertThat(line(shell, "fork")).isEqualTo("6");
+        write(OPERATOR, "/6/task/6/attach", String.valueOf(OTHER));
+        assertThat(lineOn("/4/task/4/syscall", OPERATOR, "fork")).isEqualTo("7");
+        assertThat(line(shell, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")).isEqualTo("8");
+
+        assertThat(line(child, attachLine)).isEqualTo(errno);
+        assertThat(line(child, "getpid")).isEqualTo("2");
+        assertThat(attachOf(4)).isEmpty();
+        assertThat(attachOf(7)).isEmpty();
+        assertThat(attachOf(6)).isEqualTo(OTHER + "\n");
+    }
+
+    /** The operator and a powerless caller have no sim thread to act as: ESRCH, and nothing runs. */
+    @Test
+    void noSimThreadNoCall() {
+        assertThat(line(OPERATOR, "fork")).isEqualTo("ESRCH");
+        assertThat(line(OPERATOR, "attach 2")).isEqualTo("ESRCH");
+        lineOn("/1/task/1/syscall", OPERATOR, "kill 3 SIGKILL");
+        assertThat(line(other, "getpid")).as("its task exited").isEqualTo("ESRCH");
+        lineOn("/1/task/1/syscall", OPERATOR, "wait4 3");
+        assertThat(line(other, "fork")).as("its task reaped: powerless").isEqualTo("ESRCH");
+        assertThat(lineOn("/1/task/1/syscall", OPERATOR, "fork")).as("no fork ran").isEqualTo("4");
+    }
+}
