@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.function.Predicate;
 
 import procsim.abi.Errno;
@@ -13,8 +12,9 @@ import procsim.task.Task;
 
 /**
  * Which real (host) thread or process acts as which sim thread. A binding names a host id (a
- * thread id, which for a process's main thread is its pid) and the start time it had, so a
- * reused id does not inherit it. A caller resolves to the binding of its own thread, else of its
+ * thread id, which for a process's main thread is its pid) and holds that very process
+ * ({@link HostProcesses#pin}), so a reused id does not inherit it. Bindings whose process is gone
+ * are dropped when looked up, and all at once whenever the table has doubled since the last sweep. A caller resolves to the binding of its own thread, else of its
  * process, else of the nearest bound ancestor in the host's process tree ({@link #resolve}).
  *
  * <p>Lock order: this table's monitor is never held while taking the kernel lock.
@@ -23,11 +23,15 @@ public final class AttachTable {
     /** How far up the host tree a caller is looked for (deeper trees are unusual for a shell). */
     private static final int MAX_DEPTH = 64;
 
-    private record Binding(long startTime, Task task) {
+    /** The table is swept of gone processes' bindings when it reaches this size, then twice its live size. */
+    private static final int FIRST_SWEEP = 64;
+
+    private record Binding(HostProcesses.Pin pin, Task task) {
     }
 
     private final HostProcesses host;
     private final Map<Integer, Binding> bindings = new HashMap<>();
+    private int sweepAt = FIRST_SWEEP;
 
     public AttachTable(HostProcesses host) {
         this.host = host;
@@ -35,11 +39,37 @@ public final class AttachTable {
 
     /** Binds host id {@code hostId} to {@code task}; ESRCH if there is no such host process. */
     public void attach(int hostId, Task task) {
-        OptionalLong start = host.startTimeOf(hostId);
-        if (hostId <= 0 || start.isEmpty()) throw Errno.ESRCH.error();
+        HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
+        if (pin == null) throw Errno.ESRCH.error();
+        put(hostId, new Binding(pin, task));
+    }
+
+    private void put(int hostId, Binding b) {
+        Binding old;
+        boolean sweep;
         synchronized (this) {
-            bindings.put(hostId, new Binding(start.getAsLong(), task));
+            old = bindings.put(hostId, b);
+            sweep = bindings.size() >= sweepAt;
         }
+        if (old != null) old.pin.close();
+        if (sweep) sweep();
+    }
+
+    /** Drops the bindings of gone processes: a caller's binding is looked up, a gone child's never is. */
+    private void sweep() {
+        List<Integer> ids;
+        synchronized (this) {
+            ids = new ArrayList<>(bindings.keySet());
+        }
+        for (int id : ids) bound(id);
+        synchronized (this) {
+            sweepAt = Math.max(FIRST_SWEEP, 2 * bindings.size());
+        }
+    }
+
+    /** How many bindings the table holds (live or not yet dropped). */
+    public synchronized int size() {
+        return bindings.size();
     }
 
     /**
@@ -47,21 +77,27 @@ public final class AttachTable {
      * EBUSY; ESRCH if there is no such host process.
      */
     public void attachFirst(int hostId, Task task) {
-        OptionalLong start = host.startTimeOf(hostId);
-        if (hostId <= 0 || start.isEmpty()) throw Errno.ESRCH.error();
         if (!boundTo(task).isEmpty()) throw Errno.EBUSY.error(); // and the gone ones dropped
+        HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
+        if (pin == null) throw Errno.ESRCH.error();
         synchronized (this) {
-            // one bound meanwhile
             for (Binding b : bindings.values()) {
-                if (b.task == task) throw Errno.EBUSY.error();
+                if (b.task == task) { // one bound meanwhile
+                    pin.close();
+                    throw Errno.EBUSY.error();
+                }
             }
-            bindings.put(hostId, new Binding(start.getAsLong(), task));
         }
+        put(hostId, new Binding(pin, task));
     }
 
     /** Ends every binding to {@code task}. */
-    public synchronized void detach(Task task) {
-        bindings.values().removeIf(b -> b.task == task);
+    public void detach(Task task) {
+        List<Binding> gone = new ArrayList<>();
+        synchronized (this) {
+            bindings.values().removeIf(b -> b.task == task && gone.add(b));
+        }
+        gone.forEach(b -> b.pin.close());
     }
 
     /** The live host ids bound to {@code task}, ascending (bindings of exited processes are dropped). */
@@ -184,16 +220,22 @@ public final class AttachTable {
     }
 
     private Task bound(int hostId) {
-        Binding b;
-        synchronized (this) {
-            b = bindings.get(hostId);
+        while (true) {
+            Binding b;
+            synchronized (this) {
+                b = bindings.get(hostId);
+            }
+            if (b == null) return null;
+            if (b.pin.alive()) return b.task;
+            boolean removed;
+            synchronized (this) {
+                removed = bindings.remove(hostId, b);
+            }
+            if (removed) {
+                b.pin.close();
+                return null;
+            }
+            // replaced meanwhile (its pin closed by the rebind): look at the new one
         }
-        if (b == null) return null;
-        OptionalLong start = host.startTimeOf(hostId);
-        if (start.isPresent() && start.getAsLong() == b.startTime) return b.task;
-        synchronized (this) {
-            bindings.remove(hostId, b);
-        }
-        return null;
     }
 }

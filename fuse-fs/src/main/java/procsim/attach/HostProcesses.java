@@ -17,6 +17,36 @@ public interface HostProcesses {
     /** The start time (clock ticks since boot, /proc/PID/stat field 22), or empty if gone. */
     OptionalLong startTimeOf(int pid);
 
+    /**
+     * A hold on the host thread or process that has id {@code id} now, or null if there is none:
+     * {@link Pin#alive} stays true while that very process lives (a zombie too), never for another
+     * that gets the id later. This default compares start times.
+     */
+    default Pin pin(int id) {
+        OptionalLong start = startTimeOf(id);
+        if (start.isEmpty()) return null;
+        long then = start.getAsLong();
+        return new Pin() {
+            @Override
+            public boolean alive() {
+                OptionalLong now = startTimeOf(id);
+                return now.isPresent() && now.getAsLong() == then;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** See {@link #pin}; closed when its binding ends, and then no longer alive. */
+    interface Pin extends AutoCloseable {
+        boolean alive();
+
+        @Override
+        void close();
+    }
+
     /** The session id (the session leader's pid, /proc/PID/stat field 6), or empty if gone or unknown. */
     default OptionalInt sessionOf(int pid) {
         return OptionalInt.empty();

@@ -2,6 +2,7 @@ package procsim.attach;
 
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -96,6 +97,45 @@ public final class LinuxHostProcesses implements HostProcesses {
     public OptionalLong startTimeOf(int pid) {
         long v = statField(pid, 22);
         return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /**
+     * An open {@code /proc/<id>/comm}: its inode holds the task's struct pid, not the number
+     * (fs/proc/internal.h get_proc_task: get_pid_task(proc_pid(inode), PIDTYPE_PID)), so once that
+     * task is gone a read fails with ESRCH (fs/proc/base.c comm_show), even after the number was
+     * given to a new process. A read of a few bytes, no open and no stat rendered: what
+     * a bound caller's every request costs.
+     */
+    @Override
+    public Pin pin(int id) {
+        if (id <= 0) return null;
+        RandomAccessFile comm;
+        try {
+            comm = new RandomAccessFile(procRoot + "/" + id + "/comm", "r");
+        } catch (IOException e) {
+            return null;
+        }
+        // not a FileChannel: an interrupt of the reading thread would close it, and so end the binding
+        return new Pin() {
+            @Override
+            public synchronized boolean alive() {
+                try {
+                    comm.seek(0);
+                    return comm.read(BUFFER.get(), 0, 64) >= 0;
+                } catch (IOException gone) { // ESRCH, or closed
+                    return false;
+                }
+            }
+
+            @Override
+            public synchronized void close() {
+                try {
+                    comm.close();
+                } catch (IOException ignored) {
+                    // nothing to release twice
+                }
+            }
+        };
     }
 
     /**

@@ -101,4 +101,43 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidOf(Integer.MAX_VALUE)).isEmpty();
         assertThat(host.tgidVnrOf(tid)).isEqualTo(OptionalInt.of(pid)); // the host's namespace is our own
     }
+
+    /**
+     * A pin holds the process, not its number: an open /proc/<pid>/comm keeps the task's struct pid
+     * (fs/proc/internal.h get_proc_task: get_pid_task(proc_pid(inode), PIDTYPE_PID)), so a read
+     * after the task was reaped fails with ESRCH (fs/proc/base.c comm_show) whatever process has
+     * the number by then; a zombie still has its task, and reads.
+     */
+    @Test
+    void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
+        LinuxHostProcesses host = new LinuxHostProcesses();
+        // sleep 0's parent execs sleep 30 and never waits: a zombie for as long as it lives
+        Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
+        try {
+            ProcessHandle child = null;
+            while (child == null) {
+                child = parent.toHandle().children().findFirst().orElse(null);
+            }
+            int zombie = (int) child.pid();
+            HostProcesses.Pin pinned = host.pin(zombie);
+            assertThat(pinned).isNotNull();
+            while (!Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z ")) {
+                Thread.onSpinWait();
+            }
+            assertThat(pinned.alive()).as("a zombie").isTrue();
+
+            HostProcesses.Pin p = host.pin((int) parent.pid());
+            assertThat(p.alive()).isTrue();
+            parent.destroy();
+            parent.waitFor(); // reaped by the JVM
+            assertThat(p.alive()).as("reaped").isFalse();
+            p.close();
+            pinned.close();
+            assertThat(pinned.alive()).as("closed").isFalse();
+        } finally {
+            parent.destroyForcibly();
+        }
+        assertThat(host.pin(Integer.MAX_VALUE)).isNull();
+        assertThat(host.pin(0)).isNull();
+    }
 }

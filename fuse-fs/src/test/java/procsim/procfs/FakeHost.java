@@ -66,6 +66,30 @@ final class FakeHost implements HostProcesses {
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
+    /** Pins made and not closed yet. */
+    int openPins;
+
+    @Override
+    public Pin pin(int id) {
+        Pin by = HostProcesses.super.pin(id);
+        if (by == null) return null;
+        openPins++;
+        return new Pin() {
+            private boolean closed;
+
+            @Override
+            public boolean alive() {
+                return !closed && by.alive();
+            }
+
+            @Override
+            public void close() {
+                if (!closed) openPins--;
+                closed = true;
+            }
+        };
+    }
+
     @Override
     public OptionalLong startTimeOf(int pid) {
         Long v = start.get(pid);

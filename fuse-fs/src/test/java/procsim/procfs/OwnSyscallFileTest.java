@@ -173,4 +173,27 @@ class OwnSyscallFileTest {
         assertThat(line(other, "fork")).as("its task reaped: powerless").isEqualTo("ESRCH");
         assertThat(lineOn("/1/task/1/syscall", OPERATOR, "fork")).as("no fork ran").isEqualTo("4");
     }
+
+    /**
+     * The binding of a child that exited is never looked up again: the table sweeps such bindings
+     * (and closes their pins) whenever it has doubled, so a long fork loop does not grow it.
+     */
+    @Test
+    void goneChildrensBindingsAreSwept() {
+        for (int i = 0; i < 300; i++) {
+            int real = 1000 + i;
+            host.process(real, SHELL);
+            Caller c = new Caller(real, 0, 0);
+            String pid = line(shell, "fork");
+            assertThat(line(c, "attach " + pid)).isEqualTo("0");
+            assertThat(line(c, "exit_group 0")).isEqualTo("0");
+            host.exit(real);
+            assertThat(line(shell, "wait4 " + pid)).isEqualTo(pid + " status=0x0000");
+        }
+        AttachTable table = fs.attachTable();
+        assertThat(table.size()).isLessThan(64);
+        assertThat(host.openPins).isEqualTo(table.size());
+        assertThat(line(shell, "getpid")).isEqualTo("2");
+        assertThat(line(other, "getpid")).isEqualTo("3");
+    }
 }
