@@ -12,7 +12,7 @@
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
- * (through syscall()); pthread_create (each real thread a sim thread, bound with "thread-self");
+ * (through syscall()); pthread_create (each real thread a sim thread, bound with `attach TID`);
  * unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
  * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared
  * memory); eclone and next_syscall_data (procsim.h).
@@ -60,8 +60,6 @@
 
 static int active = -1;                 /* -1: not yet known */
 static int sc_fd = -1;                  /* /proc/procsim/syscall: every thread's, and a fork child's */
-static char proc_root_dir[64];          /* proc_root(): this process's procfs root, once known */
-static const char *proc_root(void);
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
 static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
@@ -228,19 +226,6 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 }
 
 /*
- * Binds the calling real thread (WHO: "self" its real process, "thread-self" itself alone) to the sim
- * task whose attach file is PATH. 0, or the errno of the attach.
- */
-static int bind_task(const char *path, const char *who)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t len = (ssize_t)strlen(who);
-	int e = fd < 0 || write(fd, who, len) != len ? errno : 0;
-	if (fd >= 0) close(fd);
-	return e;
-}
-
-/*
  * The real half of a sim fork (the sim child is sim_pid): a real fork whose child binds itself
  * to its sim task before anything else, by one line on the syscall file it inherited (it acts as
  * its parent's task until then, and the mount takes `attach PID` only for a fresh child process of
@@ -271,7 +256,6 @@ static pid_t real_fork_as(long sim_pid)
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
-		proc_root_dir[0] = 0;           /* it may be in a pid namespace of its own */
 		int e = sim_call(NO_REPLY, 0, "attach %ld", sim_pid) < 0 ? errno : 0;
 		if (e) {
 			/* acting as the parent's task would be silently wrong */
@@ -442,9 +426,9 @@ SHIM_EXPORT int procsim_set_next_syscall_data(int n, const long *values)
  * pthread_create: each real thread a sim thread. The real thread is made first (its failure leaves
  * the sim unchanged) and waits; the creator's sim thread then makes the sim one with glibc's clone
  * flags (nptl/pthread_create.c create_thread), as its syscall file's `clone` line, and hands its tid
- * over; the new real thread binds itself to it by writing `thread-self` (its own host thread: its
- * pid namespace hides that id) to the task's attach file before it runs the start routine, so its
- * gettid and /proc/thread-self are its task's from its first call. Its exit (a return from the start
+ * over; the new real thread binds itself alone to it by the line `attach TID` (the mount binds the
+ * calling real thread to a fresh sim thread of its own process) before it runs the start routine,
+ * so its gettid and /proc/thread-self are its task's from its first call. Its exit (a return from the start
  * routine, pthread_exit, a cancellation) is the sim's `exit 0`, from a thread-specific data
  * destructor, which glibc runs at every thread exit but exit_group's. When the sim's clone fails the
  * real thread returns at once without running the start routine, and pthread_create fails with the
@@ -457,7 +441,6 @@ struct thread_start {
 	void *(*fn)(void *);
 	void *arg;
 	long tid;         /* the sim tid, or -1: the sim's clone failed */
-	char root[64];    /* the creator's proc_root() */
 	int bound;        /* the new thread's answer: 0 bound, else the errno of its attach */
 	int go[2], back[2];
 };
@@ -483,39 +466,12 @@ static int read_all(int fd, void *buf, size_t n)
 	return r == (ssize_t)n ? 0 : -1;
 }
 
-/*
- * The root of a procfs that numbers tasks as this process's own pid namespace does, as the sim's
- * fork and clone lines return them: /proc, unless /proc numbers from an outer namespace (a task
- * forked after unshare(CLONE_NEWPID) reads the /proc of exec's namespace, as a real task that did
- * not remount /proc: /proc/self is then its outer pid, not its getpid); then that namespace's own
- * view, /proc/procsim/pidns/<inum>/proc (procsim's extension: what a procfs mounted in the
- * namespace would show). Worked out at the first fork or pthread_create of a process.
- */
-static const char *proc_root(void)
-{
-	if (proc_root_dir[0]) return proc_root_dir;
-	char self[32] = "", ns[48] = "";
-	ssize_t n = readlink("/proc/self", self, sizeof(self) - 1);
-	if (n > 0) self[n] = 0;
-	long pid = sim_value("getpid");
-	n = readlink("/proc/thread-self/ns/pid", ns, sizeof(ns) - 1);
-	if (n > 0) ns[n] = 0;
-	unsigned long long inum;
-	if (pid > 0 && strtol(self, NULL, 10) != pid && sscanf(ns, "pid:[%llu]", &inum) == 1)
-		snprintf(proc_root_dir, sizeof(proc_root_dir), "/proc/procsim/pidns/%llu/proc", inum);
-	else
-		snprintf(proc_root_dir, sizeof(proc_root_dir), "/proc");
-	return proc_root_dir;
-}
-
 static void *thread_trampoline(void *arg)
 {
 	struct thread_start s = *(struct thread_start *)arg;
 	struct thread_start *shared = arg;
 	if (read_all(s.go[0], &s.tid, sizeof(s.tid)) || s.tid < 0) return NULL;
-	char path[128];
-	snprintf(path, sizeof(path), "%s/self/task/%ld/attach", s.root, s.tid);
-	int e = bind_task(path, "thread-self");
+	int e = sim_call(NO_REPLY, 0, "attach %ld", s.tid) < 0 ? errno : 0;
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
 	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
@@ -525,8 +481,7 @@ static void *thread_trampoline(void *arg)
 SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, void *(*fn)(void *), void *arg)
 {
 	if (!shim_active()) return next_pthread_create()(thread, attr, fn, arg);
-	struct thread_start s = { fn, arg, -1, "", 0, { -1, -1 }, { -1, -1 } };
-	snprintf(s.root, sizeof(s.root), "%s", proc_root());
+	struct thread_start s = { fn, arg, -1, 0, { -1, -1 }, { -1, -1 } };
 	pthread_once(&thread_key_once, make_thread_key);
 	if (pipe2(s.go, O_CLOEXEC) || pipe2(s.back, O_CLOEXEC)) {
 		int e = errno;

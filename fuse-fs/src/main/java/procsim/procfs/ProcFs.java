@@ -362,15 +362,17 @@ public final class ProcFs implements ProcTree {
     }
 
     /**
-     * {@code attach PID} on {@code procsim/syscall}: binds the calling real process (as {@code self})
-     * to sim task PID, numbered in the caller's pid namespace, only if PID is a live child process
-     * of the caller's sim thread's process (made by its fork or clone line) that no real process
-     * was bound to yet: EINVAL for a word that is no pid, ESRCH for no such task or one that has
-     * exited, EPERM for a task that is not such a child (a thread, a sibling, a grandchild), EBUSY
-     * for one bound before. A forked child acts as its parent until then (its host parent's
-     * binding), so this one line, through the file it inherited, binds it: no lookup of its
-     * task's directory. Returns the caller's new task.
-     * Deviation: no Linux interface; the child's identity is given by its parent's fork line.
+     * {@code attach TID} on {@code procsim/syscall}: binds the caller to sim task TID, numbered in
+     * the caller's pid namespace, if no real process or thread is bound to it yet: the calling
+     * real process (as {@code self}) when TID is a child process of the caller's sim thread's
+     * process (made by its fork or clone line), the calling real thread alone (as
+     * {@code thread-self}) when TID is a thread of that process itself (its clone CLONE_THREAD
+     * line). EINVAL for a word that is no pid, ESRCH for no such task or one that has exited,
+     * EPERM for any other task (init, a sibling, a grandchild, another process's thread), EBUSY for
+     * one bound already. A forked child or a new thread acts as its creator's task until then (its
+     * host parent's or process's binding), so this one line, on the file it shares, binds it: no
+     * lookup of the task's directory. Returns the caller's new task.
+     * Deviation: no Linux interface; the new task's identity is given by its creator's line.
      */
     public Task bindToOwnChild(Caller caller, String word) {
         int nr;
@@ -382,15 +384,17 @@ public final class ProcFs implements ProcTree {
         if (nr <= 0) throw Errno.EINVAL.error();
         Viewer v = writerOf(caller);
         if (v.isOperator()) throw Errno.ESRCH.error();
-        int self = attach.tgidOf(caller.hostTid()).orElseThrow(Errno.ESRCH::error);
-        Task child = kernel.read(() -> {
+        Task task = kernel.read(() -> {
             Task t = kernel.tasks().lookup(v.ns(), nr);
             if (t == null || t.exited()) throw Errno.ESRCH.error();
-            if (!t.isLeader() || t.group().parent() != v.task().group()) throw Errno.EPERM.error();
+            boolean child = t.isLeader() && t.group().parent() == v.task().group();
+            boolean thread = !t.isLeader() && t.group() == v.task().group();
+            if (!child && !thread) throw Errno.EPERM.error();
             return t;
         });
-        attach.attachFirst(self, child);
-        return child;
+        int self = task.isLeader() ? attach.tgidOf(caller.hostTid()).orElseThrow(Errno.ESRCH::error) : caller.hostTid();
+        attach.attachFirst(self, task);
+        return task;
     }
 
     /**

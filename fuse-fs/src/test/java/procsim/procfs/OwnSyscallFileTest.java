@@ -107,6 +107,23 @@ class OwnSyscallFileTest {
         assertThat(line(shell, "wait4 4")).isEqualTo("4 status=0x0700");
     }
 
+    /** A new real thread binds itself alone to the sim thread its process's clone line made. */
+    @Test
+    void aNewThreadBindsItselfAloneWithOneLine() {
+        Caller thread = new Caller(SHELLS_THREAD, 0, 0);
+        assertThat(line(shell, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")).isEqualTo("4");
+        assertThat(line(thread, "gettid")).as("unbound: its process's task").isEqualTo("2");
+        assertThat(line(thread, "attach 4")).isEqualTo("0");
+        assertThat(line(thread, "gettid")).isEqualTo("4");
+        assertThat(line(thread, "getpid")).isEqualTo("2");
+        assertThat(line(shell, "gettid")).isEqualTo("2");
+        assertThat(line(child, "gettid")).as("the process's forked child: its host parent's task").isEqualTo("2");
+        assertThat(new String(fs.open(OPERATOR, "/2/task/4/attach", 0).read(OPERATOR, 0, 100))).isEqualTo(SHELLS_THREAD + "\n");
+        assertThat(line(shell, "attach 4")).as("bound already").isEqualTo("EBUSY");
+        assertThat(line(shell, "exit_group 0")).isEqualTo("0");
+        assertThat(line(thread, "attach 4")).as("exited").isEqualTo("ESRCH");
+    }
+
     /**
      * A reused host pid does not inherit the binding (AttachTable keeps the start time); a task
      * whose real process is gone may be bound again by its parent's real child (which the parent
@@ -126,10 +143,10 @@ class OwnSyscallFileTest {
     }
 
     /**
-     * Only the caller's own fresh child process: ESRCH for no such task or one that has exited,
-     * EPERM for a task that is not a child process of the caller's sim thread (init, a sibling, a
-     * grandchild, a thread of its own), EBUSY for one a real process was bound to, EINVAL for a
-     * malformed line. Each changes nothing: the child still acts as its parent.
+     * Only the caller's own fresh child process or thread: ESRCH for no such task or one that has
+     * exited, EPERM for any other (init, a sibling, a grandchild, another process's thread), EBUSY
+     * for one a real process is bound to, EINVAL for a malformed line. Each changes nothing: the
+     * child still acts as its parent.
      */
     @ParameterizedTest(name = "{0}: {1}")
     @CsvSource({
@@ -138,7 +155,7 @@ class OwnSyscallFileTest {
         "attach 1, EPERM",      // init
         "attach 3, EPERM",      // a sibling
         "attach 7, EPERM",      // a grandchild
-        "attach 8, EPERM",      // a thread of the caller's own process
+        "attach 9, EPERM",      // a thread of another process
         "attach 6, EBUSY",      // bound to OTHER by the operator
         "attach, EINVAL",
         "attach x, EINVAL",
@@ -154,6 +171,7 @@ class OwnSyscallFileTest {
         write(OPERATOR, "/6/task/6/attach", String.valueOf(OTHER));
         assertThat(lineOn("/4/task/4/syscall", OPERATOR, "fork")).isEqualTo("7");
         assertThat(line(shell, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")).isEqualTo("8");
+        assertThat(lineOn("/3/task/3/syscall", OPERATOR, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")).isEqualTo("9");
 
         assertThat(line(child, attachLine)).isEqualTo(errno);
         assertThat(line(child, "getpid")).isEqualTo("2");
