@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
                     + "_exit, kill, syscall(SYS_getpid/gettid/getppid/clone/clone3), pthread_create, unshare, setuid, "
                     + "capget, capset, getuid, geteuid, prctl(PR_SET_NAME/PR_GET_NAME) and the SysV msg, sem "
                     + "and shm calls (shmat with real shared memory) go to the sim through "
-                    + "/proc/thread-self/syscall; every other call is the real kernel's. Without --as, "
+                    + "/proc/procsim/syscall; every other call is the real kernel's. Without --as, "
                     + "PROGRAM runs as a new sim process forked from init, as a shell runs a command.",
             "",
             "A statically linked PROGRAM (no PT_INTERP) is refused: nothing can be preloaded into it.",
