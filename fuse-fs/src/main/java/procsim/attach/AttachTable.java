@@ -1,10 +1,15 @@
 package procsim.attach;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
 import procsim.abi.Errno;
@@ -32,6 +37,8 @@ public final class AttachTable {
     private final HostProcesses host;
     private final Map<Integer, Binding> bindings = new HashMap<>();
     private int sweepAt = FIRST_SWEEP;
+    /** Tasks reaped since the last request: their bindings are looked at then (see {@link #released}). */
+    private final Queue<Task> released = new ConcurrentLinkedQueue<>();
 
     public AttachTable(HostProcesses host) {
         this.host = host;
@@ -65,6 +72,27 @@ public final class AttachTable {
         synchronized (this) {
             sweepAt = Math.max(FIRST_SWEEP, 2 * bindings.size());
         }
+    }
+
+    /**
+     * {@code task} was reaped: at the next request the bindings to it whose process is gone are
+     * dropped, so that a table whose processes have all ended is empty again and a request needs no
+     * look at the host. Runs under the kernel lock: no host I/O here.
+     */
+    public void released(Task task) {
+        released.add(task);
+    }
+
+    private void dropReleased() {
+        Set<Task> gone = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Task t = released.poll(); t != null; t = released.poll()) gone.add(t);
+        List<Integer> ids = new ArrayList<>();
+        synchronized (this) {
+            bindings.forEach((id, b) -> {
+                if (gone.contains(b.task)) ids.add(id);
+            });
+        }
+        for (int id : ids) bound(id);
     }
 
     /** How many bindings the table holds (live or not yet dropped). */
@@ -149,6 +177,7 @@ public final class AttachTable {
      * (or whose id was reused) are dropped on the way.
      */
     public Resolution resolve(int hostTid, Predicate<Task> live) {
+        if (!released.isEmpty()) dropReleased();
         if (hostTid <= 0 || isEmpty()) return Resolution.OPERATOR;
         Task dead = null;
         Task t = bound(hostTid);

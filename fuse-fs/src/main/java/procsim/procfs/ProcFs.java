@@ -36,7 +36,10 @@ public final class ProcFs implements ProcTree {
         this.lastReplies = new LastReplies(kernel);
         ExtensionEntries.recordRaces(kernel);
         kernel.write(() -> {
-            kernel.tasks().onRelease(t -> released.incrementAndGet());
+            kernel.tasks().onRelease(t -> {
+                released.incrementAndGet();
+                attach.released(t);
+            });
             return null;
         });
     }
