@@ -39,6 +39,8 @@ public final class AttachTable {
     private int sweepAt = FIRST_SWEEP;
     /** Tasks reaped since the last request: their bindings are looked at then (see {@link #released}). */
     private final Queue<Task> released = new ConcurrentLinkedQueue<>();
+    /** How many bindings there are, readable without the monitor (the release listener's test). */
+    private volatile int count;
 
     public AttachTable(HostProcesses host) {
         this.host = host;
@@ -56,6 +58,7 @@ public final class AttachTable {
         boolean sweep;
         synchronized (this) {
             old = bindings.put(hostId, b);
+            count = bindings.size();
             sweep = bindings.size() >= sweepAt;
         }
         if (old != null) old.pin.close();
@@ -80,7 +83,7 @@ public final class AttachTable {
      * look at the host. Runs under the kernel lock: no host I/O here.
      */
     public void released(Task task) {
-        released.add(task);
+        if (count > 0) released.add(task); // with no binding there is nothing to drop (and no request may come)
     }
 
     private void dropReleased() {
@@ -124,6 +127,7 @@ public final class AttachTable {
         List<Binding> gone = new ArrayList<>();
         synchronized (this) {
             bindings.values().removeIf(b -> b.task == task && gone.add(b));
+            count = bindings.size();
         }
         gone.forEach(b -> b.pin.close());
     }
@@ -151,8 +155,8 @@ public final class AttachTable {
         return host.tgidVnrOf(hostTid);
     }
 
-    public synchronized boolean isEmpty() {
-        return bindings.isEmpty();
+    public boolean isEmpty() {
+        return count == 0;
     }
 
     /**
@@ -259,6 +263,7 @@ public final class AttachTable {
             boolean removed;
             synchronized (this) {
                 removed = bindings.remove(hostId, b);
+                count = bindings.size();
             }
             if (removed) {
                 b.pin.close();
