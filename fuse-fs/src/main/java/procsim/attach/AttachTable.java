@@ -2,8 +2,8 @@ package procsim.attach;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -19,8 +19,10 @@ import procsim.task.Task;
  * Which real (host) thread or process acts as which sim thread. A binding names a host id (a
  * thread id, which for a process's main thread is its pid) and holds that very process
  * ({@link HostProcesses#pin}), so a reused id does not inherit it. Bindings whose process is gone
- * are dropped when looked up, and all at once whenever the table has doubled since the last sweep. A caller resolves to the binding of its own thread, else of its
- * process, else of the nearest bound ancestor in the host's process tree ({@link #resolve}).
+ * are dropped when looked up, when their task is reaped ({@link #released}), and all at once
+ * whenever the table has doubled since the last sweep. A caller resolves to the binding of its own
+ * thread, else of its process, else of the nearest bound ancestor in the host's process tree
+ * ({@link #resolve}).
  *
  * <p>Lock order: this table's monitor is never held while taking the kernel lock.
  */
@@ -50,13 +52,18 @@ public final class AttachTable {
     public void attach(int hostId, Task task) {
         HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
         if (pin == null) throw Errno.ESRCH.error();
-        put(hostId, new Binding(pin, task));
+        put(hostId, new Binding(pin, task), false);
     }
 
-    private void put(int hostId, Binding b) {
+    /** Binds; if {@code first}, only when no binding to the task is left (else EBUSY, the pin closed). */
+    private void put(int hostId, Binding b, boolean first) {
         Binding old;
         boolean sweep;
         synchronized (this) {
+            if (first && bindings.values().stream().anyMatch(x -> x.task == b.task)) {
+                b.pin.close();
+                throw Errno.EBUSY.error();
+            }
             old = bindings.put(hostId, b);
             count = bindings.size();
             sweep = bindings.size() >= sweepAt;
@@ -111,15 +118,7 @@ public final class AttachTable {
         if (!boundTo(task).isEmpty()) throw Errno.EBUSY.error(); // and the gone ones dropped
         HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
         if (pin == null) throw Errno.ESRCH.error();
-        synchronized (this) {
-            for (Binding b : bindings.values()) {
-                if (b.task == task) { // one bound meanwhile
-                    pin.close();
-                    throw Errno.EBUSY.error();
-                }
-            }
-        }
-        put(hostId, new Binding(pin, task));
+        put(hostId, new Binding(pin, task), true); // EBUSY for one bound meanwhile
     }
 
     /** Ends every binding to {@code task}. */
