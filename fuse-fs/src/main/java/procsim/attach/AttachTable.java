@@ -149,6 +149,11 @@ public final class AttachTable {
         return host.tgidOf(hostTid);
     }
 
+    /** Host thread {@code hostTid}'s process and its parent (one read of the host's /proc), or null if gone. */
+    public HostProcesses.Ids idsOf(int hostTid) {
+        return host.idsOf(hostTid);
+    }
+
     /** Host thread {@code hostTid}'s process id in its own pid namespace (getpid()), if known. */
     public OptionalInt tgidVnrOf(int hostTid) {
         return host.tgidVnrOf(hostTid);
@@ -180,6 +185,14 @@ public final class AttachTable {
      * (or whose id was reused) are dropped on the way.
      */
     public Resolution resolve(int hostTid, Predicate<Task> live) {
+        return resolve(hostTid, null, live);
+    }
+
+    /**
+     * As {@link #resolve(int, Predicate)}, with the caller's host ids already read
+     * ({@link #idsOf}), or null to read them if needed.
+     */
+    public Resolution resolve(int hostTid, HostProcesses.Ids known, Predicate<Task> live) {
         if (!released.isEmpty()) dropReleased();
         if (hostTid <= 0 || isEmpty()) return Resolution.OPERATOR;
         Task dead = null;
@@ -188,9 +201,9 @@ public final class AttachTable {
             if (live.test(t)) return new Resolution(t, false);
             dead = t;
         }
-        OptionalInt tgid = host.tgidOf(hostTid);
-        if (tgid.isEmpty()) return dead == null ? Resolution.OPERATOR : new Resolution(dead, true);
-        int pid = tgid.getAsInt();
+        HostProcesses.Ids ids = known != null ? known : host.idsOf(hostTid);
+        if (ids == null) return dead == null ? Resolution.OPERATOR : new Resolution(dead, true);
+        int pid = ids.tgid();
         int[] ancestry = new int[MAX_DEPTH];
         int n = 0;
         while (n < MAX_DEPTH && pid > 1) {
@@ -200,12 +213,12 @@ public final class AttachTable {
                 if (t != null && live.test(t)) return new Resolution(t, false);
                 if (dead == null) dead = t;
             }
-            OptionalInt parent = host.parentOf(pid);
+            OptionalInt parent = n == 1 ? OptionalInt.of(ids.ppid()) : host.parentOf(pid);
             if (parent.isEmpty()) break;
             pid = parent.getAsInt();
         }
         if (dead != null) return new Resolution(dead, true);
-        OptionalInt session = host.sessionOf(tgid.getAsInt());
+        OptionalInt session = host.sessionOf(ids.tgid());
         if (session.isEmpty()) return Resolution.OPERATOR;
         int sid = session.getAsInt();
         // no leader's subtree to leave: session 0 (a leader outside this pid namespace), host init's, a gone leader's

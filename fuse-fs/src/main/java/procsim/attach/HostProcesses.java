@@ -14,6 +14,17 @@ public interface HostProcesses {
     /** The parent process id of a host process, or empty if it is gone. */
     OptionalInt parentOf(int pid);
 
+    /** A host thread's process, and that process's parent. */
+    record Ids(int tgid, int ppid) {
+    }
+
+    /** The process of host thread {@code tid} and its parent, or null if it is gone. */
+    default Ids idsOf(int tid) {
+        OptionalInt tgid = tgidOf(tid);
+        OptionalInt ppid = tgid.isEmpty() ? OptionalInt.empty() : parentOf(tgid.getAsInt());
+        return ppid.isEmpty() ? null : new Ids(tgid.getAsInt(), ppid.getAsInt());
+    }
+
     /** The start time (clock ticks since boot, /proc/PID/stat field 22), or empty if gone. */
     OptionalLong startTimeOf(int pid);
 

@@ -8,7 +8,7 @@ import java.util.OptionalLong;
 
 /**
  * {@link HostProcesses} read from the host's real /proc: {@code /proc/<tid>/status} for
- * {@code Tgid:} and {@code NStgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
+ * {@code Tgid:}, {@code PPid:} and {@code NStgid:} (fs/proc/array.c {@code task_state}), {@code /proc/<pid>/stat} for the parent
  * (field 4), the session (field 6) and the start time (field 22, clock ticks since boot) (fs/proc/array.c
  * {@code do_task_stat}). A thread's directory is reachable as {@code /proc/<tid>} even though
  * /proc does not list it.
@@ -18,13 +18,14 @@ import java.util.OptionalLong;
  * read) gives an empty answer, never an exception.
  */
 public final class LinuxHostProcesses implements HostProcesses {
-    /** Tgid is the 4th line of status (after Name, Umask, State); 512 bytes hold it with room to spare. */
+    /** Tgid and PPid are the 4th and 7th lines of status (after Name, Umask, State; Ngid, Pid): 512 bytes hold them. */
     private static final int STATUS_PREFIX = 512;
     /** stat is one line of about 300 bytes; comm is at most 64 bytes escaped. */
     private static final int STAT_MAX = 1024;
 
     private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[STAT_MAX]);
     private static final byte[] TGID = "\nTgid:".getBytes();
+    private static final byte[] PPID = "\nPPid:".getBytes();
     private static final byte[] NSTGID = "\nNStgid:".getBytes();
 
     private final String procRoot;
@@ -41,17 +42,34 @@ public final class LinuxHostProcesses implements HostProcesses {
 
     @Override
     public OptionalInt tgidOf(int tid) {
-        if (tid <= 0) {
-            return OptionalInt.empty();
-        }
         byte[] buf = BUFFER.get();
-        int n = readPrefix(procRoot + "/" + tid + "/status", buf, STATUS_PREFIX);
-        int at = indexOf(buf, n, TGID);
-        if (at < 0) {
-            return OptionalInt.empty();
-        }
-        long v = parseNumber(buf, n, at + TGID.length);
+        long v = statusField(buf, readStatus(tid, buf), TGID);
         return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
+    }
+
+    /**
+     * One read of status: {@code PPid:} is the real parent's tgid for any thread of the process
+     * (task_state: task_tgid_nr_ns(real_parent); copy_process gives a CLONE_THREAD child
+     * current->real_parent, kernel/fork.c), as stat's field 4 is.
+     */
+    @Override
+    public Ids idsOf(int tid) {
+        byte[] buf = BUFFER.get();
+        int n = readStatus(tid, buf);
+        long tgid = statusField(buf, n, TGID);
+        long ppid = tgid < 0 ? -1 : statusField(buf, n, PPID);
+        return ppid < 0 ? null : new Ids((int) tgid, (int) ppid);
+    }
+
+    /** The first bytes of {@code /proc/<tid>/status}, which hold Tgid and PPid: their length, 0 if none. */
+    private int readStatus(int tid, byte[] buf) {
+        return tid <= 0 ? 0 : readPrefix(procRoot + "/" + tid + "/status", buf, STATUS_PREFIX);
+    }
+
+    /** The number of status line {@code key}, -1 if there is none. */
+    private static long statusField(byte[] buf, int n, byte[] key) {
+        int at = indexOf(buf, n, key);
+        return at < 0 ? -1 : parseNumber(buf, n, at + key.length);
     }
 
     /** NStgid comes after Groups, whose length varies: the whole buffer is read for it. */

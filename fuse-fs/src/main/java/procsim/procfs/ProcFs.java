@@ -75,8 +75,13 @@ public final class ProcFs implements ProcTree {
      * falling back to the operator would be a way up.
      */
     public Viewer viewerOf(Caller caller) {
+        return viewerOf(caller, null);
+    }
+
+    /** As {@link #viewerOf(Caller)}, with the caller's host ids read already (or null). */
+    private Viewer viewerOf(Caller caller, HostProcesses.Ids ids) {
         while (true) {
-            AttachTable.Resolution r = attach.resolve(caller.hostTid(), this::live);
+            AttachTable.Resolution r = attach.resolve(caller.hostTid(), ids, this::live);
             if (r.isOperator()) return Viewer.operator(kernel.tasks().rootPidNs());
             Task t = r.task();
             Viewer v = kernel.read(() -> r.powerless() ? Viewer.powerless(t.activePidNs())
@@ -91,7 +96,11 @@ public final class ProcFs implements ProcTree {
      * thread has exited: a task in do_exit or a zombie makes no more syscalls).
      */
     public Viewer writerOf(Caller caller) {
-        Viewer v = viewerOf(caller);
+        return writerOf(caller, null);
+    }
+
+    private Viewer writerOf(Caller caller, HostProcesses.Ids ids) {
+        Viewer v = viewerOf(caller, ids);
         if (v.isPowerless() || (!v.isOperator() && kernel.read(v.task()::exited))) throw Errno.ESRCH.error();
         return v;
     }
@@ -385,7 +394,13 @@ public final class ProcFs implements ProcTree {
             throw Errno.EINVAL.error();
         }
         if (nr <= 0) throw Errno.EINVAL.error();
-        Viewer v = writerOf(caller);
+        // One read of the host: the caller's process (bound as a child) and its parent (whose
+        // binding it acts by until now). Both numbers stay the caller's while it waits in this
+        // request: once the request is read the writer waits it out uninterruptibly (fs/fuse/dev.c
+        // request_wait_answer), so its thread, and so its thread group's pid, cannot be released.
+        HostProcesses.Ids ids = attach.idsOf(caller.hostTid());
+        if (ids == null) throw Errno.ESRCH.error();
+        Viewer v = writerOf(caller, ids);
         if (v.isOperator()) throw Errno.ESRCH.error();
         Task task = kernel.read(() -> {
             Task t = kernel.tasks().lookup(v.ns(), nr);
@@ -395,7 +410,7 @@ public final class ProcFs implements ProcTree {
             if (!child && !thread) throw Errno.EPERM.error();
             return t;
         });
-        int self = task.isLeader() ? attach.tgidOf(caller.hostTid()).orElseThrow(Errno.ESRCH::error) : caller.hostTid();
+        int self = task.isLeader() ? ids.tgid() : caller.hostTid();
         attach.attachFirst(self, task);
         return task;
     }

@@ -45,6 +45,8 @@ class LinuxHostProcessesTest {
         // a comm with spaces and ')' is skipped by splitting at the last ')'
         assertThat(host.parentOf(701)).isEqualTo(OptionalInt.of(700));
         assertThat(host.startTimeOf(701)).isEqualTo(OptionalLong.of(42L));
+        assertThat(host.idsOf(700)).isEqualTo(new HostProcesses.Ids(690, 1));
+        assertThat(host.idsOf(701)).isEqualTo(new HostProcesses.Ids(701, 700));
     }
 
     @Test
@@ -56,6 +58,8 @@ class LinuxHostProcessesTest {
         assertThat(host.sessionOf(5)).isEmpty();
         assertThat(host.tgidOf(0)).isEmpty();
         assertThat(host.parentOf(-1)).isEmpty();
+        assertThat(host.idsOf(5)).isNull();
+        assertThat(host.idsOf(0)).isNull();
 
         Path dir = Files.createDirectories(root.resolve("9"));
         Files.writeString(dir.resolve("status"), "Name:\tx\nTgid:\tabc\n");
@@ -63,6 +67,9 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidOf(9)).isEmpty();
         assertThat(host.parentOf(9)).isEmpty(); // cut off: no terminator after the number
         assertThat(host.startTimeOf(9)).isEmpty();
+        assertThat(host.idsOf(9)).isNull();
+        Files.writeString(dir.resolve("status"), "Name:\tx\nTgid:\t9\nPid:\t9\n");
+        assertThat(host.idsOf(9)).as("no PPid line").isNull();
     }
 
     /** getpid() in the thread's own pid namespace: NStgid's last field (fs/proc/array.c task_state). */
@@ -100,6 +107,10 @@ class LinuxHostProcessesTest {
         assertThat(host.startTimeOf(pid)).isEqualTo(host.startTimeOf(pid));
         assertThat(host.tgidOf(Integer.MAX_VALUE)).isEmpty();
         assertThat(host.tgidVnrOf(tid)).isEqualTo(OptionalInt.of(pid)); // the host's namespace is our own
+        // a thread's PPid is its process's parent: copy_process gives a CLONE_THREAD child
+        // current->real_parent (kernel/fork.c), and task_state prints real_parent's tgid (fs/proc/array.c)
+        assertThat(host.idsOf(tid)).isEqualTo(new HostProcesses.Ids(pid, parent));
+        assertThat(host.idsOf(Integer.MAX_VALUE)).isNull();
     }
 
     /**

@@ -42,26 +42,33 @@ final class FakeHost implements HostProcesses {
         session.remove(pid);
     }
 
+    /** Reads of a host /proc file other than a pin's (status, stat): what the daemon's host I/O costs. */
+    int reads;
+
     @Override
     public OptionalInt tgidOf(int tid) {
+        reads++;
         Integer v = tgid.get(tid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     @Override
     public OptionalInt parentOf(int pid) {
+        reads++;
         Integer v = parent.get(pid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     @Override
     public OptionalInt sessionOf(int pid) {
+        reads++;
         Integer v = session.get(pid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
     @Override
     public OptionalInt tgidVnrOf(int tid) {
+        reads++;
         Integer v = tgidVnr.get(tid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
@@ -69,17 +76,26 @@ final class FakeHost implements HostProcesses {
     /** Pins made and not closed yet. */
     int openPins;
 
+    /** One read of status gives both, as {@link procsim.attach.LinuxHostProcesses#idsOf}. */
+    @Override
+    public Ids idsOf(int tid) {
+        reads++;
+        Integer g = tgid.get(tid);
+        Integer p = g == null ? null : parent.get(g);
+        return p == null ? null : new Ids(g, p);
+    }
+
     @Override
     public Pin pin(int id) {
-        Pin by = HostProcesses.super.pin(id);
-        if (by == null) return null;
+        Long then = start.get(id);
+        if (then == null) return null;
         openPins++;
         return new Pin() {
             private boolean closed;
 
             @Override
             public boolean alive() {
-                return !closed && by.alive();
+                return !closed && then.equals(start.get(id));
             }
 
             @Override
@@ -92,6 +108,7 @@ final class FakeHost implements HostProcesses {
 
     @Override
     public OptionalLong startTimeOf(int pid) {
+        reads++;
         Long v = start.get(pid);
         return v == null ? OptionalLong.empty() : OptionalLong.of(v);
     }

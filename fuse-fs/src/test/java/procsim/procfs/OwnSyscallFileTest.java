@@ -108,6 +108,24 @@ class OwnSyscallFileTest {
     }
 
     /**
+     * The child's line reads its host /proc once (status: its process and that process's parent,
+     * whose binding it acts by until then) and pins its process: no second status read, no stat.
+     */
+    @Test
+    void theChildsAttachLineReadsTheHostOnce() {
+        assertThat(line(shell, "fork")).isEqualTo("4");
+        int pins = host.openPins;
+        host.reads = 0;
+        own.write(child, "attach 4".getBytes(StandardCharsets.UTF_8), 0);
+        assertThat(host.reads).isEqualTo(1);
+        assertThat(host.openPins).isEqualTo(pins + 1);
+        assertThat(new String(own.read(child, 0, 100))).isEqualTo("0\n");
+        host.reads = 0;
+        assertThat(line(child, "getppid")).isEqualTo("2");
+        assertThat(host.reads).as("bound: its pin alone").isZero();
+    }
+
+    /**
      * A child's binding goes at the next request after its task is reaped, once its real process is
      * gone: the table stays the live bindings' size (and empty when none is left, where a request
      * needs no look at the host at all).
