@@ -1,6 +1,7 @@
 package procsim.procfs.write;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
 
 import procsim.abi.Errno;
 import procsim.abi.SysError;
@@ -22,6 +23,7 @@ import procsim.task.Task;
  * Deviation: no Linux file; procsim's one-request bind for a forked child.
  */
 public final class OwnSyscallFile implements ProcHandle {
+    private static final Pattern BLANKS = Pattern.compile("[ \t\n]+");
     private final ProcFs fs;
     // the offset of the reply, as in SyscallFile, kept for the thread that wrote last
     private Task writer;
@@ -36,11 +38,13 @@ public final class OwnSyscallFile implements ProcHandle {
     @Override
     public int write(Caller caller, byte[] data, long offset) {
         String line = new String(data, StandardCharsets.UTF_8).strip();
-        String[] words = line.split("[ \t\n]+");
-        if (words[0].equals("attach")) {
-            if (words.length != 2) throw Errno.EINVAL.error();
-            pending(fs.bindToOwnChild(caller, words[1]));
-            return data.length;
+        if (line.startsWith("attach")) { // only then split: every other line is the kernel's to decode
+            String[] words = BLANKS.split(line);
+            if (words[0].equals("attach")) {
+                if (words.length != 2) throw Errno.EINVAL.error();
+                pending(fs.bindToOwnChild(caller, words[1]));
+                return data.length;
+            }
         }
         Task task = current(fs.writerOf(caller));
         SyscallResult r = SyscallFile.perform(fs.kernel(), task, data, caller, fs.lastReplies());
