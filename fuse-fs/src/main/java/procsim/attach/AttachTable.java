@@ -78,7 +78,7 @@ public final class AttachTable {
         synchronized (this) {
             ids = new ArrayList<>(bindings.keySet());
         }
-        for (int id : ids) bound(id);
+        for (int id : ids) bound(id, true);
         synchronized (this) {
             sweepAt = Math.max(FIRST_SWEEP, 2 * bindings.size());
         }
@@ -102,7 +102,7 @@ public final class AttachTable {
                 if (gone.contains(b.task)) ids.add(id);
             });
         }
-        for (int id : ids) bound(id);
+        for (int id : ids) bound(id, true);
     }
 
     /** How many bindings the table holds (live or not yet dropped). */
@@ -265,13 +265,24 @@ public final class AttachTable {
     }
 
     private Task bound(int hostId) {
+        return bound(hostId, false);
+    }
+
+    /**
+     * The live task host id {@code hostId} is bound to, else null (a gone process's binding is
+     * dropped). {@code likelyGone}: the id's process has probably ended (its task was reaped, or
+     * a sweep), so whether the id is in use at all is looked at first: if not, the pinned process
+     * is gone without the pin's failing read, whose exception is the dearest thing on a shim
+     * cycle's path (an id in use, the pinned process's or a reuser's, is then asked of the pin).
+     */
+    private Task bound(int hostId, boolean likelyGone) {
         while (true) {
             Binding b;
             synchronized (this) {
                 b = bindings.get(hostId);
             }
             if (b == null) return null;
-            if (b.pin.alive()) return b.task;
+            if ((!likelyGone || host.exists(hostId)) && b.pin.alive()) return b.task;
             boolean removed;
             synchronized (this) {
                 removed = bindings.remove(hostId, b);

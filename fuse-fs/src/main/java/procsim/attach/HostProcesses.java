@@ -14,6 +14,14 @@ public interface HostProcesses {
     /** The parent process id of a host process, or empty if it is gone. */
     OptionalInt parentOf(int pid);
 
+    /**
+     * Whether some host thread or process has id {@code id} now: false means whatever had it is
+     * gone (a look that fails throws nothing, unlike a pin's read).
+     */
+    default boolean exists(int id) {
+        return tgidOf(id).isPresent();
+    }
+
     /** A host thread's process, and that process's parent. */
     record Ids(int tgid, int ppid) {
     }

@@ -1,5 +1,6 @@
 package procsim.attach;
 
+import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -115,6 +116,12 @@ public final class LinuxHostProcesses implements HostProcesses {
     public OptionalLong startTimeOf(int pid) {
         long v = statField(pid, 22);
         return v < 0 ? OptionalLong.empty() : OptionalLong.of(v);
+    }
+
+    /** {@code /proc/<id>} is there: a stat(2), which throws nothing when it fails. */
+    @Override
+    public boolean exists(int id) {
+        return id > 0 && new File(procRoot + "/" + id).exists();
     }
 
     /**

@@ -111,6 +111,8 @@ class LinuxHostProcessesTest {
         // current->real_parent (kernel/fork.c), and task_state prints real_parent's tgid (fs/proc/array.c)
         assertThat(host.idsOf(tid)).isEqualTo(new HostProcesses.Ids(pid, parent));
         assertThat(host.idsOf(Integer.MAX_VALUE)).isNull();
+        assertThat(host.exists(tid)).as("a thread's /proc/<tid>, not listed, is there").isTrue();
+        assertThat(host.exists(Integer.MAX_VALUE)).isFalse();
     }
 
     /**

@@ -75,6 +75,13 @@ final class FakeHost implements HostProcesses {
 
     /** Pins made and not closed yet. */
     int openPins;
+    /** Each host id's pin's reads (alive checks). */
+    final Map<Integer, Integer> pinReads = new HashMap<>();
+
+    @Override
+    public boolean exists(int id) {
+        return tgid.containsKey(id);
+    }
 
     /** One read of status gives both, as {@link procsim.attach.LinuxHostProcesses#idsOf}. */
     @Override
@@ -95,6 +102,7 @@ final class FakeHost implements HostProcesses {
 
             @Override
             public boolean alive() {
+                pinReads.merge(id, 1, Integer::sum);
                 return !closed && then.equals(start.get(id));
             }
 

@@ -143,6 +143,23 @@ class OwnSyscallFileTest {
         assertThat(host.openPins).isEqualTo(2);
     }
 
+    /**
+     * When its task is reaped, a child's binding whose process is gone (no /proc/<pid> at all) is
+     * dropped without a read of its pin: that read would fail (ESRCH), which costs the JVM an
+     * exception, the dearest step of a shim cycle.
+     */
+    @Test
+    void aGoneChildsBindingIsDroppedWithoutReadingItsPin() {
+        assertThat(line(shell, "fork")).isEqualTo("4");
+        assertThat(line(child, "attach 4")).isEqualTo("0");
+        assertThat(line(child, "exit_group 0")).isEqualTo("0");
+        host.exit(CHILD);
+        int reads = host.pinReads.getOrDefault(CHILD, 0);
+        assertThat(line(shell, "wait4 4")).isEqualTo("4 status=0x0000");
+        assertThat(fs.attachTable().size()).isEqualTo(2);
+        assertThat(host.pinReads.getOrDefault(CHILD, 0)).isEqualTo(reads);
+    }
+
     /** A new real thread binds itself alone to the sim thread its process's clone line made. */
     @Test
     void aNewThreadBindsItselfAloneWithOneLine() {
