@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,7 +45,7 @@ public final class ProcFuse {
     /** Tells readlink(2) from a path walk following a link: only the former gets an fd link's target. */
     private static final HostSyscalls HOST_SYSCALLS = new LinuxHostSyscalls();
     private static final int PATH_MAX = 4096, MAX_PENDING_INTERRUPTS = 64, EPROTO = 71;
-    /** What libfuse2's high-level API asks for at FUSE_INIT with the mount's options. */
+    /** What libfuse2's high-level API asks for at FUSE_INIT with the mount's options ({@link FuseMount#OPTIONS}). */
     static final int WANT = FuseWire.ASYNC_READ | FuseWire.ATOMIC_O_TRUNC | FuseWire.EXPORT_SUPPORT | FuseWire.BIG_WRITES;
 
     private final FuseOps ops;
@@ -56,6 +57,7 @@ public final class ProcFuse {
     private final Set<Long> earlyInterrupts = new LinkedHashSet<>(); // guarded by itself
     private final long bootSeconds = System.currentTimeMillis() / 1000;
     private volatile double entryTimeout, attrTimeout, negativeTimeout;
+    private volatile int want = WANT, openFlags = FuseWire.FOPEN_DIRECT_IO;
     private volatile int maxWrite = 0x20000;
     private volatile boolean initialized;
     private volatile int fd = -1;
@@ -87,14 +89,24 @@ public final class ProcFuse {
     }
 
     /**
-     * Mounts at {@code mountPoint} and serves until unmounted ({@link FuseSession}); the options'
-     * entry_timeout, attr_timeout and negative_timeout apply to every reply, as libfuse2's do.
+     * Mounts at {@code mountPoint} and serves until unmounted ({@link FuseSession}), with libfuse2's
+     * high-level options as it reads them: entry_timeout, attr_timeout (default 1 s) and
+     * negative_timeout (default 0) for every reply; direct_io for every open; atomic_o_trunc and
+     * big_writes asked for at FUSE_INIT. st_ino is always the tree's (use_ino).
      */
     void serveOwn(Path mountPoint, String options) throws IOException {
+        configure(options);
+        FuseSession.serve(this, mountPoint, options);
+    }
+
+    void configure(String options) {
         entryTimeout = option(options, "entry_timeout", 1.0);
         attrTimeout = option(options, "attr_timeout", 1.0);
         negativeTimeout = option(options, "negative_timeout", 0.0);
-        FuseSession.serve(this, mountPoint, options);
+        List<String> flags = List.of(options.split(","));
+        want = WANT & ~(flags.contains("atomic_o_trunc") ? 0 : FuseWire.ATOMIC_O_TRUNC)
+                & ~(flags.contains("big_writes") ? 0 : FuseWire.BIG_WRITES);
+        openFlags = flags.contains("direct_io") ? FuseWire.FOPEN_DIRECT_IO : 0;
     }
 
     /** A {@code name=seconds} option of a comma-separated list, else {@code otherwise}. */
@@ -251,7 +263,7 @@ public final class ProcFuse {
         } catch (Throwable t) {
             FuseReply.logUnexpected("init", "/", t);
         }
-        return FuseWire.init(out, h.unique(), in, WANT, maxWrite);
+        return FuseWire.init(out, h.unique(), in, want, maxWrite);
     }
 
     private Caller caller(FuseWire.InHeader h, Request r) {
@@ -290,7 +302,7 @@ public final class ProcFuse {
                 long[] fh = new long[1];
                 rc = ops.open(caller, path, in.getInt(at), f -> fh[0] = f);
                 if (rc < 0) return FuseWire.error(out, unique, -rc);
-                return FuseWire.open(out, unique, fh[0], FuseWire.FOPEN_DIRECT_IO);
+                return FuseWire.open(out, unique, fh[0], openFlags);
             }
             case FuseWire.READ -> {
                 int size = Math.min(in.getInt(at + 16), out.capacity() - OUT_HEADER);

@@ -37,8 +37,7 @@ class ProcFuseTest {
     private int send(int opcode, long nodeid, byte[] body) {
         ByteBuffer in = FuseWire.buffer(40 + body.length);
         unique += 2;
-        in.putInt(0, 40 + body.length).putInt(4, opcode).putLong(8, unique).putLong(16, nodeid)
-                .putInt(24, 0).putInt(28, 0).putInt(32, TID);
+        FuseWire.request(in, 40 + body.length, opcode, unique, nodeid, TID);
         in.put(40, body);
         return fs.serve(in, 40 + body.length, out);
     }
@@ -285,6 +284,22 @@ class ProcFuseTest {
         fs.unanswered(in, out);
         assertThat(fs.openFiles()).isZero();
         assertThat(tree.calls).contains("release /version");
+    }
+
+    /** direct_io sets FOPEN_DIRECT_IO on each open; atomic_o_trunc and big_writes are asked for at FUSE_INIT only when given. */
+    @ParameterizedTest(name = "-o {0}: open_flags {1}, init flags {2}")
+    @CsvSource({
+        "'direct_io,atomic_o_trunc,big_writes', 1, 57", // ASYNC_READ | ATOMIC_O_TRUNC | EXPORT_SUPPORT | BIG_WRITES
+        "'atomic_o_trunc', 0, 25",
+        "'fsname=procsim', 0, 17",
+    })
+    void theMountOptionsFlags(String options, int openFlags, int initFlags) {
+        fs = new ProcFuse(tree, () -> { });
+        fs.configure(options);
+        init();
+        assertThat(out.getInt(28)).isEqualTo(initFlags);
+        assertThat(open(lookup(1, "version"), 0)).isPositive();
+        assertThat(out.getInt(24)).isEqualTo(openFlags);
     }
 
     @Test
