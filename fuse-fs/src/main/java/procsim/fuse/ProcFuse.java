@@ -187,6 +187,15 @@ public final class ProcFuse {
      * returns its length, or 0 when the request takes no reply (FORGET, BATCH_FORGET, INTERRUPT).
      */
     int serve(ByteBuffer in, int length, ByteBuffer out) {
+        try {
+            return serveOrThrow(in, length, out);
+        } catch (Throwable t) { // a bug here: the request is still answered, the worker lives on
+            FuseReply.logUnexpected("opcode " + in.getInt(4), "?", t);
+            return FuseWire.error(out, in.getLong(8), FuseReply.EIO);
+        }
+    }
+
+    private int serveOrThrow(ByteBuffer in, int length, ByteBuffer out) {
         FuseWire.InHeader h = FuseWire.InHeader.of(in);
         int end = Math.min(length, Math.max(h.len(), IN_HEADER));
         if (h.opcode() == FuseWire.INIT) return init(in, out, h);

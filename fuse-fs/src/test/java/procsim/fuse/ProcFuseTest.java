@@ -207,6 +207,34 @@ class ProcFuseTest {
         return names;
     }
 
+    /** A bug below a request (the tree throws) or in its decoding is EIO for that request alone; the next is served. */
+    @Test
+    void aBugIsEioAndTheNextRequestIsServed() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(FuseReply.class);
+        log.setLevel(ch.qos.logback.classic.Level.OFF);
+        try {
+            tree.bug = new IllegalStateException("a bug in the tree");
+            assertThat(send(FuseWire.LOOKUP, 1, name("1"))).isEqualTo(16);
+            assertThat(error()).isEqualTo(5);
+            tree.bug = null;
+            long file = lookup(1, "version");
+            assertThat(send(FuseWire.READ, file, new byte[0])).as("a READ without its fuse_read_in").isEqualTo(16);
+            assertThat(error()).isEqualTo(5);
+            assertThat(lookup(1, "1")).isEqualTo(3);
+        } finally {
+            log.setLevel(null);
+        }
+    }
+
+    /** A request cut short (a WRITE whose size runs past what was read) takes only the bytes there. */
+    @Test
+    void aShortWriteTakesTheBytesThere() {
+        long file = lookup(1, "version");
+        long fh = open(file, 1);
+        assertThat(send(FuseWire.WRITE, file, body(44, fh, 0L, 1000, 0, 0L, 0, 0, "abc"))).isEqualTo(24);
+        assertThat(out.getInt(16)).isEqualTo(4);
+    }
+
     @Test
     void readlinkRepliesTheTargetWithoutItsNul() {
         long self = lookup(1, "self");
