@@ -1,9 +1,9 @@
 package procsim.fuse;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -23,7 +23,7 @@ import jnr.ffi.types.size_t;
  * read(2) into a buffer of its own, has {@link ProcFuse} serve it, and writes the reply with one
  * write(2). libfuse2's own loop instead calls back from C into Java for each request (a JNI upcall,
  * and libfuse's per-request allocations and locks), which cost the daemon about three times the
- * CPU of a C filesystem per request.
+ * user CPU of a C filesystem per request.
  *
  * <p>No signal handlers are installed (libfuse's fuse_set_signal_handlers() remembers one session
  * in a static): the daemon's own SIGINT/SIGTERM handlers unmount.
