@@ -36,7 +36,7 @@ final class FuseWire {
     static final int FATTR_MODE = 1, FATTR_UID = 1 << 1, FATTR_GID = 1 << 2, FATTR_SIZE = 1 << 3,
             FATTR_ATIME = 1 << 4, FATTR_MTIME = 1 << 5;
     /** fuse_ioctl_in.flags */
-    static final int IOCTL_UNRESTRICTED = 1 << 1;
+    static final int IOCTL_UNRESTRICTED = 1 << 1, IOCTL_DIR = 1 << 4;
     static final int NOTIFY_INVAL_ENTRY = 3;
 
     /** sizeof: fuse_in_header, fuse_out_header, fuse_attr, fuse_entry_out, fuse_attr_out, ... */

@@ -471,11 +471,14 @@ public final class ProcFuse {
     /**
      * IOCTL: only commands without data are served (nsfs's that lsns sends); the result, an errno
      * too, goes in {@code fuse_ioctl_out} (lib/fuse.c fuse_lib_ioctl(), fuse_reply_ioctl()), with
-     * out_size bytes of data. FUSE_IOCTL_UNRESTRICTED (CUSE only) is EPERM.
+     * out_size bytes of data. FUSE_IOCTL_UNRESTRICTED (CUSE only) is EPERM; a directory's
+     * (FUSE_IOCTL_DIR) ENOTTY, as libfuse2's do_ioctl() answers without FUSE_CAP_IOCTL_DIR and as a
+     * procfs directory has no ioctl.
      */
     private int ioctl(ByteBuffer in, ByteBuffer out, long unique, Caller caller, String path) {
         int flags = in.getInt(IN_HEADER + 8);
         if ((flags & FuseWire.IOCTL_UNRESTRICTED) != 0) return FuseWire.error(out, unique, Errno.EPERM.number());
+        if ((flags & FuseWire.IOCTL_DIR) != 0) return FuseWire.error(out, unique, Errno.ENOTTY.number());
         int outSize = Math.max(0, Math.min(in.getInt(IN_HEADER + 28), out.capacity() - OUT_HEADER - FuseWire.IOCTL_OUT));
         int result = ops.ioctl(caller, path, in.getLong(IN_HEADER), in.getInt(IN_HEADER + 12));
         return FuseWire.ioctl(out, unique, result, outSize);

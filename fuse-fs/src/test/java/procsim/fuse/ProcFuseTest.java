@@ -281,6 +281,25 @@ class ProcFuseTest {
         assertThat(error()).isEqualTo(errno);
     }
 
+    /**
+     * An ioctl of a directory (FUSE_IOCTL_DIR) is ENOTTY, as libfuse2's do_ioctl() answers without
+     * FUSE_CAP_IOCTL_DIR and as procfs' directories have no ioctl (fs/ioctl.c vfs_ioctl()); never
+     * the file handle of the same number.
+     */
+    @Test
+    void anIoctlOfADirectoryIsEnotty() {
+        long file = lookup(1, "version");
+        long fh = open(file, 0); // file handle 1
+        long dir = lookup(1, "sys");
+        send(FuseWire.OPENDIR, dir, body(8, 0, 0));
+        long dirFh = out.getLong(16);
+        assertThat(dirFh).isEqualTo(fh);
+        assertThat(send(FuseWire.IOCTL, dir, body(32, dirFh, 1 << 4, 0xb703, 0L, 0, 0))).isEqualTo(16);
+        assertThat(error()).isEqualTo(25);
+        assertThat(send(FuseWire.IOCTL, file, body(32, fh, 0, 0x5401, 0L, 0, 0))).isEqualTo(32);
+        assertThat(error()).isZero();
+    }
+
     @Test
     void statfsAnswersLibfusesDefault() {
         assertThat(send(FuseWire.STATFS, 1, new byte[0])).isEqualTo(96);
