@@ -47,7 +47,7 @@ import procsim.restorer.ImageJson;
             "  1  the tree has what no restore can make (one line says what), or a read failed",
             "  2  bad usage, or M is not a procsim mount",
         })
-final class CheckpointCommand implements Callable<Integer>, QuickArgs.Client {
+final class CheckpointCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "M", description = "The mountpoint of a running 'procsim mount'.")
     Path mount;
 
@@ -59,11 +59,7 @@ final class CheckpointCommand implements Callable<Integer>, QuickArgs.Client {
 
     @Override
     public Integer call() throws IOException {
-        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    @Override
-    public int run(PrintWriter out, PrintWriter err) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
         String bad = ImageFiles.notAMount(mount);
         if (bad != null) {
             err.println("procsim: checkpoint: " + bad);
@@ -80,6 +76,7 @@ final class CheckpointCommand implements Callable<Integer>, QuickArgs.Client {
         }
         String json = ImageJson.toJson(image);
         if (output == null) {
+            PrintWriter out = spec.commandLine().getOut();
             out.print(json);
             out.flush();
         } else {

@@ -50,7 +50,7 @@ final class ImageCommand {
                 "  0  printed",
                 "  2  bad usage, or not a readable image (one line says why)",
             })
-    static final class Show implements Callable<Integer>, QuickArgs.Client {
+    static final class Show implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "FILE", description = "The image ('-': stdin).")
         Path file;
 
@@ -59,19 +59,16 @@ final class ImageCommand {
 
         @Override
         public Integer call() throws IOException {
-            return run(spec.commandLine().getOut(), spec.commandLine().getErr());
-        }
-
-        @Override
-        public int run(PrintWriter out, PrintWriter err) throws IOException {
             Image image;
             try {
                 image = ImageFiles.read(file);
             } catch (ImageException e) {
+                PrintWriter err = spec.commandLine().getErr();
                 err.println("procsim: image show: " + e.getMessage());
                 err.flush();
                 return 2;
             }
+            PrintWriter out = spec.commandLine().getOut();
             for (String l : ImageText.lines(image)) out.println(l);
             out.flush();
             return 0;

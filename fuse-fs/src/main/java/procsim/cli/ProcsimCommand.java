@@ -65,8 +65,7 @@ public final class ProcsimCommand {
 
     /** Runs the command line and returns its exit status. */
     public static int run(String... args) {
-        Integer quick = QuickArgs.run(args);
-        return quick != null ? quick : commandLineFor(args).execute(args);
+        return commandLineFor(args).execute(args);
     }
 
     /** The configured picocli command line (tests drive it directly). */
@@ -107,16 +106,12 @@ public final class ProcsimCommand {
      */
     private static int executionError(Exception ex, CommandLine cmd, CommandLine.ParseResult pr) {
         Throwable t = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+        PrintWriter err = cmd.getErr();
         boolean debug = false;
         for (CommandLine.ParseResult p = pr; p != null; p = p.subcommand()) {
             debug |= p.hasMatchedOption("--debug");
         }
-        return failed(cmd.getErr(), cmd.getCommandName(), t, debug);
-    }
-
-    /** A command's unexpected failure, said in one line (and the trace with {@code debug}): status 1. */
-    static int failed(PrintWriter err, String command, Throwable t, boolean debug) {
-        err.println("procsim: " + command + " failed: " + t
+        err.println("procsim: " + cmd.getCommandName() + " failed: " + t
                 + (debug ? "" : " (--debug shows the stack trace)"));
         if (debug) {
             t.printStackTrace(err);

@@ -51,7 +51,7 @@ import procsim.restorer.RestoreMethod;
             "  1  failed: one line says why, one what was rolled back",
             "  2  bad usage, M is not a procsim mount, or the image is refused (nothing was made)",
         })
-final class RestoreCommand implements Callable<Integer>, QuickArgs.Client {
+final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "M", description = "The mountpoint of a running 'procsim mount'.")
     Path mount;
 
@@ -65,9 +65,7 @@ final class RestoreCommand implements Callable<Integer>, QuickArgs.Client {
     @Option(names = "--dry-run", description = "Print each file and line the method would write, in order; write nothing.")
     boolean dryRun;
 
-    static final String DEFAULT_WORKERS = "4";
-
-    @Option(names = "--workers", paramLabel = "N", defaultValue = DEFAULT_WORKERS,
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "4",
             description = "Threads making the children of different parents at once (default ${DEFAULT-VALUE}; "
                     + "ns_last_pid and --dry-run use one).")
     int workers;
@@ -91,11 +89,8 @@ final class RestoreCommand implements Callable<Integer>, QuickArgs.Client {
 
     @Override
     public Integer call() throws IOException {
-        return run(spec.commandLine().getOut(), spec.commandLine().getErr());
-    }
-
-    @Override
-    public int run(PrintWriter out, PrintWriter err) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
         String bad = ImageFiles.notAMount(mount);
         if (bad != null) return fail(err, "restore: " + bad, 2);
         if (workers < 1 || workers > 64) return fail(err, "restore: --workers is 1 to 64, not " + workers, 2);
