@@ -1,10 +1,12 @@
 package procsim.fuse;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,8 @@ final class FuseSession {
         String at = mountPoint.toString();
         Pointer channel = lib.fuse_mount(at, args);
         lib.fuse_opt_free_args(args);
+        Reference.reachabilityFence(argv); // libfuse read them during the call: not freed by a GC before
+        Reference.reachabilityFence(argvArray);
         if (channel == null) {
             throw new IOException("libfuse could not mount " + at + " (its own message, if any, is above)");
         }
@@ -104,19 +108,27 @@ final class FuseSession {
      */
     static final class Workers {
         private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
-        private static final int MAX_IDLE = 10, EINTR = 4, EAGAIN = 11, ENOENT = 2, ENODEV = 19;
+        private static final int MAX_IDLE = 10, EINTR = 4, EAGAIN = 11, ENOENT = 2, ENODEV = 19,
+                ECONNABORTED = 103;
 
         private final LibC libc;
         private final Runtime rt;
         private final int fd;
         private final int bufSize;
         private final ProcFuse fs;
+        private final IntFunction<ByteBuffer> buffers;
         private final AtomicInteger idle = new AtomicInteger();
         private final AtomicInteger started = new AtomicInteger();
         private volatile boolean exited;
         private int live; // guarded by this
 
         Workers(LibC libc, Runtime rt, int fd, int bufSize, ProcFuse fs) {
+            this(libc, rt, fd, bufSize, fs, FuseWire::buffer);
+        }
+
+        /** With {@code buffers} allocating each worker's two buffers (tests make one fail). */
+        Workers(LibC libc, Runtime rt, int fd, int bufSize, ProcFuse fs, IntFunction<ByteBuffer> buffers) {
+            this.buffers = buffers;
             this.libc = libc;
             this.rt = rt;
             this.fd = fd;
@@ -126,7 +138,7 @@ final class FuseSession {
 
         /** Serves until the session ends (the mount is gone); then every worker has ended. */
         void serve() {
-            start();
+            if (!start()) return;
             synchronized (this) {
                 while (live > 0) {
                     try {
@@ -138,26 +150,51 @@ final class FuseSession {
             }
         }
 
-        private void start() {
+        /**
+         * Starts one more worker, its buffers allocated first; false, logged, when the JVM cannot
+         * give it a thread or its buffers: the caller serves on, as fuse_loop_mt does ("fuse: error
+         * creating thread"), rather than counting a reader that never reads.
+         */
+        private boolean start() {
+            Thread t;
+            try {
+                ByteBuffer in = buffers.apply(bufSize);
+                ByteBuffer out = buffers.apply(bufSize);
+                t = new Thread(() -> work(in, out), "fuse-worker-" + started.incrementAndGet());
+                t.setDaemon(true);
+            } catch (Throwable e) {
+                log.error("cannot start another FUSE worker: {}", e.toString());
+                return false;
+            }
             idle.incrementAndGet();
             synchronized (this) {
                 live++;
             }
-            Thread t = new Thread(this::work, "fuse-worker-" + started.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
+            try {
+                t.start();
+                return true;
+            } catch (Throwable e) {
+                idle.decrementAndGet();
+                ended();
+                log.error("cannot start another FUSE worker: {}", e.toString());
+                return false;
+            }
         }
 
-        private void work() {
+        private synchronized void ended() {
+            live--;
+            notifyAll();
+        }
+
+        private void work(ByteBuffer in, ByteBuffer out) {
             try {
-                ByteBuffer in = FuseWire.buffer(bufSize);
-                ByteBuffer out = FuseWire.buffer(bufSize);
                 while (!exited) {
                     long n = libc.read(fd, in, bufSize);
                     if (n < 0) {
                         int err = rt.getLastError();
                         if (err == EINTR || err == EAGAIN || err == ENOENT) continue;
-                        if (err != ENODEV) log.error("reading the FUSE device: errno {}", err);
+                        // ECONNABORTED: the connection was aborted (fusectl's abort), an end as ENODEV is
+                        if (err != ENODEV && err != ECONNABORTED) log.error("reading the FUSE device: errno {}", err);
                         exited = true;
                         return;
                     }
@@ -169,17 +206,18 @@ final class FuseSession {
                     boolean atOnce = ProcFuse.isForget(in.getInt(4));
                     if (!atOnce && idle.decrementAndGet() == 0) start();
                     int len = fs.serve(in, (int) n, out);
-                    if (len > 0 && libc.write(fd, out, len) < 0 && rt.getLastError() == ENOENT) fs.unanswered(in, out);
+                    if (len > 0 && libc.write(fd, out, len) < 0) {
+                        int err = rt.getLastError();
+                        if (err == ENOENT) fs.unanswered(in, out); // interrupted meanwhile: the kernel took no reply
+                        else log.error("the kernel refused the reply to opcode {} ({} bytes): errno {}", in.getInt(4), len, err);
+                    }
                     if (!atOnce && idle.incrementAndGet() > MAX_IDLE) {
                         idle.decrementAndGet();
                         return;
                     }
                 }
             } finally {
-                synchronized (this) {
-                    live--;
-                    notifyAll();
-                }
+                ended();
             }
         }
     }

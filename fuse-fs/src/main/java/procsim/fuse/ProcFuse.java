@@ -516,13 +516,16 @@ public final class ProcFuse {
 
     /**
      * A reply the kernel did not take (the request was interrupted meanwhile, ENOENT): an OPEN's or
-     * OPENDIR's handle is released again, as lib/fuse.c fuse_lib_open() does.
+     * OPENDIR's handle is released again, as lib/fuse.c fuse_lib_open() does, and a LOOKUP's count
+     * taken back, as its reply_entry() does.
      */
     void unanswered(ByteBuffer in, ByteBuffer out) {
         int op = in.getInt(4);
         if (out.getInt(4) != 0) return;
         long fh = out.getLong(OUT_HEADER);
-        if (op == FuseWire.OPEN) {
+        if (op == FuseWire.LOOKUP) {
+            if (fh != 0) nodes.forget(fh, 1); // entry_out starts with the node id
+        } else if (op == FuseWire.OPEN) {
             String path = nodes.path(in.getLong(16));
             ops.release(path == null ? "?" : path, fh);
         } else if (op == FuseWire.OPENDIR) {

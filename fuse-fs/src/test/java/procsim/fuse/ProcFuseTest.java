@@ -333,6 +333,20 @@ class ProcFuseTest {
         assertThat(tree.calls).contains("release /version");
     }
 
+    /** A LOOKUP whose reply the kernel refused counts nothing (lib/fuse.c reply_entry(): forget_node). */
+    @Test
+    void anUnansweredLookupIsForgotten() {
+        int before = fs.nodeCount();
+        ByteBuffer in = FuseWire.buffer(64);
+        byte[] name = "version\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        in.putInt(0, 40 + name.length).putInt(4, FuseWire.LOOKUP).putLong(8, 901).putLong(16, 1).putInt(32, TID);
+        in.put(40, name);
+        fs.serve(in, 40 + name.length, out);
+        assertThat(fs.nodeCount()).isEqualTo(before + 1);
+        fs.unanswered(in, out);
+        assertThat(fs.nodeCount()).isEqualTo(before);
+    }
+
     /** direct_io sets FOPEN_DIRECT_IO on each open; atomic_o_trunc and big_writes are asked for at FUSE_INIT only when given. */
     @ParameterizedTest(name = "-o {0}: open_flags {1}, init flags {2}")
     @CsvSource({
