@@ -43,7 +43,7 @@ shim/build/%: shim/tests/%.c shim/tests/tap.h shim/tests/proc.h shim/procsim.h
 	@mkdir -p shim/build
 	gcc $(SHIM_CFLAGS) -pthread -o $@ $<
 
-# System packages: libfuse2 is all jnr-fuse needs as root; fuse3 brings /bin/fusermount.
+# System packages: libfuse2 is all the mount needs as root (its fuse_mount/fuse_unmount); fuse3 brings /bin/fusermount.
 # (Debian's "fuse" package conflicts with fuse3: never install it.) bats and shellcheck test;
 # gcc and libc6-dev build the shim; exec.bats runs python3, first_use.bats util-linux's setpriv.
 DEPS := libfuse2 fuse3 bats shellcheck gcc libc6-dev python3 util-linux

@@ -184,3 +184,45 @@ taken() {
     [ "$status" -eq 1 ]
     [ "$output" = "procsim: checkpoint: task $child is a zombie: not supported" ]
 }
+
+@test "checkpoint, restore and image start from a CDS archive their first run made; a rebuilt jar makes another, a damaged one is ignored" {
+    export PROCSIM_CDS_DIR=$BATS_TEST_TMPDIR/cds PROCSIM_JAR=$BATS_TEST_TMPDIR/procsim.jar
+    cp "$PROCSIM_ROOT/fuse-fs/target/procsim.jar" "$PROCSIM_JAR"
+    # the class-load log goes to a file: stdout stays the command's
+    export PROCSIM_JAVA_OPTS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xlog:class+load:file=$BATS_TEST_TMPDIR/classes"
+    show() { # the text form, exactly, and nothing on stderr
+        "$PROCSIM_BIN" image show "$IMAGE" >"$BATS_TEST_TMPDIR/out" 2>"$BATS_TEST_TMPDIR/err"
+        cmp "$TEXT" "$BATS_TEST_TMPDIR/out"
+        [ ! -s "$BATS_TEST_TMPDIR/err" ]
+    }
+    from_archive() { grep -q 'procsim.restorer.ImageJson source: shared objects file (top)' "$BATS_TEST_TMPDIR/classes"; }
+    show
+    ! from_archive || false
+    archive=$(echo "$PROCSIM_CDS_DIR"/image-*.jsa)
+    [ -s "$archive" ]
+    show
+    from_archive
+    # the jar rebuilt (another size or time): a new archive replaces the old one
+    touch -d '1 hour ago' "$PROCSIM_JAR"
+    show
+    ! from_archive || false
+    [ ! -e "$archive" ]
+    archive=$(echo "$PROCSIM_CDS_DIR"/image-*.jsa)
+    [ -s "$archive" ]
+    show
+    from_archive
+    # a damaged archive: the JVM ignores it, silently
+    chmod u+w "$archive"
+    echo junk >"$archive"
+    show
+    ! from_archive || false
+    # a restore and a checkpoint make their own
+    procsim_restore --method clone3 "$M" <"$IMAGE"
+    procsim_checkpoint "$M" >/dev/null
+    [ -s "$(echo "$PROCSIM_CDS_DIR"/restore-*.jsa)" ]
+    [ -s "$(echo "$PROCSIM_CDS_DIR"/checkpoint-*.jsa)" ]
+    # PROCSIM_CDS=0: none
+    rm -r "$PROCSIM_CDS_DIR"
+    PROCSIM_CDS=0 show
+    [ ! -e "$PROCSIM_CDS_DIR" ]
+}

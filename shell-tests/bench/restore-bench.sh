@@ -6,8 +6,9 @@
 # and BENCH_REPS times warm (after BENCH_WARMUP syscall round trips), alternating; medians
 # reported. Two times per run: the command's wall time (what a user waits for: the JVM's start
 # and the image's read included) and the restore's own (`procsim restore -v`: from the image
-# read to the last write). BENCH_WORKERS is passed as --workers. Writes a markdown table to
-# bench-results/restore-bench.md.
+# read to the last write). BENCH_WORKERS is passed as --workers. A first restore, untimed, makes
+# the client's CDS archive (bin/procsim), as a user's first restore does. Writes a markdown table
+# (medians, and the ranges) to bench-results/restore-bench.md, with the load averages before and after.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -35,9 +36,21 @@ procsim_scenario "$src" --procs "$procs" --depth 4 --seed 1 >/dev/null
 procsim_checkpoint "$src" >"$tmp/image.json"
 procsim_stop "$src"
 echo "image: $("$PROCSIM_BIN" image show "$tmp/image.json" | grep -c '^process') processes"
+first=$tmp/first
+procsim_start "$first"
+mounts+=("$first")
+"$PROCSIM_BIN" restore "$first" --method clone3 -i "$tmp/image.json"
+procsim_stop "$first"
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 rate() { awk -v n="$procs" -v s="$1" 'BEGIN { printf "%d", n / s }'; }
+# "S s, R/s (LO-HI/s)": the median S and its rate, and the rates' range
+cell() {
+    local m
+    m=$(printf '%s\n' "$@" | median)
+    echo "$m s, $(rate "$m")/s ($(rate "$(printf '%s\n' "$@" | sort -n | tail -1)")-$(rate "$(printf '%s\n' "$@" | sort -n | head -1)")/s)"
+}
 
 rows=()
 for method in $methods; do
@@ -62,9 +75,7 @@ for method in $methods; do
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
         if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own"); else walls+=("$t") owns+=("$own"); fi
     done
-    cw=$(printf '%s\n' "${cwalls[@]}" | median) co=$(printf '%s\n' "${cowns[@]}" | median)
-    w=$(printf '%s\n' "${walls[@]}" | median) o=$(printf '%s\n' "${owns[@]}" | median)
-    rows+=("| $method | $procs | $cw s, $(rate "$cw")/s | $co s, $(rate "$co")/s | $w s, $(rate "$w")/s | $o s, $(rate "$o")/s |")
+    rows+=("| $method | $procs | $(cell "${cwalls[@]}") | $(cell "${cowns[@]}") | $(cell "${walls[@]}") | $(cell "${owns[@]}") |")
     echo "$method: cold wall ${cwalls[*]} own ${cowns[*]}; warm wall ${walls[*]} own ${owns[*]} (s)"
 done
 
@@ -74,5 +85,5 @@ mkdir -p "$root/bench-results"
     echo "|---|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "(medians of $reps; --workers $workers; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+    echo "(medians of $reps, rates' ranges in brackets; --workers $workers; load averages before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg))"
 } | tee "$root/bench-results/restore-bench.md"

@@ -38,7 +38,7 @@ class ModuleBoundariesTest {
     private static final JavaClasses RACE_LAB = module(RaceReplay.class);
     private static final JavaClasses RESTORER = module(RestoreMethod.class);
     private static final JavaClasses FUSE_FS = module(FuseMount.class);
-    private static final String[] JNR = {"jnr..", "ru.serce.jnrfuse.."};
+    private static final String[] JNR = {"jnr.."};
 
     private static JavaClasses module(Class<?> member) {
         try {

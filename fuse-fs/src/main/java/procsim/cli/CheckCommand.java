@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
         descriptionHeading = "%nDescription:%n",
         description = {
             "Probes what 'procsim mount' needs: /dev/fuse present and opening read-write (as root, or "
-                    + "for a user with read-write access to it), libfuse2 loading as jnr-fuse loads it, "
+                    + "for a user with read-write access to it), libfuse2 loading (the daemon mounts with its fuse_mount), "
                     + "and fusermount (libfuse2 mounts through it when not root). Prints one line when a "
                     + "mount will work; else one line per problem, each saying what to do, on stderr. "
                     + "As root a missing fusermount is said but does not fail the check: root mounts without it.",

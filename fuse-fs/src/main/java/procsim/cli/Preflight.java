@@ -29,7 +29,7 @@ final class Preflight {
         /** Empty when {@code p} opens read-write; else why not ("Permission denied"). */
         Optional<String> openError(Path p);
 
-        /** Empty when libfuse2 loads as jnr-fuse loads it; else the loader's message. */
+        /** Empty when libfuse2 loads as the daemon loads it (jnr-ffi, FuseLibrary); else the loader's message. */
         Optional<String> libfuseError();
 
         /** Where {@code command} is found, as libfuse2 looks for fusermount. */

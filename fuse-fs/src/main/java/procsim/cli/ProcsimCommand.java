@@ -2,6 +2,8 @@ package procsim.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,14 +55,34 @@ public final class ProcsimCommand {
         System.exit(run(args));
     }
 
+    /**
+     * The short clients of a mount, built alone when named first: picocli reads every command's
+     * classes when it builds the whole tree, which cost them most of their start (mount's, shell's
+     * and race's); alone they say the same.
+     */
+    private static final Map<String, Supplier<Object>> CLIENTS = Map.of(
+            "checkpoint", CheckpointCommand::new, "restore", RestoreCommand::new, "image", ImageCommand::new);
+
     /** Runs the command line and returns its exit status. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLineFor(args).execute(args);
     }
 
     /** The configured picocli command line (tests drive it directly). */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new ProcsimCommand());
+        return configure(new CommandLine(new ProcsimCommand()));
+    }
+
+    /** The command line for {@code args}: a client's own under a bare {@code procsim}, else the whole tree. */
+    static CommandLine commandLineFor(String... args) {
+        Supplier<Object> client = args.length > 0 ? CLIENTS.get(args[0]) : null;
+        if (client == null) return commandLine();
+        CommandLine top = new CommandLine(CommandLine.Model.CommandSpec.create().name("procsim"));
+        top.addSubcommand(args[0], client.get());
+        return configure(top);
+    }
+
+    private static CommandLine configure(CommandLine cl) {
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setParameterExceptionHandler(ProcsimCommand::usageError);
         cl.setExecutionStrategy(ProcsimCommand::runLast);

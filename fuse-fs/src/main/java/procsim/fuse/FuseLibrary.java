@@ -3,13 +3,11 @@ package procsim.fuse;
 import java.util.Optional;
 
 import jnr.ffi.LibraryLoader;
-import ru.serce.jnrfuse.LibFuse;
 
 /**
- * Whether libfuse2 loads, found the way jnr-fuse finds it on Linux ({@code AbstractFuseFS}'s
- * constructor: the library "fuse" on jnr-ffi's search path, then {@code libfuse.so.2} through the
- * dynamic loader), so a missing library is a message before the mount, not an
- * {@code UnsatisfiedLinkError} from inside it.
+ * Whether libfuse2 loads, with the calls the mount makes ({@link FuseSession.Lib}): the library
+ * "fuse" on jnr-ffi's search path, then {@code libfuse.so.2} through the dynamic loader, so a
+ * missing library is a message before the mount, not an {@code UnsatisfiedLinkError} from inside it.
  */
 public final class FuseLibrary {
     private FuseLibrary() {
@@ -18,7 +16,7 @@ public final class FuseLibrary {
     /** Empty when libfuse2 loads; else why not (the loader's message). */
     public static Optional<String> loadError() {
         try {
-            load(LibFuse.class);
+            load(FuseSession.api());
             return Optional.empty();
         } catch (LinkageError | RuntimeException e) {
             String why = e.getMessage();
@@ -26,7 +24,7 @@ public final class FuseLibrary {
         }
     }
 
-    /** Binds {@code api} to libfuse2 as jnr-fuse does; the second name's failure is thrown. */
+    /** Binds {@code api} to libfuse2; the second name's failure is thrown. */
     static <T> T load(Class<T> api) {
         try {
             return LibraryLoader.create(api).failImmediately().load("fuse");

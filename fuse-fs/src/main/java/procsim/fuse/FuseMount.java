@@ -20,13 +20,10 @@ import org.slf4j.LoggerFactory;
 import procsim.procfs.ProcTree;
 
 /**
- * One mount of a {@link ProcTree}: libfuse2's {@code fuse_main} runs (blocking) on a thread of its
- * own; the mount counts as ready when the kernel's FUSE_INIT reaches {@code init()}; it ends when
- * the filesystem is unmounted, by {@link #unmount} or by anyone's {@code umount M}, after which
- * {@code fuse_main} returns.
- *
- * <p>Why not jnr-fuse's {@code mount(..., blocking=false)}: it always blocks for 2 s and cannot
- * report readiness. Why not its shutdown hook: it starts {@code fusermount -u -z} without waiting.
+ * One mount of a {@link ProcTree}: its FUSE session ({@link FuseSession}) runs (blocking) on a
+ * thread of its own; the mount counts as ready when the kernel's FUSE_INIT reaches
+ * {@link ProcFuse}; it ends when the filesystem is unmounted, by {@link #unmount} or by anyone's
+ * {@code umount M}, after which the session returns.
  */
 public final class FuseMount {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
@@ -34,13 +31,14 @@ public final class FuseMount {
     private static final String COMMON_OPTIONS = "direct_io,atomic_o_trunc,big_writes,use_ino,fsname=" + ProcFuse.FS_NAME;
 
     /**
-     * libfuse options. Zero timeouts: the kernel asks again on every lookup, so a task that exits
+     * libfuse2's options (its mount options to fuse_mount(), the rest as its high-level API reads
+     * them, {@link ProcFuse#serveOwn}). Zero timeouts: the kernel asks again on every lookup, so a task that exits
      * vanishes at once, and a name one caller's view has is never served from the kernel's cache to
      * another caller whose view lacks it. direct_io: procfs files report size 0 and must be read to
      * EOF anyway. atomic_o_trunc: bash's {@code >} arrives as open(O_TRUNC), not as a separate
      * truncate. big_writes: one write(2) of up to 128 KiB arrives as one FUSE write, not cut into
      * 4 KiB pieces at growing offsets (which a proc file would refuse as writes at a nonzero offset).
-     * use_ino: st_ino is the tree's (a namespace file's is the namespace's inum), not libfuse's.
+     * use_ino: st_ino is the tree's (a namespace file's is the namespace's inum), not the node id.
      */
     public static final String OPTIONS = "entry_timeout=0,attr_timeout=0,negative_timeout=0," + COMMON_OPTIONS;
 
@@ -82,7 +80,7 @@ public final class FuseMount {
         return mountPoint;
     }
 
-    /** Starts {@code fuse_main} on its own thread and waits until the mount is live. */
+    /** Starts the session on its own thread and waits until the mount is live. */
     public void start(Duration timeout) throws IOException {
         Thread t = new Thread(this::serve, "fuse-main");
         started = true;

@@ -13,13 +13,13 @@ import procsim.procfs.ProcHandle;
 import procsim.procfs.ProcTree;
 
 /**
- * The FUSE operations of the mount, in plain Java: each takes the {@link Caller}, a path and plain
- * values, asks the {@link ProcTree}, and returns what libfuse expects (0, a count, or
- * {@code -errno} through {@link FuseReply}). {@link ProcFuse} only converts jnr structs and
- * pointers to and from these calls, so everything here is testable without a mount.
+ * The FUSE operations of the mount, in plain Java, as libfuse2's high-level API has them: each
+ * takes the {@link Caller}, a path and plain values, asks the {@link ProcTree}, and returns 0, a
+ * count, or {@code -errno} through {@link FuseReply}. {@link ProcFuse} only decodes requests into
+ * these calls and encodes their replies, so everything here is testable without a mount.
  *
  * <p>Operations procfs refuses (create, mkdir, unlink, ...) answer with procfs' own errnos
- * ({@link ProcfsMutations}) rather than jnr-fuse's ENOSYS.
+ * ({@link ProcfsMutations}) rather than ENOSYS.
  */
 public final class FuseOps {
     private final ProcTree tree;

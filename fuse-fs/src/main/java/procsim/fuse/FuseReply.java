@@ -7,13 +7,12 @@ import procsim.abi.Errno;
 import procsim.abi.SysError;
 
 /**
- * Runs one FUSE operation and turns its outcome into what libfuse expects: a count or 0 on
+ * Runs one FUSE operation and turns its outcome into what the reply carries: a count or 0 on
  * success, {@code -errno} on failure. The only place in procsim where an {@link Errno} becomes a
  * negative int.
  *
- * <p>An exception must never escape a jnr-fuse callback: jnr-fuse swallows it without a trace, so a
- * failing read looks like an empty file and a failing write makes {@code echo} retry for ever.
- * Hence: a {@link SysError} is an answer (logged at DEBUG, one line: {@code "write /1/task/1/syscall:
+ * <p>An exception must never escape into the session loop: the request would go unanswered and its
+ * caller hang, or the worker end. Hence: a {@link SysError} is an answer (logged at DEBUG, one line: {@code "write /1/task/1/syscall:
  * EINVAL"}); anything else is a bug, answered with EIO and logged at ERROR in one line (the stack
  * trace follows at DEBUG).
  */

@@ -1,36 +1,34 @@
 package procsim.fuse;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
-import com.kenai.jffi.Function;
-import com.kenai.jffi.Invoker;
-import com.kenai.jffi.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
-import jnr.ffi.Struct;
-import ru.serce.jnrfuse.struct.FuseOperations;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.types.size_t;
 
 /**
- * libfuse2's fuse_main() in its steps (lib/helper.c fuse_setup_common()/fuse_teardown(): mount,
- * new, loop, unmount, destroy), with two changes:
+ * One mount's FUSE session: libfuse2 mounts ({@code fuse_mount()}: the mount(2), or fusermount for
+ * a user, and the /dev/fuse fd) and unmounts ({@code fuse_unmount()}); in between, Java threads
+ * ({@link Workers}) speak the kernel protocol on the fd themselves: each reads one request with
+ * read(2) into a buffer of its own, has {@link ProcFuse} serve it, and writes the reply with one
+ * write(2). libfuse2's own loop instead calls back from C into Java for each request (a JNI upcall,
+ * and libfuse's per-request allocations and locks), which cost the daemon about three times the
+ * user CPU of a C filesystem per request.
  *
- * <ul>
- *   <li>No signal handlers: fuse_set_signal_handlers() remembers one session in a static, so the
- *       daemon's second mount would leave a "fuse: fuse_remove_signal_handlers: unknown session"
- *       line on stderr (the JVM's own SIGINT/SIGTERM handlers, installed first, keep libfuse's from
- *       being installed anyway).</li>
- *   <li>The requests are read and dispatched by Java threads ({@link Workers}) instead of
- *       fuse_loop_mt()'s native ones: jffi attaches a native thread to the JVM and detaches it
- *       again around each callback for the thread's first 1,000 callbacks (jffi ClosureMagazine.c,
- *       THREAD_ATTACH_THRESHOLD), each time making a java.lang.Thread, and libfuse ends a worker
- *       when more than ten are idle, so fresh ones kept paying it; a Java thread is attached
- *       already.</li>
- * </ul>
+ * <p>No signal handlers are installed (libfuse's fuse_set_signal_handlers() remembers one session
+ * in a static): the daemon's own SIGINT/SIGTERM handlers unmount.
  */
 final class FuseSession {
     /** The libfuse2 calls needed. Public: jnr-ffi implements it from a class loader of its own. */
@@ -39,67 +37,41 @@ final class FuseSession {
 
         void fuse_unmount(String mountpoint, Pointer channel);
 
-        void fuse_destroy(Pointer fuse);
-
         void fuse_opt_free_args(Pointer args);
 
-        Pointer fuse_get_session(Pointer fuse);
-
-        Pointer fuse_session_next_chan(Pointer session, Pointer after);
+        int fuse_chan_fd(Pointer channel);
 
         long fuse_chan_bufsize(Pointer channel);
-
-        int fuse_session_receive_buf(Pointer session, Pointer buf, Pointer channelOut);
-
-        void fuse_session_process_buf(Pointer session, Pointer buf, Pointer channel);
-
-        void fuse_session_exit(Pointer session);
-
-        int fuse_session_exited(Pointer session);
     }
 
-    /** dlvsym(3): the one way to a symbol of a given version. */
-    public interface Dl {
-        Pointer dlopen(String file, int mode);
+    /** read(2) and write(2) of the fd, straight from and into a direct buffer. */
+    public interface LibC {
+        long read(int fd, @Out ByteBuffer buf, @size_t long count);
 
-        Pointer dlvsym(Pointer handle, String symbol, String version);
+        long write(int fd, @In ByteBuffer buf, @size_t long count);
     }
 
     private static final class Holder {
         static final Lib LIB = FuseLibrary.load(Lib.class);
-        static final long FUSE_NEW = fuseNew();
+        static final LibC LIBC = jnr.ffi.LibraryLoader.create(LibC.class).failImmediately().load("c");
     }
 
-    /**
-     * fuse_new() as FUSE_2.6 defines it (ch, args, op, op_size, user_data). By its bare name the
-     * dynamic loader hands out the unversioned compat one (lib/fuse.c fuse_new_compat2: fd, opts,
-     * op, op_size), which reads the args struct as an options string ("fuse: unknown option").
-     */
-    private static long fuseNew() {
-        Dl dl = jnr.ffi.LibraryLoader.create(Dl.class).failImmediately().load("c");
-        int rtldNowNoload = 0x2 | 0x4;
-        Pointer handle = dl.dlopen("libfuse.so.2", rtldNowNoload);
-        if (handle == null) handle = dl.dlopen("libfuse.so", rtldNowNoload);
-        Pointer f = handle == null ? null : dl.dlvsym(handle, "fuse_new", "FUSE_2.6");
-        if (f == null) throw new IllegalStateException("no fuse_new@FUSE_2.6 in the loaded libfuse");
-        return f.address();
-    }
-
-    private static long fuseNew(Pointer channel, Pointer args, Pointer ops, long opSize) {
-        Type p = Type.POINTER;
-        Function f = new Function(Holder.FUSE_NEW, p, p, p, p, Type.UINT64, p);
-        return Invoker.getInstance().invokeN5(f.getCallContext(), f.getFunctionAddress(),
-                channel.address(), args.address(), ops.address(), opSize, 0L);
-    }
+    /** The header libfuse2 reserves in its buffer beyond max_write (lib/fuse_lowlevel.c: bufsize - 4096). */
+    private static final int HEADER_ROOM = 4096;
 
     private FuseSession() {
     }
 
+    /** The libfuse2 binding, for {@link FuseLibrary#loadError}. */
+    static Class<Lib> api() {
+        return Lib.class;
+    }
+
     /**
-     * Mounts {@code ops} at {@code mountPoint} with {@code -o options} and serves it (multithreaded)
-     * until it is unmounted; then frees the session.
+     * Mounts {@code fs} at {@code mountPoint} with {@code -o options} and serves it (multithreaded)
+     * until it is unmounted; then unmounts and closes the fd.
      */
-    static void serve(FuseOperations ops, Path mountPoint, String options) throws IOException {
+    static void serve(ProcFuse fs, Path mountPoint, String options) throws IOException {
         Lib lib = Holder.LIB;
         Runtime rt = Runtime.getSystemRuntime();
         Pointer[] argv = {string(rt, ProcFuse.FS_NAME), string(rt, "-o"), string(rt, options)};
@@ -111,28 +83,19 @@ final class FuseSession {
         args.putPointer(rt.addressSize(), argvArray);
         String at = mountPoint.toString();
         Pointer channel = lib.fuse_mount(at, args);
+        lib.fuse_opt_free_args(args);
+        Reference.reachabilityFence(argv); // libfuse read them during the call: not freed by a GC before
+        Reference.reachabilityFence(argvArray);
         if (channel == null) {
-            lib.fuse_opt_free_args(args);
             throw new IOException("libfuse could not mount " + at + " (its own message, if any, is above)");
         }
-        // fuse_new copies the operations (lib/fuse.c fuse_fs_new): a direct copy of jnr-fuse's struct
-        int size = Struct.size(ops);
-        byte[] table = new byte[size];
-        Struct.getMemory(ops).get(0, table, 0, size);
-        Pointer direct = Memory.allocateDirect(rt, size, true);
-        direct.put(0, table, 0, size);
-        long fuseAddress = fuseNew(channel, args, direct, size);
-        lib.fuse_opt_free_args(args);
-        Pointer fuse = fuseAddress == 0 ? null : Pointer.wrap(rt, fuseAddress);
-        if (fuse == null) {
-            lib.fuse_unmount(at, channel);
-            throw new IOException("libfuse refused the options " + options);
-        }
         try {
-            new Workers(lib, fuse).serve();
+            int bufSize = (int) Math.min(lib.fuse_chan_bufsize(channel), 1 << 24);
+            int fd = lib.fuse_chan_fd(channel);
+            fs.connected(fd, bufSize - HEADER_ROOM);
+            new Workers(Holder.LIBC, rt, fd, bufSize, fs).serve();
         } finally {
             lib.fuse_unmount(at, channel);
-            lib.fuse_destroy(fuse);
         }
     }
 
@@ -140,32 +103,42 @@ final class FuseSession {
      * lib/fuse_loop_mt.c's pool in Java: one worker waits for a request while the others serve
      * theirs (a request may block, a wait4 for one); a worker that takes the last idle place starts
      * another, one that finds more than ten idle ends. FORGETs, answered at once, count for neither
-     * ("so that zillions of threads are not created on a burst of FORGET messages").
+     * ("so that zillions of threads are not created on a burst of FORGET messages"). The session
+     * ends when a read fails with ENODEV (the mount is gone) or an unexpected error.
      */
-    private static final class Workers {
-        private static final int MAX_IDLE = 10, EINTR = 4, FUSE_FORGET = 2, FUSE_BATCH_FORGET = 42;
-        /** struct fuse_buf (fuse_common.h): size, flags, mem, fd, pos. */
-        private static final int BUF_SIZE = 0, BUF_FLAGS = 8, BUF_MEM = 16, FUSE_BUF_SIZE = 40, FUSE_BUF_IS_FD = 1 << 1;
+    static final class Workers {
+        private static final Logger log = LoggerFactory.getLogger(FuseSession.class);
+        private static final int MAX_IDLE = 10, EINTR = 4, EAGAIN = 11, ENOENT = 2, ENODEV = 19,
+                ECONNABORTED = 103;
 
-        private final Lib lib;
-        private final Runtime rt = Runtime.getSystemRuntime();
-        private final Pointer session;
-        private final Pointer channel;
-        private final long bufSize;
+        private final LibC libc;
+        private final Runtime rt;
+        private final int fd;
+        private final int bufSize;
+        private final ProcFuse fs;
+        private final IntFunction<ByteBuffer> buffers;
         private final AtomicInteger idle = new AtomicInteger();
         private final AtomicInteger started = new AtomicInteger();
+        private volatile boolean exited;
         private int live; // guarded by this
 
-        Workers(Lib lib, Pointer fuse) {
-            this.lib = lib;
-            this.session = lib.fuse_get_session(fuse);
-            this.channel = lib.fuse_session_next_chan(session, null);
-            this.bufSize = lib.fuse_chan_bufsize(channel);
+        Workers(LibC libc, Runtime rt, int fd, int bufSize, ProcFuse fs) {
+            this(libc, rt, fd, bufSize, fs, FuseWire::buffer);
+        }
+
+        /** With {@code buffers} allocating each worker's two buffers (tests make one fail). */
+        Workers(LibC libc, Runtime rt, int fd, int bufSize, ProcFuse fs, IntFunction<ByteBuffer> buffers) {
+            this.buffers = buffers;
+            this.libc = libc;
+            this.rt = rt;
+            this.fd = fd;
+            this.bufSize = bufSize;
+            this.fs = fs;
         }
 
         /** Serves until the session ends (the mount is gone); then every worker has ended. */
         void serve() {
-            start();
+            if (!start()) return;
             synchronized (this) {
                 while (live > 0) {
                     try {
@@ -177,47 +150,74 @@ final class FuseSession {
             }
         }
 
-        private void start() {
+        /**
+         * Starts one more worker, its buffers allocated first; false, logged, when the JVM cannot
+         * give it a thread or its buffers: the caller serves on, as fuse_loop_mt does ("fuse: error
+         * creating thread"), rather than counting a reader that never reads.
+         */
+        private boolean start() {
+            Thread t;
+            try {
+                ByteBuffer in = buffers.apply(bufSize);
+                ByteBuffer out = buffers.apply(bufSize);
+                t = new Thread(() -> work(in, out), "fuse-worker-" + started.incrementAndGet());
+                t.setDaemon(true);
+            } catch (Throwable e) {
+                log.error("cannot start another FUSE worker: {}", e.toString());
+                return false;
+            }
             idle.incrementAndGet();
             synchronized (this) {
                 live++;
             }
-            Thread t = new Thread(this::work, "fuse-worker-" + started.incrementAndGet());
-            t.setDaemon(true);
-            t.start();
+            try {
+                t.start();
+                return true;
+            } catch (Throwable e) {
+                idle.decrementAndGet();
+                ended();
+                log.error("cannot start another FUSE worker: {}", e.toString());
+                return false;
+            }
         }
 
-        private void work() {
+        private synchronized void ended() {
+            live--;
+            notifyAll();
+        }
+
+        private void work(ByteBuffer in, ByteBuffer out) {
             try {
-                Pointer mem = Memory.allocateDirect(rt, bufSize);
-                Pointer buf = Memory.allocateDirect(rt, FUSE_BUF_SIZE, true);
-                Pointer chp = Memory.allocateDirect(rt, rt.addressSize(), true);
-                while (lib.fuse_session_exited(session) == 0) {
-                    buf.putLong(BUF_SIZE, bufSize);
-                    buf.putInt(BUF_FLAGS, 0);
-                    buf.putPointer(BUF_MEM, mem);
-                    chp.putPointer(0, channel);
-                    int res = lib.fuse_session_receive_buf(session, buf, chp);
-                    if (res == -EINTR) continue;
-                    if (res <= 0) {
-                        if (res < 0) lib.fuse_session_exit(session);
+                while (!exited) {
+                    long n = libc.read(fd, in, bufSize);
+                    if (n < 0) {
+                        int err = rt.getLastError();
+                        if (err == EINTR || err == EAGAIN || err == ENOENT) continue;
+                        // ECONNABORTED: the connection was aborted (fusectl's abort), an end as ENODEV is
+                        if (err != ENODEV && err != ECONNABORTED) log.error("reading the FUSE device: errno {}", err);
+                        exited = true;
                         return;
                     }
-                    // fuse_in_header: len, opcode
-                    int opcode = (buf.getInt(BUF_FLAGS) & FUSE_BUF_IS_FD) != 0 ? -1 : mem.getInt(4);
-                    boolean forget = opcode == FUSE_FORGET || opcode == FUSE_BATCH_FORGET;
-                    if (!forget && idle.decrementAndGet() == 0) start();
-                    lib.fuse_session_process_buf(session, buf, chp.getPointer(0));
-                    if (!forget && idle.incrementAndGet() > MAX_IDLE) {
+                    if (n < FuseWire.IN_HEADER) {
+                        log.error("short read on the FUSE device: {} bytes", n);
+                        exited = true;
+                        return;
+                    }
+                    boolean atOnce = ProcFuse.isForget(in.getInt(4));
+                    if (!atOnce && idle.decrementAndGet() == 0) start();
+                    int len = fs.serve(in, (int) n, out);
+                    if (len > 0 && libc.write(fd, out, len) < 0) {
+                        int err = rt.getLastError();
+                        if (err == ENOENT) fs.unanswered(in, out); // interrupted meanwhile: the kernel took no reply
+                        else log.error("the kernel refused the reply to opcode {} ({} bytes): errno {}", in.getInt(4), len, err);
+                    }
+                    if (!atOnce && idle.incrementAndGet() > MAX_IDLE) {
                         idle.decrementAndGet();
                         return;
                     }
                 }
             } finally {
-                synchronized (this) {
-                    live--;
-                    notifyAll();
-                }
+                ended();
             }
         }
     }

@@ -11,22 +11,24 @@ import procsim.procfs.ProcFs;
 import procsim.procfs.ProcTree;
 
 /**
- * The pid directories of the root, {@code M/<n>}, the kernel has looked up, and who looked each up,
- * so that those whose task is gone can be dropped from the kernel's dentry cache (those of the
- * fixed views, {@code M/procsim/pidns/<inum>/proc/<n>}, cannot be named: {@link KernelDentries}).
+ * The pid directories of the root, {@code M/<n>}, and of the fixed views,
+ * {@code M/procsim/pidns/<inum>/proc/<n>}, the kernel has looked up, and who looked each up, so
+ * that those whose task is gone can be dropped from the kernel's dentry cache ({@link KernelDentries}).
  *
  * <p>Linux's procfs drops a reaped task's dentries itself (proc_flush_pid() from release_task(),
  * fs/proc/base.c). Over FUSE the kernel keeps every dentry it looked up until memory pressure,
- * zero entry timeout or not, and libfuse2's high-level API keeps a node and its name for each until
- * the kernel's FORGET: after 200,000 fork/exit/wait4 cycles the daemon held ~60 MiB more. The
- * mount tells the kernel to invalidate the stale ones (FUSE_NOTIFY_INVAL_ENTRY); it then forgets
- * them, and their subtrees, and libfuse frees the nodes.
+ * zero entry timeout or not, and the daemon keeps a node and its name for each until the kernel's
+ * FORGET ({@link NodeTable}): after 200,000 fork/exit/wait4 cycles the daemon held ~60 MiB more.
+ * The mount tells the kernel to invalidate the stale ones (FUSE_NOTIFY_INVAL_ENTRY); it then
+ * forgets them, and their subtrees, and the nodes are freed.
  *
  * <p>Deviation: Linux drops them at the reap; the mount within a second of it (each sweep). A pid
  * made again before the sweep, with no lookup of the gone one in between (a failed lookup drops
  * the dentry at once), keeps the old task's kernel inode (though not its st_ino: ProcFs#getattr).
  */
 final class StaleEntries {
+    private static final String VIEWS = "/procsim/pidns/", VIEW_PROC = "/proc/";
+
     /** The pid directory's path to the caller that looked it up. */
     private final Map<String, Caller> seen = new ConcurrentHashMap<>();
 
@@ -40,8 +42,19 @@ final class StaleEntries {
         }
     }
 
-    /** The root pid directory {@code path} is or is in ({@code /<n>}), else null. */
+    /**
+     * The pid directory {@code path} is or is in, of the root ({@code /<n>}) or of a fixed view
+     * ({@code /procsim/pidns/<inum>/proc/<n>}), else null.
+     */
     static String pidDirectory(String path) {
+        if (path.startsWith(VIEWS)) {
+            int end = path.indexOf('/', VIEWS.length()); // of the namespace's inum
+            String inum = end < 0 ? "" : path.substring(VIEWS.length(), end);
+            if (inum.isEmpty() || !inum.chars().allMatch(Character::isDigit) || !path.startsWith(VIEW_PROC, end)) return null;
+            int proc = end + VIEW_PROC.length() - 1; // where its view's root ends
+            String inView = pidDirectory(path.substring(proc));
+            return inView == null ? null : path.substring(0, proc) + inView;
+        }
         if (path.length() < 2 || path.charAt(0) != '/') return null;
         int end = path.indexOf('/', 1);
         if (end < 0) end = path.length();

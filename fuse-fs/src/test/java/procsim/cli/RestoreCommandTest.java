@@ -32,6 +32,34 @@ class RestoreCommandTest {
         assertThat(r.err.toString().strip().lines().filter(l -> l.startsWith("procsim: "))).hasSize(1);
     }
 
+    /**
+     * checkpoint, restore and image start with their own command alone (not the mount's, shell's
+     * and race's, whose classes cost the short commands most of their start), and say the same.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "restore; restore --help",
+        "restore; restore %s --method fork",
+        "restore; restore %s",
+        "restore; restore %s --method clone3 --workers x",
+        "checkpoint; checkpoint --help",
+        "checkpoint; checkpoint %s -o",
+        "image; image --help",
+        "image; image show --help",
+        "image; image show %s/none.json",
+        "image; image shw",
+    })
+    void aShortCommandIsBuiltAloneAndSaysTheSame(String name, String args) {
+        String[] argv = args.strip().replace("%s", dir.toString()).split(" +");
+        assertThat(ProcsimCommand.commandLineFor(argv).getSubcommands().keySet()).containsExactly(name);
+        CommandRun alone = new CommandRun();
+        CommandRun full = new CommandRun();
+        assertThat(alone.run(ProcsimCommand.commandLineFor(argv), argv)).isEqualTo(full.run(ProcsimCommand.commandLine(), argv));
+        assertThat(alone.out.toString()).isEqualTo(full.out.toString());
+        assertThat(alone.err.toString()).isEqualTo(full.err.toString());
+        assertThat(alone.out.toString() + alone.err.toString()).isNotBlank();
+    }
+
     @Test
     void imageShowPrintsTheTextForm() throws Exception {
         Files.writeString(dir.resolve("empty.json"), "{\"format\": \"procsim-image\", \"version\": 1, \"processes\": [], \"msg\": [], "

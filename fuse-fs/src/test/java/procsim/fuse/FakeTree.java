@@ -83,6 +83,7 @@ final class FakeTree implements ProcTree {
 
             @Override
             public byte[] read(Caller c, long offset, int size) {
+                readerInterrupted = c.interrupted().getAsBoolean();
                 if (offset >= content.length) {
                     return new byte[0];
                 }
@@ -116,6 +117,7 @@ final class FakeTree implements ProcTree {
     }
 
     long releases; // the test moves it when a node goes
+    volatile boolean readerInterrupted; // whether the last read's caller was interrupted
 
     @Override
     public long releases() {

@@ -4,35 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 /**
- * The FUSE_NOTIFY_INVAL_ENTRY message as fs/fuse/dev.c fuse_notify_inval_entry() reads it: a
- * fuse_out_header {len, error = FUSE_NOTIFY_INVAL_ENTRY (3), unique = 0}, then
- * fuse_notify_inval_entry_out {parent, namelen, flags} (include/uapi/linux/fuse.h), then the name
- * and a NUL, the size exactly header + 16 + namelen + 1 (else EINVAL).
+ * FUSE_NOTIFY_INVAL_ENTRY names the parent by the node id the kernel holds for it (fs/fuse/dev.c
+ * fuse_notify_inval_entry(): fuse_reverse_inval_entry() looks the parent inode up by node id): the
+ * root is 1, a deeper directory the id its LOOKUP was given.
  */
 class KernelDentriesTest {
-    @Test
-    void invalEntryOfARootEntry() {
-        byte[] msg = KernelDentries.invalEntry(1, "4242");
-        ByteBuffer b = ByteBuffer.wrap(msg).order(ByteOrder.nativeOrder());
-
-        assertThat(msg).hasSize(16 + 16 + 4 + 1);
-        assertThat(b.getInt(0)).isEqualTo(msg.length);
-        assertThat(b.getInt(4)).isEqualTo(3);
-        assertThat(b.getLong(8)).isZero();
-        assertThat(b.getLong(16)).isEqualTo(1); // FUSE_ROOT_ID
-        assertThat(b.getInt(24)).isEqualTo(4);
-        assertThat(b.getInt(28)).isZero();
-        assertThat(new String(msg, 32, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("4242");
-        assertThat(msg[36]).isZero();
-    }
-
     /** A libc whose writes are kept, as the kernel would read them. */
     private static final class Writes implements KernelDentries.LibC {
-        final java.util.List<byte[]> msgs = new java.util.ArrayList<>();
+        final List<byte[]> msgs = new ArrayList<>();
 
         @Override
         public int dup(int fd) {
@@ -41,7 +28,7 @@ class KernelDentriesTest {
 
         @Override
         public long write(int fd, byte[] buf, long count) {
-            msgs.add(java.util.Arrays.copyOf(buf, (int) count));
+            msgs.add(Arrays.copyOf(buf, (int) count));
             return count;
         }
 
@@ -56,19 +43,34 @@ class KernelDentriesTest {
     }
 
     private static String nameOf(byte[] msg) {
-        return new String(msg, 32, msg.length - 33, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(msg, 32, msg.length - 33, StandardCharsets.UTF_8);
     }
 
-    /** Below the root a parent has no node id the mount can know (use_ino): nothing is written. */
     @Test
-    void onlyARootEntryIsInvalidated() {
+    void theParentIsNamedByItsNodeId() {
         Writes libc = new Writes();
-        KernelDentries d = new KernelDentries(libc, 9);
+        NodeTable nodes = new NodeTable();
+        long procsim = nodes.lookedUp(1, "procsim");
+        long pidns = nodes.lookedUp(procsim, "pidns");
+        long ns = nodes.lookedUp(pidns, "4026531836");
+        long proc = nodes.lookedUp(ns, "proc");
+        KernelDentries d = new KernelDentries(libc, 9, nodes);
 
         assertThat(d.invalidate("/2")).isTrue();
-        assertThat(d.invalidate("/procsim/pidns/4026531840/proc/5")).isFalse();
+        assertThat(d.invalidate("/procsim/pidns/4026531836/proc/5")).isTrue();
 
-        assertThat(libc.msgs).extracting(KernelDentriesTest::parentOf).containsExactly(1L);
-        assertThat(libc.msgs).extracting(KernelDentriesTest::nameOf).containsExactly("2");
+        assertThat(libc.msgs).extracting(KernelDentriesTest::parentOf).containsExactly(1L, proc);
+        assertThat(libc.msgs).extracting(KernelDentriesTest::nameOf).containsExactly("2", "5");
+    }
+
+    /** A parent the kernel holds no node of has nothing cached below it: nothing is written. */
+    @Test
+    void aParentWithoutANodeIsNotWrittenFor() {
+        Writes libc = new Writes();
+        KernelDentries d = new KernelDentries(libc, 9, new NodeTable());
+
+        assertThat(d.invalidate("/procsim/pidns/4026531840/proc/5")).isFalse();
+        assertThat(d.invalidate("/")).isFalse();
+        assertThat(libc.msgs).isEmpty();
     }
 }

@@ -51,9 +51,12 @@ class StaleEntriesTest {
         assertThat(invalidated).containsExactly("/2");
     }
 
-    /** The fixed views' pid directories too: procsim shell binds one on /proc, where ps looks up every pid. */
+    /**
+     * The fixed views' pid directories too: procsim shell binds one on /proc, where ps looks up
+     * every pid; the kernel's node of {@code .../proc} names their parent ({@link KernelDentries}).
+     */
     @Test
-    void aFixedViewsPidDirectoryIsNotRemembered() {
+    void aFixedViewsPidDirectoryIsHandedBackToo() {
         String view = "/procsim/pidns/4026531840/proc";
         tree.nodes.put(view + "/5", FileAttr.dir(0555));
         tree.nodes.put(view + "/5/stat", FileAttr.file(0444));
@@ -62,11 +65,23 @@ class StaleEntriesTest {
         lookup(view + "/6");
         lookup(view);
         lookup(view + "/sys/kernel/pid_max");
+        lookup("/procsim/pidns/x/proc/7");
         tree.nodes.remove(view + "/5/stat");
         tree.nodes.remove(view + "/5");
 
-        assertThat(ops.forgetGone(invalidated::add)).as("no node id to name its parent by (use_ino)").isZero();
-        assertThat(invalidated).isEmpty();
+        assertThat(ops.forgetGone(invalidated::add)).isEqualTo(1);
+        assertThat(invalidated).containsExactly(view + "/5");
+    }
+
+    @Test
+    void thePidDirectoryOfAPath() {
+        assertThat(StaleEntries.pidDirectory("/5/stat")).isEqualTo("/5");
+        assertThat(StaleEntries.pidDirectory("/procsim/pidns/4026531840/proc/5/task/5")).isEqualTo("/procsim/pidns/4026531840/proc/5");
+        assertThat(StaleEntries.pidDirectory("/procsim/pidns/4026531840/proc/self")).isNull();
+        assertThat(StaleEntries.pidDirectory("/procsim/pidns/4026531840/proc")).isNull();
+        assertThat(StaleEntries.pidDirectory("/procsim/pidns/x/proc/5")).isNull();
+        assertThat(StaleEntries.pidDirectory("/procsim/pidns/4026531840/sys/5")).isNull();
+        assertThat(StaleEntries.pidDirectory("/sys/kernel")).isNull();
     }
 
     @Test

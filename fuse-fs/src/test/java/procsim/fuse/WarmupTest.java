@@ -32,4 +32,10 @@ class WarmupTest {
     void everyStepOfManyRoundsSucceeds() {
         assertThatCode(() -> Warmup.run(50, NO_HOST)).doesNotThrowAnyException();
     }
+
+    /** Each round forgets what it looked up, as the kernel does: the node table is back to the root. */
+    @Test
+    void theRoundsLeaveNoNodes() {
+        org.assertj.core.api.Assertions.assertThat(Warmup.nodesAfter(20, NO_HOST)).isEqualTo(1);
+    }
 }

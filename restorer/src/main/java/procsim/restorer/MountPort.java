@@ -43,8 +43,12 @@ public final class MountPort implements RestorerPort {
         return mount;
     }
 
-    private static long key(int pid, int tid) {
-        return (long) pid << 32 | tid;
+    /**
+     * A (pid, tid) key whose hash is the tid: Long.hashCode folds the halves, so {@code pid << 32 | tid}
+     * hashed to pid ^ tid, 0 for every leader, all in one bin of the map.
+     */
+    static long key(int pid, int tid) {
+        return (long) pid << 32 | (tid ^ pid) & 0xffffffffL;
     }
 
     private Path syscallPath(int pid, int tid) {

@@ -60,6 +60,11 @@ public final class ProcFile implements Closeable {
 
     /** The whole content from offset 0. */
     public String read() throws IOException {
+        return read(false);
+    }
+
+    /** The content from offset 0; a {@code reply} ends at a short read that ends its line ({@link #wholeReply}). */
+    private String read(boolean reply) throws IOException {
         StringBuilder b = new StringBuilder();
         long pos = 0;
         while (true) {
@@ -68,20 +73,29 @@ public final class ProcFile implements Closeable {
             if (n <= 0) break;
             b.append(new String(buffer.array(), 0, n, StandardCharsets.UTF_8));
             pos += n;
+            if (reply && wholeReply(buffer.array(), n, buffer.capacity())) break;
         }
         return b.toString();
+    }
+
+    /**
+     * A syscall file's reply is one line the mount renders whole for each read: a read shorter than
+     * asked that ends the line is all of it (no second read, one more FUSE request, to find the end).
+     */
+    static boolean wholeReply(byte[] b, int n, int capacity) {
+        return n > 0 && n < capacity && b[n - 1] == '\n';
     }
 
     /** A syscall: writes {@code line} and reads the reply on this open file. */
     public Reply call(String line) throws IOException {
         String failed = write(line + "\n");
-        return Reply.parse(read(), failed);
+        return Reply.parse(read(true), failed);
     }
 
     /** A syscall whose success needs no reply: the reply is read only when the write fails. */
     public Reply send(String line) throws IOException {
         String failed = write(line + "\n");
-        return failed == null ? Reply.DONE : Reply.parse(read(), failed);
+        return failed == null ? Reply.DONE : Reply.parse(read(true), failed);
     }
 
     public static String errnoName(IOException e) {

@@ -131,7 +131,7 @@ public final class Restore {
         for (Image.Process p : plan.order) setCreds(p.pid(), p.pid(), p.creds());
         if (method == RestoreMethod.NSD) restoreIpcTimes();
         for (Image.Process p : plan.order) {
-            if (p.state().equals("T")) ok(port.call(1, 1, "kill " + p.pid() + " SIGSTOP", 0), "kill " + p.pid() + " SIGSTOP");
+            if (p.state().equals("T")) ok(port.send(1, 1, "kill " + p.pid() + " SIGSTOP"), "kill " + p.pid() + " SIGSTOP");
         }
     }
 
@@ -257,7 +257,10 @@ public final class Restore {
             throw new RestoreException("restore (" + method + "): cannot make task " + c.rootPid() + " with pid " + c.chain()
                     + ": " + why(r) + "; " + holder(c.rootPid()));
         }
-        if (!method.exact() && !dryRun) {
+        // The reply is the child's pid in its parent's namespace: for a parent of the root namespace,
+        // the whole answer (a new namespace's own pid is 1); a nested parent's child has levels above.
+        boolean whole = r.value() == c.pidInParent() && c.parentLevel() == 0;
+        if (!method.exact() && !dryRun && !whole) {
             RestorerPort.TaskInfo child = r.value() == c.pidInParent() ? port.task(c.rootPid()) : null;
             if (child == null || !child.nspid().equals(c.nspid())) {
                 if (!c.thread()) disown(c, r.value());

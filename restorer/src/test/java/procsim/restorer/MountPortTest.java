@@ -34,6 +34,22 @@ class MountPortTest {
         Files.writeString(init.resolve("fdinfo/0"), "pos:\t5\nflags:\t0100002\nmnt_id:\t1\n");
     }
 
+    /**
+     * The open files are found by (pid, tid) in a hash map: a key whose hash is pid ^ tid put every
+     * leader's file (pid == tid) in one bin, searched by compareTo.
+     */
+    @Test
+    void theOpenFilesKeysSpreadOverTheMap() {
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        for (int pid = 1; pid <= 1000; pid++) {
+            hashes.add(Long.hashCode(MountPort.key(pid, pid))); // leaders
+            hashes.add(Long.hashCode(MountPort.key(pid, 1000 + pid))); // a thread each (a tid is no other task's)
+        }
+        assertThat(hashes).hasSize(2000);
+        assertThat(MountPort.key(5, 7)).isNotEqualTo(MountPort.key(7, 5));
+        assertThat(MountPort.key(4194304, 1)).isNotEqualTo(MountPort.key(4194303, 4194304 + 1));
+    }
+
     @Test
     void readsInitAsProcfsShowsIt() throws Exception {
         fakeInit();

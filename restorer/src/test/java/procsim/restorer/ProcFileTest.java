@@ -29,6 +29,32 @@ class ProcFileTest {
         assertThat(ProcFile.errnoName(new IOException("something else"))).isEqualTo("something else");
     }
 
+    /**
+     * A reply is one line that the mount renders whole for one read, so a read shorter than asked
+     * that ends the line is all of it: no second read (one more FUSE request) to find the end.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = ';', value = {
+        "'7\n';         8192; true",
+        "'0 subreaper=1\n'; 8192; true",
+        "'7';           8192; false",  // no newline: read on
+        "'12345678\n'; 9;    false",  // the buffer full: maybe more
+        "'';            8192; false",
+    })
+    void aShortReadThatEndsTheLineIsTheWholeReply(String text, int capacity, boolean whole) {
+        byte[] b = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(ProcFile.wholeReply(b, b.length, capacity)).isEqualTo(whole);
+    }
+
+    @Test
+    void aCallReadsTheReplyAfterItsWrite(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("syscall");
+        Files.writeString(f, "");
+        try (ProcFile p = ProcFile.open(f)) {
+            assertThat(p.call("42").value()).isEqualTo(42); // a plain file reads back the line written
+        }
+    }
+
     @Test
     void writesAndReadsAtOffsetZero(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("f");

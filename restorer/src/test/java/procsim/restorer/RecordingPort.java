@@ -13,6 +13,10 @@ import java.util.function.Function;
 final class RecordingPort implements RestorerPort {
     final List<String> writes = java.util.Collections.synchronizedList(new ArrayList<>());
     final Map<Integer, TaskInfo> tasks = new HashMap<>();
+    /** The lines whose reply was read ({@link #call}). */
+    final List<String> calls = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** The pids whose status was read ({@link #task}), in order. */
+    final List<Integer> statusReads = java.util.Collections.synchronizedList(new ArrayList<>());
     Function<String, String> fail = line -> null;
     /** What {@code call} answers when it does not fail: the expected value unless set. */
     Function<String, Long> value = line -> null;
@@ -28,6 +32,7 @@ final class RecordingPort implements RestorerPort {
 
     @Override
     public Reply call(int pid, int tid, String line, long expect) {
+        calls.add(pid + "/" + tid + ": " + line);
         return answer(pid + "/" + tid + ": " + line, expect);
     }
 
@@ -54,6 +59,7 @@ final class RecordingPort implements RestorerPort {
 
     @Override
     public TaskInfo task(int pid) {
+        statusReads.add(pid);
         return tasks.get(pid);
     }
 

@@ -53,6 +53,8 @@ class RestoreTest {
                 "6/6: capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000",
                 "6/6: prctl PR_SET_KEEPCAPS 0",
                 "1/1: kill 6 SIGSTOP");
+        // a reply is read only where its value is used: the id, the fd
+        assertThat(port.calls).containsExactly("1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
     }
 
     @Test
@@ -129,6 +131,20 @@ class RestoreTest {
                 .hasMessageStartingWith("restore (ns_last_pid): task 6 wanted pid 6,2 but got 2 in its parent's namespace and "
                         + "another pid above it; pid 6 is held by task 6 (comm squatter, parent 1, NSpid 6)");
         assertThat(port.writes).contains("5/5: kill 2 SIGKILL", "5/5: wait4 2 __WALL", "1/1: kill 5 SIGKILL");
+    }
+
+    /**
+     * ns_last_pid: fork's reply is the child's pid in its parent's namespace, all there is to check
+     * for a parent of the root namespace (a new namespace's own pid is 1); a nested parent's child
+     * has levels above, read from its status.
+     */
+    @Test
+    void nsLastPidReadsAChildsStatusOnlyWhenItsParentIsNested() throws Exception {
+        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"),
+                Images.proc(7, 1, List.of(7), "init"));
+        port.tasks.put(6, new RestorerPort.TaskInfo("init", 5, List.of(6, 2), Images.FULL));
+        assertThat(Restore.run(img, RestoreMethod.NS_LAST_PID, port, false).tasks()).isEqualTo(3);
+        assertThat(port.statusReads).containsExactly(1, 6);
     }
 
     @ParameterizedTest
