@@ -22,15 +22,14 @@ public interface HostProcesses {
         return tgidOf(id).isPresent();
     }
 
-    /** A host thread's process, and that process's parent. */
+    /** A host thread's process, and that process's parent (0 if none is known, as status's PPid for init). */
     record Ids(int tgid, int ppid) {
     }
 
     /** The process of host thread {@code tid} and its parent, or null if it is gone. */
     default Ids idsOf(int tid) {
         OptionalInt tgid = tgidOf(tid);
-        OptionalInt ppid = tgid.isEmpty() ? OptionalInt.empty() : parentOf(tgid.getAsInt());
-        return ppid.isEmpty() ? null : new Ids(tgid.getAsInt(), ppid.getAsInt());
+        return tgid.isEmpty() ? null : new Ids(tgid.getAsInt(), parentOf(tgid.getAsInt()).orElse(0));
     }
 
     /** The start time (clock ticks since boot, /proc/PID/stat field 22), or empty if gone. */

@@ -58,8 +58,7 @@ public final class LinuxHostProcesses implements HostProcesses {
         byte[] buf = BUFFER.get();
         int n = readStatus(tid, buf);
         long tgid = statusField(buf, n, TGID);
-        long ppid = tgid < 0 ? -1 : statusField(buf, n, PPID);
-        return ppid < 0 ? null : new Ids((int) tgid, (int) ppid);
+        return tgid < 0 ? null : new Ids((int) tgid, (int) Math.max(0, statusField(buf, n, PPID)));
     }
 
     /** The first bytes of {@code /proc/<tid>/status}, which hold Tgid and PPid: their length, 0 if none. */

@@ -69,7 +69,7 @@ class LinuxHostProcessesTest {
         assertThat(host.startTimeOf(9)).isEmpty();
         assertThat(host.idsOf(9)).isNull();
         Files.writeString(dir.resolve("status"), "Name:\tx\nTgid:\t9\nPid:\t9\n");
-        assertThat(host.idsOf(9)).as("no PPid line").isNull();
+        assertThat(host.idsOf(9)).as("no PPid line: no parent known").isEqualTo(new HostProcesses.Ids(9, 0));
     }
 
     /** getpid() in the thread's own pid namespace: NStgid's last field (fs/proc/array.c task_state). */

@@ -88,8 +88,7 @@ final class FakeHost implements HostProcesses {
     public Ids idsOf(int tid) {
         reads++;
         Integer g = tgid.get(tid);
-        Integer p = g == null ? null : parent.get(g);
-        return p == null ? null : new Ids(g, p);
+        return g == null ? null : new Ids(g, parent.getOrDefault(g, 0));
     }
 
     @Override
