@@ -202,6 +202,34 @@ T
     [ "$(sim_pids)" = 1 ]
 }
 
+@test "a msgrcv that blocks in the sim does not stop another process's msgsnd (each blocking call on its task's own syscall file)" {
+    cat >"$BATS_TEST_TMPDIR/ipcblock.c" <<'C'
+#include <stdio.h>
+#include <sys/msg.h>
+#include <sys/wait.h>
+#include <unistd.h>
+int main(void)
+{
+	int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+	struct { long type; char text[16]; } m = { 1, "hi" };
+	pid_t c = fork();
+	if (c == 0) _exit(msgrcv(id, &m, sizeof(m.text), 0, 0) == 2 ? 0 : 1); /* blocks until the send */
+	sleep(1);
+	int sent = msgsnd(id, &m, 2, 0);
+	int st;
+	waitpid(c, &st, 0);
+	printf("sent %d child %d\n", sent, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return msgctl(id, IPC_RMID, NULL);
+}
+C
+    gcc -O2 -Wall -o "$BATS_TEST_TMPDIR/ipcblock" "$BATS_TEST_TMPDIR/ipcblock.c"
+    sim_exec -- "$BATS_TEST_TMPDIR/ipcblock"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "sent 0 child 0" ]
+    [ "$(wc -l <"$M/sysvipc/msg")" -eq 1 ]
+}
+
 @test "a kill of a just-forked child reaches its real process: the parent's waitpid sees SIGKILL" {
     py=$(python3 -c 'import sys; print(sys.executable)')
     # the child would sleep 30 s and exit 0 if the kill did not reach it

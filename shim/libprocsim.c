@@ -3,7 +3,8 @@
  * and forks the sim's. A client of the mount's public files only: each call is one line written
  * to /proc/procsim/syscall, the caller's own sim thread's syscall file, and the reply read back on
  * it (one pwrite and one pread; one open file per process, which its threads share and a forked
- * child inherits: the mount resolves each request's caller). /proc there is procsim's fixed view
+ * child inherits: the mount resolves each request's caller; a call that may block goes through the
+ * thread's own /proc/thread-self/syscall instead, see file_for). /proc there is procsim's fixed view
  * (procsim shell's), so the shim is active only where /proc/thread-self/attach exists; elsewhere
  * every call is the real one.
  *
@@ -60,6 +61,7 @@
 
 static int active = -1;                 /* -1: not yet known */
 static int sc_fd = -1;                  /* /proc/procsim/syscall: every thread's, and a fork child's */
+static __thread int task_fd = -1;       /* /proc/thread-self/syscall: this thread's, for calls that may block */
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
 static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
@@ -129,6 +131,24 @@ static int own_syscall_file(void)
 }
 
 /*
+ * The file a LINE goes through. The mount holds a call that blocks (msgsnd, msgrcv, semop, a wait)
+ * until it ends, and the kernel holds the written file's inode lock for that long (fs/fuse/file.c:
+ * direct writes to one inode are serialized), so on the one shared /proc/procsim/syscall a blocked
+ * msgrcv would keep every other process's msgsnd from reaching the mount. Those go through the
+ * thread's own task file, an inode of its own, opened at its first such call.
+ */
+static int file_for(const char *line)
+{
+	static const char *const blocking[] = { "msgsnd ", "msgrcv ", "semop ", "semtimedop ", "wait4 ", "waitid " };
+	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
+		if (strncmp(line, blocking[i], strlen(blocking[i])) != 0) continue;
+		if (task_fd < 0) task_fd = open("/proc/thread-self/syscall", O_RDWR | O_CLOEXEC);
+		return task_fd;
+	}
+	return own_syscall_file();
+}
+
+/*
  * One sim syscall: the line, then its reply on the same open file. Signals are blocked between
  * the two, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take the reply.
  * Returns the reply's leading value, or -1 with errno the sim's. REPLY NO_REPLY: the line alone (an
@@ -158,7 +178,7 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	if (trace) dprintf(2, "libprocsim: %s\n", line);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int fd = own_syscall_file();
+	int fd = file_for(line);
 	if (fd < 0) {
 		saved = errno;
 	} else if (pwrite(fd, line, len, 0) < 0) {
@@ -250,6 +270,8 @@ static pid_t real_fork_as(long sim_pid)
 	}
 	if (r == 0) {
 		close(sync[0]);
+		if (task_fd >= 0) close(task_fd);   /* its parent's thread's task file */
+		task_fd = -1;
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		pthread_mutex_init(&shm_lock, NULL);
@@ -450,6 +472,8 @@ static void thread_gone(void *unused)
 {
 	(void)unused;
 	sim_call(NO_REPLY, 0, "exit 0");
+	if (task_fd >= 0) close(task_fd);
+	task_fd = -1;
 }
 
 static void make_thread_key(void)
