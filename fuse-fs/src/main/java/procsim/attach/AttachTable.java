@@ -111,11 +111,13 @@ public final class AttachTable {
     }
 
     /**
-     * Binds host id {@code hostId} to {@code task} if no live host process is bound to it: else
-     * EBUSY; ESRCH if there is no such host process.
+     * Binds host id {@code hostId}, which must be bound to nothing yet (else EPERM: a bound caller
+     * does not move its own binding this way), to {@code task} if no live host process is bound to
+     * it: else EBUSY; ESRCH if there is no such host process.
      */
     public void attachFirst(int hostId, Task task) {
         if (!boundTo(task).isEmpty()) throw Errno.EBUSY.error(); // and the gone ones dropped
+        if (bound(hostId) != null) throw Errno.EPERM.error();
         HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
         if (pin == null) throw Errno.ESRCH.error();
         put(hostId, new Binding(pin, task), true); // EBUSY for one bound meanwhile

@@ -380,8 +380,9 @@ public final class ProcFs implements ProcTree {
      * process (made by its fork or clone line), the calling real thread alone (as
      * {@code thread-self}) when TID is a thread of that process itself (its clone CLONE_THREAD
      * line). EINVAL for a word that is no pid, ESRCH for no such task or one that has exited,
-     * EPERM for any other task (init, a sibling, a grandchild, another process's thread), EBUSY for
-     * one bound already. A forked child or a new thread acts as its creator's task until then (its
+     * EPERM for any other task (init, a sibling, a grandchild, another process's thread) and for a
+     * caller whose own id is bound already (it would move its binding), EBUSY for a task bound
+     * already. A forked child or a new thread acts as its creator's task until then (its
      * host parent's or process's binding), so this one line, on the file it shares, binds it: no
      * lookup of the task's directory. Returns the caller's new task.
      * Deviation: no Linux interface; the new task's identity is given by its creator's line.

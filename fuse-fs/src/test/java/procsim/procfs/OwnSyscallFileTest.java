@@ -233,6 +233,23 @@ class OwnSyscallFileTest {
         assertThat(attachOf(6)).isEqualTo(OTHER + "\n");
     }
 
+    /**
+     * Only an unbound real process (or thread) binds itself by the line: one bound already, the
+     * shell here, cannot move its own binding to its fresh child or to its fresh thread (for the
+     * main thread that would rebind the whole process): EPERM, and it stays what it was.
+     */
+    @Test
+    void aBoundCallerCannotRebindItselfByTheLine() {
+        assertThat(line(shell, "fork")).isEqualTo("4");
+        assertThat(line(shell, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")).isEqualTo("5");
+        assertThat(line(shell, "attach 4")).isEqualTo("EPERM");
+        assertThat(line(shell, "attach 5")).isEqualTo("EPERM");
+        assertThat(line(shell, "gettid")).isEqualTo("2");
+        assertThat(attachOf(2)).isEqualTo(SHELL + "\n");
+        assertThat(attachOf(4)).isEmpty();
+        assertThat(line(child, "attach 4")).as("its own real child still may").isEqualTo("0");
+    }
+
     /** The operator and a powerless caller have no sim thread to act as: ESRCH, and nothing runs. */
     @Test
     void noSimThreadNoCall() {
