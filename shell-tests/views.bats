@@ -105,6 +105,30 @@ pids_listed() { # the numeric entries of ls M, sorted, on one line
     [ "$(cat "$M/400/task/400/syscall")" = "-1 EEXIST" ]
 }
 
+@test "the syscall file's PROCSIM_SYSCALL ioctl: a line in and its reply out in one call, the write's errno when it fails" {
+    # _IOWR('P', 0xe0, char[256]), as procsim.h defines it; python3's fcntl.ioctl with a mutable buffer
+    run python3 - "$M/400/task/400/syscall" <<'PY'
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+def call(line, cmd=0xc10050e0):
+    buf = bytearray(256)
+    buf[:len(line)] = line.encode()
+    try:
+        n = fcntl.ioctl(fd, cmd, buf, True)
+    except OSError as e:
+        return os.strerror(e.errno)
+    return "%d %s" % (n, bytes(buf[:buf.index(0)]).decode().rstrip("\n"))
+print(call("getpid"))
+print(call("clone3 set_tid=701"))
+print(call("clone3 set_tid=701"))
+print(call("no such call"))
+print(call("getpid", 0x5401))
+print(os.pread(fd, 64, 0).decode().rstrip("\n"))
+PY
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf '%s\n' "2 1" "4 701" "File exists" "Invalid argument" "Inappropriate ioctl for device" "-1 EINVAL")" ]
+}
+
 @test "M/<pid>/syscall is the leader's, as in Linux's /proc/<pid>; prctl PR_SET_NAME names the caller" {
     c=$(procsim_syscall "$M/1/syscall" fork)
     [ "$(procsim_syscall "$M/$c/syscall" getppid)" = 1 ]

@@ -13,6 +13,12 @@
  *       (outermost first, the last one the child's own namespace), the next msgget/semget/shmget
  *       that id, the next open that fd.
  *   procsim_next_syscall_data_reset()           writes "RESET".
+ *
+ * And procsim's own: PROCSIM_SYSCALL, an ioctl of a mount's syscall files (task/<tid>/syscall,
+ * /proc/procsim/syscall): the NUL-terminated line in, the reply (as a read gives it, newline
+ * included) back NUL-terminated and cut to 255 bytes, in one FUSE request where a write and a read
+ * take two. Returns the whole reply's length (a read at offset 0 then gives a longer one whole), or
+ * -1 with the line's errno. On any other file, ENOTTY.
  */
 #ifndef PROCSIM_H
 #define PROCSIM_H
@@ -20,7 +26,13 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
+
+struct procsim_syscall {
+	char line[256];
+};
+#define PROCSIM_SYSCALL _IOWR('P', 0xe0, struct procsim_syscall)
 
 /*
  * The eclone v12 argument block, not mainline's clone3 struct clone_args (<linux/sched.h>),

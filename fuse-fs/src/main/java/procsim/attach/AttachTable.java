@@ -11,6 +11,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import procsim.abi.Errno;
 import procsim.task.Task;
@@ -123,6 +124,24 @@ public final class AttachTable {
         put(hostId, new Binding(pin, task), true); // EBUSY for one bound meanwhile
     }
 
+    /**
+     * Binds host process {@code hostId}, pinned by {@code pin} and bound to nothing yet (else EPERM,
+     * the pin closed), to the task {@code make} makes: a refusal changes nothing, and the new task
+     * is bound before the request that made it returns. {@code make} returns null when it made
+     * nothing: then nothing is bound and the pin is closed. Returns the task bound, or null.
+     */
+    public Task attachNew(int hostId, HostProcesses.Pin pin, Supplier<Task> make) {
+        Task task = null;
+        try {
+            if (bound(hostId) != null) throw Errno.EPERM.error();
+            task = make.get();
+        } finally {
+            if (task == null) pin.close();
+        }
+        put(hostId, new Binding(pin, task), false); // a task just made has no other binding
+        return task;
+    }
+
     /** Ends every binding to {@code task}. */
     public void detach(Task task) {
         List<Binding> gone = new ArrayList<>();
@@ -149,6 +168,11 @@ public final class AttachTable {
     /** The host process of host thread {@code hostTid}, if it exists. */
     public OptionalInt tgidOf(int hostTid) {
         return host.tgidOf(hostTid);
+    }
+
+    /** Host thread {@code hostTid}'s newest real child process, pinned, or null ({@link HostProcesses#pinNewestChild}). */
+    public HostProcesses.PinnedChild pinNewestChild(int hostTid) {
+        return host.pinNewestChild(hostTid);
     }
 
     /** Host thread {@code hostTid}'s process and its parent (one read of the host's /proc), or null if gone. */
@@ -284,7 +308,7 @@ public final class AttachTable {
                 b = bindings.get(hostId);
             }
             if (b == null) return null;
-            if ((!likelyGone || host.exists(hostId)) && b.pin.alive()) return b.task;
+            if ((!likelyGone || b.pin.failsCheaply() || host.exists(hostId)) && b.pin.alive()) return b.task;
             boolean removed;
             synchronized (this) {
                 removed = bindings.remove(hostId, b);

@@ -61,6 +61,11 @@ public interface HostProcesses {
     interface Pin extends AutoCloseable {
         boolean alive();
 
+        /** Whether {@link #alive} costs no more when the process is gone (no exception made): then no look comes first. */
+        default boolean failsCheaply() {
+            return false;
+        }
+
         @Override
         void close();
     }
@@ -68,6 +73,29 @@ public interface HostProcesses {
     /** The session id (the session leader's pid, /proc/PID/stat field 6), or empty if gone or unknown. */
     default OptionalInt sessionOf(int pid) {
         return OptionalInt.empty();
+    }
+
+    /**
+     * The newest real child process of host thread {@code tid} (fork adds a child last to its
+     * thread's children: kernel/fork.c copy_process, list_add_tail on real_parent->children), or
+     * empty if it has none, or is gone, or it is unknown.
+     */
+    default OptionalInt newestChildOf(int tid) {
+        return OptionalInt.empty();
+    }
+
+    /** A pinned host process: its pid, the pid its own (innermost) pid namespace gives it (what fork returned for it), the pin. */
+    record PinnedChild(int pid, int pidVnr, Pin pin) {
+    }
+
+    /** Host thread {@code tid}'s newest child ({@link #newestChildOf}), pinned; null if there is none. */
+    default PinnedChild pinNewestChild(int tid) {
+        OptionalInt child = newestChildOf(tid);
+        if (child.isEmpty()) return null;
+        int pid = child.getAsInt();
+        OptionalInt vnr = tgidVnrOf(pid);
+        Pin pin = vnr.isEmpty() ? null : pin(pid);
+        return pin == null ? null : new PinnedChild(pid, vnr.getAsInt(), pin);
     }
 
     /**

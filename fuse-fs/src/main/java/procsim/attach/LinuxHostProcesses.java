@@ -99,6 +99,33 @@ public final class LinuxHostProcesses implements HostProcesses {
         return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
     }
 
+    /**
+     * The last number of {@code /proc/<tid>/task/<tid>/children} (fs/proc/array.c
+     * children_seq_show: the thread's children in list order, the newest last).
+     */
+    @Override
+    public OptionalInt newestChildOf(int tid) {
+        if (tid <= 0) return OptionalInt.empty();
+        byte[] buf = BUFFER.get();
+        long newest = -1;
+        try (FileInputStream in = new FileInputStream(procRoot + "/" + tid + "/task/" + tid + "/children")) {
+            // one number per entry, each followed by a blank; read in pieces, keeping the last whole one
+            int kept = 0;
+            for (int r; (r = in.read(buf, kept, buf.length - kept)) > 0; ) {
+                int n = kept + r, end = n;
+                while (end > 0 && buf[end - 1] != ' ') end--;
+                int start = end - 1;
+                while (start > 0 && buf[start - 1] != ' ') start--;
+                if (end > 0) newest = parseNumber(buf, end, start);
+                kept = n - end;
+                System.arraycopy(buf, end, buf, 0, kept);
+            }
+        } catch (IOException e) {
+            return OptionalInt.empty();
+        }
+        return newest <= 0 ? OptionalInt.empty() : OptionalInt.of((int) newest);
+    }
+
     @Override
     public OptionalInt parentOf(int pid) {
         long v = statField(pid, 4);

@@ -125,9 +125,18 @@ public final class FuseOps {
         });
     }
 
-    /** ioctl(2) of an open file, without argument data; returns its result. */
-    public int ioctl(Caller caller, String path, long fh, int cmd) {
-        return FuseReply.of("ioctl", path, () -> handle(fh).ioctl(caller, cmd));
+    /**
+     * ioctl(2) of an open file: {@code arg} the bytes the command carries in (empty if none); the
+     * bytes it gives back go to {@code out}. Returns its result.
+     */
+    public int ioctl(Caller caller, String path, long fh, int cmd, byte[] arg, ByteSink out) {
+        return FuseReply.of("ioctl", path, () -> {
+            ProcHandle.IoctlReply r = handle(fh).ioctl(caller, cmd, arg);
+            if (r.data().length > 0) {
+                out.put(r.data(), r.data().length);
+            }
+            return r.result();
+        });
     }
 
     /** The last close of an open file; comes late and without a caller (pid 0). */

@@ -184,10 +184,9 @@ final class FuseWire {
         return ok(out, unique, INIT_OUT);
     }
 
-    /** A {@code fuse_ioctl_out} reply with {@code result} and {@code outSize} bytes of data (zeros). */
+    /** A {@code fuse_ioctl_out} reply with {@code result}, then the {@code outSize} bytes of data already put after it. */
     static int ioctl(ByteBuffer out, long unique, int result, int outSize) {
         out.putInt(OUT_HEADER, result).putInt(OUT_HEADER + 4, 0).putLong(OUT_HEADER + 8, 0);
-        for (int i = 0; i < outSize; i++) out.put(OUT_HEADER + IOCTL_OUT + i, (byte) 0);
         return ok(out, unique, IOCTL_OUT + outSize);
     }
 

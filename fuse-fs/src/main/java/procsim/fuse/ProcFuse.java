@@ -342,7 +342,7 @@ public final class ProcFuse {
                 return FuseWire.ok(out, unique, 0);
             }
             case FuseWire.IOCTL -> {
-                return ioctl(in, out, unique, caller, path);
+                return ioctl(in, end, out, unique, caller, path);
             }
             default -> {
                 return mutation(in, end, out, h, caller, path);
@@ -469,19 +469,27 @@ public final class ProcFuse {
     }
 
     /**
-     * IOCTL: only commands without data are served (nsfs's that lsns sends); the result, an errno
-     * too, goes in {@code fuse_ioctl_out} (lib/fuse.c fuse_lib_ioctl(), fuse_reply_ioctl()), with
-     * out_size bytes of data. FUSE_IOCTL_UNRESTRICTED (CUSE only) is EPERM; a directory's
-     * (FUSE_IOCTL_DIR) ENOTTY, as libfuse2's do_ioctl() answers without FUSE_CAP_IOCTL_DIR and as a
-     * procfs directory has no ioctl.
+     * IOCTL, restricted (the kernel copies _IOC_SIZE(cmd) bytes in for _IOC_WRITE and takes up to
+     * that many back for _IOC_READ: fs/fuse/ioctl.c fuse_do_ioctl()). The result, an errno too, goes in
+     * {@code fuse_ioctl_out} (lib/fuse.c fuse_lib_ioctl(), fuse_reply_ioctl()), then the data the
+     * handle gave back: none after an error, so the caller's buffer is left as it was (libfuse2 sends
+     * the input back). FUSE_IOCTL_UNRESTRICTED (CUSE only) is EPERM; a directory's (FUSE_IOCTL_DIR)
+     * ENOTTY, as libfuse2's do_ioctl() answers without FUSE_CAP_IOCTL_DIR and as a procfs directory has no ioctl.
      */
-    private int ioctl(ByteBuffer in, ByteBuffer out, long unique, Caller caller, String path) {
+    private int ioctl(ByteBuffer in, int end, ByteBuffer out, long unique, Caller caller, String path) {
         int flags = in.getInt(IN_HEADER + 8);
         if ((flags & FuseWire.IOCTL_UNRESTRICTED) != 0) return FuseWire.error(out, unique, Errno.EPERM.number());
         if ((flags & FuseWire.IOCTL_DIR) != 0) return FuseWire.error(out, unique, Errno.ENOTTY.number());
-        int outSize = Math.max(0, Math.min(in.getInt(IN_HEADER + 28), out.capacity() - OUT_HEADER - FuseWire.IOCTL_OUT));
-        int result = ops.ioctl(caller, path, in.getLong(IN_HEADER), in.getInt(IN_HEADER + 12));
-        return FuseWire.ioctl(out, unique, result, outSize);
+        int at = IN_HEADER + FuseWire.IOCTL_IN;
+        byte[] arg = new byte[Math.max(0, Math.min(in.getInt(IN_HEADER + 24), end - at))];
+        in.get(at, arg);
+        int room = Math.max(0, Math.min(in.getInt(IN_HEADER + 28), out.capacity() - OUT_HEADER - FuseWire.IOCTL_OUT));
+        int[] given = {0};
+        int result = ops.ioctl(caller, path, in.getLong(IN_HEADER), in.getInt(IN_HEADER + 12), arg, (data, length) -> {
+            given[0] = Math.min(length, room);
+            out.put(OUT_HEADER + FuseWire.IOCTL_OUT, data, 0, given[0]);
+        });
+        return FuseWire.ioctl(out, unique, result, result < 0 ? 0 : given[0]);
     }
 
     /** The operations that would make, remove or rename a name: procfs refuses each ({@link ProcfsMutations}). */

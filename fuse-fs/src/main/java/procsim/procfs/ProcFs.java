@@ -15,6 +15,9 @@ import procsim.kernel.Kernel;
 import procsim.kernel.KernelConfig;
 import procsim.pid.PidNamespace;
 import procsim.procfs.render.MapsFile;
+import procsim.syscall.Call;
+import procsim.syscall.CloneCall;
+import procsim.syscall.SyscallResult;
 import procsim.syscall.SyscallTable;
 import procsim.task.Ptrace;
 import procsim.task.Task;
@@ -388,13 +391,7 @@ public final class ProcFs implements ProcTree {
      * Deviation: no Linux interface; the new task's identity is given by its creator's line.
      */
     public Task bindToOwnChild(Caller caller, String word) {
-        int nr;
-        try {
-            nr = Strtol.parseInt(word);
-        } catch (SysError e) {
-            throw Errno.EINVAL.error();
-        }
-        if (nr <= 0) throw Errno.EINVAL.error();
+        int nr = pid(word);
         // One read of the host: the caller's process (bound as a child) and its parent (whose
         // binding it acts by until now). Both numbers stay the caller's while it waits in this
         // request: once the request is read the writer waits it out uninterruptibly (fs/fuse/dev.c
@@ -414,6 +411,49 @@ public final class ProcFs implements ProcTree {
         int self = task.isLeader() ? ids.tgid() : caller.hostTid();
         attach.attachFirst(self, task);
         return task;
+    }
+
+    /**
+     * {@code bind CHILD LINE} on {@code procsim/syscall}: LINE, a fork, vfork, clone, clone3 or
+     * eclone that makes a child process, made as {@code task} (the caller's sim thread), and the
+     * caller's real child CHILD bound to the child it made, in one request where LINE and the
+     * child's own {@code attach PID} take two (the shim's fork: the real fork first, its child
+     * waiting until it is bound). CHILD is the pid the real fork returned, in the caller's own pid
+     * namespace: it must be the calling thread's newest real child (ESRCH), bound to nothing yet
+     * (EPERM); a line of another kind is EINVAL. All that is checked before LINE runs, so a refusal
+     * changes nothing; LINE's own failure comes back as its result, nothing bound.
+     */
+    public SyscallResult forkBound(Caller caller, Task task, String childWord, String line) {
+        int nr = pid(childWord);
+        Call call = kernel.decode(line);
+        if (!(call instanceof CloneCall clone) || !clone.makesChildProcess()) throw Errno.EINVAL.error();
+        // the caller waits out this request uninterruptibly, so nothing newer can join its children meanwhile
+        HostProcesses.PinnedChild child = attach.pinNewestChild(caller.hostTid());
+        if (child == null) throw Errno.ESRCH.error();
+        if (child.pidVnr() != nr) {
+            child.pin().close();
+            throw Errno.ESRCH.error();
+        }
+        SyscallResult[] result = new SyscallResult[1];
+        attach.attachNew(child.pid(), child.pin(), () -> {
+            SyscallResult r = kernel.syscall(task, call, caller.interrupted());
+            lastReplies.record(task, r);
+            result[0] = r;
+            return r.failed() ? null : kernel.read(() -> kernel.tasks().lookup(task.activePidNs(), (int) r.value()));
+        });
+        return result[0];
+    }
+
+    /** A pid word of an attach or bind line: a positive number, else EINVAL. */
+    private static int pid(String word) {
+        int nr;
+        try {
+            nr = Strtol.parseInt(word);
+        } catch (SysError e) {
+            throw Errno.EINVAL.error();
+        }
+        if (nr <= 0) throw Errno.EINVAL.error();
+        return nr;
     }
 
     /**

@@ -13,9 +13,22 @@ public interface ProcHandle {
     /** Returns the number of bytes taken. */
     int write(Caller caller, byte[] data, long offset);
 
-    /** ioctl(2) with no argument; returns its result. A file without one: ENOTTY (vfs_ioctl). */
+    /** ioctl(2) with no argument data; returns its result. A file without one: ENOTTY (vfs_ioctl). */
     default int ioctl(Caller caller, int cmd) {
         throw Errno.ENOTTY.error();
+    }
+
+    /**
+     * ioctl(2) whose argument carries {@code arg} in (empty if the command carries nothing in):
+     * its result and the bytes it gives back. By default, the command without data.
+     */
+    default IoctlReply ioctl(Caller caller, int cmd, byte[] arg) {
+        return new IoctlReply(ioctl(caller, cmd), IoctlReply.NO_DATA);
+    }
+
+    /** An ioctl's result and the bytes it copies back to the caller's argument. */
+    record IoctlReply(int result, byte[] data) {
+        public static final byte[] NO_DATA = {};
     }
 
     /** The last close; comes asynchronously, without a caller. */

@@ -91,6 +91,33 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidVnrOf(1234)).isEmpty();
     }
 
+    /** The last entry of a thread's children file: the newest child; pinned, with its NStgid's last field. */
+    @Test
+    void theNewestChildIsTheLastOfTheThreadsChildren(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("50/task/50"));
+        StringBuilder many = new StringBuilder();
+        for (int pid = 1000; pid < 1400; pid++) many.append(pid).append(' '); // longer than one read
+        many.append("4321 ");
+        Files.writeString(root.resolve("50/task/50/children"), many);
+        Files.createDirectories(root.resolve("4321"));
+        Files.writeString(root.resolve("4321/status"), "Name:\tx\nTgid:\t4321\nNStgid:\t4321\t12\n");
+        Files.writeString(root.resolve("4321/comm"), "x\n");
+        Files.createDirectories(root.resolve("60/task/60"));
+        Files.writeString(root.resolve("60/task/60/children"), "");
+        Files.createDirectories(root.resolve("70/task/70"));
+        Files.writeString(root.resolve("70/task/70/children"), "999 ");
+        LinuxHostProcesses host = new LinuxHostProcesses(root.toString());
+        assertThat(host.newestChildOf(50)).isEqualTo(OptionalInt.of(4321));
+        assertThat(host.newestChildOf(60)).as("no child").isEmpty();
+        assertThat(host.newestChildOf(80)).as("no such thread").isEmpty();
+        assertThat(host.pinNewestChild(70)).as("its child is gone").isNull();
+        HostProcesses.PinnedChild pinned = host.pinNewestChild(50);
+        assertThat(pinned.pid()).isEqualTo(4321);
+        assertThat(pinned.pidVnr()).as("NStgid's last field: its own namespace's").isEqualTo(12);
+        assertThat(pinned.pin().alive()).isTrue();
+        pinned.pin().close();
+    }
+
     @Test
     void readsTheRealProcForThisProcessAndThread() throws IOException {
         LinuxHostProcesses host = new LinuxHostProcesses();

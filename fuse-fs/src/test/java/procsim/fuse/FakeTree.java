@@ -102,6 +102,15 @@ final class FakeTree implements ProcTree {
                 return data.length;
             }
 
+            /** Command 1 gives back its argument reversed, its length the result; 2 fails with EINVAL. */
+            @Override
+            public IoctlReply ioctl(Caller c, int cmd, byte[] arg) {
+                if (cmd != 1) return cmd == 2 ? Errno.EINVAL.fail() : ProcHandle.super.ioctl(c, cmd, arg);
+                byte[] back = new byte[arg.length];
+                for (int i = 0; i < arg.length; i++) back[i] = arg[arg.length - 1 - i];
+                return new IoctlReply(arg.length, back);
+            }
+
             @Override
             public void release() {
                 calls.add("release " + path);

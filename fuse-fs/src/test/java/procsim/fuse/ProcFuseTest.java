@@ -300,6 +300,27 @@ class ProcFuseTest {
         assertThat(error()).isZero();
     }
 
+    /**
+     * A restricted ioctl with data (fs/fuse/ioctl.c fuse_do_ioctl(): in_size bytes follow
+     * fuse_ioctl_in; up to out_size come back after fuse_ioctl_out): the handle gets the bytes in and
+     * its bytes go back, cut to out_size; after an error, the errno in the result and no bytes, so
+     * the caller's buffer stays as it was.
+     */
+    @Test
+    void anIoctlCarriesItsDataInAndBack() {
+        long file = lookup(1, "version");
+        long fh = open(file, 2);
+        byte[] req = new byte[32 + 4];
+        System.arraycopy(body(32, fh, 0, 1, 0L, 4, 3), 0, req, 0, 32);
+        System.arraycopy("abcd".getBytes(StandardCharsets.UTF_8), 0, req, 32, 4);
+        assertThat(send(FuseWire.IOCTL, file, req)).isEqualTo(16 + 16 + 3);
+        assertThat(out.getInt(16)).isEqualTo(4);
+        assertThat(new String(new byte[] {out.get(32), out.get(33), out.get(34)}, StandardCharsets.UTF_8)).isEqualTo("dcb");
+        System.arraycopy(body(32, fh, 0, 2, 0L, 4, 4), 0, req, 0, 32);
+        assertThat(send(FuseWire.IOCTL, file, req)).isEqualTo(32);
+        assertThat(out.getInt(16)).isEqualTo(-22);
+    }
+
     @Test
     void statfsAnswersLibfusesDefault() {
         assertThat(send(FuseWire.STATFS, 1, new byte[0])).isEqualTo(96);

@@ -1,6 +1,8 @@
 package procsim.procfs;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -14,12 +16,16 @@ final class FakeHost implements HostProcesses {
     final Map<Integer, Long> start = new HashMap<>();
     final Map<Integer, Integer> session = new HashMap<>();
     final Map<Integer, Integer> tgidVnr = new HashMap<>();
+    /** Processes in the order they were made: a parent's newest child is its last. */
+    final List<Integer> made = new ArrayList<>();
 
     /** A process {@code pid} (its main thread has the same id) whose parent is {@code ppid}. */
     FakeHost process(int pid, int ppid) {
         tgid.put(pid, pid);
         parent.put(pid, ppid);
         start.put(pid, 1000L + pid);
+        made.remove((Integer) pid);
+        made.add(pid);
         return this;
     }
 
@@ -64,6 +70,26 @@ final class FakeHost implements HostProcesses {
         reads++;
         Integer v = session.get(pid);
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
+    }
+
+    /** The newest process whose parent is {@code tid}'s process. */
+    @Override
+    public OptionalInt newestChildOf(int tid) {
+        reads++;
+        Integer g = tgid.get(tid);
+        for (int i = made.size() - 1; g != null && i >= 0; i--) {
+            int pid = made.get(i);
+            if (g.equals(parent.get(pid))) return OptionalInt.of(pid);
+        }
+        return OptionalInt.empty();
+    }
+
+    /** Its pid in its own namespace: as set in tgidVnr, else the host's own. */
+    @Override
+    public PinnedChild pinNewestChild(int tid) {
+        OptionalInt child = newestChildOf(tid);
+        Pin pin = child.isEmpty() ? null : pin(child.getAsInt());
+        return pin == null ? null : new PinnedChild(child.getAsInt(), tgidVnr.getOrDefault(child.getAsInt(), child.getAsInt()), pin);
     }
 
     @Override

@@ -282,4 +282,72 @@ class OwnSyscallFileTest {
         assertThat(line(shell, "getpid")).isEqualTo("2");
         assertThat(line(other, "getpid")).isEqualTo("3");
     }
+
+    /**
+     * {@code bind CHILD LINE}: the parent's fork line and its real child's binding in one request;
+     * the child then acts as the new task from its first request, with no line of its own.
+     */
+    @Test
+    void aParentsForkLineBindsItsRealChild() {
+        assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("4");
+        assertThat(attachOf(4)).isEqualTo(CHILD + "\n");
+        assertThat(line(child, "getpid")).isEqualTo("4");
+        assertThat(line(child, "getppid")).isEqualTo("2");
+        assertThat(line(child, "exit_group 3")).isEqualTo("0");
+        assertThat(line(shell, "wait4 4")).isEqualTo("4 status=0x0300");
+    }
+
+    /** The same by the ioctl, and for a clone3 with set_tid: the reply is the line's own. */
+    @Test
+    void bindTakesAnyForkLineThatMakesAChildProcess() {
+        assertThat(line(shell, "bind " + CHILD + " clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,77")).isEqualTo("77");
+        assertThat(line(child, "getpid")).as("pid 1 in its own namespace").isEqualTo("1");
+        assertThat(attachOf(77)).isEqualTo(CHILD + "\n");
+    }
+
+    /**
+     * Refusals come before the line runs and change nothing: no task made, nothing bound. A line
+     * that runs and fails (EEXIST) gives its errno and binds nothing either.
+     */
+    @ParameterizedTest(name = "{0} by {1}: {2}")
+    @CsvSource(delimiter = ';', value = {
+        "bind 300 fork ; shell ; ESRCH",  // not the caller's newest real child
+        "bind 999 fork ; shell ; ESRCH",  // no such process
+        "bind 201 getpid ; shell ; EINVAL", // makes no child
+        "bind 201 clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM ; shell ; EINVAL", // a thread
+        "bind 201 clone3 flags=CLONE_PARENT ; shell ; EINVAL", // a sibling
+        "bind 201 nosuchcall ; shell ; EINVAL",
+        "bind 201 ; shell ; EINVAL",
+        "bind x fork ; shell ; EINVAL",
+        "bind 0 fork ; shell ; EINVAL",
+        "bind 201 fork ; operator ; ESRCH",  // no sim thread to fork
+        "bind 201 clone3 exit_signal=SIGCHLD set_tid=3 ; shell ; EEXIST", // the line's own errno
+    })
+    void refusalsChangeNothing(String line, String who, String errno) {
+        Caller c = who.equals("operator") ? OPERATOR : shell;
+        assertThat(line(c, line.strip())).isEqualTo(errno);
+        assertThat(fs.readdir(OPERATOR, "/")).doesNotContain("4");
+        assertThat(line(child, "getpid")).as("still unbound: its parent's task").isEqualTo("2");
+        assertThat(fs.attachTable().size()).isEqualTo(2);
+        assertThat(host.openPins).isEqualTo(2);
+    }
+
+    /**
+     * CHILD is the pid fork returned to the caller, in the caller's own pid namespace (procsim exec
+     * runs programs in one of their own), matched against its newest child's NStgid.
+     */
+    @Test
+    void theChildIsNamedAsTheCallersNamespaceNumbersIt() {
+        host.tgidVnr.put(CHILD, 5);
+        assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("ESRCH");
+        assertThat(line(shell, "bind 5 fork")).isEqualTo("4");
+        assertThat(attachOf(4)).isEqualTo(CHILD + "\n");
+    }
+
+    @Test
+    void aBoundProcessCannotBeBoundAgain() {
+        assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("4");
+        assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("EPERM");
+        assertThat(fs.readdir(OPERATOR, "/")).doesNotContain("5");
+    }
 }

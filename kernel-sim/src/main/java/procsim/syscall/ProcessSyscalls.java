@@ -154,12 +154,12 @@ final class ProcessSyscalls {
     private static Call legacyClone(long rawFlags) {
         long flags = rawFlags & 0xffffffffL & ~CSIGNAL;
         int exitSignal = (int) (rawFlags & CSIGNAL);
-        return (k, c) -> {
+        return new CloneCall(flags, (k, c) -> {
             NextSyscallData nsd = c.takeNextSyscallData();
             CloneArgs args = nsd == null ? CloneArgs.of(flags, exitSignal)
                     : new CloneArgs(flags, exitSignal, ns -> PidTargets.nextSyscallData(nsd, ns));
             return forked(c, k.tasks().clone(c, args));
-        };
+        });
     }
 
     private static SyscallResult forked(Task caller, Task child) {
@@ -175,7 +175,7 @@ final class ProcessSyscalls {
         long flags = a.key("flags") == null ? 0 : Flags.parse(a.key("flags"), CloneFlags.NAMES);
         long exitSignal = a.key("exit_signal") == null ? 0 : Flags.parse(a.key("exit_signal"), Signals.NAMES);
         int[] setTid = a.key("set_tid") == null ? new int[0] : Args.intList(a.key("set_tid"));
-        return (k, c) -> {
+        return new CloneCall(flags, (k, c) -> {
             if (setTid.length > PidNamespace.MAX_PID_NS_LEVEL) throw Errno.EINVAL.error();
             if ((exitSignal & ~CSIGNAL) != 0 || exitSignal > Signals.NSIG) throw Errno.EINVAL.error();
             if ((flags & ~(0xffffffffL | CLONE_CLEAR_SIGHAND | CLONE_INTO_CGROUP)) != 0) throw Errno.EINVAL.error();
@@ -189,7 +189,7 @@ final class ProcessSyscalls {
             CloneArgs args = setTid.length == 0 ? CloneArgs.of(flags, (int) exitSignal)
                     : new CloneArgs(flags, (int) exitSignal, ns -> PidTargets.setTid(setTid, ns, perm));
             return forked(c, k.tasks().clone(c, args));
-        };
+        });
     }
 
     /**
@@ -204,14 +204,14 @@ final class ProcessSyscalls {
         int[] pids = a.key("pids") == null ? new int[0] : Args.intList(a.key("pids"));
         long flags = raw & 0xffffffffL & ~CSIGNAL;
         int exitSignal = (int) (raw & CSIGNAL);
-        return (k, c) -> {
+        return new CloneCall(flags, (k, c) -> {
             int callerLevel = c.activePidNs().level();
             if (pids.length > callerLevel + 1) throw Errno.EINVAL.error();
             if (pids.length > 0 && !c.capable(Capability.CAP_SYS_ADMIN)) throw Errno.EPERM.error();
             PidRequest req = PidTargets.eclone(pids, callerLevel);
             CloneArgs args = new CloneArgs(flags, exitSignal, ns -> req);
             return forked(c, k.tasks().clone(c, args));
-        };
+        });
     }
 
     private static Call exit(Args a, boolean group) {

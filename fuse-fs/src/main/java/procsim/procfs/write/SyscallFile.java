@@ -10,6 +10,7 @@ import procsim.kernel.Kernel;
 import procsim.procfs.Caller;
 import procsim.procfs.LastReplies;
 import procsim.procfs.ProcHandle;
+import procsim.procfs.ProcHandle.IoctlReply;
 import procsim.procfs.Viewer;
 import procsim.syscall.Call;
 import procsim.syscall.SyscallResult;
@@ -40,6 +41,18 @@ public final class SyscallFile implements ProcHandle {
 
     @Override
     public int write(Caller caller, byte[] data, long offset) {
+        call(caller, data);
+        return data.length;
+    }
+
+    /** {@link SyscallIoctl}: the line and the reply of this call, in one request. */
+    @Override
+    public IoctlReply ioctl(Caller caller, int cmd, byte[] arg) {
+        return SyscallIoctl.reply(call(caller, SyscallIoctl.line(cmd, arg)).text());
+    }
+
+    /** The line {@code data} made as the thread's syscall, kept as this file's reply; throws its errno if it failed. */
+    private SyscallResult call(Caller caller, byte[] data) {
         Viewer v = viewers.apply(caller);
         if (!v.isOperator() && v.task() != task) throw Errno.EPERM.error();
         SyscallResult r;
@@ -57,7 +70,7 @@ public final class SyscallFile implements ProcHandle {
             replyPending = true;
         }
         if (r.failed()) throw new SysError(r.errno());
-        return data.length;
+        return r;
     }
 
     /**
