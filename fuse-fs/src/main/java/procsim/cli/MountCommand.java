@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
 import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
 import procsim.fuse.MountTable;
+import procsim.fuse.PidfdHostProcesses;
 import procsim.fuse.ProcFuse;
 import procsim.fuse.Warmup;
 import procsim.pid.PidNamespace;
@@ -187,7 +188,7 @@ final class MountCommand implements Callable<Integer> {
 
         ProcTree tree;
         try {
-            tree = ProcFs.boot(pidMax, new LinuxHostProcesses());
+            tree = ProcFs.boot(pidMax, PidfdHostProcesses.over(new LinuxHostProcesses()));
         } catch (RuntimeException e) {
             log.debug("boot failed", e);
             return fail(err, "could not boot the sim kernel (--pid-max " + pidMax + "): " + e.getMessage());
@@ -237,7 +238,7 @@ final class MountCommand implements Callable<Integer> {
     private void warmUp() {
         long t0 = System.nanoTime();
         try {
-            Warmup.run(warmupRounds, new LinuxHostProcesses());
+            Warmup.run(warmupRounds, PidfdHostProcesses.over(new LinuxHostProcesses()));
         } catch (RuntimeException e) {
             log.warn("the warm-up failed (the mount works, only slower at first): {}", e.toString());
             return;

@@ -7,6 +7,7 @@ import java.time.Duration;
 
 import procsim.attach.LinuxHostProcesses;
 import procsim.fuse.FuseMount;
+import procsim.fuse.PidfdHostProcesses;
 import procsim.procfs.ProcFs;
 import procsim.race.lab.OwnMountPort;
 
@@ -34,7 +35,7 @@ final class OwnMount implements OwnMountPort.Mounted {
                     + "try 'procsim race --replay'");
         }
         Path dir = Files.createTempDirectory("procsim-race-").toRealPath();
-        FuseMount m = new FuseMount(ProcFs.boot(pidMax, new LinuxHostProcesses()), dir);
+        FuseMount m = new FuseMount(ProcFs.boot(pidMax, PidfdHostProcesses.over(new LinuxHostProcesses())), dir);
         OwnMount own = new OwnMount(dir, m);
         Runtime.getRuntime().addShutdownHook(own.hook);
         try {

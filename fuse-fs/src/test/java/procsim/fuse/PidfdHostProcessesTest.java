@@ -1,0 +1,84 @@
+package procsim.fuse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+import procsim.attach.HostProcesses;
+import procsim.attach.LinuxHostProcesses;
+
+/**
+ * A pidfd pin holds the task, not its number: alive while the process runs and while it is a
+ * zombie (pidfd_send_signal of signal 0 finds the task until release_task), dead once reaped, and
+ * cheap to find dead (no exception). Gone ids and closed pins are never alive.
+ */
+class PidfdHostProcessesTest {
+    private final HostProcesses host = PidfdHostProcesses.over(new LinuxHostProcesses());
+
+    @Test
+    void thisMachineHasPidfdPins() {
+        assertThat(host).isInstanceOf(PidfdHostProcesses.class);
+        HostProcesses.Pin self = host.pin((int) ProcessHandle.current().pid());
+        assertThat(self.failsCheaply()).isTrue();
+        assertThat(self.alive()).isTrue();
+        self.close();
+        assertThat(self.alive()).as("closed").isFalse();
+        assertThat(host.pin(Integer.MAX_VALUE)).as("no such process").isNull();
+    }
+
+    /** As LinuxHostProcessesTest's comm pin: sleep 0's parent execs sleep 30 and never waits. */
+    @Test
+    void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
+        Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
+        try {
+            ProcessHandle child = null;
+            while (child == null) child = parent.toHandle().children().findFirst().orElse(null);
+            int zombie = (int) child.pid();
+            HostProcesses.Pin pinned = host.pin(zombie);
+            while (!Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z ")) Thread.onSpinWait();
+            assertThat(pinned.alive()).as("a zombie").isTrue();
+            HostProcesses.Pin p = host.pin((int) parent.pid());
+            assertThat(p.alive()).isTrue();
+            parent.destroy();
+            parent.waitFor(); // reaped by the JVM, and its zombie child by init
+            assertThat(p.alive()).as("reaped").isFalse();
+            p.close();
+            pinned.close();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    /** The newest child, pinned by pidfd, with its pid in its own namespace from the pidfd's fdinfo. */
+    @Test
+    void theNewestChildIsPinnedWithItsNamespacesPid() throws Exception {
+        Process parent = new ProcessBuilder("unshare", "--pid", "--fork", "sleep", "30").start();
+        try {
+            int unshare = (int) parent.pid();
+            ProcessHandle child = null;
+            while (child == null) child = parent.toHandle().children().findFirst().orElse(null);
+            HostProcesses.PinnedChild pinned = host.pinNewestChild(unshare);
+            assertThat(pinned.pid()).isEqualTo(child.pid());
+            assertThat(pinned.pidVnr()).as("pid 1 of its new namespace").isEqualTo(1);
+            assertThat(pinned.pin().failsCheaply()).isTrue();
+            assertThat(pinned.pin().alive()).isTrue();
+            pinned.pin().close();
+            assertThat(host.pinNewestChild((int) child.pid())).as("no child").isNull();
+        } finally {
+            parent.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aThreadCanBePinned() throws Exception {
+        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+        HostProcesses.Pin pin = host.pin(tid);
+        assertThat(pin.failsCheaply()).as("a pidfd, PIDFD_THREAD").isTrue();
+        assertThat(pin.alive()).isTrue();
+        pin.close();
+    }
+}
