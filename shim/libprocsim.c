@@ -2,14 +2,15 @@
  * libprocsim.so: preloaded by `procsim exec`, it makes a dynamically linked program's pid calls
  * and forks the sim's. A client of the mount's public files only: each call is one line written
  * to /proc/procsim/syscall, the caller's own sim thread's syscall file, and the reply read back on
- * it (one pwrite and one pread; one open file per process, which its threads share and a forked
+ * it (in one request by the file's PROCSIM_SYSCALL ioctl, see sim_call; a line with no reply wanted
+ * is one pwrite; one open file per process, which its threads share and a forked
  * child inherits: the mount resolves each request's caller; a call that may block goes through the
  * thread's own /proc/thread-self/syscall instead, see file_for). /proc there is procsim's fixed view
  * (procsim shell's), so the shim is active only where /proc/thread-self/attach exists; elsewhere
  * every call is the real one.
  *
  * Served: getpid, gettid, getppid, syscall(SYS_getpid|SYS_gettid|SYS_getppid); fork and vfork
- * (a sim fork, then a real fork whose child binds itself to the new sim task with `attach PID`);
+ * (a real fork, then the parent's `bind CHILD fork`: the sim's fork, the real child bound to its task);
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
  * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
@@ -148,11 +149,20 @@ static int file_for(const char *line)
 	return own_syscall_file();
 }
 
+/* The reply of the last line on FD read whole into REPLY (SIZE bytes); its length, or -1 and errno. */
+static ssize_t read_reply(int fd, char *reply, size_t size)
+{
+	ssize_t n = pread(fd, reply, size - 1, 0);
+	if (n >= 0) reply[n] = 0;
+	return n;
+}
+
 /*
- * One sim syscall: the line, then its reply on the same open file. Signals are blocked between
- * the two, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take the reply.
- * Returns the reply's leading value, or -1 with errno the sim's. REPLY NO_REPLY: the line alone (an
- * exit's reply says nothing the write's success did not: one FUSE request fewer), 0 on success.
+ * One sim syscall: the line and its reply on one open file, in one request by the mount's
+ * PROCSIM_SYSCALL ioctl when the line fits its buffer (else a write, then a read). Signals are
+ * blocked meanwhile, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take
+ * the reply. Returns the reply's leading value, or -1 with errno the sim's. REPLY NO_REPLY: the
+ * line alone, written (an exit's reply says nothing the write's success did not), 0 on success.
  */
 #define NO_REPLY ((char *)1)
 static long sim_call(char *reply, size_t size, const char *fmt, ...)
@@ -160,7 +170,6 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	char line[LINE_MAX_], own[128];
 	va_list ap;
 	sigset_t all, old;
-	long value = -1;
 	int saved = 0;
 
 	if (!reply) {
@@ -181,22 +190,27 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	int fd = file_for(line);
 	if (fd < 0) {
 		saved = errno;
-	} else if (pwrite(fd, line, len, 0) < 0) {
-		saved = errno;
 	} else if (reply == NO_REPLY) {
-		value = 0;
-	} else {
-		ssize_t n = pread(fd, reply, size - 1, 0);
-		if (n < 0) {
+		if (pwrite(fd, line, len, 0) < 0) saved = errno;
+	} else if ((size_t)len < sizeof(struct procsim_syscall)) {
+		struct procsim_syscall call;
+		memcpy(call.line, line, len + 1);
+		int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
+		if (whole < 0)
 			saved = errno;
-		} else {
-			reply[n] = 0;
-			value = strtol(reply, NULL, 10);
-		}
+		else if ((size_t)whole < sizeof(call.line) && (size_t)whole < size)
+			memcpy(reply, call.line, whole + 1);
+		else if (read_reply(fd, reply, size) < 0)       /* cut: read it whole */
+			saved = errno;
+	} else if (pwrite(fd, line, len, 0) < 0 || read_reply(fd, reply, size) < 0) {
+		saved = errno;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (saved) errno = saved;
-	return saved ? -1 : value;
+	if (saved) {
+		errno = saved;
+		return -1;
+	}
+	return reply == NO_REPLY ? 0 : strtol(reply, NULL, 10);
 }
 
 /* A served call's result: the sim's value, and errno untouched when it succeeds. */
@@ -246,15 +260,16 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 }
 
 /*
- * The real half of a sim fork (the sim child is sim_pid): a real fork whose child binds itself
- * to its sim task before anything else, by one line on the syscall file it inherited (it acts as
- * its parent's task until then, and the mount takes `attach PID` only for a fresh child process of
- * that task). The parent waits on a pipe until the child has bound: its task must still be alive
- * and the child's parent for the line to be taken (a parent that forks and exits at once: bash's
- * `sleep 1 & echo $$ $!`), and until then a call the parent makes about the child (kill, wait4)
- * would find it acting as the parent. The pipe costs the daemon nothing.
+ * A fork through the sim: the real fork first, its child waiting on a pipe; then the parent's one
+ * line `bind CHILD LINE` makes the sim's fork LINE and binds the real child to the task it made, in
+ * one request (the mount takes it only for the caller's own real child, bound to nothing yet).
+ * The child goes on once told it is bound, so from its first call it is its own task, and fork
+ * returns in the parent with its child bound already (a kill or wait4 it makes next finds it so,
+ * and a parent that forks and exits at once, bash's `sleep 1 & echo $$ $!`, cannot come first).
+ * When the sim refuses the line, the real child exits unseen (reaped here) and fork fails with
+ * the sim's errno. The pipe costs the daemon nothing.
  */
-static pid_t real_fork_as(long sim_pid)
+static pid_t fork_as(const char *line)
 {
 	int sync[2];
 	if (pipe2(sync, O_CLOEXEC) < 0) return -1;
@@ -263,13 +278,16 @@ static pid_t real_fork_as(long sim_pid)
 		int e = errno;
 		close(sync[0]);
 		close(sync[1]);
-		sim_call(NULL, 0, "kill %ld SIGKILL", sim_pid);
-		sim_call(NULL, 0, "wait4 %ld", sim_pid);
 		errno = e;
 		return -1;
 	}
 	if (r == 0) {
+		char bound = 0;
+		close(sync[1]);
+		while (read(sync[0], &bound, 1) < 0 && errno == EINTR)
+			;
 		close(sync[0]);
+		if (bound != 1) next__exit()(127);     /* the sim refused the fork: this process never was */
 		if (task_fd >= 0) close(task_fd);   /* its parent's thread's task file */
 		task_fd = -1;
 		/* the only thread now: another may have held the lock at the fork */
@@ -278,23 +296,24 @@ static pid_t real_fork_as(long sim_pid)
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
-		int e = sim_call(NO_REPLY, 0, "attach %ld", sim_pid) < 0 ? errno : 0;
-		if (e) {
-			/* acting as the parent's task would be silently wrong */
-			dprintf(2, "libprocsim: cannot bind to sim task %ld: %s\n", sim_pid, strerror(e));
-			next__exit()(127);
-		}
 		char self[24];
 		snprintf(self, sizeof(self), "%ld", real_getpid());
 		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
-		close(sync[1]);
 		return 0;
 	}
-	close(sync[1]);
-	char c;
-	while (read(sync[0], &c, 1) < 0 && errno == EINTR)
-		;
 	close(sync[0]);
+	long sim_pid = sim_call(NULL, 0, "bind %d %s", r, line);
+	int e = errno;
+	char bound = sim_pid >= 0;
+	while (write(sync[1], &bound, 1) < 0 && errno == EINTR)
+		;
+	close(sync[1]);
+	if (sim_pid < 0) {
+		while (next_wait4()(r, NULL, __WALL, NULL) < 0 && errno == EINTR)
+			;
+		errno = e;
+		return -1;
+	}
 	remember(sim_pid, r);
 	return sim_pid;
 }
@@ -302,9 +321,7 @@ static pid_t real_fork_as(long sim_pid)
 SHIM_EXPORT pid_t fork(void)
 {
 	if (!shim_active()) return next_fork()();
-	long sim_pid = sim_call(NULL, 0, "fork");
-	if (sim_pid < 0) return -1;
-	return real_fork_as(sim_pid);
+	return fork_as("fork");
 }
 
 /* Deviation: vfork is a fork (the sim's vfork does not suspend its parent either). */
@@ -333,9 +350,7 @@ static long sim_clone(uint64_t flags, const char *line)
 		errno = EINVAL;
 		return -1;
 	}
-	long sim_pid = sim_call(NULL, 0, "%s", line);
-	if (sim_pid < 0) return -1;
-	return real_fork_as(sim_pid);
+	return fork_as(line);
 }
 
 /*
