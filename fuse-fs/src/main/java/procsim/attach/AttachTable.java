@@ -138,7 +138,7 @@ public final class AttachTable {
         } finally {
             if (task == null) pin.close();
         }
-        put(hostId, new Binding(pin, task), false); // a task just made has no other binding
+        if (task != null) put(hostId, new Binding(pin, task), false); // a task just made has no other binding
         return task;
     }
 
@@ -170,9 +170,9 @@ public final class AttachTable {
         return host.tgidOf(hostTid);
     }
 
-    /** Host thread {@code hostTid}'s newest real child process, pinned, or null ({@link HostProcesses#pinNewestChild}). */
-    public HostProcesses.PinnedChild pinNewestChild(int hostTid) {
-        return host.pinNewestChild(hostTid);
+    /** Host thread {@code hostTid}'s real child that its own pid namespace numbers {@code pid}, pinned, or null ({@link HostProcesses#pinChild}). */
+    public HostProcesses.PinnedChild pinChild(int hostTid, int pid) {
+        return host.pinChild(hostTid, pid);
     }
 
     /** Host thread {@code hostTid}'s process and its parent (one read of the host's /proc), or null if gone. */

@@ -76,26 +76,41 @@ public interface HostProcesses {
     }
 
     /**
-     * The newest real child process of host thread {@code tid} (fork adds a child last to its
-     * thread's children: kernel/fork.c copy_process, list_add_tail on real_parent->children), or
-     * empty if it has none, or is gone, or it is unknown.
+     * The real child processes of host thread {@code tid}, in its children list's order, or null
+     * if that list cannot be read (fs/proc/array.c children_seq_show: CONFIG_PROC_CHILDREN).
      */
-    default OptionalInt newestChildOf(int tid) {
-        return OptionalInt.empty();
+    default int[] childrenOf(int tid) {
+        return null;
     }
 
-    /** A pinned host process: its pid, the pid its own (innermost) pid namespace gives it (what fork returned for it), the pin. */
-    record PinnedChild(int pid, int pidVnr, Pin pin) {
+    /**
+     * A host thread's process ids in each pid namespace from the host's down to its own (status's
+     * NStgid), or null if gone or unknown.
+     */
+    default int[] nsTgidsOf(int tid) {
+        return null;
     }
 
-    /** Host thread {@code tid}'s newest child ({@link #newestChildOf}), pinned; null if there is none. */
-    default PinnedChild pinNewestChild(int tid) {
-        OptionalInt child = newestChildOf(tid);
-        if (child.isEmpty()) return null;
-        int pid = child.getAsInt();
-        OptionalInt vnr = tgidVnrOf(pid);
-        Pin pin = vnr.isEmpty() ? null : pin(pid);
-        return pin == null ? null : new PinnedChild(pid, vnr.getAsInt(), pin);
+    /** A pinned host process and its pid. */
+    record PinnedChild(int pid, Pin pin) {
+    }
+
+    /**
+     * Host thread {@code tid}'s real child process that {@code tid}'s own pid namespace numbers
+     * {@code pid} (what fork returned to it), pinned; null if it has no such child. This default
+     * reads the NStgid of each child, newest first, at {@code tid}'s level.
+     */
+    default PinnedChild pinChild(int tid, int pid) {
+        int[] children = childrenOf(tid), own = nsTgidsOf(tid);
+        if (children == null || own == null) return null;
+        int level = own.length - 1;
+        for (int i = children.length - 1; i >= 0; i--) {
+            int[] ids = nsTgidsOf(children[i]);
+            if (ids == null || ids.length <= level || ids[level] != pid) continue;
+            Pin pin = pin(children[i]);
+            return pin == null ? null : new PinnedChild(children[i], pin);
+        }
+        return null;
     }
 
     /**

@@ -4,6 +4,8 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -75,55 +77,53 @@ public final class LinuxHostProcesses implements HostProcesses {
     /** NStgid comes after Groups, whose length varies: the whole buffer is read for it. */
     @Override
     public OptionalInt tgidVnrOf(int tid) {
-        if (tid <= 0) {
-            return OptionalInt.empty();
+        int[] ids = nsTgidsOf(tid);
+        return ids == null || ids.length == 0 ? OptionalInt.empty() : OptionalInt.of(ids[ids.length - 1]);
+    }
+
+    /** {@code /proc/<tid>/task/<tid>/children}: one number per child, each followed by a blank. */
+    @Override
+    public int[] childrenOf(int tid) {
+        if (tid <= 0) return null;
+        byte[] buf = BUFFER.get();
+        int[] pids = new int[16];
+        int count = 0;
+        try (FileInputStream in = new FileInputStream(procRoot + "/" + tid + "/task/" + tid + "/children")) {
+            int kept = 0; // a number cut by the end of a read, moved to the front
+            for (int r; (r = in.read(buf, kept, buf.length - kept)) > 0; ) {
+                int n = kept + r, at = 0;
+                for (int end = 0; end < n; end++) {
+                    if (buf[end] != ' ') continue;
+                    if (count == pids.length) pids = Arrays.copyOf(pids, 2 * count);
+                    pids[count++] = (int) parseNumber(buf, end + 1, at);
+                    at = end + 1;
+                }
+                kept = n - at;
+                System.arraycopy(buf, at, buf, 0, kept);
+            }
+        } catch (IOException e) {
+            return null;
         }
+        return Arrays.copyOf(pids, count);
+    }
+
+    /** NStgid's fields (after Groups, whose length varies: the whole buffer is read). */
+    @Override
+    public int[] nsTgidsOf(int tid) {
+        if (tid <= 0) return null;
         byte[] buf = BUFFER.get();
         int n = readPrefix(procRoot + "/" + tid + "/status", buf, buf.length);
         int at = indexOf(buf, n, NSTGID);
-        if (at < 0) {
-            return OptionalInt.empty();
-        }
+        if (at < 0) return null;
         int end = at + NSTGID.length;
-        while (end < n && buf[end] != '\n') {
-            end++;
+        while (end < n && buf[end] != '\n') end++;
+        if (end >= n) return null; // the line was cut: no number to trust
+        String[] fields = new String(buf, at + NSTGID.length, end - at - NSTGID.length, StandardCharsets.US_ASCII).strip().split("\t");
+        try {
+            return Arrays.stream(fields).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            return null;
         }
-        if (end >= n) {
-            return OptionalInt.empty(); // the line was cut: no number to trust
-        }
-        int last = end;
-        while (last > at && buf[last - 1] != '\t' && buf[last - 1] != ' ') {
-            last--;
-        }
-        long v = parseNumber(buf, n, last);
-        return v < 0 ? OptionalInt.empty() : OptionalInt.of((int) v);
-    }
-
-    /**
-     * The last number of {@code /proc/<tid>/task/<tid>/children} (fs/proc/array.c
-     * children_seq_show: the thread's children in list order, the newest last).
-     */
-    @Override
-    public OptionalInt newestChildOf(int tid) {
-        if (tid <= 0) return OptionalInt.empty();
-        byte[] buf = BUFFER.get();
-        long newest = -1;
-        try (FileInputStream in = new FileInputStream(procRoot + "/" + tid + "/task/" + tid + "/children")) {
-            // one number per entry, each followed by a blank; read in pieces, keeping the last whole one
-            int kept = 0;
-            for (int r; (r = in.read(buf, kept, buf.length - kept)) > 0; ) {
-                int n = kept + r, end = n;
-                while (end > 0 && buf[end - 1] != ' ') end--;
-                int start = end - 1;
-                while (start > 0 && buf[start - 1] != ' ') start--;
-                if (end > 0) newest = parseNumber(buf, end, start);
-                kept = n - end;
-                System.arraycopy(buf, end, buf, 0, kept);
-            }
-        } catch (IOException e) {
-            return OptionalInt.empty();
-        }
-        return newest <= 0 ? OptionalInt.empty() : OptionalInt.of((int) newest);
     }
 
     @Override

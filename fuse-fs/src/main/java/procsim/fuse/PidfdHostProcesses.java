@@ -1,12 +1,13 @@
 package procsim.fuse;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
+import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.SaveError;
 
 import procsim.attach.HostProcesses;
 
@@ -25,20 +26,32 @@ public final class PidfdHostProcesses implements HostProcesses {
     /** include/uapi/linux/pidfd.h: PIDFD_THREAD is O_EXCL. */
     private static final long PIDFD_THREAD = 0x80;
 
+    /** include/uapi/linux/nsfs.h: _IOR(NSIO 0xb7, 0x7, int). */
+    private static final long NS_GET_TGID_FROM_PIDNS = 0x8004b707L;
+    private static final int O_RDONLY = 0, O_CLOEXEC = 02000000, EINVAL = 22, ENOTTY = 25, ESRCH = 3;
+
     /** The libc calls a pidfd pin needs. */
     public interface LibC {
+        @SaveError
         long syscall(long number, long a1, long a2, long a3, long a4);
+
+        @SaveError
+        int open(String path, int flags);
+
+        @SaveError
+        int ioctl(int fd, long request, long arg);
 
         int close(int fd);
     }
 
-    private static final ThreadLocal<byte[]> FDINFO = ThreadLocal.withInitial(() -> new byte[256]);
     private final HostProcesses host;
     private final LibC libc;
+    private final Runtime runtime;
 
     private PidfdHostProcesses(HostProcesses host, LibC libc) {
         this.host = host;
         this.libc = libc;
+        this.runtime = Runtime.getRuntime(libc);
     }
 
     /** {@code host} with pidfd pins, or {@code host} itself where this machine has no pidfd for a thread. */
@@ -67,7 +80,8 @@ public final class PidfdHostProcesses implements HostProcesses {
 
             @Override
             public synchronized boolean alive() {
-                return !closed && libc.syscall(SYS_PIDFD_SEND_SIGNAL, fd, 0, 0, 0) == 0;
+                // only ESRCH says the task is gone: EPERM (an LSM's signal rule) is a live one
+                return !closed && (libc.syscall(SYS_PIDFD_SEND_SIGNAL, fd, 0, 0, 0) == 0 || LastError.getLastError(runtime) != ESRCH);
             }
 
             @Override
@@ -120,47 +134,33 @@ public final class PidfdHostProcesses implements HostProcesses {
     }
 
     @Override
-    public OptionalInt newestChildOf(int tid) {
-        return host.newestChildOf(tid);
+    public int[] childrenOf(int tid) {
+        return host.childrenOf(tid);
+    }
+
+    @Override
+    public int[] nsTgidsOf(int tid) {
+        return host.nsTgidsOf(tid);
     }
 
     /**
-     * The newest child's pidfd, then its pid in its own namespace from the pidfd's fdinfo
-     * (kernel/pid.c, fs/pidfs.c pidfd_show_fdinfo: "NSpid:" from the reader's namespace down), a
-     * far shorter render than its status.
+     * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
+     * namespace (fs/nsfs.c ns_ioctl: the task with that pid there, its tgid in ours; Linux 6.10),
+     * then checked to be among {@code tid}'s children (a pid is unique in a namespace) and pinned.
+     * Where the ioctl is missing, {@code host}'s way.
      */
     @Override
-    public PinnedChild pinNewestChild(int tid) {
-        OptionalInt child = host.newestChildOf(tid);
-        if (child.isEmpty()) return null;
-        int pid = child.getAsInt();
-        int fd = (int) libc.syscall(SYS_PIDFD_OPEN, pid, PIDFD_THREAD, 0, 0);
-        if (fd < 0) return host.pinNewestChild(tid);
-        Pin pin = pidfdPin(fd);
-        int vnr = lastNspid(fd);
-        if (vnr > 0) return new PinnedChild(pid, vnr, pin);
-        pin.close();
-        return null;
+    public PinnedChild pinChild(int tid, int pid) {
+        int ns = libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (ns < 0) return null;
+        int child = libc.ioctl(ns, NS_GET_TGID_FROM_PIDNS, pid);
+        int errno = child < 0 ? LastError.getLastError(runtime) : 0;
+        libc.close(ns);
+        if (child < 0) return errno == ENOTTY || errno == EINVAL ? host.pinChild(tid, pid) : null;
+        int[] children = host.childrenOf(tid);
+        if (children == null || Arrays.stream(children).noneMatch(c -> c == child)) return null;
+        Pin pin = pin(child);
+        return pin == null ? null : new PinnedChild(child, pin);
     }
 
-    /** The last number of the NSpid line of our pidfd {@code fd}'s fdinfo; -1 if it cannot be read. */
-    private static int lastNspid(int fd) {
-        byte[] buf = FDINFO.get();
-        int n;
-        try (FileInputStream in = new FileInputStream("/proc/self/fdinfo/" + fd)) {
-            n = in.readNBytes(buf, 0, buf.length);
-        } catch (IOException e) {
-            return -1;
-        }
-        String text = new String(buf, 0, n, StandardCharsets.US_ASCII);
-        int at = text.indexOf("\nNSpid:");
-        int end = at < 0 ? -1 : text.indexOf('\n', at + 1);
-        if (end < 0) return -1;
-        String line = text.substring(at + 7, end).strip();
-        try {
-            return Integer.parseInt(line.substring(line.lastIndexOf('\t') + 1));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
 }

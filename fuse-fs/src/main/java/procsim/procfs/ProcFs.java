@@ -419,21 +419,16 @@ public final class ProcFs implements ProcTree {
      * caller's real child CHILD bound to the child it made, in one request where LINE and the
      * child's own {@code attach PID} take two (the shim's fork: the real fork first, its child
      * waiting until it is bound). CHILD is the pid the real fork returned, in the caller's own pid
-     * namespace: it must be the calling thread's newest real child (ESRCH), bound to nothing yet
-     * (EPERM); a line of another kind is EINVAL. All that is checked before LINE runs, so a refusal
+     * namespace: it must name a real child process of the calling thread (ESRCH), bound to nothing
+     * yet (EPERM); a line of another kind is EINVAL. All that is checked before LINE runs, so a refusal
      * changes nothing; LINE's own failure comes back as its result, nothing bound.
      */
     public SyscallResult forkBound(Caller caller, Task task, String childWord, String line) {
         int nr = pid(childWord);
         Call call = kernel.decode(line);
         if (!(call instanceof CloneCall clone) || !clone.makesChildProcess()) throw Errno.EINVAL.error();
-        // the caller waits out this request uninterruptibly, so nothing newer can join its children meanwhile
-        HostProcesses.PinnedChild child = attach.pinNewestChild(caller.hostTid());
+        HostProcesses.PinnedChild child = attach.pinChild(caller.hostTid(), nr);
         if (child == null) throw Errno.ESRCH.error();
-        if (child.pidVnr() != nr) {
-            child.pin().close();
-            throw Errno.ESRCH.error();
-        }
         SyscallResult[] result = new SyscallResult[1];
         attach.attachNew(child.pid(), child.pin(), () -> {
             SyscallResult r = kernel.syscall(task, call, caller.interrupted());

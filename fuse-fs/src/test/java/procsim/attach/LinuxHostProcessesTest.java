@@ -91,31 +91,39 @@ class LinuxHostProcessesTest {
         assertThat(host.tgidVnrOf(1234)).isEmpty();
     }
 
-    /** The last entry of a thread's children file: the newest child; pinned, with its NStgid's last field. */
+    /**
+     * A thread's children file, every entry (more than one read holds); a child found by the pid
+     * its parent's namespace gives it: its NStgid at the parent's level, wherever it is in the list.
+     */
     @Test
-    void theNewestChildIsTheLastOfTheThreadsChildren(@TempDir Path root) throws IOException {
+    void aChildIsFoundByThePidItsParentsNamespaceGivesIt(@TempDir Path root) throws IOException {
         Files.createDirectories(root.resolve("50/task/50"));
+        Files.writeString(root.resolve("50/status"), "Name:\tbash\nTgid:\t50\nNStgid:\t50\t1\n");
         StringBuilder many = new StringBuilder();
         for (int pid = 1000; pid < 1400; pid++) many.append(pid).append(' '); // longer than one read
-        many.append("4321 ");
+        many.append("4321 4400 ");
         Files.writeString(root.resolve("50/task/50/children"), many);
         Files.createDirectories(root.resolve("4321"));
         Files.writeString(root.resolve("4321/status"), "Name:\tx\nTgid:\t4321\nNStgid:\t4321\t12\n");
         Files.writeString(root.resolve("4321/comm"), "x\n");
+        Files.createDirectories(root.resolve("4400")); // an orphan handed to 50, after 4321
+        Files.writeString(root.resolve("4400/status"), "Name:\ty\nTgid:\t4400\nNStgid:\t4400\t13\t1\n");
+        Files.writeString(root.resolve("4400/comm"), "y\n");
         Files.createDirectories(root.resolve("60/task/60"));
         Files.writeString(root.resolve("60/task/60/children"), "");
-        Files.createDirectories(root.resolve("70/task/70"));
-        Files.writeString(root.resolve("70/task/70/children"), "999 ");
         LinuxHostProcesses host = new LinuxHostProcesses(root.toString());
-        assertThat(host.newestChildOf(50)).isEqualTo(OptionalInt.of(4321));
-        assertThat(host.newestChildOf(60)).as("no child").isEmpty();
-        assertThat(host.newestChildOf(80)).as("no such thread").isEmpty();
-        assertThat(host.pinNewestChild(70)).as("its child is gone").isNull();
-        HostProcesses.PinnedChild pinned = host.pinNewestChild(50);
+        int[] children = host.childrenOf(50);
+        assertThat(children).hasSize(402).startsWith(1000, 1001).endsWith(4321, 4400);
+        assertThat(host.childrenOf(60)).isEmpty();
+        assertThat(host.childrenOf(80)).as("no such thread").isNull();
+        assertThat(host.nsTgidsOf(4400)).containsExactly(4400, 13, 1);
+        HostProcesses.PinnedChild pinned = host.pinChild(50, 12);
         assertThat(pinned.pid()).isEqualTo(4321);
-        assertThat(pinned.pidVnr()).as("NStgid's last field: its own namespace's").isEqualTo(12);
         assertThat(pinned.pin().alive()).isTrue();
         pinned.pin().close();
+        assertThat(host.pinChild(50, 13)).as("4400's pid at 50's level").isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(4400);
+        assertThat(host.pinChild(50, 4321)).as("the host's number, not the namespace's").isNull();
+        assertThat(host.pinChild(60, 12)).as("no child").isNull();
     }
 
     @Test

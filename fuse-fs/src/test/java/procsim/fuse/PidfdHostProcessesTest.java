@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import procsim.attach.HostProcesses;
 import procsim.attach.LinuxHostProcesses;
@@ -31,6 +32,7 @@ class PidfdHostProcessesTest {
 
     /** As LinuxHostProcessesTest's comm pin: sleep 0's parent execs sleep 30 and never waits. */
     @Test
+    @Timeout(20)
     void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
         Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
         try {
@@ -52,23 +54,31 @@ class PidfdHostProcessesTest {
         }
     }
 
-    /** The newest child, pinned by pidfd, with its pid in its own namespace from the pidfd's fdinfo. */
+    /**
+     * A child found by the pid its parent's own namespace gives it (NS_GET_TGID_FROM_PIDNS), pinned
+     * by pidfd: bash, pid 1 of a new pid namespace, and its child sleep, pid 2 there.
+     */
     @Test
-    void theNewestChildIsPinnedWithItsNamespacesPid() throws Exception {
-        Process parent = new ProcessBuilder("unshare", "--pid", "--fork", "sleep", "30").start();
+    @Timeout(20)
+    void aChildIsFoundByThePidItsParentsNamespaceGivesIt() throws Exception {
+        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
         try {
-            int unshare = (int) parent.pid();
-            ProcessHandle child = null;
-            while (child == null) child = parent.toHandle().children().findFirst().orElse(null);
-            HostProcesses.PinnedChild pinned = host.pinNewestChild(unshare);
-            assertThat(pinned.pid()).isEqualTo(child.pid());
-            assertThat(pinned.pidVnr()).as("pid 1 of its new namespace").isEqualTo(1);
+            ProcessHandle bash = null, sleep = null;
+            while (sleep == null) {
+                bash = unshare.toHandle().children().findFirst().orElse(null);
+                sleep = bash == null ? null : bash.children().findFirst().orElse(null);
+            }
+            HostProcesses.PinnedChild pinned = host.pinChild((int) bash.pid(), 2);
+            assertThat(pinned.pid()).isEqualTo((int) sleep.pid());
             assertThat(pinned.pin().failsCheaply()).isTrue();
             assertThat(pinned.pin().alive()).isTrue();
             pinned.pin().close();
-            assertThat(host.pinNewestChild((int) child.pid())).as("no child").isNull();
+            assertThat(host.pinChild((int) bash.pid(), (int) sleep.pid())).as("the host's number").isNull();
+            assertThat(host.pinChild((int) unshare.pid(), (int) bash.pid())).as("in the host's namespace")
+                    .extracting(HostProcesses.PinnedChild::pid).isEqualTo((int) bash.pid());
+            assertThat(host.pinChild((int) sleep.pid(), 1)).as("no child").isNull();
         } finally {
-            parent.destroyForcibly();
+            unshare.destroyForcibly();
         }
     }
 

@@ -72,24 +72,20 @@ final class FakeHost implements HostProcesses {
         return v == null ? OptionalInt.empty() : OptionalInt.of(v);
     }
 
-    /** The newest process whose parent is {@code tid}'s process. */
+    /** The processes whose parent is {@code tid}'s process, oldest first. */
     @Override
-    public OptionalInt newestChildOf(int tid) {
+    public int[] childrenOf(int tid) {
         reads++;
         Integer g = tgid.get(tid);
-        for (int i = made.size() - 1; g != null && i >= 0; i--) {
-            int pid = made.get(i);
-            if (g.equals(parent.get(pid))) return OptionalInt.of(pid);
-        }
-        return OptionalInt.empty();
+        return g == null ? null : made.stream().filter(pid -> g.equals(parent.get(pid))).mapToInt(Integer::intValue).toArray();
     }
 
-    /** Its pid in its own namespace: as set in tgidVnr, else the host's own. */
+    /** The host's pid, then (if set in tgidVnr) the one of a namespace of its own. */
     @Override
-    public PinnedChild pinNewestChild(int tid) {
-        OptionalInt child = newestChildOf(tid);
-        Pin pin = child.isEmpty() ? null : pin(child.getAsInt());
-        return pin == null ? null : new PinnedChild(child.getAsInt(), tgidVnr.getOrDefault(child.getAsInt(), child.getAsInt()), pin);
+    public int[] nsTgidsOf(int tid) {
+        reads++;
+        Integer g = tgid.get(tid), own = tgidVnr.get(tid);
+        return g == null ? null : own == null ? new int[] {g} : new int[] {g, own};
     }
 
     @Override

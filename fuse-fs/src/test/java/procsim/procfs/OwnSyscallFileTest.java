@@ -311,7 +311,7 @@ class OwnSyscallFileTest {
      */
     @ParameterizedTest(name = "{0} by {1}: {2}")
     @CsvSource(delimiter = ';', value = {
-        "bind 300 fork ; shell ; ESRCH",  // not the caller's newest real child
+        "bind 300 fork ; shell ; ESRCH",  // not a real child of the caller
         "bind 999 fork ; shell ; ESRCH",  // no such process
         "bind 201 getpid ; shell ; EINVAL", // makes no child
         "bind 201 clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM ; shell ; EINVAL", // a thread
@@ -326,6 +326,7 @@ class OwnSyscallFileTest {
     void refusalsChangeNothing(String line, String who, String errno) {
         Caller c = who.equals("operator") ? OPERATOR : shell;
         assertThat(line(c, line.strip())).isEqualTo(errno);
+        assertThat(fs.attachTable().size()).as("nothing bound, right after the line").isEqualTo(2);
         assertThat(fs.readdir(OPERATOR, "/")).doesNotContain("4");
         assertThat(line(child, "getpid")).as("still unbound: its parent's task").isEqualTo("2");
         assertThat(fs.attachTable().size()).isEqualTo(2);
@@ -338,10 +339,24 @@ class OwnSyscallFileTest {
      */
     @Test
     void theChildIsNamedAsTheCallersNamespaceNumbersIt() {
+        host.tgidVnr.put(SHELL, 4);
         host.tgidVnr.put(CHILD, 5);
         assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("ESRCH");
         assertThat(line(shell, "bind 5 fork")).isEqualTo("4");
         assertThat(attachOf(4)).isEqualTo(CHILD + "\n");
+    }
+
+    /**
+     * Orphans handed to the caller come last in its children list (kernel/exit.c
+     * forget_original_parent: list_splice_tail_init), after a child it forked before: CHILD is
+     * found wherever it is in the list.
+     */
+    @Test
+    void theChildIsFoundBehindOrphansReparentedToTheCaller() {
+        host.process(250, SHELL).process(251, SHELL);
+        assertThat(line(shell, "bind " + CHILD + " fork")).isEqualTo("4");
+        assertThat(attachOf(4)).isEqualTo(CHILD + "\n");
+        assertThat(fs.attachTable().size()).isEqualTo(3);
     }
 
     @Test

@@ -94,6 +94,11 @@ class SyscallIoctlTest {
         assertThat(new String(r.data(), 0, 255, StandardCharsets.UTF_8)).isEqualTo(whole.substring(0, 255));
     }
 
+    /**
+     * A buffer with no NUL in it is refused whole, even one that holds a line that would decode
+     * ("fork" and blanks), and the file's reply stays the last one; another command, or this one
+     * with another size, is ENOTTY.
+     */
     @ParameterizedTest(name = "cmd {0}: {1}")
     @CsvSource({
         "21505, ENOTTY",      // TCGETS
@@ -102,9 +107,12 @@ class SyscallIoctlTest {
     })
     void otherCommandsAndABufferWithoutAnEndFailAndChangeNothing(int cmd, String errno) {
         ProcHandle h = fs.open(shell, "/2/task/2/syscall", 2);
+        assertThat(ioctl(h, shell, PROCSIM_SYSCALL, arg("getpid"))).isEqualTo("2 2");
         byte[] full = new byte[256];
-        Arrays.fill(full, (byte) 'f');
+        Arrays.fill(full, (byte) ' ');
+        System.arraycopy("fork".getBytes(StandardCharsets.UTF_8), 0, full, 0, 4);
         assertThat(ioctl(h, shell, cmd, full)).isEqualTo(errno);
         assertThat(fs.readdir(OPERATOR, "/")).doesNotContain("3");
+        assertThat(new String(h.read(shell, 0, 100), StandardCharsets.UTF_8)).as("the reply before").isEqualTo("2\n");
     }
 }
