@@ -43,6 +43,7 @@
 #include <sys/prctl.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -87,6 +88,7 @@ static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER; /* the shm attach t
 	}
 
 REAL(pid_t, fork, (void))
+REAL(int, execve, (const char *, char *const[], char *const[]))
 REAL(pid_t, wait4, (pid_t, int *, int, struct rusage *))
 REAL(int, kill, (pid_t, int))
 REAL(void, exit, (int))
@@ -116,12 +118,30 @@ static int shim_active(void)
 	return active;
 }
 
+/*
+ * PATH opened for the shim, on a descriptor far above the ones programs use (FD_FLOOR, or under
+ * the soft limit): bash moves and reuses low descriptors it did not open (fcntl F_DUPFD 10, then
+ * close), and a line written to a number the program has reused would go to its file.
+ */
+#define FD_FLOOR 900
+static int open_high(const char *path)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) return -1;
+	struct rlimit lim;
+	int floor = getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur <= FD_FLOOR + 64 ? (int)lim.rlim_cur / 2 : FD_FLOOR;
+	int high = fd < floor ? fcntl(fd, F_DUPFD_CLOEXEC, floor) : -1;
+	if (high < 0) return fd;        /* no room up there: the low one serves */
+	close(fd);
+	return high;
+}
+
 /* The process's open /proc/procsim/syscall, opened at its first call (by whichever thread); -1 and errno. */
 static int own_syscall_file(void)
 {
 	int fd = __atomic_load_n(&sc_fd, __ATOMIC_ACQUIRE);
 	if (fd >= 0) return fd;
-	fd = open("/proc/procsim/syscall", O_RDWR | O_CLOEXEC);
+	fd = open_high("/proc/procsim/syscall");
 	if (fd < 0) return -1;
 	int none = -1;
 	if (!__atomic_compare_exchange_n(&sc_fd, &none, fd, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -133,17 +153,18 @@ static int own_syscall_file(void)
 
 /*
  * The file a LINE goes through. The mount holds a call that blocks (msgsnd, msgrcv, semop, a wait)
- * until it ends, and the kernel holds the written file's inode lock for that long (fs/fuse/file.c:
- * direct writes to one inode are serialized), so on the one shared /proc/procsim/syscall a blocked
- * msgrcv would keep every other process's msgsnd from reaching the mount. Those go through the
- * thread's own task file, an inode of its own, opened at its first such call.
+ * until it ends. A write holds the written file's inode lock for that long (fs/fuse/file.c: direct
+ * writes to one inode are serialized; the ioctl takes none), so on the one shared
+ * /proc/procsim/syscall a blocked msgsnd whose line is too long for the ioctl would keep every
+ * other process's writes from reaching the mount. Calls that may block go through the thread's own
+ * task file, an inode of its own, opened at its first such call.
  */
 static int file_for(const char *line)
 {
 	static const char *const blocking[] = { "msgsnd ", "msgrcv ", "semop ", "semtimedop ", "wait4 ", "waitid " };
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (strncmp(line, blocking[i], strlen(blocking[i])) != 0) continue;
-		if (task_fd < 0) task_fd = open("/proc/thread-self/syscall", O_RDWR | O_CLOEXEC);
+		if (task_fd < 0) task_fd = open_high("/proc/thread-self/syscall");
 		return task_fd;
 	}
 	return own_syscall_file();
@@ -260,31 +281,43 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 }
 
 /*
- * A fork through the sim: the real fork first, its child waiting on a pipe; then the parent's one
- * line `bind CHILD LINE` makes the sim's fork LINE and binds the real child to the task it made, in
- * one request (the mount takes it only for the caller's own real child, bound to nothing yet).
- * The child goes on once told it is bound, so from its first call it is its own task, and fork
- * returns in the parent with its child bound already (a kill or wait4 it makes next finds it so,
- * and a parent that forks and exits at once, bash's `sleep 1 & echo $$ $!`, cannot come first).
- * When the sim refuses the line, the real child exits unseen (reaped here) and fork fails with
- * the sim's errno. The pipe costs the daemon nothing.
+ * A fork through the sim: the real fork first, its child waiting on a socket; then the parent's
+ * one line `bind CHILD LINE` makes the sim's fork LINE and binds the real child to the task it
+ * made, in one request (the mount takes it only for the caller's own real child, bound to nothing
+ * yet). The child goes on once told it is bound, so from its first call it is its own task, and
+ * fork returns in the parent with its child bound and remembered (a kill, wait4 or SIGCHLD handler
+ * it runs next finds it so, and a parent that forks and exits at once, bash's `sleep 1 & echo $$
+ * $!`, cannot come first). Signals stay blocked in both until then: a handler must not run in the
+ * child while it still acts as its parent's task. When the sim refuses the line, the real child
+ * exits unseen (reaped here) and fork fails with the sim's errno. A socket, not a pipe: the
+ * parent's send to a child that died meanwhile is EPIPE, not a SIGPIPE (MSG_NOSIGNAL). It costs
+ * the daemon nothing.
  */
 static pid_t fork_as(const char *line)
 {
-	int sync[2];
-	if (pipe2(sync, O_CLOEXEC) < 0) return -1;
+	int sync[2], saved_errno = errno;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) {
+		int e = errno;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		errno = e;
+		return -1;
+	}
 	pid_t r = next_fork()();
 	if (r < 0) {
 		int e = errno;
 		close(sync[0]);
 		close(sync[1]);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		errno = e;
 		return -1;
 	}
 	if (r == 0) {
 		char bound = 0;
 		close(sync[1]);
-		while (read(sync[0], &bound, 1) < 0 && errno == EINTR)
+		while (recv(sync[0], &bound, 1, 0) < 0 && errno == EINTR)
 			;
 		close(sync[0]);
 		if (bound != 1) next__exit()(127);     /* the sim refused the fork: this process never was */
@@ -299,23 +332,53 @@ static pid_t fork_as(const char *line)
 		char self[24];
 		snprintf(self, sizeof(self), "%ld", real_getpid());
 		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return 0;
 	}
 	close(sync[0]);
 	long sim_pid = sim_call(NULL, 0, "bind %d %s", r, line);
 	int e = errno;
 	char bound = sim_pid >= 0;
-	while (write(sync[1], &bound, 1) < 0 && errno == EINTR)
+	if (bound) remember(sim_pid, r);
+	/* EPIPE: the child died meanwhile; its end comes to the parent's wait as any child's */
+	while (send(sync[1], &bound, 1, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
 	close(sync[1]);
-	if (sim_pid < 0) {
+	if (!bound) {
 		while (next_wait4()(r, NULL, __WALL, NULL) < 0 && errno == EINTR)
 			;
-		errno = e;
-		return -1;
 	}
-	remember(sim_pid, r);
-	return sim_pid;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = bound ? saved_errno : e;
+	return bound ? sim_pid : -1;
+}
+
+/*
+ * execve: what a served process execs is served too (`execve FILE` and its exit reach the sim), as
+ * DMTCP keeps its preload across exec. The environment a program passes may be a copy of its own
+ * with a PROCSIM_SHIM_PID from before this process was forked (bash passes its exported variables,
+ * not environ), or none at all (python's subprocess with env=...): the new image gets this
+ * process's real pid as PROCSIM_SHIM_PID, and the shim as LD_PRELOAD when the environment names no
+ * preload of its own. The rest is the program's. No malloc: the caller may be a vfork child.
+ */
+static char preload[4096];   /* "LD_PRELOAD=..." as this image was started with */
+
+SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
+{
+	static const char key[] = "PROCSIM_SHIM_PID=", ld[] = "LD_PRELOAD=";
+	if (!shim_active()) return next_execve()(path, argv, envp);
+	size_t n = 0, has_ld = 0;
+	for (; envp && envp[n]; n++)
+		has_ld |= strncmp(envp[n], ld, sizeof(ld) - 1) == 0;
+	char *env[n + 3], own[sizeof(key) + 24];
+	snprintf(own, sizeof(own), "%s%ld", key, real_getpid());
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], key, sizeof(key) - 1) != 0) env[k++] = envp[i];
+	env[k++] = own;
+	if (!has_ld && preload[0]) env[k++] = preload;
+	env[k] = NULL;
+	return next_execve()(path, argv, env);
 }
 
 SHIM_EXPORT pid_t fork(void)
@@ -1397,6 +1460,8 @@ SHIM_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*in
 __attribute__((constructor)) static void shim_init(void)
 {
 	if (!shim_active()) return;
+	const char *ld = getenv("LD_PRELOAD");
+	if (ld && strlen(ld) < sizeof(preload) - 16) snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", ld);
 	const char *file = (const char *)getauxval(AT_EXECFN);
 	if (file && !strpbrk(file, " \t\n")) sim_call(NULL, 0, "execve %s", file);
 }
