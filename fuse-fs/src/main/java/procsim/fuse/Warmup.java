@@ -35,9 +35,9 @@ public final class Warmup {
     private final ByteBuffer in = FuseWire.buffer(1 << 12);
     private final ByteBuffer out = FuseWire.buffer(1 << 17);
     private final List<Long> looked = new ArrayList<>();
-    /** "FILE <- TEXT" of each write, and the names looked up, when asked for (tests). */
-    private List<String> written;
-    private final Map<Long, String> names = new HashMap<>();
+    /** "FILE <- TEXT" of each write, "read|list|readlink PATH" of the others, and the paths looked up, when asked for (tests). */
+    private List<String> requests;
+    private final Map<Long, String> paths = new HashMap<>();
     private long unique;
 
     private Warmup(ProcTree scratch) {
@@ -75,6 +75,7 @@ public final class Warmup {
                 yield "clone 10";
             }
         };
+        if (i % 4 == 0) readInit(one);
         syscalls(one, "syscall", make, "prctl PR_SET_NAME warm", "getpid");
         long dir = lookup(FuseWire.ROOT_ID, child);
         syscalls(dir, "syscall", "execve /usr/bin/warm", "prctl PR_SET_CHILD_SUBREAPER 1", "setgid 100",
@@ -91,13 +92,22 @@ public final class Warmup {
         forgetAll();
     }
 
+    /** What a restore reads of init before its first write (restorer's MountPort): status, fd/ and fdinfo/, maps, cmdline. */
+    private void readInit(long one) {
+        read(one, "status");
+        list(lookup(one, "fd")); // not its links' readlink: EACCES for a caller with no host process (Security)
+        read(lookup(one, "fdinfo"), "0");
+        read(one, "maps");
+        read(one, "cmdline");
+    }
+
     private long lookup(long parent, String name) {
         byte[] n = (name + "\0").getBytes(StandardCharsets.UTF_8);
         in.put(FuseWire.IN_HEADER, n);
         request(FuseWire.LOOKUP, parent, n.length, "lookup " + name);
         long id = out.getLong(FuseWire.OUT_HEADER);
         looked.add(id);
-        if (written != null) names.put(id, name);
+        if (requests != null) paths.put(id, (parent == FuseWire.ROOT_ID ? "" : paths.get(parent) + "/") + name);
         return id;
     }
 
@@ -138,6 +148,7 @@ public final class Warmup {
 
     /** OPENDIR, READDIR from offset 0 and RELEASEDIR, as ls and ps list a directory. */
     private void list(long dir) {
+        record("list", dir);
         in.putInt(FuseWire.IN_HEADER, O_RDONLY).putInt(FuseWire.IN_HEADER + 4, 0);
         request(FuseWire.OPENDIR, dir, 8, "opendir");
         long fh = out.getLong(FuseWire.OUT_HEADER);
@@ -148,6 +159,7 @@ public final class Warmup {
     }
 
     private void readlink(long node) {
+        record("readlink", node);
         request(FuseWire.READLINK, node, 0, "readlink");
     }
 
@@ -159,12 +171,13 @@ public final class Warmup {
     }
 
     private void readAt(long node, long fh) {
+        record("read", node);
         in.putLong(FuseWire.IN_HEADER, fh).putLong(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 16, 4096);
         request(FuseWire.READ, node, 40, "read");
     }
 
     private void writeAt(long node, long fh, String text) {
-        if (written != null) written.add(names.get(node) + " <- " + text);
+        if (requests != null) requests.add(paths.get(node).substring(paths.get(node).lastIndexOf('/') + 1) + " <- " + text);
         byte[] data = (text + "\n").getBytes(StandardCharsets.UTF_8);
         in.putLong(FuseWire.IN_HEADER, fh).putLong(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 16, data.length);
         in.put(FuseWire.IN_HEADER + FuseWire.WRITE_IN, data);
@@ -207,11 +220,19 @@ public final class Warmup {
         return w.fs.nodeCount();
     }
 
-    /** "FILE <- TEXT" of every write of the rounds, FILE the written file's name (for tests). */
-    static List<String> writesOf(int rounds, HostProcesses host) {
+    /**
+     * The requests of the rounds (for tests): "FILE <- TEXT" of every write, FILE the written file's
+     * name; "read PATH", "list PATH", "readlink PATH" of the others, PATH from the mount's root.
+     */
+    static List<String> requestsOf(int rounds, HostProcesses host) {
         Warmup w = new Warmup(ProcFs.boot(PidNamespace.PID_MAX_DEFAULT, host));
-        w.written = new ArrayList<>();
+        w.requests = new ArrayList<>();
+        w.paths.put(FuseWire.ROOT_ID, "");
         for (int i = 0; i < rounds; i++) w.round(i);
-        return w.written;
+        return w.requests;
+    }
+
+    private void record(String what, long node) {
+        if (requests != null) requests.add(what + " " + paths.get(node));
     }
 }

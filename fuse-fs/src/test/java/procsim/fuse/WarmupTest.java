@@ -67,6 +67,23 @@ class WarmupTest {
             syscall <- kill \\d+ SIGSTOP
             """)
     void everyKindOfWriteARestoreMakesIsWarmed(String write) {
-        assertThat(Warmup.writesOf(8, NO_HOST)).anyMatch(w -> w.matches(write));
+        assertThat(Warmup.requestsOf(8, NO_HOST)).anyMatch(w -> w.matches(write));
+    }
+
+    /**
+     * What a restore reads of init before its first write (restorer's MountPort: status, the fd
+     * table from fd/ and fdinfo/, maps, cmdline) is read in the warm-up too, from init's directory
+     * (but fd/'s links: a caller with no host process may not read them).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(textBlock = """
+            read 1/status
+            list 1/fd
+            read 1/fdinfo/0
+            read 1/maps
+            read 1/cmdline
+            """)
+    void whatARestoreReadsOfInitIsWarmed(String request) {
+        assertThat(Warmup.requestsOf(4, NO_HOST)).contains(request);
     }
 }
