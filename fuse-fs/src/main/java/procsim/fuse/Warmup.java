@@ -18,10 +18,11 @@ import procsim.procfs.ProcTree;
  * a listing, a link) and every kind of write a restore makes (restorer's RestoreMethod and Restore:
  * the child made by clone3, eclone, nsd's next_syscall_data + fork, ns_last_pid + clone with another
  * exit signal, in turn; then its execve, prctl, setgid, setresuid, capset, a kill SIGSTOP and
- * SIGCONT, its exit and wait4), as FUSE requests through {@link ProcFuse} down to the tree, on a
- * scratch tree of its own before the mount goes live, so the JIT has compiled them when the first
- * burst comes. Not warmed: a nested namespace's ns_last_pid (written by a host thread attached to
- * that namespace's init; the warm-up has no host thread), fds and IPC.
+ * SIGCONT, its exit and wait4) and what it reads of init first, as FUSE requests through
+ * {@link ProcFuse} down to the tree, on a scratch tree of its own before the mount goes live, so the
+ * JIT has compiled them when the first burst comes. Not warmed: a nested namespace's ns_last_pid
+ * (written by a host thread attached to that namespace's init; the warm-up has no host thread), the
+ * fd lines (open, dup2, lseek, fcntl) and IPC.
  */
 public final class Warmup {
     public static final int DEFAULT_ROUNDS = 300;
