@@ -7,8 +7,11 @@
 # reported. Two times per run: the command's wall time (what a user waits for: the JVM's start
 # and the image's read included) and the restore's own (`procsim restore -v`: from the image
 # read to the last write). BENCH_WORKERS is passed as --workers. A first restore, untimed, makes
-# the client's CDS archive (bin/procsim), as a user's first restore does. Writes a markdown table
-# (medians, and the ranges) to bench-results/restore-bench.md, with the load averages before and after.
+# the client's CDS archive (bin/procsim), as a user's first restore does. And the CPU the command
+# and the daemon used meanwhile (user + system, from /proc: the shell's cutime and cstime, the
+# daemon's utime and stime), which the machine's load disturbs less than the wall times. Writes a
+# markdown table (medians, and the ranges) to bench-results/restore-bench.md, with the load
+# averages before and after.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -43,6 +46,8 @@ mounts+=("$first")
 procsim_stop "$first"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# ticks of CPU (1/100 s) in fields F and F+1 of a process's stat: 14 (utime, stime), 16 (its reaped children's)
+ticks() { awk -v f="$2" '{ sub(/.*\) /, ""); print $(f - 2) + $(f - 1) }' "/proc/$1/stat"; }
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 rate() { awk -v n="$procs" -v s="$1" 'BEGIN { printf "%d", n / s }'; }
 # "S s, R/s (LO-HI/s)": the median S and its rate, and the rates' range
@@ -52,9 +57,17 @@ cell() {
     echo "$m s, $(rate "$m")/s ($(rate "$(printf '%s\n' "$@" | sort -n | tail -1)")-$(rate "$(printf '%s\n' "$@" | sort -n | head -1)")/s)"
 }
 
+# "C + D s (CLO-CHI + DLO-DHI)": the medians of the command's and the daemon's CPU, and their ranges
+cpucell() {
+    local c d
+    c=$(printf '%s\n' "$@" | awk '{ print $1 }' | sort -n)
+    d=$(printf '%s\n' "$@" | awk '{ print $3 }' | sort -n)
+    echo "$(median <<<"$c") + $(median <<<"$d") s ($(head -1 <<<"$c")-$(tail -1 <<<"$c") + $(head -1 <<<"$d")-$(tail -1 <<<"$d"))"
+}
+
 rows=()
 for method in $methods; do
-    walls=() owns=() cwalls=() cowns=()
+    walls=() owns=() cwalls=() cowns=() cpus=() ccpus=()
     for ((r = 0; r < 2 * reps; r++)); do
         dst=$tmp/dst-$method-$r
         procsim_start "$dst"
@@ -64,25 +77,28 @@ for method in $methods; do
             for ((i = 0; i < warmup; i++)); do echo getpid >&"$wfd"; read -r _ <&"$wfd"; done
             exec {wfd}>&-
         fi
+        c0=$(ticks $$ 16) d0=$(ticks "$PROCSIM_PID" 14)
         t0=$EPOCHREALTIME
         said=$("$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
         t1=$EPOCHREALTIME
+        c1=$(ticks $$ 16) d1=$(ticks "$PROCSIM_PID" 14)
+        cpu=$(awk -v c=$((c1 - c0)) -v d=$((d1 - d0)) 'BEGIN { printf "%.2f + %.2f", c / 100, d / 100 }')
         own=$(sed -n 's/.* in \([0-9.]*\) s (the image.*/\1/p' <<<"$said")
         [[ -n $own ]] || { echo "restore by $method: $said" >&2; exit 1; }
         procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
             { echo "restore by $method is incomplete" >&2; exit 1; }
         procsim_stop "$dst"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own"); else walls+=("$t") owns+=("$own"); fi
+        if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own") ccpus+=("$cpu"); else walls+=("$t") owns+=("$own") cpus+=("$cpu"); fi
     done
-    rows+=("| $method | $procs | $(cell "${cwalls[@]}") | $(cell "${cowns[@]}") | $(cell "${walls[@]}") | $(cell "${owns[@]}") |")
-    echo "$method: cold wall ${cwalls[*]} own ${cowns[*]}; warm wall ${walls[*]} own ${owns[*]} (s)"
+    rows+=("| $method | $procs | $(cell "${cwalls[@]}") | $(cell "${cowns[@]}") | $(cpucell "${ccpus[@]}") | $(cell "${walls[@]}") | $(cell "${owns[@]}") | $(cpucell "${cpus[@]}") |")
+    echo "$method: cold wall ${cwalls[*]} own ${cowns[*]} cpu ${ccpus[*]}; warm wall ${walls[*]} own ${owns[*]} cpu ${cpus[*]} (s)"
 done
 
 mkdir -p "$root/bench-results"
 {
-    echo "| method | processes | cold: command | cold: restore | warm: command | warm: restore |"
-    echo "|---|---:|---:|---:|---:|---:|"
+    echo "| method | processes | cold: command | cold: restore | cold: CPU, command + daemon | warm: command | warm: restore | warm: CPU, command + daemon |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     echo
     echo "(medians of $reps, rates' ranges in brackets; --workers $workers; load averages before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg))"

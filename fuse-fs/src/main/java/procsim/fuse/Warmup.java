@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import procsim.attach.HostProcesses;
 import procsim.pid.PidNamespace;
@@ -14,11 +16,16 @@ import procsim.procfs.ProcTree;
 import procsim.procfs.write.SyscallIoctl;
 
 /**
- * Runs the common request paths (lookups, syscall files at both levels, clone3, prctl, exit and
- * wait4 (by the PROCSIM_SYSCALL ioctl, as libprocsim waits), what ps reads of a process, a listing, a link, ns_last_pid), as FUSE requests through {@link ProcFuse} down to the tree, on
- * a scratch tree of its own before the mount goes live, so the JIT has compiled them when the first
- * burst comes: with 300 rounds (~150 ms at startup) a just-started daemon restored 1,000 processes
- * 1.2-1.5x faster than without.
+ * Runs the common request paths (lookups, syscall files at both levels, what ps reads of a process,
+ * a listing, a link) and every kind of write a restore makes (restorer's RestoreMethod and Restore:
+ * the child made by clone3, eclone, nsd's next_syscall_data + fork, ns_last_pid + clone with another
+ * exit signal, in turn; then its execve, prctl, setgid, setresuid, capset, a kill SIGSTOP and
+ * SIGCONT, its exit and wait4, every other round by the PROCSIM_SYSCALL ioctl, as libprocsim waits)
+ * and what it reads of init first, as FUSE requests through
+ * {@link ProcFuse} down to the tree, on a scratch tree of its own before the mount goes live, so the
+ * JIT has compiled them when the first burst comes. Not warmed: a nested namespace's ns_last_pid
+ * (written by a host thread attached to that namespace's init; the warm-up has no host thread), the
+ * fd lines (open, dup2, lseek, fcntl) and IPC.
  */
 public final class Warmup {
     public static final int DEFAULT_ROUNDS = 300;
@@ -32,6 +39,9 @@ public final class Warmup {
     private final ByteBuffer in = FuseWire.buffer(1 << 12);
     private final ByteBuffer out = FuseWire.buffer(1 << 17);
     private final List<Long> looked = new ArrayList<>();
+    /** "FILE <- TEXT" of each write, "read|list|readlink PATH" of the others, and the paths looked up, when asked for (tests). */
+    private List<String> requests;
+    private final Map<Long, String> paths = new HashMap<>();
     private long unique;
 
     private Warmup(ProcTree scratch) {
@@ -44,26 +54,57 @@ public final class Warmup {
     /** Throws IllegalStateException if a step fails: the warm-up would then miss the paths it is for. */
     public static void run(int rounds, HostProcesses host) {
         Warmup w = new Warmup(ProcFs.boot(PidNamespace.PID_MAX_DEFAULT, host));
-        for (int i = 0; i < rounds; i++) {
-            w.round(1000 + i % 30000); // each round's child is reaped, so its pid can come again
-        }
+        for (int i = 0; i < rounds; i++) w.round(i);
     }
 
-    private void round(int pid) {
+    /** A capset as a restore writes it for a uid-1000 task that kept CAP_SETGID and CAP_SETUID. */
+    private static final String CAPSET = "capset effective=0x0000000000000000 permitted=0x00000000000000c0 "
+            + "inheritable=0x0000000000000000";
+
+    private void round(int i) {
+        int pid = 1000 + i % 30000; // each round's child is reaped, so its pid can come again
         String child = Integer.toString(pid);
         long one = lookup(FuseWire.ROOT_ID, "1");
-        syscalls(one, "syscall", "clone3 exit_signal=SIGCHLD set_tid=" + pid, "prctl PR_SET_NAME warm", "getpid");
+        long initTask = lookup(lookup(one, "task"), "1");
+        long kernel = lookup(lookup(FuseWire.ROOT_ID, "sys"), "kernel");
+        String make = switch (i % 4) {
+            case 0 -> "clone3 exit_signal=SIGCHLD set_tid=" + pid;
+            case 1 -> "eclone SIGCHLD pids=" + pid;
+            case 2 -> {
+                write(initTask, "next_syscall_data", "LONG1 " + pid);
+                yield "fork";
+            }
+            default -> {
+                write(kernel, "ns_last_pid", Integer.toString(pid - 1));
+                yield "clone 10";
+            }
+        };
+        if (i % 4 == 0) readInit(one);
+        syscalls(one, "syscall", make, "prctl PR_SET_NAME warm", "getpid");
         long dir = lookup(FuseWire.ROOT_ID, child);
+        syscalls(dir, "syscall", "execve /usr/bin/warm", "prctl PR_SET_CHILD_SUBREAPER 1", "setgid 100",
+                "prctl PR_SET_KEEPCAPS 1", "setresuid 1000 1000 1000", CAPSET, "prctl PR_SET_KEEPCAPS 0");
         getattr(dir);
         for (String file : PS_FILES) read(dir, file);
         list(FuseWire.ROOT_ID);
         readlink(lookup(lookup(one, "ns"), "pid"));
         request(FuseWire.STATFS, FuseWire.ROOT_ID, 0, "statfs");
+        syscalls(one, "syscall", "kill " + pid + " SIGSTOP", "kill " + pid + " SIGCONT");
         syscalls(lookup(lookup(dir, "task"), child), "syscall", "exit 0");
-        syscallByIoctl(lookup(lookup(one, "task"), "1"), "syscall", "wait4 " + pid); // as the shim waits
-        syscalls(lookup(lookup(one, "task"), "1"), "syscall", "prctl PR_SET_NAME init");
-        write(lookup(lookup(FuseWire.ROOT_ID, "sys"), "kernel"), "ns_last_pid", "300");
+        if (i % 2 == 0) syscallByIoctl(initTask, "syscall", "wait4 " + pid + " __WALL"); // as the shim waits
+        else syscalls(initTask, "syscall", "wait4 " + pid + " __WALL");
+        syscalls(initTask, "syscall", "prctl PR_SET_NAME init");
+        write(kernel, "ns_last_pid", "300");
         forgetAll();
+    }
+
+    /** What a restore reads of init before its first write (restorer's MountPort): status, fd/ and fdinfo/, maps, cmdline. */
+    private void readInit(long one) {
+        read(one, "status");
+        list(lookup(one, "fd")); // not its links' readlink: EACCES for a caller with no host process (Security)
+        read(lookup(one, "fdinfo"), "0");
+        read(one, "maps");
+        read(one, "cmdline");
     }
 
     private long lookup(long parent, String name) {
@@ -72,6 +113,7 @@ public final class Warmup {
         request(FuseWire.LOOKUP, parent, n.length, "lookup " + name);
         long id = out.getLong(FuseWire.OUT_HEADER);
         looked.add(id);
+        if (requests != null) paths.put(id, (parent == FuseWire.ROOT_ID ? "" : paths.get(parent) + "/") + name);
         return id;
     }
 
@@ -125,6 +167,7 @@ public final class Warmup {
 
     /** OPENDIR, READDIR from offset 0 and RELEASEDIR, as ls and ps list a directory. */
     private void list(long dir) {
+        record("list", dir);
         in.putInt(FuseWire.IN_HEADER, O_RDONLY).putInt(FuseWire.IN_HEADER + 4, 0);
         request(FuseWire.OPENDIR, dir, 8, "opendir");
         long fh = out.getLong(FuseWire.OUT_HEADER);
@@ -135,6 +178,7 @@ public final class Warmup {
     }
 
     private void readlink(long node) {
+        record("readlink", node);
         request(FuseWire.READLINK, node, 0, "readlink");
     }
 
@@ -146,11 +190,13 @@ public final class Warmup {
     }
 
     private void readAt(long node, long fh) {
+        record("read", node);
         in.putLong(FuseWire.IN_HEADER, fh).putLong(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 16, 4096);
         request(FuseWire.READ, node, 40, "read");
     }
 
     private void writeAt(long node, long fh, String text) {
+        if (requests != null) requests.add(paths.get(node).substring(paths.get(node).lastIndexOf('/') + 1) + " <- " + text);
         byte[] data = (text + "\n").getBytes(StandardCharsets.UTF_8);
         in.putLong(FuseWire.IN_HEADER, fh).putLong(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 16, data.length);
         in.put(FuseWire.IN_HEADER + FuseWire.WRITE_IN, data);
@@ -189,7 +235,23 @@ public final class Warmup {
     /** Nodes the warm-up's table holds after its rounds (for tests: the root alone). */
     static int nodesAfter(int rounds, HostProcesses host) {
         Warmup w = new Warmup(ProcFs.boot(PidNamespace.PID_MAX_DEFAULT, host));
-        for (int i = 0; i < rounds; i++) w.round(1000 + i);
+        for (int i = 0; i < rounds; i++) w.round(i);
         return w.fs.nodeCount();
+    }
+
+    /**
+     * The requests of the rounds (for tests): "FILE <- TEXT" of every write, FILE the written file's
+     * name; "read PATH", "list PATH", "readlink PATH" of the others, PATH from the mount's root.
+     */
+    static List<String> requestsOf(int rounds, HostProcesses host) {
+        Warmup w = new Warmup(ProcFs.boot(PidNamespace.PID_MAX_DEFAULT, host));
+        w.requests = new ArrayList<>();
+        w.paths.put(FuseWire.ROOT_ID, "");
+        for (int i = 0; i < rounds; i++) w.round(i);
+        return w.requests;
+    }
+
+    private void record(String what, long node) {
+        if (requests != null) requests.add(what + " " + paths.get(node));
     }
 }
