@@ -171,6 +171,37 @@ T
     [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $t")" = "$t status=0x0600" ]
 }
 
+@test "a child made by glibc's own _Fork, not the shim's fork, stays unserved when it execs: PROGRAM's task keeps its pid and name" {
+    cat >"$BATS_TEST_TMPDIR/underfork.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/wait.h>
+extern char **environ;
+int main(void)
+{
+	pid_t me = getpid();
+	pid_t c = _Fork();
+	if (c == 0) {
+		char *argv[] = { "/bin/true", NULL };
+		execve("/bin/true", argv, environ);
+		_exit(9);
+	}
+	int st;
+	waitpid(c, &st, 0);
+	char comm[32] = "";
+	FILE *f = fopen("/proc/self/comm", "r");
+	if (f && fgets(comm, sizeof comm, f)) fclose(f);
+	printf("%d %s", me == getpid(), comm);
+	return 0;
+}
+C
+    gcc -O2 -Wall -o "$BATS_TEST_TMPDIR/underfork" "$BATS_TEST_TMPDIR/underfork.c"
+    sim_exec -- "$BATS_TEST_TMPDIR/underfork"
+    [ "$status" -eq 0 ]
+    [ "$output" = "1 underfork" ]
+}
+
 @test "--as T: PROGRAM is task T, as if T exec'd it: its name, its pids, its exit" {
     t=$(procsim_syscall "$M/1/task/1/syscall" fork)
     # shellcheck disable=SC2016 # the inner shell's own variables

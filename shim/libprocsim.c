@@ -366,7 +366,10 @@ static char preload[4096];   /* "LD_PRELOAD=..." as this image was started with 
 SHIM_EXPORT int execve(const char *path, char *const argv[], char *const envp[])
 {
 	static const char key[] = "PROCSIM_SHIM_PID=", ld[] = "LD_PRELOAD=";
-	if (!shim_active()) return next_execve()(path, argv, envp);
+	/* environ says who is bound: a child the shim forked set its own pid there; one made by
+	 * glibc's clone(), _Fork() or daemon() inherited its parent's, and its image stays unserved */
+	const char *bound = getenv("PROCSIM_SHIM_PID");
+	if (!shim_active() || !bound || strtol(bound, NULL, 10) != real_getpid()) return next_execve()(path, argv, envp);
 	size_t n = 0, has_ld = 0;
 	for (; envp && envp[n]; n++)
 		has_ld |= strncmp(envp[n], ld, sizeof(ld) - 1) == 0;
