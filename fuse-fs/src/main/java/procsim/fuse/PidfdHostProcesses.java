@@ -6,6 +6,8 @@ import java.util.OptionalLong;
 
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
@@ -28,6 +30,12 @@ public final class PidfdHostProcesses implements HostProcesses {
 
     /** include/uapi/linux/nsfs.h: _IOR(NSIO 0xb7, 0x7, int). */
     private static final long NS_GET_TGID_FROM_PIDNS = 0x8004b707L;
+    /**
+     * include/uapi/linux/pidfd.h: _IOWR(PIDFS_IOCTL_MAGIC 0xff, 11, struct pidfd_info), at its first
+     * size (PIDFD_INFO_SIZE_VER0, 64: the kernel takes any size from it); ppid at offset 24.
+     */
+    private static final long PIDFD_GET_INFO = 0xc040ff0bL, PIDFD_INFO_PID = 1;
+    private static final int PIDFD_INFO_SIZE = 64, PIDFD_INFO_PPID = 24;
     private static final int O_RDONLY = 0, O_CLOEXEC = 02000000, EINVAL = 22, ENOTTY = 25, ESRCH = 3;
 
     /** The libc calls a pidfd pin needs. */
@@ -47,11 +55,13 @@ public final class PidfdHostProcesses implements HostProcesses {
     private final HostProcesses host;
     private final LibC libc;
     private final Runtime runtime;
+    private final ThreadLocal<Pointer> info;
 
     private PidfdHostProcesses(HostProcesses host, LibC libc) {
         this.host = host;
         this.libc = libc;
         this.runtime = Runtime.getRuntime(libc);
+        this.info = ThreadLocal.withInitial(() -> Memory.allocateDirect(runtime, PIDFD_INFO_SIZE));
     }
 
     /** {@code host} with pidfd pins, or {@code host} itself where this machine has no pidfd for a thread. */
@@ -146,8 +156,10 @@ public final class PidfdHostProcesses implements HostProcesses {
     /**
      * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
      * namespace (fs/nsfs.c ns_ioctl: the task with that pid there, its tgid in ours; Linux 6.10),
-     * then checked to be among {@code tid}'s children (a pid is unique in a namespace) and pinned.
-     * Where the ioctl is missing, {@code host}'s way.
+     * pinned, then checked to be {@code tid}'s child (a pid is unique in a namespace): its parent
+     * by PIDFD_GET_INFO (fs/pidfs.c: ppid, the real parent's tgid; Linux 6.13) when that is
+     * {@code tid} itself, a process's main thread, else by {@code tid}'s children list. Where the
+     * translation is missing, {@code host}'s way.
      */
     @Override
     public PinnedChild pinChild(int tid, int pid) {
@@ -157,10 +169,25 @@ public final class PidfdHostProcesses implements HostProcesses {
         int errno = child < 0 ? LastError.getLastError(runtime) : 0;
         libc.close(ns);
         if (child < 0) return errno == ENOTTY || errno == EINVAL ? host.pinChild(tid, pid) : null;
+        int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
+        if (fd < 0) return host.pinChild(tid, pid);
+        Pin pin = pidfdPin(fd);
+        if (parentOf(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
+        pin.close();
+        return null;
+    }
+
+    private boolean childOf(int tid, int child) {
         int[] children = host.childrenOf(tid);
-        if (children == null || Arrays.stream(children).noneMatch(c -> c == child)) return null;
-        Pin pin = pin(child);
-        return pin == null ? null : new PinnedChild(child, pin);
+        return children != null && Arrays.stream(children).anyMatch(c -> c == child);
+    }
+
+    /** The parent (tgid) of pidfd {@code fd}'s task by PIDFD_GET_INFO; -1 where that ioctl is missing. */
+    private int parentOf(int fd) {
+        Pointer buf = info.get();
+        buf.putLong(0, PIDFD_INFO_PID);
+        if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return -1;
+        return buf.getInt(PIDFD_INFO_PPID);
     }
 
 }

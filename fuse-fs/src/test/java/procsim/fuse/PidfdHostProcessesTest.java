@@ -82,6 +82,38 @@ class PidfdHostProcessesTest {
         }
     }
 
+    /**
+     * A thread's child: its parent (PIDFD_GET_INFO's ppid) is the process, not the thread, so it is
+     * found in the thread's own children list (copy_process makes current, the thread, its real_parent).
+     */
+    @Test
+    @Timeout(20)
+    void aThreadsChildIsFoundInTheThreadsChildren() throws Exception {
+        int[] found = new int[3];
+        Thread t = new Thread(() -> {
+            try {
+                String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+                int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+                Process sleep = new ProcessBuilder("sleep", "30").start();
+                try {
+                    HostProcesses.PinnedChild pinned = host.pinChild(tid, (int) sleep.pid());
+                    found[0] = pinned == null ? -1 : pinned.pid();
+                    found[1] = (int) sleep.pid();
+                    found[2] = tid;
+                    if (pinned != null) pinned.pin().close();
+                } finally {
+                    sleep.destroyForcibly();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        t.join();
+        assertThat(found[2]).as("a thread, not the process").isNotEqualTo((int) ProcessHandle.current().pid());
+        assertThat(found[0]).isEqualTo(found[1]);
+    }
+
     @Test
     void aThreadCanBePinned() throws Exception {
         String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
