@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# fork + exit + wait through the shim (forkwait.c under `procsim exec`: a sim fork line, a real
-# fork, the child's `attach PID` and exit_group lines, the parent's real waitpid and sim wait4
-# line, all on /proc/procsim/syscall) beside a bash `echo fork` round trip through the mount (one
+# fork + exit + wait through the shim (forkwait.c under `procsim exec`: a real fork, the parent's
+# `bind CHILD fork` line, the child's exit_group line, the parent's real waitpid and sim wait4 line,
+# on /proc/procsim/syscall and the parent thread's own syscall file; 3 FUSE requests, the lines
+# with a reply by the PROCSIM_SYSCALL ioctl) beside a bash `echo fork` round trip through the mount (one
 # line written and its reply read on an open M/1/task/1/syscall) and the real kernel's fork + exit
 # + wait (forkwait.c natively). Target (issue 12): the shim's cycle at most 3x the bash round trip.
 # The cost the target is held to is the daemon's CPU time a cycle: wall time includes the real
