@@ -172,7 +172,7 @@ public final class PidfdHostProcesses implements HostProcesses {
         int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
         if (fd < 0) return host.pinChild(tid, pid);
         Pin pin = pidfdPin(fd);
-        if (parentOf(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
+        if (parentTgid(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
         pin.close();
         return null;
     }
@@ -183,7 +183,7 @@ public final class PidfdHostProcesses implements HostProcesses {
     }
 
     /** The parent (tgid) of pidfd {@code fd}'s task by PIDFD_GET_INFO; -1 where that ioctl is missing. */
-    private int parentOf(int fd) {
+    private int parentTgid(int fd) {
         Pointer buf = info.get();
         buf.putLong(0, PIDFD_INFO_PID);
         if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return -1;
