@@ -202,6 +202,35 @@ C
     [ "$output" = "1 underfork" ]
 }
 
+@test "a program that closes every descriptor above 2 (close_range, as a daemon does) is still served: the shim opens its syscall file again" {
+    cat >"$BATS_TEST_TMPDIR/closeall.c" <<'C'
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+int main(void)
+{
+	pid_t before = getpid();
+	syscall(SYS_close_range, 3, ~0U, 0);
+	pid_t after = getpid();
+	pid_t c = fork();
+	if (c == 0) _exit(7);
+	int st;
+	pid_t w = waitpid(c, &st, 0);
+	printf("%d %d %d %d\n", before, before == after, w == c, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return 0;
+}
+C
+    gcc -O2 -Wall -o "$BATS_TEST_TMPDIR/closeall" "$BATS_TEST_TMPDIR/closeall.c"
+    l=$(last_pid)
+    sim_exec -- "$BATS_TEST_TMPDIR/closeall"
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$((l + 1)) 1 1 7" ]
+    [ "$(sim_pids)" = 1 ]
+}
+
 @test "--as T: PROGRAM is task T, as if T exec'd it: its name, its pids, its exit" {
     t=$(procsim_syscall "$M/1/task/1/syscall" fork)
     # shellcheck disable=SC2016 # the inner shell's own variables

@@ -179,11 +179,30 @@ static ssize_t read_reply(int fd, char *reply, size_t size)
 }
 
 /*
+ * FD, the shim's syscall file that a call found failing with EBADF or ENOTTY, is forgotten when it
+ * is no longer ours: closed by the program (closefrom, close_range: EBADF there too), or its number
+ * reused for a file of the program's (an ioctl there is ENOTTY; the sim's lines never are). Not
+ * closed: the number may be the program's now. Returns whether it was forgotten (the call may be
+ * made again on a new open); an EBADF of the sim's own (a close line) leaves it.
+ */
+static int forget_if_lost(int fd, int err)
+{
+	if (err != ENOTTY && !(err == EBADF && fcntl(fd, F_GETFD) < 0)) return 0;
+	if (fd == task_fd) {
+		task_fd = -1;
+		return 1;
+	}
+	int ours = fd;
+	return __atomic_compare_exchange_n(&sc_fd, &ours, -1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE) || ours != fd;
+}
+
+/*
  * One sim syscall: the line and its reply on one open file, in one request by the mount's
- * PROCSIM_SYSCALL ioctl when the line fits its buffer (else a write, then a read). Signals are
+ * PROCSIM_SYSCALL ioctl when the line fits its buffer (else a write, then a read, or the write
+ * alone for REPLY NO_REPLY: an exit's reply says nothing its success does not). Signals are
  * blocked meanwhile, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take
- * the reply. Returns the reply's leading value, or -1 with errno the sim's. REPLY NO_REPLY: the
- * line alone, written (an exit's reply says nothing the write's success did not), 0 on success.
+ * the reply. A syscall file the program closed or reused is opened again, once. Returns the
+ * reply's leading value (0 for NO_REPLY), or -1 with errno the sim's.
  */
 #define NO_REPLY ((char *)1)
 static long sim_call(char *reply, size_t size, const char *fmt, ...)
@@ -192,8 +211,9 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	va_list ap;
 	sigset_t all, old;
 	int saved = 0;
+	int want = reply != NO_REPLY;
 
-	if (!reply) {
+	if (!reply || !want) {
 		reply = own;
 		size = sizeof(own);
 	}
@@ -208,30 +228,32 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	if (trace) dprintf(2, "libprocsim: %s\n", line);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
-	int fd = file_for(line);
-	if (fd < 0) {
-		saved = errno;
-	} else if (reply == NO_REPLY) {
-		if (pwrite(fd, line, len, 0) < 0) saved = errno;
-	} else if ((size_t)len < sizeof(struct procsim_syscall)) {
-		struct procsim_syscall call;
-		memcpy(call.line, line, len + 1);
-		int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
-		if (whole < 0)
+	for (int again = 1;; again = 0) {
+		int fd = file_for(line);
+		saved = 0;
+		if (fd < 0) {
 			saved = errno;
-		else if ((size_t)whole < sizeof(call.line) && (size_t)whole < size)
-			memcpy(reply, call.line, whole + 1);
-		else if (read_reply(fd, reply, size) < 0)       /* cut: read it whole */
+		} else if ((size_t)len < sizeof(struct procsim_syscall)) {
+			struct procsim_syscall call;
+			memcpy(call.line, line, len + 1);
+			int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
+			if (whole < 0)
+				saved = errno;
+			else if ((size_t)whole < sizeof(call.line) && (size_t)whole < size)
+				memcpy(reply, call.line, whole + 1);
+			else if (want && read_reply(fd, reply, size) < 0)       /* cut: read it whole */
+				saved = errno;
+		} else if (pwrite(fd, line, len, 0) < 0 || (want && read_reply(fd, reply, size) < 0)) {
 			saved = errno;
-	} else if (pwrite(fd, line, len, 0) < 0 || read_reply(fd, reply, size) < 0) {
-		saved = errno;
+		}
+		if (!saved || !again || fd < 0 || !forget_if_lost(fd, saved)) break;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (saved) {
 		errno = saved;
 		return -1;
 	}
-	return reply == NO_REPLY ? 0 : strtol(reply, NULL, 10);
+	return want ? strtol(reply, NULL, 10) : 0;
 }
 
 /* A served call's result: the sim's value, and errno untouched when it succeeds. */
