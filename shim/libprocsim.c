@@ -2,8 +2,8 @@
  * libprocsim.so: preloaded by `procsim exec`, it makes a dynamically linked program's pid calls
  * and forks the sim's. A client of the mount's public files only: each call is one line written
  * to /proc/procsim/syscall, the caller's own sim thread's syscall file, and the reply read back on
- * it (in one request by the file's PROCSIM_SYSCALL ioctl, see sim_call; a line with no reply wanted
- * is one pwrite; one open file per process, which its threads share and a forked
+ * it (in one request by the file's PROCSIM_SYSCALL ioctl, see sim_call; a line too long for it is
+ * a pwrite and a pread; one open file per process, which its threads share and a forked
  * child inherits: the mount resolves each request's caller; a call that may block goes through the
  * thread's own /proc/thread-self/syscall instead, see file_for). /proc there is procsim's fixed view
  * (procsim shell's), so the shim is active only where /proc/thread-self/attach exists; elsewhere
