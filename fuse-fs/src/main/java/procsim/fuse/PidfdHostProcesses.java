@@ -1,6 +1,8 @@
 package procsim.fuse;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 
@@ -90,8 +92,7 @@ public final class PidfdHostProcesses implements HostProcesses {
 
             @Override
             public synchronized boolean alive() {
-                // only ESRCH says the task is gone: EPERM (an LSM's signal rule) is a live one
-                return !closed && (libc.syscall(SYS_PIDFD_SEND_SIGNAL, fd, 0, 0, 0) == 0 || LastError.getLastError(runtime) != ESRCH);
+                return !closed && taskAlive(fd);
             }
 
             @Override
@@ -155,7 +156,8 @@ public final class PidfdHostProcesses implements HostProcesses {
 
     /**
      * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
-     * namespace (fs/nsfs.c ns_ioctl: the task with that pid there, its tgid in ours; Linux 6.10),
+     * namespace file, kept open per thread (fs/nsfs.c ns_ioctl: the task with that pid there, its
+     * tgid in ours; Linux 6.10),
      * pinned, then checked to be {@code tid}'s child (a pid is unique in a namespace): its parent
      * by PIDFD_GET_INFO (fs/pidfs.c: ppid, the real parent's tgid; Linux 6.13) when that is
      * {@code tid} itself, a process's main thread, else by {@code tid}'s children list. Where the
@@ -163,18 +165,72 @@ public final class PidfdHostProcesses implements HostProcesses {
      */
     @Override
     public PinnedChild pinChild(int tid, int pid) {
-        int ns = libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
-        if (ns < 0) return null;
-        int child = libc.ioctl(ns, NS_GET_TGID_FROM_PIDNS, pid);
-        int errno = child < 0 ? LastError.getLastError(runtime) : 0;
-        libc.close(ns);
-        if (child < 0) return errno == ENOTTY || errno == EINVAL ? host.pinChild(tid, pid) : null;
+        int child = translate(tid, pid);
+        if (child == TRANSLATION_MISSING) return host.pinChild(tid, pid);
+        if (child < 0) return null;
         int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
         if (fd < 0) return host.pinChild(tid, pid);
         Pin pin = pidfdPin(fd);
         if (parentTgid(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
         pin.close();
         return null;
+    }
+
+    /** A thread's pid namespace file, and a pidfd of that thread: good while the thread lives. */
+    private record NsFile(int ns, int thread) {
+    }
+
+    private static final int NS_FILES = 64, TRANSLATION_MISSING = -2;
+    /**
+     * The pid namespace files of the threads that forked last, kept open: a task's active pid
+     * namespace never changes (kernel/pid.c task_active_pid_ns), so one open serves all of a
+     * thread's forks while that thread lives. The least recently used goes, closed, past 64.
+     */
+    private final LinkedHashMap<Integer, NsFile> nsFiles = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, NsFile> eldest) {
+            if (size() <= NS_FILES) return false;
+            close(eldest.getValue());
+            return true;
+        }
+    };
+
+    /**
+     * {@code pid} of host thread {@code tid}'s pid namespace as a tgid of ours; -1 if none,
+     * TRANSLATION_MISSING where the kernel has no NS_GET_TGID_FROM_PIDNS.
+     */
+    private synchronized int translate(int tid, int pid) {
+        NsFile file = nsFiles.get(tid);
+        if (file != null && !taskAlive(file.thread())) {
+            nsFiles.remove(tid);
+            close(file);
+            file = null;
+        }
+        if (file == null) {
+            int thread = (int) libc.syscall(SYS_PIDFD_OPEN, tid, PIDFD_THREAD, 0, 0);
+            int ns = thread < 0 ? -1 : libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
+            file = new NsFile(ns, thread);
+            // the thread still alive after the open: the file is its own, not a later holder's of the number
+            if (ns < 0 || !taskAlive(thread)) {
+                close(file);
+                return -1;
+            }
+            nsFiles.put(tid, file);
+        }
+        int child = libc.ioctl(file.ns(), NS_GET_TGID_FROM_PIDNS, pid);
+        if (child >= 0) return child;
+        int errno = LastError.getLastError(runtime);
+        return errno == ENOTTY || errno == EINVAL ? TRANSLATION_MISSING : -1;
+    }
+
+    /** Whether pidfd's task is still there: only ESRCH says it is gone, EPERM (an LSM's signal rule) is a live one. */
+    private boolean taskAlive(int pidfd) {
+        return libc.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, 0, 0, 0) == 0 || LastError.getLastError(runtime) != ESRCH;
+    }
+
+    private void close(NsFile file) {
+        if (file.ns() >= 0) libc.close(file.ns());
+        if (file.thread() >= 0) libc.close(file.thread());
     }
 
     private boolean childOf(int tid, int child) {

@@ -83,6 +83,42 @@ class PidfdHostProcessesTest {
     }
 
     /**
+     * The caller's pid namespace file is kept open while the caller lives (two descriptors: the
+     * file and the caller's pidfd), not one more a call; once the caller is gone its entry goes.
+     */
+    @Test
+    @Timeout(20)
+    void aCallersNamespaceFileIsKeptWhileItLives() throws Exception {
+        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
+        try {
+            ProcessHandle bash = null, sleep = null;
+            while (sleep == null) {
+                bash = unshare.toHandle().children().findFirst().orElse(null);
+                sleep = bash == null ? null : bash.children().findFirst().orElse(null);
+            }
+            int caller = (int) bash.pid();
+            long fds = openFds();
+            for (int i = 0; i < 100; i++) {
+                HostProcesses.PinnedChild pinned = host.pinChild(caller, 2);
+                assertThat(pinned.pid()).isEqualTo((int) sleep.pid());
+                pinned.pin().close();
+            }
+            assertThat(openFds() - fds).as("the kept file and pidfd of the caller").isBetween(0L, 2L);
+            bash.destroyForcibly(); // its namespace's init: its sleep goes too, and unshare reaps it
+            while (bash.isAlive()) Thread.onSpinWait();
+            assertThat(host.pinChild(caller, 2)).as("the caller is gone").isNull();
+        } finally {
+            unshare.destroyForcibly();
+        }
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    /**
      * A thread's child: its parent (PIDFD_GET_INFO's ppid) is the process, not the thread, so it is
      * found in the thread's own children list (copy_process makes current, the thread, its real_parent).
      */
