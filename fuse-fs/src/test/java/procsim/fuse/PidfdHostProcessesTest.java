@@ -63,11 +63,7 @@ class PidfdHostProcessesTest {
     void aChildIsFoundByThePidItsParentsNamespaceGivesIt() throws Exception {
         Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
         try {
-            ProcessHandle bash = null, sleep = null;
-            while (sleep == null) {
-                bash = unshare.toHandle().children().findFirst().orElse(null);
-                sleep = bash == null ? null : bash.children().findFirst().orElse(null);
-            }
+            ProcessHandle bash = child(unshare.toHandle()), sleep = child(bash);
             HostProcesses.PinnedChild pinned = host.pinChild((int) bash.pid(), 2);
             assertThat(pinned.pid()).isEqualTo((int) sleep.pid());
             assertThat(pinned.pin().failsCheaply()).isTrue();
@@ -91,11 +87,7 @@ class PidfdHostProcessesTest {
     void aCallersNamespaceFileIsKeptWhileItLives() throws Exception {
         Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
         try {
-            ProcessHandle bash = null, sleep = null;
-            while (sleep == null) {
-                bash = unshare.toHandle().children().findFirst().orElse(null);
-                sleep = bash == null ? null : bash.children().findFirst().orElse(null);
-            }
+            ProcessHandle bash = child(unshare.toHandle()), sleep = child(bash);
             int caller = (int) bash.pid();
             long fds = openFds();
             for (int i = 0; i < 100; i++) {
@@ -109,6 +101,15 @@ class PidfdHostProcessesTest {
             assertThat(host.pinChild(caller, 2)).as("the caller is gone").isNull();
         } finally {
             unshare.destroyForcibly();
+        }
+    }
+
+    /** The first child of {@code p}, once it has one. */
+    private static ProcessHandle child(ProcessHandle p) {
+        while (true) {
+            ProcessHandle c = p.children().findFirst().orElse(null);
+            if (c != null) return c;
+            Thread.onSpinWait();
         }
     }
 
