@@ -4,7 +4,6 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -107,7 +106,10 @@ public final class LinuxHostProcesses implements HostProcesses {
         return Arrays.copyOf(pids, count);
     }
 
-    /** NStgid's fields (after Groups, whose length varies: the whole buffer is read). */
+    /**
+     * NStgid's fields (after Groups, whose length varies: the whole buffer is read), parsed from the
+     * bytes as the other fields are: the fixed view's readers ask for it ({@link #tgidVnrOf}).
+     */
     @Override
     public int[] nsTgidsOf(int tid) {
         if (tid <= 0) return null;
@@ -118,12 +120,18 @@ public final class LinuxHostProcesses implements HostProcesses {
         int end = at + NSTGID.length;
         while (end < n && buf[end] != '\n') end++;
         if (end >= n) return null; // the line was cut: no number to trust
-        String[] fields = new String(buf, at + NSTGID.length, end - at - NSTGID.length, StandardCharsets.US_ASCII).strip().split("\t");
-        try {
-            return Arrays.stream(fields).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            return null;
+        int[] ids = new int[8];
+        int count = 0;
+        for (int i = at + NSTGID.length; i < end; ) {
+            while (i < end && (buf[i] == '\t' || buf[i] == ' ')) i++;
+            if (i == end) break;
+            long v = parseNumber(buf, end + 1, i);
+            if (v < 0) return null;
+            if (count == ids.length) ids = Arrays.copyOf(ids, 2 * count);
+            ids[count++] = (int) v;
+            while (i < end && buf[i] != '\t' && buf[i] != ' ') i++;
         }
+        return count == 0 ? null : Arrays.copyOf(ids, count);
     }
 
     @Override

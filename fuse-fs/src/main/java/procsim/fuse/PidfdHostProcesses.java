@@ -39,6 +39,12 @@ public final class PidfdHostProcesses implements HostProcesses {
     private static final long PIDFD_GET_INFO = 0xc040ff0bL, PIDFD_INFO_PID = 1;
     private static final int PIDFD_INFO_SIZE = 64, PIDFD_INFO_PPID = 24;
     private static final int O_RDONLY = 0, O_CLOEXEC = 02000000, EINVAL = 22, ENOTTY = 25, ESRCH = 3;
+    /** How many threads' pid namespace files are kept open; translate's answer where the kernel cannot translate. */
+    private static final int NS_FILES = 64, TRANSLATION_MISSING = -2;
+
+    /** A thread's pid namespace file, and a pidfd of that thread: good while the thread lives. */
+    private record NsFile(int ns, int thread) {
+    }
 
     /** The libc calls a pidfd pin needs. */
     public interface LibC {
@@ -176,11 +182,6 @@ public final class PidfdHostProcesses implements HostProcesses {
         return null;
     }
 
-    /** A thread's pid namespace file, and a pidfd of that thread: good while the thread lives. */
-    private record NsFile(int ns, int thread) {
-    }
-
-    private static final int NS_FILES = 64, TRANSLATION_MISSING = -2;
     /**
      * The pid namespace files of the threads that forked last, kept open: a task's active pid
      * namespace never changes (kernel/pid.c task_active_pid_ns), so one open serves all of a
@@ -245,5 +246,4 @@ public final class PidfdHostProcesses implements HostProcesses {
         if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return -1;
         return buf.getInt(PIDFD_INFO_PPID);
     }
-
 }

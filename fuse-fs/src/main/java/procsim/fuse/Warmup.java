@@ -142,11 +142,7 @@ public final class Warmup {
     private void syscallByIoctl(long dir, String file, String line) {
         long node = lookup(dir, file);
         long fh = open(node, O_RDWR);
-        byte[] arg = Arrays.copyOf(line.getBytes(StandardCharsets.UTF_8), SyscallIoctl.SIZE);
-        in.putLong(FuseWire.IN_HEADER, fh).putInt(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 12, SyscallIoctl.PROCSIM_SYSCALL)
-                .putLong(FuseWire.IN_HEADER + 16, 0).putInt(FuseWire.IN_HEADER + 24, arg.length).putInt(FuseWire.IN_HEADER + 28, arg.length);
-        in.put(FuseWire.IN_HEADER + FuseWire.IOCTL_IN, arg);
-        request(FuseWire.IOCTL, node, FuseWire.IOCTL_IN + arg.length, line);
+        ioctl(node, fh, SyscallIoctl.PROCSIM_SYSCALL, Arrays.copyOf(line.getBytes(StandardCharsets.UTF_8), SyscallIoctl.SIZE), line);
         if (out.getInt(FuseWire.OUT_HEADER) < 0) throw new IllegalStateException("warm-up: " + line + " failed with " + out.getInt(FuseWire.OUT_HEADER));
         release(node, fh);
     }
@@ -155,14 +151,16 @@ public final class Warmup {
         long node = lookup(dir, file);
         long fh = open(node, O_RDONLY);
         readAt(node, fh);
-        ioctl(node, fh); // bash asks a redirected file whether it is a terminal
+        ioctl(node, fh, TCGETS, new byte[0], "ioctl"); // bash asks a redirected file whether it is a terminal
         release(node, fh);
     }
 
-    private void ioctl(long node, long fh) {
-        in.putLong(FuseWire.IN_HEADER, fh).putInt(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 12, TCGETS)
-                .putLong(FuseWire.IN_HEADER + 16, 0).putInt(FuseWire.IN_HEADER + 24, 0).putInt(FuseWire.IN_HEADER + 28, 0);
-        request(FuseWire.IOCTL, node, FuseWire.IOCTL_IN, "ioctl");
+    /** An IOCTL of {@code cmd} whose argument carries {@code arg} in and as many bytes back (fuse_ioctl_in, then arg). */
+    private void ioctl(long node, long fh, int cmd, byte[] arg, String what) {
+        in.putLong(FuseWire.IN_HEADER, fh).putInt(FuseWire.IN_HEADER + 8, 0).putInt(FuseWire.IN_HEADER + 12, cmd)
+                .putLong(FuseWire.IN_HEADER + 16, 0).putInt(FuseWire.IN_HEADER + 24, arg.length).putInt(FuseWire.IN_HEADER + 28, arg.length);
+        in.put(FuseWire.IN_HEADER + FuseWire.IOCTL_IN, arg);
+        request(FuseWire.IOCTL, node, FuseWire.IOCTL_IN + arg.length, what);
     }
 
     /** OPENDIR, READDIR from offset 0 and RELEASEDIR, as ls and ps list a directory. */

@@ -2,9 +2,11 @@ package procsim.procfs;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 import procsim.abi.Errno;
 import procsim.kernel.Kernel;
+import procsim.syscall.Call;
 import procsim.syscall.SyscallResult;
 import procsim.task.Task;
 
@@ -24,6 +26,13 @@ public final class LastReplies {
             kernel.tasks().onRelease(byTask::remove);
             return null;
         });
+    }
+
+    /** Runs {@code call} as {@code t} (the kernel's syscall) and keeps its result as {@code t}'s last reply. */
+    public SyscallResult syscall(Task t, Call call, BooleanSupplier interrupted) {
+        SyscallResult r = kernel.syscall(t, call, interrupted);
+        record(t, r);
+        return r;
     }
 
     /**

@@ -431,8 +431,7 @@ public final class ProcFs implements ProcTree {
         if (child == null) throw Errno.ESRCH.error();
         SyscallResult[] result = new SyscallResult[1];
         attach.attachNew(child.pid(), child.pin(), () -> {
-            SyscallResult r = kernel.syscall(task, call, caller.interrupted());
-            lastReplies.record(task, r);
+            SyscallResult r = lastReplies.syscall(task, call, caller.interrupted());
             result[0] = r;
             return r.failed() ? null : kernel.read(() -> kernel.tasks().lookup(task.activePidNs(), (int) r.value()));
         });

@@ -12,7 +12,6 @@ import procsim.procfs.LastReplies;
 import procsim.procfs.ProcHandle;
 import procsim.procfs.ProcHandle.IoctlReply;
 import procsim.procfs.Viewer;
-import procsim.syscall.Call;
 import procsim.syscall.SyscallResult;
 import procsim.task.Task;
 
@@ -78,10 +77,7 @@ public final class SyscallFile implements ProcHandle {
      * thread's last reply; a line that does not decode throws its SysError (EINVAL) and changes nothing.
      */
     static SyscallResult perform(Kernel kernel, Task task, byte[] data, Caller caller, LastReplies replies) {
-        Call call = kernel.decode(new String(data, StandardCharsets.UTF_8));
-        SyscallResult r = kernel.syscall(task, call, caller.interrupted());
-        replies.record(task, r);
-        return r;
+        return replies.syscall(task, kernel.decode(new String(data, StandardCharsets.UTF_8)), caller.interrupted());
     }
 
     @Override
