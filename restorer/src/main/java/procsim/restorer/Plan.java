@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -13,7 +14,9 @@ import java.util.regex.Pattern;
  * An image checked for a restore and put in creation order, before anything is made: every
  * problem is an {@link ImageException} naming the record. The order: parents first (by depth in
  * the image's tree), a parent's children together, those named as their parent first, then by
- * name (fewer renames), then by pid.
+ * name (fewer renames), then by pid. ns_last_pid's order ({@link #pidOrder}): the lowest pid whose
+ * parent is made, next; a tree forked in pid order is then made in it, and each fork takes the pid
+ * after the one before without a write of the cursor.
  */
 final class Plan {
     private static final Pattern OCTAL = Pattern.compile("0[0-7]*");
@@ -23,6 +26,8 @@ final class Plan {
     final Image image;
     final Map<Integer, Image.Process> procs = new HashMap<>();
     final List<Image.Process> order = new ArrayList<>();
+    /** Parents first, else by root pid. */
+    final List<Image.Process> pidOrder = new ArrayList<>();
     /** Per process: the root pid of its namespace's init at each level (1 for the root). */
     final Map<Integer, List<Integer>> nsInits = new HashMap<>();
 
@@ -101,6 +106,15 @@ final class Plan {
         order.sort(Comparator.<Image.Process>comparingInt(p -> depth.get(p.pid())).thenComparingInt(Image.Process::ppid)
                 .thenComparing(p -> !p.comm().equals(comms.get(p.ppid()))).thenComparing(Image.Process::comm)
                 .thenComparingInt(Image.Process::pid));
+        Map<Integer, List<Image.Process>> children = new HashMap<>();
+        for (Image.Process p : image.processes()) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
+        PriorityQueue<Image.Process> ready = new PriorityQueue<>(Comparator.comparingInt(Image.Process::pid));
+        ready.addAll(children.getOrDefault(1, List.of()));
+        while (!ready.isEmpty()) {
+            Image.Process p = ready.poll();
+            pidOrder.add(p);
+            ready.addAll(children.getOrDefault(p.pid(), List.of()));
+        }
         nsInits.put(1, List.of(1));
         for (Image.Process p : order) {
             List<Integer> inits = new ArrayList<>(nsInits.get(p.ppid()));

@@ -19,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
  * {@code LONG1 FD} or open + dup2.
  *
+ * <p>ns_last_pid: alloc_pid leaves a namespace's cursor at the pid it gave, so a write of the value
+ * the cursor already holds is left out (the restore is the only task that forks there, and checks
+ * every pid it gets); the processes are made in pid order ({@link Plan#pidOrder}), so a tree forked
+ * in pid order takes one write.
+ *
  * <p>Names: a parent names itself (prctl PR_SET_NAME) before making children named otherwise, and
  * takes its own name back at the end: one write on a file already open instead of one per child.
  *
@@ -47,6 +52,9 @@ public final class Restore {
     private final Map<Integer, List<Image.ShmAttach>> shm = new ConcurrentHashMap<>();
     /** Tasks renamed for their children: "pid/tid" -> their own name. */
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
+    /** ns_last_pid: each namespace's last pid once a creation set it (the root pid of its init -> pid). */
+    private final Map<Integer, Integer> lastPid = new HashMap<>();
+    private final CreationPort creating;
     private final int workers;
 
     private Restore(Plan plan, RestoreMethod method, RestorerPort port, boolean dryRun, String initComm, String initCaps,
@@ -58,6 +66,7 @@ public final class Restore {
         this.initComm = initComm;
         this.initCaps = initCaps;
         this.workers = workers;
+        this.creating = method == RestoreMethod.NS_LAST_PID ? new KnownCursors() : port;
     }
 
     /** How many tasks and IPC objects a restore made. */
@@ -144,7 +153,11 @@ public final class Restore {
      * namespace shares (kernel/pid.c alloc_pid): two restorers would take each other's pids.
      */
     private void makeProcesses() throws RestoreException {
-        if (workers <= 1 || dryRun || method == RestoreMethod.NS_LAST_PID) {
+        if (method == RestoreMethod.NS_LAST_PID) {
+            for (Image.Process p : plan.pidOrder) makeProcess(p);
+            return;
+        }
+        if (workers <= 1 || dryRun) {
             for (Image.Process p : plan.order) makeProcess(p);
             return;
         }
@@ -252,7 +265,7 @@ public final class Restore {
     }
 
     private void create(Creation c) throws RestoreException {
-        Reply r = method.create(port, c);
+        Reply r = method.create(creating, c);
         if (r.failed()) {
             throw new RestoreException("restore (" + method + "): cannot make task " + c.rootPid() + " with pid " + c.chain()
                     + ": " + why(r) + "; " + holder(c.rootPid()));
@@ -271,6 +284,33 @@ public final class Restore {
             }
         }
         if (!c.thread()) made.add(c.rootPid());
+        if (method == RestoreMethod.NS_LAST_PID) {
+            for (int level = c.firstGiven(); level <= c.level(); level++) lastPid.put(c.nsInits().get(level), c.nspid().get(level));
+        }
+    }
+
+    /** The port as ns_last_pid's creations use it: a write of the value a namespace's cursor holds is left out. */
+    private final class KnownCursors implements CreationPort {
+        @Override
+        public Reply call(int pid, int tid, String line, long expect) {
+            return port.call(pid, tid, line, expect);
+        }
+
+        @Override
+        public Reply send(int pid, int tid, String line) {
+            return port.send(pid, tid, line);
+        }
+
+        @Override
+        public Reply writeNextSyscallData(int pid, int tid, String text) {
+            return port.writeNextSyscallData(pid, tid, text);
+        }
+
+        @Override
+        public Reply writeNsLastPid(int nsInit, long value) {
+            Integer last = lastPid.get(nsInit);
+            return last != null && last == value ? Reply.DONE : port.writeNsLastPid(nsInit, value);
+        }
     }
 
     /** A task made with the wrong pid: killed and reaped by its parent, which numbers it {@code nr}. */

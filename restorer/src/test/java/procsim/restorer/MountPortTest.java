@@ -66,7 +66,7 @@ class MountPortTest {
     void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
         fakeInit();
         StringWriter out = new StringWriter();
-        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
+        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(7, 5, List.of(7, 3), "init"));
         try (MountPort port = new MountPort(m, new PrintWriter(out, true))) {
             Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
         }
@@ -80,8 +80,8 @@ class MountPortTest {
                 m + "/5/syscall <- open /dev/console 02",
                 m + "/5/syscall <- open /dev/console 02",
                 m + "/5/syscall <- shmdt 139637976727552",
-                m + "/sys/kernel/ns_last_pid <- 5",
-                m + "/sys/kernel/ns_last_pid <- 1   (by a restorer attached as 5: " + m + "/5/task/5/attach)",
+                m + "/sys/kernel/ns_last_pid <- 6",
+                m + "/sys/kernel/ns_last_pid <- 2   (by a restorer attached as 5: " + m + "/5/task/5/attach)",
                 m + "/5/syscall <- fork");
         try (var files = Files.walk(m)) {
             assertThat(files.filter(p -> p.getFileName().toString().matches("syscall|ns_last_pid|attach"))).isEmpty();

@@ -69,11 +69,30 @@ class RestoreTest {
         assertThat(port.writes).noneMatch(w -> w.contains("dup2") || w.contains("_next_id"));
     }
 
+    /**
+     * ns_last_pid: every level's cursor, as that namespace's init, in pid order; a write of the value
+     * the cursor holds since the last fork there (alloc_pid leaves it at the pid it gave) is left out.
+     */
     @Test
-    void nsLastPidWritesEveryLevelsCursorAsThatNamespacesInit() throws Exception {
+    void nsLastPidWritesEveryLevelsCursorAsThatNamespacesInitWhenItIsNotThereYet() throws Exception {
         Restore.run(Images.sample(), RestoreMethod.NS_LAST_PID, port, true);
-        assertThat(port.writes).containsSubsequence("ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|SIGCHLD",
-                "ns_last_pid of init 1: 5", "ns_last_pid of init 5: 1", "5/5: clone 10");
+        assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid") || w.contains("clone") || w.endsWith("fork"))
+                .containsExactly(
+                        "ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|SIGCHLD", // 5 (5,1): the new namespace's 1 by itself
+                        "5/5: clone 10", // 6 (6,2): both cursors are at 5 and 1 already
+                        "ns_last_pid of init 1: 7", "1/1: fork", // 8: the root cursor is at 6
+                        "ns_last_pid of init 1: 6", "5/5: clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM"); // thread 7 (7,3): 5's cursor is at 2
+    }
+
+    /** pid order (2, 4, 9, 3), each parent before its children, even a child with a lower pid than its parent (reparented). */
+    @Test
+    void nsLastPidMakesTheLowestPidWhoseParentIsMadeNext() throws Exception {
+        Image img = Images.of(Images.proc(9, 1, List.of(9), "init"), Images.proc(3, 9, List.of(3), "init"),
+                Images.proc(4, 1, List.of(4), "init"), Images.proc(2, 1, List.of(2), "init"));
+        Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
+        assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid")).containsExactly(
+                "ns_last_pid of init 1: 1", "ns_last_pid of init 1: 3", "ns_last_pid of init 1: 8", "ns_last_pid of init 1: 2");
+        assertThat(port.writes).filteredOn(w -> w.endsWith("fork")).containsExactly("1/1: fork", "1/1: fork", "1/1: fork", "9/9: fork");
     }
 
     @Test
