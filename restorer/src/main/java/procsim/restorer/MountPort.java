@@ -24,7 +24,8 @@ import java.util.concurrent.Future;
  *
  * <p>Threads may make calls at once for different tasks (the maps of open files are concurrent).
  * In a dry run ({@code dryRun} not null) every write is printed there as {@code FILE <- TEXT},
- * in order, and not made; the replies are the ones the restore expects. Reads are made.
+ * in order, and not made, and an ns_last_pid write left out as {@code FILE == VALUE}; the replies
+ * are the ones the restore expects. Reads are made.
  */
 public final class MountPort implements RestorerPort {
     private final Path mount;
@@ -140,6 +141,13 @@ public final class MountPort implements RestorerPort {
             return Reply.DONE;
         }
         return restorers.computeIfAbsent(nsInit, NamespaceRestorer::new).write(Long.toString(value));
+    }
+
+    @Override
+    public void nsLastPidHolds(int nsInit, long value) {
+        if (dryRun == null) return;
+        dryRun.println(mount.resolve("sys/kernel/ns_last_pid") + " == " + value + "   (" + (nsInit == 1 ? "" : "in " + nsInit + "'s namespace, ")
+                + "the last fork there gave it: not written)");
     }
 
     @Override

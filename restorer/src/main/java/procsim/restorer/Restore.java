@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
  * {@code LONG1 FD} or open + dup2.
  *
- * <p>ns_last_pid: alloc_pid leaves a namespace's cursor at the pid it gave, so a write of the value
- * the cursor already holds is left out (the restore is the only task that forks there, and checks
- * every pid it gets); the processes are made in pid order ({@link Plan#pidOrder}), so a tree forked
- * in pid order takes one write.
+ * <p>ns_last_pid: alloc_pid leaves a namespace's ns_last_pid at the pid it gave (the IDR's cursor one
+ * past it), so after the restore's own fork there a write of that value is left out (a dry run says
+ * so): the restore assumes it is the only task that forks there, as the method does between its
+ * write and its fork, and a fork by another is caught by the pid check and rolled back. The
+ * processes are made in pid order ({@link Plan#pidOrder}): a tree forked in pid order takes one
+ * write for its processes; threads, made after them, write where their tids do not follow.
  *
  * <p>Names: a parent names itself (prctl PR_SET_NAME) before making children named otherwise, and
  * takes its own name back at the end: one write on a file already open instead of one per child.
@@ -52,7 +54,10 @@ public final class Restore {
     private final Map<Integer, List<Image.ShmAttach>> shm = new ConcurrentHashMap<>();
     /** Tasks renamed for their children: "pid/tid" -> their own name. */
     private final Map<String, String> renamed = new ConcurrentHashMap<>();
-    /** ns_last_pid: each namespace's last pid once a creation set it (the root pid of its init -> pid). */
+    /**
+     * ns_last_pid: each namespace's last pid once a creation of the restore set it (the root pid of
+     * its init -> pid). A plain map: an ns_last_pid restore makes its tasks on one thread.
+     */
     private final Map<Integer, Integer> lastPid = new HashMap<>();
     private final CreationPort creating;
     private final int workers;
@@ -309,7 +314,9 @@ public final class Restore {
         @Override
         public Reply writeNsLastPid(int nsInit, long value) {
             Integer last = lastPid.get(nsInit);
-            return last != null && last == value ? Reply.DONE : port.writeNsLastPid(nsInit, value);
+            if (last == null || last != value) return port.writeNsLastPid(nsInit, value);
+            port.nsLastPidHolds(nsInit, value);
+            return Reply.DONE;
         }
     }
 

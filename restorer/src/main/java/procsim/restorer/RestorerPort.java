@@ -17,6 +17,13 @@ public interface RestorerPort extends CreationPort, AutoCloseable {
     /** Writes {@code id} to {@code msg_next_id}, {@code sem_next_id} or {@code shm_next_id} ({@code kind} msg, sem, shm). */
     Reply writeNextId(String kind, long id);
 
+    /**
+     * ns_last_pid of the namespace whose init is root pid {@code nsInit} holds {@code value} already
+     * (the restore's last fork there gave it), so it is not written: a dry run says so.
+     */
+    default void nsLastPidHolds(int nsInit, long value) {
+    }
+
     /** The task with root pid {@code pid}, or null if there is none. */
     TaskInfo task(int pid);
 

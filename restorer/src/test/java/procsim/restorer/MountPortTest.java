@@ -62,15 +62,30 @@ class MountPortTest {
         }
     }
 
-    @Test
-    void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
+    /** The lines of an ns_last_pid dry run of {@code procs} into the fake mount. */
+    private List<String> nsLastPidDryRun(Image.Process... procs) throws Exception {
         fakeInit();
         StringWriter out = new StringWriter();
-        Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(7, 5, List.of(7, 3), "init"));
         try (MountPort port = new MountPort(m, new PrintWriter(out, true))) {
-            Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
+            Restore.run(Images.of(procs), RestoreMethod.NS_LAST_PID, port, true);
         }
-        assertThat(out.toString().lines()).containsExactly(
+        return out.toString().lines().toList();
+    }
+
+    /** ns_last_pid's writes left out, as a dry run shows them: the value, and whose namespace. */
+    @Test
+    void aDryRunSaysWhichNsLastPidWritesItLeavesOut() throws Exception {
+        assertThat(nsLastPidDryRun(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"))).containsSubsequence(
+                m + "/sys/kernel/ns_last_pid <- 4",
+                m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
+                m + "/sys/kernel/ns_last_pid == 5   (the last fork there gave it: not written)",
+                m + "/sys/kernel/ns_last_pid == 1   (in 5's namespace, the last fork there gave it: not written)",
+                m + "/5/syscall <- fork");
+    }
+
+    @Test
+    void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
+        assertThat(nsLastPidDryRun(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(7, 5, List.of(7, 3), "init"))).containsExactly(
                 m + "/sys/kernel/ns_last_pid <- 4",
                 m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
                 m + "/5/syscall <- close 0",

@@ -53,6 +53,11 @@ final class RecordingPort implements RestorerPort {
     }
 
     @Override
+    public void nsLastPidHolds(int nsInit, long value) {
+        writes.add("ns_last_pid of init " + nsInit + " holds " + value);
+    }
+
+    @Override
     public Reply writeNextId(String kind, long id) {
         return answer(kind + "_next_id: " + id, 0);
     }

@@ -79,9 +79,24 @@ class RestoreTest {
         assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid") || w.contains("clone") || w.endsWith("fork"))
                 .containsExactly(
                         "ns_last_pid of init 1: 4", "1/1: clone CLONE_NEWPID|SIGCHLD", // 5 (5,1): the new namespace's 1 by itself
-                        "5/5: clone 10", // 6 (6,2): both cursors are at 5 and 1 already
-                        "ns_last_pid of init 1: 7", "1/1: fork", // 8: the root cursor is at 6
-                        "ns_last_pid of init 1: 6", "5/5: clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM"); // thread 7 (7,3): 5's cursor is at 2
+                        "ns_last_pid of init 1 holds 5", "ns_last_pid of init 5 holds 1", "5/5: clone 10", // 6 (6,2)
+                        "ns_last_pid of init 1: 7", "1/1: fork", // 8: the root's is at 6
+                        "ns_last_pid of init 1: 6", "ns_last_pid of init 5 holds 2", // thread 7 (7,3)
+                        "5/5: clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+    }
+
+    /** A thread's pids are the last its namespaces gave, as a process's are. */
+    @Test
+    void nsLastPidCountsTheThreadsForksToo() throws Exception {
+        Image img = Images.of(
+                new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
+                        List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT)), Images.CONSOLE, List.of()),
+                new Image.Process(9, 1, List.of(9), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
+                        List.of(new Image.Thread(10, List.of(10), "t10", Images.ROOT)), Images.CONSOLE, List.of()));
+        Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
+        assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid")).containsExactly(
+                "ns_last_pid of init 1: 4", "ns_last_pid of init 1: 8", // 5, 9
+                "ns_last_pid of init 1: 5", "ns_last_pid of init 1: 9"); // thread 6 (after 9), thread 10 (after 6)
     }
 
     /** pid order (2, 4, 9, 3), each parent before its children, even a child with a lower pid than its parent (reparented). */
