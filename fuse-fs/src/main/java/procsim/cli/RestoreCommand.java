@@ -30,7 +30,8 @@ import procsim.restorer.RestoreMethod;
         description = {
             "Through the mount's files only, as the operator. Tasks by METHOD: clone3 (set_tid, innermost "
                     + "first), eclone (pids, outermost first), nsd (LONGn to the parent's next_syscall_data, then fork), "
-                    + "ns_last_pid (in pid order: pid-1 to every level's ns_last_pid, unless the restore's last fork there gave it, then fork; the pid got is checked). IPC ids by "
+                    + "ns_last_pid (in pid order: pid-1 to every level's ns_last_pid, unless the restore's last fork there "
+                    + "gave it, then fork; the pid got is checked). IPC ids by "
                     + "nsd's LONG1 ID or msg/sem/shm_next_id; fds by nsd's LONG1 FD or open + dup2; IPC times and pids "
                     + "by nsd's LONG1 1 + IPC_SET only.",
             "",
