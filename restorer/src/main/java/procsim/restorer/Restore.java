@@ -403,24 +403,31 @@ public final class Restore {
     /**
      * Gives a task its image's credentials, as a root task can (security/commoncap.c): setgid,
      * then PR_SET_KEEPCAPS 1 and setresuid (keepcaps keeps the permitted set when no uid stays 0),
-     * then capset, then the image's keepcaps. A task with init's credentials writes nothing.
+     * then capset, then the image's keepcaps. A task with init's credentials writes nothing; one
+     * whose uids are all non-zero and that keeps no capability and no keepcaps writes setresuid
+     * alone (cap_emulate_setxuid clears its permitted and effective sets by itself).
      */
     private void setCreds(int pid, int tid, Image.Creds c) throws RestoreException {
         long gid = c.gid().get(0);
         if (gid != 0) ok(port.send(pid, tid, "setgid " + gid), "setgid " + gid + " in " + tid);
         boolean root = c.uid().stream().allMatch(u -> u == 0);
+        Image.Caps k = c.caps();
         boolean keep = false;
         String inh = NO_CAPS;
         String prm = initCaps;
         String eff = initCaps;
         if (!root) {
-            ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS 1"), "prctl PR_SET_KEEPCAPS in " + tid);
-            keep = true;
+            boolean keepsNone = c.uid().subList(0, 3).stream().noneMatch(u -> u == 0) && !c.keepcaps()
+                    && k.permitted().equals(NO_CAPS) && k.effective().equals(NO_CAPS);
+            if (!keepsNone) {
+                ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS 1"), "prctl PR_SET_KEEPCAPS in " + tid);
+                keep = true;
+            }
             ok(port.send(pid, tid, "setresuid " + c.uid().get(0) + " " + c.uid().get(1) + " " + c.uid().get(2)),
                     "setresuid in " + tid);
-            if (c.uid().get(1) != 0) eff = NO_CAPS; // cap_emulate_setxuid: euid leaving 0 clears effective
+            if (keepsNone) prm = NO_CAPS; // cap_emulate_setxuid: no uid left 0, no keepcaps: permitted cleared
+            if (c.uid().get(1) != 0) eff = NO_CAPS; // and euid leaving 0 clears effective
         }
-        Image.Caps k = c.caps();
         if (!k.inheritable().equals(inh) || !k.permitted().equals(prm) || !k.effective().equals(eff)) {
             ok(port.send(pid, tid, "capset effective=0x" + k.effective() + " permitted=0x" + k.permitted() + " inheritable=0x"
                     + k.inheritable()), "capset in " + tid);

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class RestoreTest {
@@ -46,15 +47,38 @@ class RestoreTest {
                 "5/5: prctl PR_SET_NAME t7",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
                 "5/5: prctl PR_SET_NAME init",
-                // credentials last: setgid, keepcaps, setresuid, capset to the image's, keepcaps back
+                // credentials last: setgid, setresuid (no uid left 0 and no keepcaps: the kernel drops
+                // every capability, as the image has it)
                 "6/6: setgid 100",
-                "6/6: prctl PR_SET_KEEPCAPS 1",
                 "6/6: setresuid 1000 1000 1000",
-                "6/6: capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000",
-                "6/6: prctl PR_SET_KEEPCAPS 0",
                 "1/1: kill 6 SIGSTOP");
         // a reply is read only where its value is used: the id, the fd
         assertThat(port.calls).containsExactly("1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
+    }
+
+    /**
+     * Credentials as a root task can give them (security/commoncap.c cap_emulate_setxuid: when no
+     * uid stays 0 the permitted and effective sets are cleared unless keepcaps is set; euid leaving
+     * 0 clears effective): keepcaps and capset only where the image keeps something.
+     */
+    @ParameterizedTest(name = "uids {0} caps {1}/{2}/{3} keepcaps {4}")
+    @CsvSource(delimiter = ';', textBlock = """
+            1000 1000 1000; 0000000000000000; 0000000000000000; 0000000000000000; false; setresuid 1000 1000 1000
+            1000 1000 1000; 0000000000000000; 0000000000000000; 0000000000000000; true;  prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 1000|capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000
+            1000 1000 1000; 00000000000000c0; 00000000000000c0; 0000000000000040; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 1000|capset effective=0x00000000000000c0 permitted=0x00000000000000c0 inheritable=0x0000000000000040|prctl PR_SET_KEEPCAPS 0
+            1000 1000 0;    000001ffffffffff; 0000000000000000; 0000000000000000; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 0|prctl PR_SET_KEEPCAPS 0
+            1000 1000 0;    0000000000000000; 0000000000000000; 0000000000000000; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 0|capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000|prctl PR_SET_KEEPCAPS 0
+            0 0 0;          000001ffffffffff; 000001ffffffffff; 0000000000000000; true;  prctl PR_SET_KEEPCAPS 1
+            """)
+    void credentialsTakeKeepcapsAndCapsetOnlyWhereTheImageKeepsSomething(String uids, String permitted, String effective,
+                                                                          String inheritable, boolean keepcaps, String lines) throws Exception {
+        List<Long> u = java.util.Arrays.stream(uids.split(" ")).map(Long::valueOf).toList();
+        Image.Creds creds = new Image.Creds(List.of(u.get(0), u.get(1), u.get(2), u.get(1)), List.of(0L, 0L, 0L, 0L),
+                new Image.Caps(inheritable, permitted, effective, Images.FULL, Images.NONE), keepcaps);
+        Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), creds,
+                List.of(), Images.CONSOLE, List.of()));
+        Restore.run(img, RestoreMethod.CLONE3, port, true);
+        assertThat(port.writes).filteredOn(w -> w.startsWith("5/5: ")).map(w -> w.substring(5)).containsExactly(lines.split("\\|"));
     }
 
     @Test
