@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** An image a restore cannot make is refused with one line, and nothing is written. */
 class PlanTest {
@@ -48,5 +50,18 @@ class PlanTest {
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
                 .hasMessage("the parent 99 of 20 is not in the image");
         assertThat(port.writes).isEmpty();
+    }
+
+    /**
+     * The plan's checks say what the regexes they replace meant: a blank anywhere ({@code \s}: the
+     * old {@code .*\s.*} without DOTALL missed two line ends in a row), {@code 0[0-7]*}, {@code [0-9a-f]{16}}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"", " ", "a", "a b", "a\tb", "a\nb", "a\n\nb", "\u000bx", "x\f", "x\r", "a\u00a0b", "\u2003", "0", "00",
+        "0755", "08", "1", "07x", "000001ffffffffff", "000001FFFFFFFFFF", "000001ffffffffg0", "000001ffffffffff0", "00000000000000c0"})
+    void theChecksAgreeWithTheirRegexes(String s) {
+        assertThat(Plan.hasBlank(s)).as("blank in '%s'", s).isEqualTo(Pattern.compile(".*\\s.*", Pattern.DOTALL).matcher(s).matches());
+        assertThat(Plan.octal(s)).as("octal '%s'", s).isEqualTo(s.matches("0[0-7]*"));
+        assertThat(Plan.hex64(s)).as("hex64 '%s'", s).isEqualTo(s.matches("[0-9a-f]{16}"));
     }
 }
