@@ -78,29 +78,58 @@ final class ImageReader {
         }
     }
 
-    /** An object being mapped: its fields by name, where it is, which fields were taken. */
+    /**
+     * An object being mapped: its fields by name, and where it is (its parent, the field and the
+     * index it is at), made into a path only for a message: a path string per field read was most
+     * of a 1,000-process image's mapping.
+     */
     private static final class Obj {
         private final Map<String, Object> fields;
-        private final String path;
+        private final Obj parent;
+        private final String name;
+        private final int index;
 
-        Obj(Object v, String path) throws ImageException {
-            if (!(v instanceof Map<?, ?>)) throw bad(path, "not an object");
+        /** The image's root object. */
+        Obj(Object v) throws ImageException {
+            this(v, null, "", -1);
+        }
+
+        private Obj(Object v, Obj parent, String name, int index) throws ImageException {
+            this.parent = parent;
+            this.name = name;
+            this.index = index;
+            if (!(v instanceof Map<?, ?>)) throw bad(path(), "not an object");
             @SuppressWarnings("unchecked")
             Map<String, Object> m = (Map<String, Object>) v;
             this.fields = m;
-            this.path = path;
         }
 
         private static ImageException bad(String path, String what) {
             return new ImageException("bad image: " + path + ": " + what);
         }
 
+        /** Where this object is: {@code processes[3].creds}; "" for the root. */
+        private String path() {
+            if (parent == null) return "";
+            return index < 0 ? parent.at(name) : parent.at(name, index);
+        }
+
         private String at(String k) {
+            String path = path();
             return path.isEmpty() ? k : path + "." + k;
+        }
+
+        private String at(String k, int i) {
+            return at(k) + "[" + i + "]";
         }
 
         /** Refuses a field not named in {@code known}. */
         Obj only(String... known) throws ImageException {
+            int present = 0;
+            for (String k : known) {
+                if (fields.containsKey(k)) present++;
+            }
+            if (present == fields.size()) return this;
             for (String k : fields.keySet()) {
                 if (!List.of(known).contains(k)) throw bad(at(k), "Unrecognized field \"" + k + "\" (one of " + String.join(", ", known) + ")");
             }
@@ -108,16 +137,21 @@ final class ImageReader {
         }
 
         private Object get(String k) throws ImageException {
-            if (!fields.containsKey(k)) throw bad(path.isEmpty() ? "the image" : path, "missing field \"" + k + "\"");
             Object v = fields.get(k);
+            if (v == null && !fields.containsKey(k)) {
+                String path = path();
+                throw bad(path.isEmpty() ? "the image" : path, "missing field \"" + k + "\"");
+            }
             if (v == null) throw bad(at(k), "null");
             return v;
         }
 
-        static long number(Object v, String where, long min, long max) throws ImageException {
+        /** The integer {@code v} of field {@code k} (element {@code i} of it when not -1), in min..max. */
+        private long number(Object v, String k, int i, long min, long max) throws ImageException {
+            if (v instanceof Long n && n >= min && n <= max) return n;
+            String where = i < 0 ? at(k) : at(k, i);
             if (!(v instanceof Long n)) throw bad(where, "not an integer: " + describe(v));
-            if (n < min || n > max) throw bad(where, n + " is out of range");
-            return n;
+            throw bad(where, n + " is out of range");
         }
 
         private static String describe(Object v) {
@@ -125,11 +159,11 @@ final class ImageReader {
         }
 
         int i(String k) throws ImageException {
-            return (int) number(get(k), at(k), Integer.MIN_VALUE, Integer.MAX_VALUE);
+            return (int) number(get(k), k, -1, Integer.MIN_VALUE, Integer.MAX_VALUE);
         }
 
         long l(String k) throws ImageException {
-            return number(get(k), at(k), Long.MIN_VALUE, Long.MAX_VALUE);
+            return number(get(k), k, -1, Long.MIN_VALUE, Long.MAX_VALUE);
         }
 
         String s(String k) throws ImageException {
@@ -145,7 +179,7 @@ final class ImageReader {
         }
 
         Obj o(String k) throws ImageException {
-            return new Obj(get(k), at(k));
+            return new Obj(get(k), this, k, -1);
         }
 
         List<?> list(String k) throws ImageException {
@@ -157,21 +191,21 @@ final class ImageReader {
         List<Obj> objs(String k) throws ImageException {
             List<Obj> out = new ArrayList<>();
             List<?> l = list(k);
-            for (int i = 0; i < l.size(); i++) out.add(new Obj(l.get(i), at(k) + "[" + i + "]"));
+            for (int i = 0; i < l.size(); i++) out.add(new Obj(l.get(i), this, k, i));
             return out;
         }
 
         List<Long> longs(String k) throws ImageException {
             List<Long> out = new ArrayList<>();
             List<?> l = list(k);
-            for (int i = 0; i < l.size(); i++) out.add(number(l.get(i), at(k) + "[" + i + "]", Long.MIN_VALUE, Long.MAX_VALUE));
+            for (int i = 0; i < l.size(); i++) out.add(number(l.get(i), k, i, Long.MIN_VALUE, Long.MAX_VALUE));
             return out;
         }
 
         List<Integer> ints(String k) throws ImageException {
             List<Integer> out = new ArrayList<>();
             List<?> l = list(k);
-            for (int i = 0; i < l.size(); i++) out.add((int) number(l.get(i), at(k) + "[" + i + "]", Integer.MIN_VALUE, Integer.MAX_VALUE));
+            for (int i = 0; i < l.size(); i++) out.add((int) number(l.get(i), k, i, Integer.MIN_VALUE, Integer.MAX_VALUE));
             return out;
         }
 
@@ -179,7 +213,7 @@ final class ImageReader {
             List<String> out = new ArrayList<>();
             List<?> l = list(k);
             for (int i = 0; i < l.size(); i++) {
-                if (!(l.get(i) instanceof String s)) throw bad(at(k) + "[" + i + "]", "not a string: " + describe(l.get(i)));
+                if (!(l.get(i) instanceof String s)) throw bad(at(k, i), "not a string: " + describe(l.get(i)));
                 out.add(s);
             }
             return out;
@@ -197,7 +231,7 @@ final class ImageReader {
             throw new ImageException("image version " + (v instanceof String s ? "\"" + s + "\"" : v)
                     + " is not supported (this procsim reads version " + Image.VERSION + ")");
         }
-        Obj img = new Obj(root, "").only("format", "version", "processes", "msg", "sem", "shm");
+        Obj img = new Obj(root).only("format", "version", "processes", "msg", "sem", "shm");
         List<Image.Process> procs = new ArrayList<>();
         for (Obj p : img.objs("processes")) procs.add(process(p));
         List<Image.MsgQueue> msg = new ArrayList<>();

@@ -9,6 +9,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,10 +27,15 @@ class ImageJsonTest {
     static String mutated(String pointer, String value) throws Exception {
         JsonNode root = JSON.readTree(ImageJson.toJson(Images.sample()));
         int slash = pointer.lastIndexOf('/');
-        ObjectNode parent = (ObjectNode) root.at(pointer.substring(0, slash));
+        JsonNode at = root.at(pointer.substring(0, slash));
         String field = pointer.substring(slash + 1);
-        if (value.equals("-")) parent.remove(field);
-        else parent.set(field, JSON.readTree(value));
+        if (at instanceof ArrayNode array) {
+            array.set(Integer.parseInt(field), JSON.readTree(value));
+        } else if (value.equals("-")) {
+            ((ObjectNode) at).remove(field);
+        } else {
+            ((ObjectNode) at).set(field, JSON.readTree(value));
+        }
         return JSON.writeValueAsString(root);
     }
 
@@ -54,6 +60,14 @@ class ImageJsonTest {
         "/processes/0/evil;         1;                bad image: processes[0].evil: Unrecognized field \"evil\"",
         "/processes/1/creds/uid;    null;             bad image: processes[1].creds",
         "/msg/0/messages/0/mtype;   true;             bad image: msg[0].messages[0].mtype",
+        // whole messages, each naming the field where it is, down to an array's element
+        "/processes/0/nspid/1;      \"x\";            bad image: processes[0].nspid[1]: not an integer: \"x\"",
+        "/processes/1/creds/uid/2;  4294967296000000000000; bad image: processes[1].creds.uid[2]:",
+        "/processes/0/exitSignal;   2147483648;       bad image: processes[0].exitSignal: 2147483648 is out of range",
+        "/processes/2/argv/0;       7;                bad image: processes[2].argv[0]: not a string: 7",
+        "/processes/1/creds/caps/ambient; -;          bad image: processes[1].creds.caps: missing field \"ambient\"",
+        "/processes/1/fds/1/evil;   1;                bad image: processes[1].fds[1].evil: Unrecognized field \"evil\" (one of fd, flags, pos, path)",
+        "/msg;                      -;                bad image: the image: missing field \"msg\"",
     })
     void damageIsNamed(String pointer, String value, String message) throws Exception {
         String text = mutated(pointer.strip(), value.strip());
