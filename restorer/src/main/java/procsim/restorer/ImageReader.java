@@ -123,7 +123,7 @@ final class ImageReader {
             return at(k) + "[" + i + "]";
         }
 
-        /** Refuses a field not named in {@code known}. */
+        /** Refuses a field not named in {@code known} (distinct names: they are counted). */
         Obj only(String... known) throws ImageException {
             int present = 0;
             for (String k : known) {

@@ -404,8 +404,10 @@ public final class Restore {
      * Gives a task its image's credentials, as a root task can (security/commoncap.c): setgid,
      * then PR_SET_KEEPCAPS 1 and setresuid (keepcaps keeps the permitted set when no uid stays 0),
      * then capset, then the image's keepcaps. A task with init's credentials writes nothing; one
-     * whose uids are all non-zero and that keeps no capability and no keepcaps writes setresuid
-     * alone (cap_emulate_setxuid clears its permitted and effective sets by itself).
+     * whose uids are all non-zero and that keeps no capability (inheritable too) and no keepcaps
+     * writes setresuid alone (cap_emulate_setxuid clears its permitted and effective sets by
+     * itself). Every task starts from a fresh mount's init's credentials, as it forked before any
+     * was set: keepcaps 0, no inheritable set, permitted and effective init's bounding set.
      */
     private void setCreds(int pid, int tid, Image.Creds c) throws RestoreException {
         long gid = c.gid().get(0);
@@ -417,8 +419,9 @@ public final class Restore {
         String prm = initCaps;
         String eff = initCaps;
         if (!root) {
+            // not with an inheritable set: capset may raise inheritable only within permitted (cap_capset)
             boolean keepsNone = c.uid().subList(0, 3).stream().noneMatch(u -> u == 0) && !c.keepcaps()
-                    && k.permitted().equals(NO_CAPS) && k.effective().equals(NO_CAPS);
+                    && k.permitted().equals(NO_CAPS) && k.effective().equals(NO_CAPS) && k.inheritable().equals(NO_CAPS);
             if (!keepsNone) {
                 ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS 1"), "prctl PR_SET_KEEPCAPS in " + tid);
                 keep = true;

@@ -59,12 +59,15 @@ class RestoreTest {
     /**
      * Credentials as a root task can give them (security/commoncap.c cap_emulate_setxuid: when no
      * uid stays 0 the permitted and effective sets are cleared unless keepcaps is set; euid leaving
-     * 0 clears effective): keepcaps and capset only where the image keeps something.
+     * 0 clears effective): keepcaps and capset only where the image keeps something; an inheritable
+     * set too, which capset may raise only within the permitted set (cap_capset), so before setresuid
+     * empties it.
      */
     @ParameterizedTest(name = "uids {0} caps {1}/{2}/{3} keepcaps {4}")
     @CsvSource(delimiter = ';', textBlock = """
             1000 1000 1000; 0000000000000000; 0000000000000000; 0000000000000000; false; setresuid 1000 1000 1000
             1000 1000 1000; 0000000000000000; 0000000000000000; 0000000000000000; true;  prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 1000|capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000
+            1000 1000 1000; 0000000000000000; 0000000000000000; 0000000000002000; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 1000|capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000002000|prctl PR_SET_KEEPCAPS 0
             1000 1000 1000; 00000000000000c0; 00000000000000c0; 0000000000000040; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 1000|capset effective=0x00000000000000c0 permitted=0x00000000000000c0 inheritable=0x0000000000000040|prctl PR_SET_KEEPCAPS 0
             1000 1000 0;    000001ffffffffff; 0000000000000000; 0000000000000000; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 0|prctl PR_SET_KEEPCAPS 0
             1000 1000 0;    0000000000000000; 0000000000000000; 0000000000000000; false; prctl PR_SET_KEEPCAPS 1|setresuid 1000 1000 0|capset effective=0x0000000000000000 permitted=0x0000000000000000 inheritable=0x0000000000000000|prctl PR_SET_KEEPCAPS 0
