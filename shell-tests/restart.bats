@@ -31,6 +31,10 @@ setup() {
 teardown() {
     procsim_stop "$M" || true
     rmdir "$M" 2>/dev/null || true
+    if [[ -n ${M2:-} ]]; then
+        procsim_stop "$M2" || true
+        rmdir "$M2" 2>/dev/null || true
+    fi
 }
 
 # drill METHOD: restore the image by METHOD (or by the reference restorer) and compare the images
@@ -90,6 +94,35 @@ drill() {
 
 @test "drill: the reference restorer (clone3 by hand, echo and cat) restores the same image" {
     drill reference
+}
+
+# Credentials a root task can give itself, each restored by every method as the kernel made them
+# (security/commoncap.c: setresuid to no uid 0 clears permitted and effective unless keepcaps; the
+# inheritable set stays, and a capset may raise it only within permitted).
+@test "credentials: uid 1000 with nothing kept, with an inheritable set, with keepcaps, with a saved uid 0: every method restores them" {
+    local t method
+    for t in 2 3 4 5; do procsim_syscall "$M/1/syscall" "clone3 set_tid=$t" >/dev/null; done
+    procsim_syscall "$M/2/syscall" "setresuid 1000 1000 1000" >/dev/null
+    procsim_syscall "$M/3/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0000000000002000" >/dev/null
+    procsim_syscall "$M/3/syscall" "setresuid 1000 1000 1000" >/dev/null
+    procsim_syscall "$M/4/syscall" "prctl PR_SET_KEEPCAPS 1" >/dev/null
+    procsim_syscall "$M/4/syscall" "setresuid 1000 1000 1000" >/dev/null
+    procsim_syscall "$M/5/syscall" "setresuid 1000 1000 0" >/dev/null
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/creds.json"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/creds.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/creds.txt"
+    grep -qx 'creds 2 uid=1000,1000,1000,1000 gid=0,0,0,0 caps=0000000000000000/0000000000000000/0000000000000000/000001ffffffffff/0000000000000000 keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
+    grep -qx 'creds 3 .* caps=0000000000002000/0000000000000000/0000000000000000/.* keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
+    grep -qx 'creds 4 .* caps=0000000000000000/000001ffffffffff/0000000000000000/.* keepcaps=1' "$BATS_TEST_TMPDIR/creds.txt"
+    grep -qx 'creds 5 uid=1000,1000,0,1000 .* caps=0000000000000000/000001ffffffffff/0000000000000000/.* keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
+    for method in clone3 eclone nsd ns_last_pid; do
+        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/creds.XXXXXX")
+        procsim_start "$M2"
+        procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/creds.json"
+        diff "$BATS_TEST_TMPDIR/creds.txt" <(procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ')
+        procsim_stop "$M2"
+        rmdir "$M2"
+    done
+    M2=
 }
 
 @test "--dry-run prints each file and line the method would write, in order, and makes nothing" {
