@@ -6,6 +6,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import procsim.kernel.Sim;
 import procsim.pid.PidNamespace;
@@ -193,6 +194,22 @@ class CloneTest {
         sim.as(a).ok("fork");
         assertThat(sim.root().lastPid()).isEqualTo(rootBefore + 1);
         assertThat(a.activePidNs().lastPid()).isEqualTo(2);
+    }
+
+    /**
+     * After a cyclic fork, a clone or a thread's clone, ns_last_pid of every level is the number the
+     * task got there (kernel/pid.c alloc_pid: idr_alloc_cyclic leaves the cursor at nr + 1;
+     * pid_namespace.c pid_ns_ctl_handler reads cursor - 1): what restore --method ns_last_pid
+     * counts on when it leaves out a write of that number.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"fork", "clone 10", "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM"})
+    void nsLastPidOfEveryLevelIsTheNumberTheForkGave(String line) {
+        Task[] ab = threeLevels();
+        sim.as(1).ok("clone3 set_tid=900"); // an exact number elsewhere moves no cursor
+        Task t = sim.as(ab[1]).child(line);
+        int[] nr = nspid(t, sim.root());
+        assertThat(new int[] {sim.root().lastPid(), ab[0].activePidNs().lastPid(), ab[1].activePidNs().lastPid()}).containsExactly(nr);
     }
 
     @Test
