@@ -163,23 +163,32 @@ public final class PidfdHostProcesses implements HostProcesses {
     /**
      * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
      * namespace file, kept open per thread (fs/nsfs.c ns_ioctl: the task with that pid there, its
-     * tgid in ours; Linux 6.10),
+     * tgid in ours; Linux 6.11),
      * pinned, then checked to be {@code tid}'s child (a pid is unique in a namespace): its parent
      * by PIDFD_GET_INFO (fs/pidfs.c: ppid, the real parent's tgid; Linux 6.13) when that is
      * {@code tid} itself, a process's main thread, else by {@code tid}'s children list. Where the
-     * translation is missing, {@code host}'s way.
+     * translation is missing, by the children lists ({@link #pinChildByChildren}).
      */
     @Override
     public PinnedChild pinChild(int tid, int pid) {
         int child = translate(tid, pid);
-        if (child == TRANSLATION_MISSING) return host.pinChild(tid, pid);
+        if (child == TRANSLATION_MISSING) return pinChildByChildren(tid, pid);
         if (child < 0) return null;
         int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
-        if (fd < 0) return host.pinChild(tid, pid);
+        if (fd < 0) return null; // gone since the translation
         Pin pin = pidfdPin(fd);
         if (parentTgid(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
         pin.close();
         return null;
+    }
+
+    /**
+     * The children lists' way ({@link HostProcesses#pinChild}'s own, for a kernel without
+     * NS_GET_TGID_FROM_PIDNS), run here so the child it finds is pinned by a pidfd ({@link #pin}),
+     * not by the comm file {@code host}'s would open.
+     */
+    PinnedChild pinChildByChildren(int tid, int pid) {
+        return HostProcesses.super.pinChild(tid, pid);
     }
 
     /**

@@ -36,9 +36,7 @@ class PidfdHostProcessesTest {
     void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
         Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
         try {
-            ProcessHandle child = null;
-            while (child == null) child = parent.toHandle().children().findFirst().orElse(null);
-            int zombie = (int) child.pid();
+            int zombie = (int) child(parent.toHandle()).pid();
             HostProcesses.Pin pinned = host.pin(zombie);
             while (!Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z ")) Thread.onSpinWait();
             assertThat(pinned.alive()).as("a zombie").isTrue();
@@ -61,20 +59,28 @@ class PidfdHostProcessesTest {
     @Test
     @Timeout(20)
     void aChildIsFoundByThePidItsParentsNamespaceGivesIt() throws Exception {
-        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
-        try {
-            ProcessHandle bash = child(unshare.toHandle()), sleep = child(bash);
-            HostProcesses.PinnedChild pinned = host.pinChild((int) bash.pid(), 2);
-            assertThat(pinned.pid()).isEqualTo((int) sleep.pid());
+        try (Namespace ns = Namespace.start()) {
+            HostProcesses.PinnedChild pinned = host.pinChild((int) ns.bash.pid(), 2);
+            assertThat(pinned.pid()).isEqualTo((int) ns.sleep.pid());
             assertThat(pinned.pin().failsCheaply()).isTrue();
             assertThat(pinned.pin().alive()).isTrue();
             pinned.pin().close();
-            assertThat(host.pinChild((int) bash.pid(), (int) sleep.pid())).as("the host's number").isNull();
-            assertThat(host.pinChild((int) unshare.pid(), (int) bash.pid())).as("in the host's namespace")
-                    .extracting(HostProcesses.PinnedChild::pid).isEqualTo((int) bash.pid());
-            assertThat(host.pinChild((int) sleep.pid(), 1)).as("no child").isNull();
-        } finally {
-            unshare.destroyForcibly();
+            assertThat(host.pinChild((int) ns.bash.pid(), (int) ns.sleep.pid())).as("the host's number").isNull();
+            assertThat(host.pinChild((int) ns.unshare.pid(), (int) ns.bash.pid())).as("in the host's namespace")
+                    .extracting(HostProcesses.PinnedChild::pid).isEqualTo((int) ns.bash.pid());
+            assertThat(host.pinChild((int) ns.sleep.pid(), 1)).as("no child").isNull();
+        }
+    }
+
+    /** Where the kernel cannot translate, the children lists find the same child, pinned by a pidfd too. */
+    @Test
+    @Timeout(20)
+    void withoutTheTranslationTheChildrenListsFindTheChildPinnedByPidfd() throws Exception {
+        try (Namespace ns = Namespace.start()) {
+            HostProcesses.PinnedChild pinned = ((PidfdHostProcesses) host).pinChildByChildren((int) ns.bash.pid(), 2);
+            assertThat(pinned.pid()).isEqualTo((int) ns.sleep.pid());
+            assertThat(pinned.pin().failsCheaply()).as("a pidfd, not a comm file").isTrue();
+            pinned.pin().close();
         }
     }
 
@@ -85,21 +91,34 @@ class PidfdHostProcessesTest {
     @Test
     @Timeout(20)
     void aCallersNamespaceFileIsKeptWhileItLives() throws Exception {
-        Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "bash", "-c", "sleep 30 & wait").start();
-        try {
-            ProcessHandle bash = child(unshare.toHandle()), sleep = child(bash);
-            int caller = (int) bash.pid();
+        try (Namespace ns = Namespace.start()) {
+            int caller = (int) ns.bash.pid();
             long fds = openFds();
             for (int i = 0; i < 100; i++) {
                 HostProcesses.PinnedChild pinned = host.pinChild(caller, 2);
-                assertThat(pinned.pid()).isEqualTo((int) sleep.pid());
+                assertThat(pinned.pid()).isEqualTo((int) ns.sleep.pid());
                 pinned.pin().close();
             }
             assertThat(openFds() - fds).as("the kept file and pidfd of the caller").isBetween(0L, 2L);
-            bash.destroyForcibly(); // its namespace's init: its sleep goes too, and unshare reaps it
-            while (bash.isAlive()) Thread.onSpinWait();
+            ns.bash.destroyForcibly(); // its namespace's init: its sleep goes too, and unshare reaps it
+            while (ns.bash.isAlive()) Thread.onSpinWait();
             assertThat(host.pinChild(caller, 2)).as("the caller is gone").isNull();
-        } finally {
+        }
+    }
+
+    /**
+     * bash as pid 1 of a new pid namespace, its child sleep pid 2 there; closing kills unshare, and
+     * with it (--kill-child) the namespace's init and so all of it.
+     */
+    private record Namespace(Process unshare, ProcessHandle bash, ProcessHandle sleep) implements AutoCloseable {
+        static Namespace start() throws java.io.IOException {
+            Process unshare = new ProcessBuilder("unshare", "--pid", "--fork", "--kill-child", "bash", "-c", "sleep 30 & wait").start();
+            ProcessHandle bash = child(unshare.toHandle());
+            return new Namespace(unshare, bash, child(bash));
+        }
+
+        @Override
+        public void close() {
             unshare.destroyForcibly();
         }
     }
@@ -111,6 +130,12 @@ class PidfdHostProcessesTest {
             if (c != null) return c;
             Thread.onSpinWait();
         }
+    }
+
+    /** The calling thread's host id (/proc/thread-self is /proc/PID/task/TID). */
+    private static int ownTid() throws java.io.IOException {
+        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
+        return Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
     }
 
     private static long openFds() throws java.io.IOException {
@@ -129,8 +154,7 @@ class PidfdHostProcessesTest {
         int[] found = new int[3];
         Thread t = new Thread(() -> {
             try {
-                String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-                int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
+                int tid = ownTid();
                 Process sleep = new ProcessBuilder("sleep", "30").start();
                 try {
                     HostProcesses.PinnedChild pinned = host.pinChild(tid, (int) sleep.pid());
@@ -153,9 +177,7 @@ class PidfdHostProcessesTest {
 
     @Test
     void aThreadCanBePinned() throws Exception {
-        String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-        int tid = Integer.parseInt(self.substring(self.lastIndexOf('/') + 1));
-        HostProcesses.Pin pin = host.pin(tid);
+        HostProcesses.Pin pin = host.pin(ownTid());
         assertThat(pin.failsCheaply()).as("a pidfd, PIDFD_THREAD").isTrue();
         assertThat(pin.alive()).isTrue();
         pin.close();
