@@ -115,6 +115,7 @@ public final class PidfdHostProcesses implements HostProcesses {
         };
     }
 
+    // The reads of the host's /proc are host's; pin and pinChild (whose fallback runs here) are this class's.
     @Override
     public OptionalInt tgidOf(int tid) {
         return host.tgidOf(tid);
