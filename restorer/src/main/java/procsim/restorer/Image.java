@@ -1,6 +1,7 @@
 package procsim.restorer;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A checkpoint image: every sim task but init, and every SysV IPC object, as the mount's files
@@ -45,12 +46,35 @@ public record Image(String format, int version, List<Process> processes, List<Ms
     public record Caps(String inheritable, String permitted, String effective, String bounding, String ambient) {
     }
 
-    /** An open fd: fdinfo's {@code flags} (octal text) and {@code pos}, the fd link's path. */
+    /**
+     * An open fd: fdinfo's {@code flags} (octal text) and {@code pos}, the fd link's path. Its
+     * equals and hashCode are written out, as {@link ShmAttach}'s: a restore compares each process's
+     * fds with its parent's, and a record's own are an invokedynamic bootstrap (~30 ms in a client's
+     * fresh JVM, measured by JFR) and then method-handle calls the client's C1 runs slowly.
+     */
     public record Fd(int fd, String flags, long pos, String path) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Fd f && fd == f.fd && pos == f.pos && Objects.equals(flags, f.flags) && Objects.equals(path, f.path);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * (31 * fd + Objects.hashCode(flags)) + Long.hashCode(pos)) * 31 + Objects.hashCode(path);
+        }
     }
 
     /** A SysV shm attach from maps: the start address, the segment id, {@code rw} or {@code ro}. */
     public record ShmAttach(long address, int shmid, String mode) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShmAttach a && address == a.address && shmid == a.shmid && Objects.equals(mode, a.mode);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * Long.hashCode(address) + shmid) * 31 + Objects.hashCode(mode);
+        }
     }
 
     /** A message queue: IPC_STAT's fields, its messages oldest first, the times only nsd restores. */

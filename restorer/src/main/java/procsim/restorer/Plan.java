@@ -99,9 +99,14 @@ final class Plan {
         comms.put(1, initComm);
         for (Image.Process p : image.processes()) comms.put(p.pid(), p.comm());
         order.addAll(image.processes());
-        order.sort(Comparator.<Image.Process>comparingInt(p -> depth.get(p.pid())).thenComparingInt(Image.Process::ppid)
-                .thenComparing(p -> !p.comm().equals(comms.get(p.ppid()))).thenComparing(Image.Process::comm)
-                .thenComparingInt(Image.Process::pid));
+        // one compare method, not a chain of comparing/thenComparing lambdas (~20 ms of a client's C1 start)
+        order.sort((a, b) -> {
+            int c = Integer.compare(depth.get(a.pid()), depth.get(b.pid()));
+            if (c == 0) c = Integer.compare(a.ppid(), b.ppid());
+            if (c == 0) c = Boolean.compare(!a.comm().equals(comms.get(a.ppid())), !b.comm().equals(comms.get(b.ppid())));
+            if (c == 0) c = a.comm().compareTo(b.comm());
+            return c != 0 ? c : Integer.compare(a.pid(), b.pid());
+        });
         Map<Integer, List<Image.Process>> children = new HashMap<>();
         for (Image.Process p : image.processes()) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
         PriorityQueue<Image.Process> ready = new PriorityQueue<>(Comparator.comparingInt(Image.Process::pid));

@@ -64,4 +64,33 @@ class PlanTest {
         assertThat(Plan.octal(s)).as("octal '%s'", s).isEqualTo(s.matches("0[0-7]*"));
         assertThat(Plan.hex64(s)).as("hex64 '%s'", s).isEqualTo(s.matches("[0-9a-f]{16}"));
     }
+
+    /**
+     * The creation order, one compare method, is the chain of comparators it replaced: depth, then
+     * parent, then named as the parent first, then name, then pid, over a random tree whose ties
+     * need every key (few names, parents with many children).
+     */
+    @org.junit.jupiter.api.Test
+    void theOrderIsTheComparatorChainItReplaced() throws Exception {
+        java.util.Random rnd = new java.util.Random(13);
+        List<Image.Process> procs = new java.util.ArrayList<>();
+        java.util.Map<Integer, Integer> depth = new java.util.HashMap<>();
+        java.util.Map<Integer, String> comms = new java.util.HashMap<>(java.util.Map.of(1, "init"));
+        List<Integer> pids = new java.util.ArrayList<>(List.of(1));
+        for (int pid = 2; pid < 400; pid++) {
+            int ppid = pids.get(rnd.nextInt(Math.min(pids.size(), 30)));
+            String comm = List.of("init", "a", "b", "c").get(rnd.nextInt(4));
+            procs.add(Images.proc(pid, ppid, List.of(pid), comm));
+            depth.put(pid, ppid == 1 ? 0 : depth.get(ppid) + 1);
+            comms.put(pid, comm);
+            pids.add(pid);
+        }
+        java.util.Collections.shuffle(procs, rnd);
+        List<Image.Process> expected = new java.util.ArrayList<>(procs);
+        expected.sort(java.util.Comparator.<Image.Process>comparingInt(p -> depth.get(p.pid())).thenComparingInt(Image.Process::ppid)
+                .thenComparing(p -> !p.comm().equals(comms.get(p.ppid()))).thenComparing(Image.Process::comm)
+                .thenComparingInt(Image.Process::pid));
+        Plan plan = new Plan(Images.of(procs.toArray(Image.Process[]::new)), "init");
+        assertThat(plan.order).extracting(Image.Process::pid).containsExactlyElementsOf(expected.stream().map(Image.Process::pid).toList());
+    }
 }
