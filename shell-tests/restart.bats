@@ -130,8 +130,9 @@ drill() {
     run "$PROCSIM_BIN" restore "$M" --method nsd -i "$IMAGE" --dry-run
     echo "$output"
     [ "$status" -eq 0 ]
-    [ "${lines[0]}" = "$M/1/task/1/next_syscall_data <- LONG1 0" ]
-    [ "${lines[1]}" = "$M/1/syscall <- msgget 1000 IPC_CREAT|IPC_EXCL|0640" ]
+    [ "${lines[0]}" = "$M/1/syscall <- prctl PR_GET_KEEPCAPS" ]
+    [ "${lines[1]}" = "$M/1/task/1/next_syscall_data <- LONG1 0" ]
+    [ "${lines[2]}" = "$M/1/syscall <- msgget 1000 IPC_CREAT|IPC_EXCL|0640" ]
     [[ $output == *"$M/1/task/1/next_syscall_data <- LONG2 2 1"$'\n'"$M/1/syscall <- clone CLONE_NEWPID|SIGCHLD"* ]]
     run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE" --dry-run
     [ "$status" -eq 0 ]
@@ -139,6 +140,28 @@ drill() {
     [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(awk 'END { print NR }' "$M/sysvipc/msg")" = 1 ]
     [ "$(cat "$M/sys/kernel/msg_next_id")" = -1 ]
+}
+
+# Every restored task forks from init's credentials and gets the image's as from a fresh mount's:
+# a target whose init has others is refused (exit 2) before anything is made, then restores once
+# init's are a fresh mount's again.
+@test "a target whose init has keepcaps or an inheritable set is refused before anything is made" {
+    local before
+    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
+    procsim_syscall "$M/1/syscall" "prctl PR_SET_KEEPCAPS 1" >/dev/null
+    run "$PROCSIM_BIN" restore "$M" --method clone3 -i "$IMAGE"
+    echo "$output"
+    [ "$status" -eq 2 ]
+    [[ $output == *"init's credentials are not a fresh mount's (keepcaps 1)"*"restore into a fresh mount"* ]]
+    procsim_syscall "$M/1/syscall" "prctl PR_SET_KEEPCAPS 0" >/dev/null
+    procsim_syscall "$M/1/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0000000000002000" >/dev/null
+    run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE"
+    [ "$status" -eq 2 ]
+    [[ $output == *"(CapInh 0000000000002000)"* ]]
+    [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
+    [ "$(cat "$M/sys/kernel/ns_last_pid")" = 1 ]
+    procsim_syscall "$M/1/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0" >/dev/null
+    drill clone3
 }
 
 # block PID: a task already holds root pid PID in the target mount

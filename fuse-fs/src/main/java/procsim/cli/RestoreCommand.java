@@ -35,7 +35,8 @@ import procsim.restorer.RestoreMethod;
                     + "nsd's LONG1 ID or msg/sem/shm_next_id; fds by nsd's LONG1 FD or open + dup2; IPC times and pids "
                     + "by nsd's LONG1 1 + IPC_SET only.",
             "",
-            "A damaged image, or one the target cannot hold, is refused before anything is made. A failure "
+            "A damaged image, one the target cannot hold, or a target whose init's credentials are not a fresh "
+                    + "mount's (keepcaps asked by prctl PR_GET_KEEPCAPS) is refused before anything is made. A failure "
                     + "names the id, the errno and the task that holds it, then kills and reaps every task made, "
                     + "removes the IPC objects made and gives init its name back.",
         },
@@ -50,7 +51,7 @@ import procsim.restorer.RestoreMethod;
             "Exit status:",
             "  0  restored",
             "  1  failed: one line says why, one what was rolled back",
-            "  2  bad usage, M is not a procsim mount, or the image is refused (nothing was made)",
+            "  2  bad usage, M is not a procsim mount, or the image or the target is refused (nothing was made)",
         })
 final class RestoreCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "M", description = "The mountpoint of a running 'procsim mount'.")

@@ -96,8 +96,9 @@ public final class Restore {
         RestorerPort.TaskInfo init = port.task(1);
         if (init == null) throw new ImageException("no init in the target");
         Plan plan = new Plan(image, init.comm());
-        Restore r = new Restore(plan, method, port, dryRun, init.comm(), init.capBnd(), workers);
+        Restore r = new Restore(plan, method, port, dryRun, init.comm(), init.caps().bounding(), workers);
         r.check();
+        r.checkInit(init);
         try {
             r.restore();
         } catch (RestoreException e) {
@@ -115,6 +116,33 @@ public final class Restore {
         for (Image.Process p : plan.order) {
             checkCaps(p.pid(), p.creds());
             for (Image.Thread t : p.threads()) checkCaps(t.tid(), t.creds());
+        }
+    }
+
+    /**
+     * The target's init has a fresh mount's credentials, from which {@link #setCreds} counts: every
+     * task forks from init's (or a forked task's) before any is set, and fork copies them with
+     * keepcaps (kernel/cred.c copy_creds). An operator who changed init's would get tasks whose
+     * credentials are not the image's: refused instead. keepcaps is in no /proc file (Linux shows
+     * no securebits): asked of init by PR_GET_KEEPCAPS, which a dry run prints and does not ask.
+     */
+    private void checkInit(RestorerPort.TaskInfo init) throws ImageException {
+        List<Long> root = List.of(0L, 0L, 0L, 0L);
+        Image.Caps k = init.caps();
+        String differs = !init.uid().equals(root) ? "Uid " + ImageText.longs(init.uid())
+                : !init.gid().equals(root) ? "Gid " + ImageText.longs(init.gid())
+                : !k.inheritable().equals(NO_CAPS) ? "CapInh " + k.inheritable()
+                : !k.permitted().equals(initCaps) ? "CapPrm " + k.permitted() + " (CapBnd " + initCaps + ")"
+                : !k.effective().equals(initCaps) ? "CapEff " + k.effective() + " (CapBnd " + initCaps + ")"
+                : !k.ambient().equals(NO_CAPS) ? "CapAmb " + k.ambient() : null;
+        if (differs == null) {
+            Reply keep = port.call(1, 1, "prctl PR_GET_KEEPCAPS", 0);
+            if (keep.failed()) throw new ImageException("cannot ask init's keepcaps (prctl PR_GET_KEEPCAPS): " + keep.errno());
+            if (keep.value() != 0) differs = "keepcaps " + keep.value();
+        }
+        if (differs != null) {
+            throw new ImageException("init's credentials are not a fresh mount's (" + differs + "): every task a restore makes "
+                    + "forks from them, and its credentials are set from a fresh mount's: restore into a fresh mount");
         }
     }
 

@@ -10,8 +10,11 @@ import java.util.List;
  * the {@link Reply} says the errno.
  */
 public interface RestorerPort extends CreationPort, AutoCloseable {
-    /** What a task already there looks like: its comm, parent, NSpid (outermost first) and bounding set (CapBnd). */
-    record TaskInfo(String comm, int ppid, List<Integer> nspid, String capBnd) {
+    /**
+     * What a task already there looks like, as its status shows it: its comm, parent, NSpid
+     * (outermost first), Uid and Gid (real, effective, saved, filesystem) and capability sets.
+     */
+    record TaskInfo(String comm, int ppid, List<Integer> nspid, List<Long> uid, List<Long> gid, Image.Caps caps) {
     }
 
     /** Writes {@code id} to {@code msg_next_id}, {@code sem_next_id} or {@code shm_next_id} ({@code kind} msg, sem, shm). */

@@ -14,6 +14,11 @@ final class Images {
     private Images() {
     }
 
+    /** A task already in the target, with a fresh mount's init's credentials. */
+    static RestorerPort.TaskInfo task(String comm, int ppid, List<Integer> nspid) {
+        return new RestorerPort.TaskInfo(comm, ppid, nspid, ROOT.uid(), ROOT.gid(), ROOT.caps());
+    }
+
     static Image.Process proc(int pid, int ppid, List<Integer> nspid, String comm) {
         return new Image.Process(pid, ppid, nspid, "root", comm, 17, "S", false, List.of("/sbin/init"), ROOT, List.of(), CONSOLE,
                 List.of());

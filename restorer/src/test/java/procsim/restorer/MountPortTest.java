@@ -25,7 +25,9 @@ class MountPortTest {
 
     private void fakeInit() throws Exception {
         Path init = Files.createDirectories(m.resolve("1"));
-        Files.writeString(init.resolve("status"), "Name:\tinit\nState:\tS (sleeping)\nPPid:\t0\nNSpid:\t1\nCapBnd:\t000001ffffffffff\n");
+        Files.writeString(init.resolve("status"), "Name:\tinit\nState:\tS (sleeping)\nPPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nNSpid:\t1\n"
+                + "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
+                + "CapAmb:\t0000000000000000\n");
         Files.writeString(init.resolve("cmdline"), "/sbin/init\0");
         Files.writeString(init.resolve("maps"), "7f0000000000-7f0000001000 rw-s 00000000 00:01 3                          /SYSVdeadbeef (deleted)\n");
         Files.createDirectories(init.resolve("fd"));
@@ -54,7 +56,7 @@ class MountPortTest {
     void readsInitAsProcfsShowsIt() throws Exception {
         fakeInit();
         try (MountPort port = new MountPort(m, null)) {
-            assertThat(port.task(1)).isEqualTo(new RestorerPort.TaskInfo("init", 0, List.of(1), "000001ffffffffff"));
+            assertThat(port.task(1)).isEqualTo(Images.task("init", 0, List.of(1)));
             assertThat(port.task(2)).isNull();
             assertThat(port.argv(1)).containsExactly("/sbin/init");
             assertThat(port.fds(1)).containsExactly(new Image.Fd(0, "0100002", 5, "/dev/console"));
@@ -86,6 +88,7 @@ class MountPortTest {
     @Test
     void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
         assertThat(nsLastPidDryRun(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(7, 5, List.of(7, 3), "init"))).containsExactly(
+                m + "/1/syscall <- prctl PR_GET_KEEPCAPS", // printed, not asked
                 m + "/sys/kernel/ns_last_pid <- 4",
                 m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
                 m + "/5/syscall <- close 0",

@@ -35,7 +35,7 @@ class PlanTest {
     void refusedBeforeAnythingIsMade(String pointer, String value, String message) throws Exception {
         Image img = ImageJsonTest.read(ImageJsonTest.mutated(pointer.strip(), value.strip()));
         RecordingPort port = new RecordingPort();
-        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+        port.tasks.put(1, Images.task("init", 0, List.of(1)));
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
                 .hasMessageStartingWith(message.strip());
         assertThat(port.writes).isEmpty();
@@ -46,7 +46,7 @@ class PlanTest {
     void aGrandparentMissingFromTheImageIsRefused() {
         Image img = Images.of(Images.proc(10, 20, List.of(10), "init"), Images.proc(20, 99, List.of(20), "init"));
         RecordingPort port = new RecordingPort();
-        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+        port.tasks.put(1, Images.task("init", 0, List.of(1)));
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
                 .hasMessage("the parent 99 of 20 is not in the image");
         assertThat(port.writes).isEmpty();

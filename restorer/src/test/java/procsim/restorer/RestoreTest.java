@@ -17,7 +17,7 @@ class RestoreTest {
     @BeforeEach
     void init() {
         port = new RecordingPort();
-        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), Images.FULL));
+        port.tasks.put(1, Images.task("init", 0, List.of(1)));
     }
 
     @Test
@@ -25,6 +25,7 @@ class RestoreTest {
         Restore.Outcome o = Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
         assertThat(o).isEqualTo(new Restore.Outcome(3, 1));
         assertThat(port.writes).containsExactly(
+                "1/1: prctl PR_GET_KEEPCAPS",
                 "msg_next_id: 0",
                 "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640",
                 "1/1: msgctl 0 IPC_SET uid=0 gid=0 perms=0640 qbytes=16384",
@@ -52,8 +53,8 @@ class RestoreTest {
                 "6/6: setgid 100",
                 "6/6: setresuid 1000 1000 1000",
                 "1/1: kill 6 SIGSTOP");
-        // a reply is read only where its value is used: the id, the fd
-        assertThat(port.calls).containsExactly("1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
+        // a reply is read only where its value is used: init's keepcaps, the id, the fd
+        assertThat(port.calls).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
     }
 
     /**
@@ -139,7 +140,7 @@ class RestoreTest {
 
     @Test
     void aTakenPidRollsBackWhatWasMadeAndNamesTheHolder() {
-        port.tasks.put(6, new RestorerPort.TaskInfo("squatter", 1, List.of(6), Images.FULL));
+        port.tasks.put(6, Images.task("squatter", 1, List.of(6)));
         port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
         assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
                 .isInstanceOf(RestoreException.class)
@@ -164,12 +165,43 @@ class RestoreTest {
                 "1/1: msgctl 0 IPC_RMID");
     }
 
+    /**
+     * A target whose init's credentials are not a fresh mount's is refused before anything is
+     * made: each task would fork from them while its own are set as from a fresh mount's (a
+     * keepcaps 1 kept the permitted set that setresuid alone clears, an inheritable set stayed).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "1000,1000,1000,1000; 0,0,0,0; 0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; Uid 1000,1000,1000,1000",
+        "0,0,0,0; 0,100,0,0;           0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; Gid 0,100,0,0",
+        "0,0,0,0; 0,0,0,0;             0000000000000400; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; CapInh 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001fffffffffe; 000001ffffffffff; 0000000000000000; 0; CapPrm 000001fffffffffe (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 0000000000000000; 0000000000000000; 0; CapEff 0000000000000000 (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000400; 0; CapAmb 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 1; keepcaps 1",
+    })
+    void aTargetWhoseInitIsNotFreshIsRefusedBeforeAnythingIsMade(String uid, String gid, String inh, String prm, String eff, String amb,
+                                                                  long keepcaps, String differs) {
+        port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), longs(uid), longs(gid),
+                new Image.Caps(inh, prm, eff, Images.FULL, amb)));
+        port.value = w -> w.equals("1/1: prctl PR_GET_KEEPCAPS") ? keepcaps : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
+                .hasMessage("init's credentials are not a fresh mount's (" + differs + "): every task a restore makes forks from them, "
+                        + "and its credentials are set from a fresh mount's: restore into a fresh mount");
+        // keepcaps, in no /proc file, is asked only of an init whose status is a fresh mount's
+        assertThat(port.writes).isEqualTo(differs.startsWith("keepcaps") ? List.of("1/1: prctl PR_GET_KEEPCAPS") : List.of());
+    }
+
+    private static List<Long> longs(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).map(Long::valueOf).toList();
+    }
+
     @Test
     void aFailureAfterInitWasRenamedGivesInitItsNameBack() {
         Image img = Images.of(Images.proc(5, 1, List.of(5), "other"), Images.proc(6, 1, List.of(6), "other"));
         port.fail = w -> w.contains("set_tid=6") ? "EEXIST" : null;
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).hasMessageContaining("1 task and 0 IPC objects");
-        assertThat(port.writes).containsExactly("1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
+        assertThat(port.writes).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
                 "1/1: clone3 exit_signal=SIGCHLD set_tid=6", "1/1: prctl PR_SET_NAME init", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL");
     }
 
@@ -186,8 +218,8 @@ class RestoreTest {
     @Test
     void nsLastPidThatGivesTheRightNumberBelowButAnotherAboveIsCaught() {
         Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
-        port.tasks.put(5, new RestorerPort.TaskInfo("init", 1, List.of(5, 1), Images.FULL));
-        port.tasks.put(6, new RestorerPort.TaskInfo("squatter", 1, List.of(6), Images.FULL)); // root pid 6 was taken
+        port.tasks.put(5, Images.task("init", 1, List.of(5, 1)));
+        port.tasks.put(6, Images.task("squatter", 1, List.of(6))); // root pid 6 was taken
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false))
                 .hasMessageStartingWith("restore (ns_last_pid): task 6 wanted pid 6,2 but got 2 in its parent's namespace and "
                         + "another pid above it; pid 6 is held by task 6 (comm squatter, parent 1, NSpid 6)");
@@ -203,7 +235,7 @@ class RestoreTest {
     void nsLastPidReadsAChildsStatusOnlyWhenItsParentIsNested() throws Exception {
         Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"),
                 Images.proc(7, 1, List.of(7), "init"));
-        port.tasks.put(6, new RestorerPort.TaskInfo("init", 5, List.of(6, 2), Images.FULL));
+        port.tasks.put(6, Images.task("init", 5, List.of(6, 2)));
         assertThat(Restore.run(img, RestoreMethod.NS_LAST_PID, port, false).tasks()).isEqualTo(3);
         assertThat(port.statusReads).containsExactly(1, 6);
     }
