@@ -83,6 +83,11 @@ public interface HostProcesses {
         return null;
     }
 
+    /** The threads of host thread {@code tid}'s process ({@code /proc/<tid>/task}), or null if gone or unknown. */
+    default int[] threadsOf(int tid) {
+        return null;
+    }
+
     /**
      * A host thread's process ids in each pid namespace from the host's down to its own (status's
      * NStgid), or null if gone or unknown.
@@ -96,19 +101,28 @@ public interface HostProcesses {
     }
 
     /**
-     * Host thread {@code tid}'s real child process that {@code tid}'s own pid namespace numbers
-     * {@code pid} (what fork returned to it), pinned; null if it has no such child. This default
-     * reads the NStgid of each child, newest first, at {@code tid}'s level.
+     * The real child process of host thread {@code tid}'s process (its parent process, as getppid
+     * and wait see it, is {@code tid}'s: a child any of its threads forked) that {@code tid}'s own
+     * pid namespace numbers {@code pid} (what fork returned), pinned; null if it has no such child.
+     * This default reads the children list of each thread ({@code tid}'s first) and the NStgid of
+     * each child, newest first, at {@code tid}'s level.
      */
     default PinnedChild pinChild(int tid, int pid) {
-        int[] children = childrenOf(tid), own = nsTgidsOf(tid);
-        if (children == null || own == null) return null;
+        int[] own = nsTgidsOf(tid), threads = threadsOf(tid);
+        if (own == null) return null;
         int level = own.length - 1;
-        for (int i = children.length - 1; i >= 0; i--) {
-            int[] ids = nsTgidsOf(children[i]);
-            if (ids == null || ids.length <= level || ids[level] != pid) continue;
-            Pin pin = pin(children[i]);
-            return pin == null ? null : new PinnedChild(children[i], pin);
+        if (threads == null) threads = new int[] {tid};
+        for (int t = -1; t < threads.length; t++) {
+            int thread = t < 0 ? tid : threads[t];
+            if (t >= 0 && thread == tid) continue;
+            int[] children = childrenOf(thread);
+            if (children == null) continue;
+            for (int i = children.length - 1; i >= 0; i--) {
+                int[] ids = nsTgidsOf(children[i]);
+                if (ids == null || ids.length <= level || ids[level] != pid) continue;
+                Pin pin = pin(children[i]);
+                return pin == null ? null : new PinnedChild(children[i], pin);
+            }
         }
         return null;
     }

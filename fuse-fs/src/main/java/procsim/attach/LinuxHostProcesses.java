@@ -106,6 +106,24 @@ public final class LinuxHostProcesses implements HostProcesses {
         return Arrays.copyOf(pids, count);
     }
 
+    /** {@code /proc/<tid>/task}'s entries: every thread of the process, whichever thread's id names it. */
+    @Override
+    public int[] threadsOf(int tid) {
+        String[] names = tid <= 0 ? null : new File(procRoot + "/" + tid + "/task").list();
+        if (names == null) return null;
+        int[] tids = new int[names.length];
+        int count = 0;
+        for (String name : names) {
+            long v = name.isEmpty() || name.length() > 10 ? -1 : 0;
+            for (int i = 0; i < name.length() && v >= 0; i++) {
+                char c = name.charAt(i);
+                v = c >= '0' && c <= '9' ? v * 10 + (c - '0') : -1;
+            }
+            if (v > 0 && v <= Integer.MAX_VALUE) tids[count++] = (int) v;
+        }
+        return Arrays.copyOf(tids, count);
+    }
+
     /**
      * NStgid's fields (after Groups, whose length varies: the whole buffer is read), parsed from the
      * bytes as the other fields are: the fixed view's readers ask for it ({@link #tgidVnrOf}).

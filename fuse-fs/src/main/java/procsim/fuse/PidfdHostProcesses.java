@@ -1,6 +1,5 @@
 package procsim.fuse;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -34,16 +33,16 @@ public final class PidfdHostProcesses implements HostProcesses {
     private static final long NS_GET_TGID_FROM_PIDNS = 0x8004b707L;
     /**
      * include/uapi/linux/pidfd.h: _IOWR(PIDFS_IOCTL_MAGIC 0xff, 11, struct pidfd_info), at its first
-     * size (PIDFD_INFO_SIZE_VER0, 64: the kernel takes any size from it); ppid at offset 24.
+     * size (PIDFD_INFO_SIZE_VER0, 64: the kernel takes any size from it); tgid at offset 20, ppid at 24.
      */
     private static final long PIDFD_GET_INFO = 0xc040ff0bL, PIDFD_INFO_PID = 1;
-    private static final int PIDFD_INFO_SIZE = 64, PIDFD_INFO_PPID = 24;
+    private static final int PIDFD_INFO_SIZE = 64, PIDFD_INFO_TGID = 20, PIDFD_INFO_PPID = 24;
     private static final int O_RDONLY = 0, O_CLOEXEC = 02000000, EINVAL = 22, ENOTTY = 25, ESRCH = 3;
     /** How many threads' pid namespace files are kept open; translate's answer where the kernel cannot translate. */
     private static final int NS_FILES = 64, TRANSLATION_MISSING = -2;
 
-    /** A thread's pid namespace file, and a pidfd of that thread: good while the thread lives. */
-    private record NsFile(int ns, int thread) {
+    /** A thread's pid namespace file, a pidfd of that thread and its process's id: good while the thread lives. */
+    private record NsFile(int ns, int thread, int tgid) {
     }
 
     /** The libc calls a pidfd pin needs. */
@@ -127,6 +126,11 @@ public final class PidfdHostProcesses implements HostProcesses {
     }
 
     @Override
+    public int[] threadsOf(int tid) {
+        return host.threadsOf(tid);
+    }
+
+    @Override
     public boolean exists(int id) {
         return host.exists(id);
     }
@@ -165,10 +169,10 @@ public final class PidfdHostProcesses implements HostProcesses {
      * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
      * namespace file, kept open per thread (fs/nsfs.c ns_ioctl: the task with that pid there, its
      * tgid in ours; Linux 6.11),
-     * pinned, then checked to be {@code tid}'s child (a pid is unique in a namespace): its parent
-     * by PIDFD_GET_INFO (fs/pidfs.c: ppid, the real parent's tgid; Linux 6.13) when that is
-     * {@code tid} itself, a process's main thread, else by {@code tid}'s children list. Where the
-     * translation is missing, by the children lists ({@link #pinChildByChildren}).
+     * pinned, then checked to be a child of {@code tid}'s process (a pid is unique in a namespace):
+     * its parent process (PIDFD_GET_INFO's ppid, fs/pidfs.c, the real parent's tgid, Linux 6.13;
+     * else stat's) is {@code tid}'s. Where the translation is missing, by the children lists
+     * ({@link #pinChildByChildren}).
      */
     @Override
     public PinnedChild pinChild(int tid, int pid) {
@@ -178,7 +182,10 @@ public final class PidfdHostProcesses implements HostProcesses {
         int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
         if (fd < 0) return null; // gone since the translation
         Pin pin = pidfdPin(fd);
-        if (parentTgid(fd) == tid || childOf(tid, child)) return new PinnedChild(child, pin);
+        int parent = info(fd, PIDFD_INFO_PPID);
+        if (parent < 0) parent = host.parentOf(child).orElse(-1);
+        // alive after the parent's read: the number was still the pinned child's
+        if (parent >= 0 && parent == callerTgid(tid) && pin.alive()) return new PinnedChild(child, pin);
         pin.close();
         return null;
     }
@@ -220,7 +227,8 @@ public final class PidfdHostProcesses implements HostProcesses {
         if (file == null) {
             int thread = (int) libc.syscall(SYS_PIDFD_OPEN, tid, PIDFD_THREAD, 0, 0);
             int ns = thread < 0 ? -1 : libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
-            file = new NsFile(ns, thread);
+            int tgid = thread < 0 ? -1 : info(thread, PIDFD_INFO_TGID);
+            file = new NsFile(ns, thread, tgid >= 0 ? tgid : host.tgidOf(tid).orElse(-1));
             // the thread still alive after the open: the file is its own, not a later holder's of the number
             if (ns < 0 || !taskAlive(thread)) {
                 close(file);
@@ -244,16 +252,17 @@ public final class PidfdHostProcesses implements HostProcesses {
         if (file.thread() >= 0) libc.close(file.thread());
     }
 
-    private boolean childOf(int tid, int child) {
-        int[] children = host.childrenOf(tid);
-        return children != null && Arrays.stream(children).anyMatch(c -> c == child);
+    /** The process id of caller {@code tid}, kept with its namespace file (a thread's never changes while it lives). */
+    private synchronized int callerTgid(int tid) {
+        NsFile file = nsFiles.get(tid);
+        return file != null ? file.tgid() : host.tgidOf(tid).orElse(-1);
     }
 
-    /** The parent (tgid) of pidfd {@code fd}'s task by PIDFD_GET_INFO; -1 where that ioctl is missing. */
-    private int parentTgid(int fd) {
+    /** A field of pidfd {@code fd}'s task by PIDFD_GET_INFO (tgid, ppid); -1 where that ioctl is missing. */
+    private int info(int fd, int offset) {
         Pointer buf = info.get();
         buf.putLong(0, PIDFD_INFO_PID);
         if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return -1;
-        return buf.getInt(PIDFD_INFO_PPID);
+        return buf.getInt(offset);
     }
 }

@@ -419,8 +419,8 @@ public final class ProcFs implements ProcTree {
      * caller's real child CHILD bound to the child it made, in one request where LINE and the
      * child's own {@code attach PID} take two (the shim's fork: the real fork first, its child
      * waiting until it is bound). CHILD is the pid the real fork returned, in the caller's own pid
-     * namespace: it must name a real child process of the calling thread (ESRCH), bound to nothing
-     * yet (EPERM); a line of another kind is EINVAL. All that is checked before LINE runs, so a refusal
+     * namespace: it must name a real child of the caller's process, whichever thread forked it
+     * (ESRCH), bound to nothing yet (EPERM); a line of another kind is EINVAL. All that is checked before LINE runs, so a refusal
      * changes nothing; LINE's own failure comes back as its result, nothing bound.
      */
     public SyscallResult forkBound(Caller caller, Task task, String childWord, String line) {

@@ -124,6 +124,18 @@ class LinuxHostProcessesTest {
         assertThat(host.pinChild(50, 13)).as("4400's pid at 50's level").isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(4400);
         assertThat(host.pinChild(50, 4321)).as("the host's number, not the namespace's").isNull();
         assertThat(host.pinChild(60, 12)).as("no child").isNull();
+        // a child of 50's other thread 51 is 50's process's too (getppid, wait): found from either thread
+        Files.createDirectories(root.resolve("50/task/51")); // listed under its process; its files under /proc/<tid> too
+        Files.createDirectories(root.resolve("51/task/51"));
+        Files.writeString(root.resolve("51/task/51/children"), "5000 ");
+        Files.createDirectories(root.resolve("5000"));
+        Files.writeString(root.resolve("5000/status"), "Name:\tz\nTgid:\t5000\nNStgid:\t5000\t14\n");
+        Files.writeString(root.resolve("5000/comm"), "z\n");
+        assertThat(host.threadsOf(50)).containsExactlyInAnyOrder(50, 51);
+        assertThat(host.threadsOf(80)).as("no such thread").isNull();
+        assertThat(host.pinChild(50, 14)).as("its sibling thread's child").isNotNull().extracting(HostProcesses.PinnedChild::pid)
+                .isEqualTo(5000);
+        assertThat(host.pinChild(60, 14)).as("another process's").isNull();
     }
 
     @Test
@@ -148,6 +160,7 @@ class LinuxHostProcessesTest {
         assertThat(host.idsOf(Integer.MAX_VALUE)).isNull();
         assertThat(host.exists(tid)).as("a thread's /proc/<tid>, not listed, is there").isTrue();
         assertThat(host.exists(Integer.MAX_VALUE)).isFalse();
+        assertThat(host.threadsOf(tid)).as("the process's threads, by a thread's id").contains(pid, tid);
     }
 
     /**

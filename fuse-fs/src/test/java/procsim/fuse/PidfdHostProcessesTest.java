@@ -145,8 +145,46 @@ class PidfdHostProcessesTest {
     }
 
     /**
-     * A thread's child: its parent (PIDFD_GET_INFO's ppid) is the process, not the thread, so it is
-     * found in the thread's own children list (copy_process makes current, the thread, its real_parent).
+     * A child is its parent process's, as getppid and wait see it: one a thread forked is found by
+     * another thread of the process (the kernel's translation and PIDFD_GET_INFO's ppid, and the
+     * children lists of every thread where the translation is missing), and by no other process.
+     */
+    @Test
+    @Timeout(20)
+    void aChildOfOneThreadIsTheProcesssFoundByAnother() throws Exception {
+        int[] forker = new int[1];
+        Process[] sleep = new Process[1];
+        Thread t = new Thread(() -> {
+            try {
+                forker[0] = ownTid();
+                sleep[0] = new ProcessBuilder("sleep", "30").start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        t.join();
+        int caller = ownTid(), child = (int) sleep[0].pid();
+        try {
+            assertThat(forker[0]).as("another thread forked it").isNotEqualTo(caller).isNotZero();
+            HostProcesses.PinnedChild pinned = host.pinChild(caller, child);
+            assertThat(pinned).isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(child);
+            pinned.pin().close();
+            pinned = ((PidfdHostProcesses) host).pinChildByChildren(caller, child);
+            assertThat(pinned).as("by the children lists").isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(child);
+            pinned.pin().close();
+            try (Namespace ns = Namespace.start()) {
+                assertThat(host.pinChild((int) ns.bash.pid(), child)).as("another process's caller").isNull();
+                assertThat(((PidfdHostProcesses) host).pinChildByChildren((int) ns.unshare.pid(), child)).isNull();
+            }
+        } finally {
+            sleep[0].destroyForcibly().waitFor();
+        }
+    }
+
+    /**
+     * A thread's child: its parent (PIDFD_GET_INFO's ppid) is the process, not the thread, and it is
+     * in the thread's own children list (copy_process makes current, the thread, its real_parent).
      */
     @Test
     @Timeout(20)
