@@ -236,6 +236,8 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 		} else if ((size_t)len < sizeof(struct procsim_syscall)) {
 			struct procsim_syscall call;
 			memcpy(call.line, line, len + 1);
+			/* the whole buffer goes to the daemon: no stack bytes of ours past the NUL */
+			memset(call.line + len + 1, 0, sizeof(call.line) - len - 1);
 			int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
 			if (whole < 0)
 				saved = errno;
