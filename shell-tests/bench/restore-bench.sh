@@ -65,6 +65,14 @@ cpucell() {
     echo "$(median <<<"$c") + $(median <<<"$d") s ($(head -1 <<<"$c")-$(tail -1 <<<"$c") + $(head -1 <<<"$d")-$(tail -1 <<<"$d"))"
 }
 
+# BENCH_WARMUP syscall round trips through init's syscall file
+warm_up() {
+    local wfd i
+    exec {wfd}<>"$1/1/task/1/syscall"
+    for ((i = 0; i < warmup; i++)); do echo getpid >&"$wfd"; read -r _ <&"$wfd"; done
+    exec {wfd}>&-
+}
+
 rows=()
 for method in $methods; do
     walls=() owns=() cwalls=() cowns=() cpus=() ccpus=()
@@ -72,11 +80,7 @@ for method in $methods; do
         dst=$tmp/dst-$method-$r
         procsim_start "$dst"
         mounts+=("$dst")
-        if ((r % 2 == 1)); then
-            exec {wfd}<>"$dst/1/task/1/syscall"
-            for ((i = 0; i < warmup; i++)); do echo getpid >&"$wfd"; read -r _ <&"$wfd"; done
-            exec {wfd}>&-
-        fi
+        ((r % 2 == 1)) && warm_up "$dst"
         c0=$(ticks $$ 16) d0=$(ticks "$PROCSIM_PID" 14)
         t0=$EPOCHREALTIME
         said=$("$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
@@ -95,11 +99,33 @@ for method in $methods; do
     echo "$method: cold wall ${cwalls[*]} own ${cowns[*]} cpu ${ccpus[*]}; warm wall ${walls[*]} own ${owns[*]} cpu ${cpus[*]} (s)"
 done
 
+# The interface's floor: the clone3 restore's writes (its --dry-run) replayed from C, one thread, no
+# start and no image (restore-floor.c), on a fresh mount, cold and warm alternating as above.
+floor=() cfloor=()
+if gcc -O2 -o "$tmp/restore-floor" "$here/restore-floor.c"; then
+    fm=$tmp/floor
+    procsim_start "$fm"
+    mounts+=("$fm")
+    "$PROCSIM_BIN" restore "$fm" --method clone3 --dry-run -i "$tmp/image.json" >"$tmp/dry-run"
+    procsim_stop "$fm"
+    for ((r = 0; r < 2 * reps; r++)); do
+        procsim_start "$fm"
+        ((r % 2 == 1)) && warm_up "$fm"
+        s=$("$tmp/restore-floor" <"$tmp/dry-run")
+        procsim_checkpoint "$fm" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
+            { echo "the C floor's replay is incomplete" >&2; exit 1; }
+        procsim_stop "$fm"
+        if ((r % 2 == 0)); then cfloor+=("$s"); else floor+=("$s"); fi
+    done
+    echo "C floor: cold ${cfloor[*]}; warm ${floor[*]} (s)"
+fi
+
 mkdir -p "$root/bench-results"
 {
     echo "| method | processes | cold: command | cold: restore | cold: CPU, command + daemon | warm: command | warm: restore | warm: CPU, command + daemon |"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
+    ((${#floor[@]} > 0)) && echo "| C floor: clone3's writes, one thread | $procs | | $(cell "${cfloor[@]}") | | | $(cell "${floor[@]}") | |"
     echo
     echo "(medians of $reps, rates' ranges in brackets; --workers $workers; load averages before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg))"
 } | tee "$root/bench-results/restore-bench.md"
