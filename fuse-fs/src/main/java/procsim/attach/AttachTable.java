@@ -39,6 +39,8 @@ public final class AttachTable {
 
     private final HostProcesses host;
     private final Map<Integer, Binding> bindings = new HashMap<>();
+    /** Host ids whose {@link #attachNew} is making their task: a second one meanwhile is refused. */
+    private final Set<Integer> making = new java.util.HashSet<>();
     private int sweepAt = FIRST_SWEEP;
     /** Tasks reaped since the last request: their bindings are looked at then (see {@link #released}). */
     private final Queue<Task> released = new ConcurrentLinkedQueue<>();
@@ -132,13 +134,23 @@ public final class AttachTable {
      */
     public Task attachNew(int hostId, HostProcesses.Pin pin, Supplier<Task> make) {
         Task task = null;
+        boolean mine = false;
         try {
             if (bound(hostId) != null) throw Errno.EPERM.error();
+            synchronized (this) { // two binds of one child at once (two threads of its parent): one makes a task
+                if (bindings.containsKey(hostId) || !making.add(hostId)) throw Errno.EPERM.error();
+                mine = true;
+            }
             task = make.get();
+            if (task != null) put(hostId, new Binding(pin, task), false); // a task just made has no other binding
         } finally {
             if (task == null) pin.close();
+            if (mine) {
+                synchronized (this) {
+                    making.remove(hostId);
+                }
+            }
         }
-        if (task != null) put(hostId, new Binding(pin, task), false); // a task just made has no other binding
         return task;
     }
 

@@ -297,6 +297,32 @@ class OwnSyscallFileTest {
         assertThat(line(shell, "wait4 4")).isEqualTo("4 status=0x0300");
     }
 
+    /**
+     * Two binds of one child at once (two threads of its parent process, each may bind it): the
+     * one that comes while the other is making its task is EPERM and makes nothing; the first binds.
+     */
+    @Test
+    void aChildBeingBoundIsNotBoundTwice() {
+        AttachTable table = fs.attachTable();
+        String[] second = new String[1];
+        procsim.task.Task made = table.attachNew(CHILD, host.pin(CHILD), () -> {
+            try {
+                table.attachNew(CHILD, host.pin(CHILD), () -> {
+                    throw new AssertionError("a second task made for one child");
+                });
+                second[0] = "bound";
+            } catch (SysError e) {
+                second[0] = e.errno().name();
+            }
+            return kernel.read(() -> kernel.tasks().lookup(kernel.tasks().init().activePidNs(), 2));
+        });
+        assertThat(second[0]).isEqualTo("EPERM");
+        assertThat(made).isNotNull();
+        assertThat(host.openPins).as("the refused bind's pin closed").isEqualTo(3);
+        assertThat(line(child, "getpid")).isEqualTo("2");
+        assertThat(line(shell, "bind " + CHILD + " fork")).as("bound now").isEqualTo("EPERM");
+    }
+
     /** The same by the ioctl, and for a clone3 with set_tid: the reply is the line's own. */
     @Test
     void bindTakesAnyForkLineThatMakesAChildProcess() {
