@@ -8,7 +8,8 @@
 # Limits, to stay short: processes are made in the image's order (by pid), so a parent must have a
 # lower pid than its children; a failure stops it (exit 1) and leaves what it made; init's own shm
 # attaches are not undone in its children; IPC times and pids are not restored (clone3's way has
-# no LONG1 1). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
+# no LONG1 1); M must be a fresh mount (every task forks from init's credentials, not checked
+# here). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
 # namespace, innermost first), fs/exec.c (execve closes close-on-exec fds, detaches shm, names the
 # task after the path), security/commoncap.c (keepcaps keeps the permitted set across setresuid).
 set -euo pipefail
