@@ -2,7 +2,9 @@ package procsim.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import procsim.attach.LinuxHostProcesses;
 import procsim.restorer.Image;
 import procsim.restorer.ImageException;
 import procsim.restorer.MountPort;
@@ -89,6 +92,21 @@ final class RestoreCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Seconds since this JVM started: /proc/uptime less stat's start time (both since boot; the
+     * latter in USER_HZ ticks, 100 a second). ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds:
+     * it was up to a second off. -1 if /proc cannot say.
+     */
+    private static double sinceStart() {
+        try {
+            String up = Files.readString(Path.of("/proc/uptime"));
+            OptionalLong ticks = new LinuxHostProcesses().startTimeOf((int) ProcessHandle.current().pid());
+            return ticks.isEmpty() ? -1 : Double.parseDouble(up.substring(0, up.indexOf(' '))) - ticks.getAsLong() / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -110,9 +128,7 @@ final class RestoreCommand implements Callable<Integer> {
             if (verbose) {
                 err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s (the image read in %.3f s, %.3f s "
                         + "after the JVM started)%n", method, dryRun ? " dry run" : "", o.tasks(), o.ipcObjects(),
-                        (System.nanoTime() - t0) / 1e9, (t0 - start) / 1e9,
-                        ProcessHandle.current().info().startInstant()
-                                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1e3).orElse(0.0));
+                        (System.nanoTime() - t0) / 1e9, (t0 - start) / 1e9, sinceStart());
             }
         } catch (ImageException e) {
             return fail(err, "restore: " + e.getMessage(), 2);
