@@ -182,7 +182,10 @@ public final class AttachTable {
         return host.tgidOf(hostTid);
     }
 
-    /** Host thread {@code hostTid}'s real child that its own pid namespace numbers {@code pid}, pinned, or null ({@link HostProcesses#pinChild}). */
+    /**
+     * The real child of host thread {@code hostTid}'s process that {@code hostTid}'s own pid
+     * namespace numbers {@code pid}, pinned, or null ({@link HostProcesses#pinChild}).
+     */
     public HostProcesses.PinnedChild pinChild(int hostTid, int pid) {
         return host.pinChild(hostTid, pid);
     }

@@ -108,21 +108,35 @@ public interface HostProcesses {
      * each child, newest first, at {@code tid}'s level.
      */
     default PinnedChild pinChild(int tid, int pid) {
-        int[] own = nsTgidsOf(tid), threads = threadsOf(tid);
+        int[] own = nsTgidsOf(tid);
         if (own == null) return null;
-        int level = own.length - 1;
-        if (threads == null) threads = new int[] {tid};
-        for (int t = -1; t < threads.length; t++) {
-            int thread = t < 0 ? tid : threads[t];
-            if (t >= 0 && thread == tid) continue;
-            int[] children = childrenOf(thread);
-            if (children == null) continue;
-            for (int i = children.length - 1; i >= 0; i--) {
-                int[] ids = nsTgidsOf(children[i]);
-                if (ids == null || ids.length <= level || ids[level] != pid) continue;
-                Pin pin = pin(children[i]);
-                return pin == null ? null : new PinnedChild(children[i], pin);
+        PinnedChild found = childOfThread(tid, pid, own.length - 1); // the shim's case: the caller forked it
+        if (found != null) return found;
+        int[] threads = threadsOf(tid);
+        for (int i = 0; threads != null && i < threads.length && found == null; i++) {
+            if (threads[i] != tid) found = childOfThread(threads[i], pid, own.length - 1);
+        }
+        return found;
+    }
+
+    /** The child in {@code thread}'s children list whose NStgid at {@code level} is {@code pid}, pinned; null if none. */
+    private PinnedChild childOfThread(int thread, int pid, int level) {
+        int[] children = childrenOf(thread);
+        for (int i = children == null ? -1 : children.length - 1; i >= 0; i--) {
+            int[] ids = nsTgidsOf(children[i]);
+            if (ids == null || ids.length <= level || ids[level] != pid) continue;
+            int child = children[i];
+            Pin pin = pin(child);
+            if (pin == null) return null;
+            // read again once pinned, the pin alive after: the reads were of the pinned process (a
+            // number is not reused while its holder lives), not of a later holder of the number
+            int[] again = nsTgidsOf(child), still = childrenOf(thread);
+            if (again != null && again.length > level && again[level] == pid && still != null
+                    && java.util.Arrays.stream(still).anyMatch(c -> c == child) && pin.alive()) {
+                return new PinnedChild(child, pin);
             }
+            pin.close();
+            return null;
         }
         return null;
     }

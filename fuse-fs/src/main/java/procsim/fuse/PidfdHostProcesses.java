@@ -29,8 +29,8 @@ public final class PidfdHostProcesses implements HostProcesses {
     /** include/uapi/linux/pidfd.h: PIDFD_THREAD is O_EXCL. */
     private static final long PIDFD_THREAD = 0x80;
 
-    /** include/uapi/linux/nsfs.h: _IOR(NSIO 0xb7, 0x7, int). */
-    private static final long NS_GET_TGID_FROM_PIDNS = 0x8004b707L;
+    /** include/uapi/linux/nsfs.h: _IOR(NSIO 0xb7, 0x6, int). */
+    private static final long NS_GET_PID_FROM_PIDNS = 0x8004b706L;
     /**
      * include/uapi/linux/pidfd.h: _IOWR(PIDFS_IOCTL_MAGIC 0xff, 11, struct pidfd_info), at its first
      * size (PIDFD_INFO_SIZE_VER0, 64: the kernel takes any size from it); tgid at offset 20, ppid at 24.
@@ -38,8 +38,8 @@ public final class PidfdHostProcesses implements HostProcesses {
     private static final long PIDFD_GET_INFO = 0xc040ff0bL, PIDFD_INFO_PID = 1;
     private static final int PIDFD_INFO_SIZE = 64, PIDFD_INFO_TGID = 20, PIDFD_INFO_PPID = 24;
     private static final int O_RDONLY = 0, O_CLOEXEC = 02000000, EINVAL = 22, ENOTTY = 25, ESRCH = 3;
-    /** How many threads' pid namespace files are kept open; translate's answer where the kernel cannot translate. */
-    private static final int NS_FILES = 64, TRANSLATION_MISSING = -2;
+    /** How many threads' pid namespace files are kept open. */
+    private static final int NS_FILES = 64;
 
     /** A thread's pid namespace file, a pidfd of that thread and its process's id: good while the thread lives. */
     private record NsFile(int ns, int thread, int tgid) {
@@ -166,33 +166,34 @@ public final class PidfdHostProcesses implements HostProcesses {
     }
 
     /**
-     * The child by the kernel's own translation: NS_GET_TGID_FROM_PIDNS on {@code tid}'s pid
+     * The child by the kernel's own translation: NS_GET_PID_FROM_PIDNS on {@code tid}'s pid
      * namespace file, kept open per thread (fs/nsfs.c ns_ioctl: the task with that pid there, its
-     * tgid in ours; Linux 6.11),
-     * pinned, then checked to be a child of {@code tid}'s process (a pid is unique in a namespace):
-     * its parent process (PIDFD_GET_INFO's ppid, fs/pidfs.c, the real parent's tgid, Linux 6.13;
-     * else stat's) is {@code tid}'s. Where the translation is missing, by the children lists
+     * pid in ours; Linux 6.11), pinned, then checked to be a process (its pid is its tgid: a
+     * thread's id is no child, as in the children lists) whose parent process is {@code tid}'s (a
+     * pid is unique in a namespace): PIDFD_GET_INFO's tgid and ppid (fs/pidfs.c: ppid is the real
+     * parent's tgid; Linux 6.13), else status's. Where the kernel cannot translate, or {@code tid}'s
+     * namespace file cannot be opened (no ptrace read access to it), by the children lists
      * ({@link #pinChildByChildren}).
      */
     @Override
     public PinnedChild pinChild(int tid, int pid) {
-        int child = translate(tid, pid);
-        if (child == TRANSLATION_MISSING) return pinChildByChildren(tid, pid);
-        if (child < 0) return null;
-        int fd = (int) libc.syscall(SYS_PIDFD_OPEN, child, PIDFD_THREAD, 0, 0);
+        Translation t = translate(tid, pid);
+        if (t == Translation.MISSING) return pinChildByChildren(tid, pid);
+        if (t.task() < 0) return null;
+        int fd = (int) libc.syscall(SYS_PIDFD_OPEN, t.task(), PIDFD_THREAD, 0, 0);
         if (fd < 0) return null; // gone since the translation
         Pin pin = pidfdPin(fd);
-        int parent = info(fd, PIDFD_INFO_PPID);
-        if (parent < 0) parent = host.parentOf(child).orElse(-1);
-        // alive after the parent's read: the number was still the pinned child's
-        if (parent >= 0 && parent == callerTgid(tid) && pin.alive()) return new PinnedChild(child, pin);
+        Ids ids = infoIds(fd);
+        if (ids == null) ids = host.idsOf(t.task());
+        // alive after the status read: the number was still the pinned child's
+        if (ids != null && ids.tgid() == t.task() && ids.ppid() == t.callerTgid() && pin.alive()) return new PinnedChild(t.task(), pin);
         pin.close();
         return null;
     }
 
     /**
      * The children lists' way ({@link HostProcesses#pinChild}'s own, for a kernel without
-     * NS_GET_TGID_FROM_PIDNS), run here so the child it finds is pinned by a pidfd ({@link #pin}),
+     * NS_GET_PID_FROM_PIDNS), run here so the child it finds is pinned by a pidfd ({@link #pin}),
      * not by the comm file {@code host}'s would open.
      */
     PinnedChild pinChildByChildren(int tid, int pid) {
@@ -214,10 +215,19 @@ public final class PidfdHostProcesses implements HostProcesses {
     };
 
     /**
-     * {@code pid} of host thread {@code tid}'s pid namespace as a tgid of ours; -1 if none,
-     * TRANSLATION_MISSING where the kernel has no NS_GET_TGID_FROM_PIDNS.
+     * What {@link #translate} found: the task {@code tid}'s namespace numbers {@code pid}, as ours
+     * (-1 if none), and {@code tid}'s process id, from the same namespace file's entry.
      */
-    private synchronized int translate(int tid, int pid) {
+    private record Translation(int task, int callerTgid) {
+        static final Translation NONE = new Translation(-1, -1), MISSING = new Translation(-2, -1);
+    }
+
+    /**
+     * {@code pid} of host thread {@code tid}'s pid namespace as a task of ours: NONE if there is
+     * none or {@code tid} is gone, MISSING where the kernel has no NS_GET_PID_FROM_PIDNS or
+     * {@code tid}'s namespace file cannot be opened.
+     */
+    private synchronized Translation translate(int tid, int pid) {
         NsFile file = nsFiles.get(tid);
         if (file != null && !taskAlive(file.thread())) {
             nsFiles.remove(tid);
@@ -226,20 +236,22 @@ public final class PidfdHostProcesses implements HostProcesses {
         }
         if (file == null) {
             int thread = (int) libc.syscall(SYS_PIDFD_OPEN, tid, PIDFD_THREAD, 0, 0);
-            int ns = thread < 0 ? -1 : libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
-            int tgid = thread < 0 ? -1 : info(thread, PIDFD_INFO_TGID);
-            file = new NsFile(ns, thread, tgid >= 0 ? tgid : host.tgidOf(tid).orElse(-1));
+            if (thread < 0) return Translation.NONE;
+            int ns = libc.open("/proc/" + tid + "/ns/pid", O_RDONLY | O_CLOEXEC);
+            Ids own = infoIds(thread);
+            file = new NsFile(ns, thread, own != null ? own.tgid() : host.tgidOf(tid).orElse(-1));
             // the thread still alive after the open: the file is its own, not a later holder's of the number
-            if (ns < 0 || !taskAlive(thread)) {
+            boolean alive = taskAlive(thread);
+            if (ns < 0 || !alive) {
                 close(file);
-                return -1;
+                return alive ? Translation.MISSING : Translation.NONE; // a file we may not open (EACCES): the lists
             }
             nsFiles.put(tid, file);
         }
-        int child = libc.ioctl(file.ns(), NS_GET_TGID_FROM_PIDNS, pid);
-        if (child >= 0) return child;
+        int task = libc.ioctl(file.ns(), NS_GET_PID_FROM_PIDNS, pid);
+        if (task >= 0) return new Translation(task, file.tgid());
         int errno = LastError.getLastError(runtime);
-        return errno == ENOTTY || errno == EINVAL ? TRANSLATION_MISSING : -1;
+        return errno == ENOTTY || errno == EINVAL ? Translation.MISSING : Translation.NONE;
     }
 
     /** Whether pidfd's task is still there: only ESRCH says it is gone, EPERM (an LSM's signal rule) is a live one. */
@@ -252,17 +264,11 @@ public final class PidfdHostProcesses implements HostProcesses {
         if (file.thread() >= 0) libc.close(file.thread());
     }
 
-    /** The process id of caller {@code tid}, kept with its namespace file (a thread's never changes while it lives). */
-    private synchronized int callerTgid(int tid) {
-        NsFile file = nsFiles.get(tid);
-        return file != null ? file.tgid() : host.tgidOf(tid).orElse(-1);
-    }
-
-    /** A field of pidfd {@code fd}'s task by PIDFD_GET_INFO (tgid, ppid); -1 where that ioctl is missing. */
-    private int info(int fd, int offset) {
+    /** Pidfd {@code fd}'s task's tgid and its parent's by PIDFD_GET_INFO; null where that ioctl is missing. */
+    private Ids infoIds(int fd) {
         Pointer buf = info.get();
         buf.putLong(0, PIDFD_INFO_PID);
-        if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return -1;
-        return buf.getInt(offset);
+        if (libc.ioctl(fd, PIDFD_GET_INFO, buf.address()) < 0) return null;
+        return new Ids(buf.getInt(PIDFD_INFO_TGID), buf.getInt(PIDFD_INFO_PPID));
     }
 }

@@ -53,7 +53,7 @@ class PidfdHostProcessesTest {
     }
 
     /**
-     * A child found by the pid its parent's own namespace gives it (NS_GET_TGID_FROM_PIDNS), pinned
+     * A child found by the pid its parent's own namespace gives it (NS_GET_PID_FROM_PIDNS), pinned
      * by pidfd: bash, pid 1 of a new pid namespace, and its child sleep, pid 2 there.
      */
     @Test
@@ -154,19 +154,25 @@ class PidfdHostProcessesTest {
     void aChildOfOneThreadIsTheProcesssFoundByAnother() throws Exception {
         int[] forker = new int[1];
         Process[] sleep = new Process[1];
-        Thread t = new Thread(() -> {
+        java.util.concurrent.CountDownLatch forked = new java.util.concurrent.CountDownLatch(1), done = new java.util.concurrent.CountDownLatch(1);
+        Thread t = new Thread(() -> { // alive through the lookups: the child stays in its own children list
             try {
                 forker[0] = ownTid();
                 sleep[0] = new ProcessBuilder("sleep", "30").start();
+                forked.countDown();
+                done.await();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
         t.start();
-        t.join();
+        forked.await();
         int caller = ownTid(), child = (int) sleep[0].pid();
         try {
             assertThat(forker[0]).as("another thread forked it").isNotEqualTo(caller).isNotZero();
+            assertThat(Files.readString(Path.of("/proc/" + forker[0] + "/task/" + forker[0] + "/children"))).contains(child + " ");
             HostProcesses.PinnedChild pinned = host.pinChild(caller, child);
             assertThat(pinned).isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(child);
             pinned.pin().close();
@@ -174,11 +180,38 @@ class PidfdHostProcessesTest {
             assertThat(pinned).as("by the children lists").isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(child);
             pinned.pin().close();
             try (Namespace ns = Namespace.start()) {
-                assertThat(host.pinChild((int) ns.bash.pid(), child)).as("another process's caller").isNull();
+                // unshare is in our namespace: the number translates, and the parent check refuses
+                assertThat(host.pinChild((int) ns.unshare.pid(), child)).as("another process's caller").isNull();
                 assertThat(((PidfdHostProcesses) host).pinChildByChildren((int) ns.unshare.pid(), child)).isNull();
             }
         } finally {
+            done.countDown();
+            t.join();
             sleep[0].destroyForcibly().waitFor();
+        }
+    }
+
+    /** A thread's id names no child: a child process is found by its pid only, by either way. */
+    @Test
+    @Timeout(20)
+    void aChildsThreadIdIsNoChild() throws Exception {
+        Process py = new ProcessBuilder("python3", "-c",
+                "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()\nprint(flush=True)\ntime.sleep(30)")
+                .start();
+        try {
+            assertThat(py.getInputStream().read()).as("its second thread started").isEqualTo('\n');
+            int pid = (int) py.pid(), caller = ownTid();
+            int thread;
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                thread = tasks.mapToInt(p -> Integer.parseInt(p.getFileName().toString())).filter(x -> x != pid).findFirst().orElseThrow();
+            }
+            HostProcesses.PinnedChild pinned = host.pinChild(caller, pid);
+            assertThat(pinned).isNotNull();
+            pinned.pin().close();
+            assertThat(host.pinChild(caller, thread)).as("its thread, by the translation").isNull();
+            assertThat(((PidfdHostProcesses) host).pinChildByChildren(caller, thread)).as("by the children lists").isNull();
+        } finally {
+            py.destroyForcibly().waitFor();
         }
     }
 
