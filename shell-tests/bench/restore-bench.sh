@@ -6,7 +6,8 @@
 # and BENCH_REPS times warm (after BENCH_WARMUP syscall round trips), alternating; medians
 # reported. Two times per run: the command's wall time (what a user waits for: the JVM's start
 # and the image's read included) and the restore's own (`procsim restore -v`: from the image
-# read to the last write). BENCH_WORKERS is passed as --workers. A first restore, untimed, makes
+# read to the last write), and what came before it (-v's seconds since the process started, less
+# the restore's own: the launcher, the JVM, picocli, the image's read). BENCH_WORKERS is passed as --workers. A first restore, untimed, makes
 # the client's CDS archive (bin/procsim), as a user's first restore does. And the CPU the command
 # and the daemon used meanwhile (user + system, from /proc: the shell's cutime and cstime, the
 # daemon's utime and stime), which the machine's load disturbs less than the wall times. Writes a
@@ -73,9 +74,9 @@ warm_up() {
     exec {wfd}>&-
 }
 
-rows=()
+rows=() starts=()
 for method in $methods; do
-    walls=() owns=() cwalls=() cowns=() cpus=() ccpus=()
+    walls=() owns=() cwalls=() cowns=() cpus=() ccpus=() pres=() cpres=()
     for ((r = 0; r < 2 * reps; r++)); do
         dst=$tmp/dst-$method-$r
         procsim_start "$dst"
@@ -89,14 +90,17 @@ for method in $methods; do
         cpu=$(awk -v c=$((c1 - c0)) -v d=$((d1 - d0)) 'BEGIN { printf "%.2f + %.2f", c / 100, d / 100 }')
         own=$(sed -n 's/.* in \([0-9.]*\) s (the image.*/\1/p' <<<"$said")
         [[ -n $own ]] || { echo "restore by $method: $said" >&2; exit 1; }
+        # from the command's start to the restore's own part: the launcher, the JVM, picocli, the image's read
+        pre=$(sed -n 's/.*, \([0-9.]*\) s after its process started.*/\1/p' <<<"$said" | awk -v o="$own" '{ printf "%.3f", $1 - o }')
         procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
             { echo "restore by $method is incomplete" >&2; exit 1; }
         procsim_stop "$dst"
         t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-        if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own") ccpus+=("$cpu"); else walls+=("$t") owns+=("$own") cpus+=("$cpu"); fi
+        if ((r % 2 == 0)); then cwalls+=("$t") cowns+=("$own") ccpus+=("$cpu") cpres+=("$pre"); else walls+=("$t") owns+=("$own") cpus+=("$cpu") pres+=("$pre"); fi
     done
     rows+=("| $method | $procs | $(cell "${cwalls[@]}") | $(cell "${cowns[@]}") | $(cpucell "${ccpus[@]}") | $(cell "${walls[@]}") | $(cell "${owns[@]}") | $(cpucell "${cpus[@]}") |")
-    echo "$method: cold wall ${cwalls[*]} own ${cowns[*]} cpu ${ccpus[*]}; warm wall ${walls[*]} own ${owns[*]} cpu ${cpus[*]} (s)"
+    echo "$method: cold wall ${cwalls[*]} own ${cowns[*]} before it ${cpres[*]} cpu ${ccpus[*]}; warm wall ${walls[*]} own ${owns[*]} before it ${pres[*]} cpu ${cpus[*]} (s)"
+    starts+=("$(printf '%s\n' "${cpres[@]}" | median) / $(printf '%s\n' "${pres[@]}" | median) s ($method)")
 done
 
 # The interface's floor: the clone3 restore's writes (its --dry-run) replayed from C, one thread, no
@@ -126,6 +130,8 @@ mkdir -p "$root/bench-results"
     echo "|---|---:|---:|---:|---:|---:|---:|---:|"
     printf '%s\n' "${rows[@]}"
     ((${#floor[@]} > 0)) && echo "| C floor: clone3's writes, one thread | $procs | | $(cell "${cfloor[@]}") | | | $(cell "${floor[@]}") | |"
+    echo
+    echo "From the command's start to the restore's own part (bin/procsim, the JVM, picocli, the image's read), medians cold / warm: $(printf '%s; ' "${starts[@]}")"
     echo
     echo "(medians of $reps, rates' ranges in brackets; --workers $workers; load averages before: $load0, after: $(cut -d' ' -f1-3 /proc/loadavg))"
 } | tee "$root/bench-results/restore-bench.md"

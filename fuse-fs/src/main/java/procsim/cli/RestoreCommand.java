@@ -93,8 +93,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /**
-     * Seconds since this JVM started: /proc/uptime less stat's start time (both since boot; the
-     * latter in USER_HZ ticks, 100 a second). ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds:
+     * Seconds since this process started (bin/procsim's bash, which execs the JVM): /proc/uptime
+     * less stat's start time (both since boot; the latter in USER_HZ ticks, 100 a second). ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds:
      * it was up to a second off. -1 if /proc cannot say.
      */
     private static double sinceStart() {
@@ -127,7 +127,7 @@ final class RestoreCommand implements Callable<Integer> {
             out.flush();
             if (verbose) {
                 err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s (the image read in %.3f s, %.3f s "
-                        + "after the JVM started)%n", method, dryRun ? " dry run" : "", o.tasks(), o.ipcObjects(),
+                        + "after its process started)%n", method, dryRun ? " dry run" : "", o.tasks(), o.ipcObjects(),
                         (System.nanoTime() - t0) / 1e9, (t0 - start) / 1e9, sinceStart());
             }
         } catch (ImageException e) {
