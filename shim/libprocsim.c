@@ -207,7 +207,7 @@ static int forget_if_lost(int fd, int err)
 #define NO_REPLY ((char *)1)
 static long sim_call(char *reply, size_t size, const char *fmt, ...)
 {
-	char line[LINE_MAX_], own[128];
+	char line[LINE_MAX_], own[sizeof(struct procsim_syscall)]; /* a reply the ioctl brings whole needs no read */
 	va_list ap;
 	sigset_t all, old;
 	int saved = 0;
