@@ -94,8 +94,9 @@ final class RestoreCommand implements Callable<Integer> {
 
     /**
      * Seconds since this process started (bin/procsim's bash, which execs the JVM): /proc/uptime
-     * less stat's start time (both since boot; the latter in USER_HZ ticks, 100 a second). ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds:
-     * it was up to a second off. -1 if /proc cannot say.
+     * less stat's start time (both since boot; the latter in USER_HZ ticks, 100 a second).
+     * ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds: it was
+     * up to a second off. -1 if /proc cannot say.
      */
     private static double sinceStart() {
         try {

@@ -99,7 +99,7 @@ final class Plan {
         comms.put(1, initComm);
         for (Image.Process p : image.processes()) comms.put(p.pid(), p.comm());
         order.addAll(image.processes());
-        // one compare method, not a chain of comparing/thenComparing lambdas (~20 ms of a client's C1 start)
+        // one compare method, not a chain of comparing/thenComparing lambdas, which a client's fresh JVM ran interpreted
         order.sort((a, b) -> {
             int c = Integer.compare(depth.get(a.pid()), depth.get(b.pid()));
             if (c == 0) c = Integer.compare(a.ppid(), b.ppid());

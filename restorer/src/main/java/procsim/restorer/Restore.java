@@ -123,9 +123,9 @@ public final class Restore {
      * The target's init has a fresh mount's credentials, from which {@link #setCreds} counts: every
      * task forks from init's (or a forked task's) before any is set, and fork copies them with
      * keepcaps (kernel/cred.c copy_creds; execve clears keepcaps, so init's reaches the tasks that
-     * do not exec). An operator who changed init's would get tasks whose
-     * credentials are not the image's: refused instead. keepcaps is in no /proc file (Linux shows
-     * no securebits): asked of init by PR_GET_KEEPCAPS, which a dry run prints and does not ask.
+     * do not exec). An operator who changed init's would get tasks whose credentials are not the
+     * image's: refused instead. keepcaps is in no /proc file (Linux shows no securebits): asked of
+     * init by PR_GET_KEEPCAPS, which a dry run prints and does not ask.
      */
     private void checkInit(RestorerPort.TaskInfo init) throws ImageException {
         List<Long> root = List.of(0L, 0L, 0L, 0L);
