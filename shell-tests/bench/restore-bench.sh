@@ -84,14 +84,14 @@ for method in $methods; do
         ((r % 2 == 1)) && warm_up "$dst"
         c0=$(ticks $$ 16) d0=$(ticks "$PROCSIM_PID" 14)
         t0=$EPOCHREALTIME
-        said=$("$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
+        said=$(LC_ALL=C "$PROCSIM_BIN" restore "$dst" --method "$method" --workers "$workers" -v -i "$tmp/image.json" 2>&1)
         t1=$EPOCHREALTIME
         c1=$(ticks $$ 16) d1=$(ticks "$PROCSIM_PID" 14)
         cpu=$(awk -v c=$((c1 - c0)) -v d=$((d1 - d0)) 'BEGIN { printf "%.2f + %.2f", c / 100, d / 100 }')
         own=$(sed -n 's/.* in \([0-9.]*\) s (the image.*/\1/p' <<<"$said")
         [[ -n $own ]] || { echo "restore by $method: $said" >&2; exit 1; }
         # from the command's start to the restore's own part: the launcher, the JVM, picocli, the image's read
-        pre=$(sed -n 's/.*, \([0-9.]*\) s after its process started.*/\1/p' <<<"$said" | awk -v o="$own" '{ printf "%.3f", $1 - o }')
+        pre=$(sed -n 's/.*, \([0-9.]*\) s after its process started.*/\1/p' <<<"$said" | awk -v o="$own" '{ printf "%.2f", $1 - o }')
         procsim_checkpoint "$dst" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
             { echo "restore by $method is incomplete" >&2; exit 1; }
         procsim_stop "$dst"

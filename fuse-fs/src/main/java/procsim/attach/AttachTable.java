@@ -55,15 +55,19 @@ public final class AttachTable {
     public void attach(int hostId, Task task) {
         HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
         if (pin == null) throw Errno.ESRCH.error();
-        put(hostId, new Binding(pin, task), false);
+        put(hostId, new Binding(pin, task), false, false);
     }
 
-    /** Binds; if {@code first}, only when no binding to the task is left (else EBUSY, the pin closed). */
-    private void put(int hostId, Binding b, boolean first) {
+    /**
+     * Binds; if {@code first}, only when no binding to the task is left (else EBUSY, the pin
+     * closed). Not a host id whose {@link #attachNew} is making its task, but by that ({@code made}):
+     * EBUSY, the pin closed.
+     */
+    private void put(int hostId, Binding b, boolean first, boolean made) {
         Binding old;
         boolean sweep;
         synchronized (this) {
-            if (first && bindings.values().stream().anyMatch(x -> x.task == b.task)) {
+            if ((first && bindings.values().stream().anyMatch(x -> x.task == b.task)) || (!made && making.contains(hostId))) {
                 b.pin.close();
                 throw Errno.EBUSY.error();
             }
@@ -123,7 +127,7 @@ public final class AttachTable {
         if (bound(hostId) != null) throw Errno.EPERM.error();
         HostProcesses.Pin pin = hostId <= 0 ? null : host.pin(hostId);
         if (pin == null) throw Errno.ESRCH.error();
-        put(hostId, new Binding(pin, task), true); // EBUSY for one bound meanwhile
+        put(hostId, new Binding(pin, task), true, false); // EBUSY for one bound meanwhile
     }
 
     /**
@@ -142,7 +146,7 @@ public final class AttachTable {
                 mine = true;
             }
             task = make.get();
-            if (task != null) put(hostId, new Binding(pin, task), false); // a task just made has no other binding
+            if (task != null) put(hostId, new Binding(pin, task), false, true); // a task just made has no other binding
         } finally {
             if (task == null) pin.close();
             if (mine) {

@@ -93,8 +93,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
 
     /**
-     * Seconds since this process started (bin/procsim's bash, which execs the JVM): /proc/uptime
-     * less stat's start time (both since boot; the latter in USER_HZ ticks, 100 a second).
+     * Seconds since this process started (bin/procsim's bash, which execs the JVM; but the run that
+     * makes the CDS archive runs it as a child): /proc/uptime less stat's start time (both since
+     * boot; the latter in USER_HZ ticks, 100 a second: to 0.01 s).
      * ProcessHandle's startInstant adds boot time, which /proc/stat gives in whole seconds: it was
      * up to a second off. -1 if /proc cannot say.
      */
@@ -127,7 +128,7 @@ final class RestoreCommand implements Callable<Integer> {
             Restore.Outcome o = Restore.run(image, method, port, dryRun, workers);
             out.flush();
             if (verbose) {
-                err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s (the image read in %.3f s, %.3f s "
+                err.printf("procsim: restore (%s)%s: %d processes, %d IPC objects in %.3f s (the image read in %.3f s, %.2f s "
                         + "after its process started)%n", method, dryRun ? " dry run" : "", o.tasks(), o.ipcObjects(),
                         (System.nanoTime() - t0) / 1e9, (t0 - start) / 1e9, sinceStart());
             }

@@ -64,15 +64,20 @@ public final class PidfdHostProcesses implements HostProcesses {
     private final Runtime runtime;
     private final ThreadLocal<Pointer> info;
 
-    private PidfdHostProcesses(HostProcesses host, LibC libc) {
+    private PidfdHostProcesses(HostProcesses host, LibC libc, Runtime runtime) {
         this.host = host;
         this.libc = libc;
-        this.runtime = Runtime.getRuntime(libc);
+        this.runtime = runtime;
         this.info = ThreadLocal.withInitial(() -> Memory.allocateDirect(runtime, PIDFD_INFO_SIZE));
     }
 
     /** {@code host} with pidfd pins, or {@code host} itself where this machine has no pidfd for a thread. */
     public static HostProcesses over(HostProcesses host) {
+        return over(host, libc -> libc);
+    }
+
+    /** The same, its libc calls through {@code wrap} (tests make a call fail as an older kernel or an unprivileged daemon would). */
+    static HostProcesses over(HostProcesses host, java.util.function.UnaryOperator<LibC> wrap) {
         LibC libc;
         try {
             libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
@@ -82,7 +87,7 @@ public final class PidfdHostProcesses implements HostProcesses {
         int self = (int) libc.syscall(SYS_PIDFD_OPEN, ProcessHandle.current().pid(), PIDFD_THREAD, 0, 0);
         if (self < 0) return host;
         libc.close(self);
-        return new PidfdHostProcesses(host, libc);
+        return new PidfdHostProcesses(host, wrap.apply(libc), Runtime.getRuntime(libc));
     }
 
     @Override
@@ -242,9 +247,9 @@ public final class PidfdHostProcesses implements HostProcesses {
             file = new NsFile(ns, thread, own != null ? own.tgid() : host.tgidOf(tid).orElse(-1));
             // the thread still alive after the open: the file is its own, not a later holder's of the number
             boolean alive = taskAlive(thread);
-            if (ns < 0 || !alive) {
+            if (ns < 0 || !alive || file.tgid() < 0) { // nothing kept that could not be read whole
                 close(file);
-                return alive ? Translation.MISSING : Translation.NONE; // a file we may not open (EACCES): the lists
+                return alive && ns < 0 ? Translation.MISSING : Translation.NONE; // a file we may not open (EACCES): the lists
             }
             nsFiles.put(tid, file);
         }

@@ -138,6 +138,45 @@ class LinuxHostProcessesTest {
         assertThat(host.pinChild(60, 14)).as("another process's").isNull();
     }
 
+    /**
+     * The children lists' way reads again once the child is pinned: a child gone from the list by
+     * then (its number, pinned, may be another process's) is not found; one still there is.
+     */
+    @Test
+    void aChildNoLongerListedOncePinnedIsNotFound() {
+        int[] reads = {0};
+        boolean[] leaves = {true};
+        HostProcesses host = new HostProcesses() {
+            @Override
+            public OptionalInt tgidOf(int tid) {
+                return OptionalInt.of(tid);
+            }
+
+            @Override
+            public OptionalInt parentOf(int pid) {
+                return OptionalInt.empty();
+            }
+
+            @Override
+            public java.util.OptionalLong startTimeOf(int pid) {
+                return java.util.OptionalLong.of(1);
+            }
+
+            @Override
+            public int[] childrenOf(int tid) {
+                return tid == 50 && (reads[0]++ == 0 || !leaves[0]) ? new int[] {500} : new int[0];
+            }
+
+            @Override
+            public int[] nsTgidsOf(int tid) {
+                return tid == 500 ? new int[] {500, 12} : new int[] {50, 1};
+            }
+        };
+        assertThat(host.pinChild(50, 12)).as("gone from the list once pinned").isNull();
+        leaves[0] = false;
+        assertThat(host.pinChild(50, 12)).as("still listed").isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(500);
+    }
+
     @Test
     void readsTheRealProcForThisProcessAndThread() throws IOException {
         LinuxHostProcesses host = new LinuxHostProcesses();

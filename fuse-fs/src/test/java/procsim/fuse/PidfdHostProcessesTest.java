@@ -191,6 +191,72 @@ class PidfdHostProcessesTest {
         }
     }
 
+    /**
+     * The fallbacks, the libc's calls made to fail as they would: a caller's pid namespace file that
+     * cannot be opened (an unprivileged daemon, a non-dumpable caller) sends the lookup to the
+     * children lists, not to ESRCH; without PIDFD_GET_INFO (Linux 6.11-6.12) the child's and the
+     * caller's ids come from status. Each finds the child, and refuses another process's caller.
+     */
+    @Test
+    @Timeout(20)
+    void withoutTheNamespaceFileOrPidfdInfoTheChildIsStillFound() throws Exception {
+        HostProcesses noNsFile = PidfdHostProcesses.over(new LinuxHostProcesses(), real -> new Wrapped(real) {
+            @Override
+            public int open(String path, int flags) {
+                return path.endsWith("/ns/pid") ? -1 : real.open(path, flags);
+            }
+        });
+        HostProcesses noInfo = PidfdHostProcesses.over(new LinuxHostProcesses(), real -> new Wrapped(real) {
+            @Override
+            public int ioctl(int fd, long request, long arg) {
+                return request == 0xc040ff0bL ? -1 : real.ioctl(fd, request, arg); // PIDFD_GET_INFO
+            }
+        });
+        Process sleep = new ProcessBuilder("sleep", "30").start();
+        try (Namespace ns = Namespace.start()) {
+            int caller = ownTid(), child = (int) sleep.pid();
+            for (HostProcesses h : java.util.List.of(noNsFile, noInfo)) {
+                HostProcesses.PinnedChild pinned = h.pinChild(caller, child);
+                assertThat(pinned).isNotNull().extracting(HostProcesses.PinnedChild::pid).isEqualTo(child);
+                pinned.pin().close();
+                assertThat(h.pinChild((int) ns.unshare.pid(), child)).as("another process's caller").isNull();
+                assertThat(h.pinChild((int) ns.bash.pid(), 2)).as("in a nested namespace").isNotNull()
+                        .extracting(HostProcesses.PinnedChild::pid).isEqualTo((int) ns.sleep.pid());
+            }
+        } finally {
+            sleep.destroyForcibly().waitFor();
+        }
+    }
+
+    /** A libc whose calls go to {@code real}; a test overrides the one it makes fail. */
+    private static class Wrapped implements PidfdHostProcesses.LibC {
+        final PidfdHostProcesses.LibC real;
+
+        Wrapped(PidfdHostProcesses.LibC real) {
+            this.real = real;
+        }
+
+        @Override
+        public long syscall(long number, long a1, long a2, long a3, long a4) {
+            return real.syscall(number, a1, a2, a3, a4);
+        }
+
+        @Override
+        public int open(String path, int flags) {
+            return real.open(path, flags);
+        }
+
+        @Override
+        public int ioctl(int fd, long request, long arg) {
+            return real.ioctl(fd, request, arg);
+        }
+
+        @Override
+        public int close(int fd) {
+            return real.close(fd);
+        }
+    }
+
     /** A thread's id names no child: a child process is found by its pid only, by either way. */
     @Test
     @Timeout(20)

@@ -304,7 +304,8 @@ class OwnSyscallFileTest {
     @Test
     void aChildBeingBoundIsNotBoundTwice() {
         AttachTable table = fs.attachTable();
-        String[] second = new String[1];
+        String[] second = new String[2];
+        procsim.task.Task three = kernel.read(() -> kernel.tasks().lookup(kernel.tasks().init().activePidNs(), 3));
         procsim.task.Task made = table.attachNew(CHILD, host.pin(CHILD), () -> {
             try {
                 table.attachNew(CHILD, host.pin(CHILD), () -> {
@@ -314,12 +315,19 @@ class OwnSyscallFileTest {
             } catch (SysError e) {
                 second[0] = e.errno().name();
             }
+            try { // nor by an attach meanwhile, which the first bind's binding would have replaced
+                table.attach(CHILD, three);
+                second[1] = "bound";
+            } catch (SysError e) {
+                second[1] = e.errno().name();
+            }
             return kernel.read(() -> kernel.tasks().lookup(kernel.tasks().init().activePidNs(), 2));
         });
-        assertThat(second[0]).isEqualTo("EPERM");
+        assertThat(second).containsExactly("EPERM", "EBUSY");
         assertThat(made).isNotNull();
-        assertThat(host.openPins).as("the refused bind's pin closed").isEqualTo(3);
-        assertThat(line(child, "getpid")).isEqualTo("2");
+        assertThat(table.boundTo(made)).as("the first bind's").contains(CHILD);
+        assertThat(table.boundTo(three)).doesNotContain(CHILD);
+        assertThat(host.openPins).as("the refused binds' pins closed").isEqualTo(3);
         assertThat(line(shell, "bind " + CHILD + " fork")).as("bound now").isEqualTo("EPERM");
     }
 
