@@ -114,12 +114,12 @@ public final class LinuxHostProcesses implements HostProcesses {
         int[] tids = new int[names.length];
         int count = 0;
         for (String name : names) {
-            long v = name.isEmpty() || name.length() > 10 ? -1 : 0;
-            for (int i = 0; i < name.length() && v >= 0; i++) {
-                char c = name.charAt(i);
-                v = c >= '0' && c <= '9' ? v * 10 + (c - '0') : -1;
+            try {
+                tids[count] = Integer.parseInt(name);
+                count++;
+            } catch (NumberFormatException e) {
+                // not a thread's entry (task/ holds only numbers)
             }
-            if (v > 0 && v <= Integer.MAX_VALUE) tids[count++] = (int) v;
         }
         return Arrays.copyOf(tids, count);
     }

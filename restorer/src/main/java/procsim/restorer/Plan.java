@@ -24,6 +24,8 @@ final class Plan {
     final List<Image.Process> order = new ArrayList<>();
     /** Parents first, else by root pid. */
     final List<Image.Process> pidOrder = new ArrayList<>();
+    /** Each parent's children (root pid -> processes; 1 for init's), in {@link #order}. */
+    final Map<Integer, List<Image.Process>> children = new HashMap<>();
     /** Per process: the root pid of its namespace's init at each level (1 for the root). */
     final Map<Integer, List<Integer>> nsInits = new HashMap<>();
 
@@ -107,8 +109,7 @@ final class Plan {
             if (c == 0) c = a.comm().compareTo(b.comm());
             return c != 0 ? c : Integer.compare(a.pid(), b.pid());
         });
-        Map<Integer, List<Image.Process>> children = new HashMap<>();
-        for (Image.Process p : image.processes()) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
+        for (Image.Process p : order) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
         PriorityQueue<Image.Process> ready = new PriorityQueue<>(Comparator.comparingInt(Image.Process::pid));
         ready.addAll(children.getOrDefault(1, List.of()));
         while (!ready.isEmpty()) {

@@ -195,8 +195,6 @@ public final class Restore {
             for (Image.Process p : plan.order) makeProcess(p);
             return;
         }
-        Map<Integer, List<Image.Process>> children = new HashMap<>();
-        for (Image.Process p : plan.order) children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "restorer");
             t.setDaemon(true);
@@ -205,7 +203,7 @@ public final class Restore {
         AtomicReference<RestoreException> failure = new AtomicReference<>();
         Phaser pending = new Phaser(1);
         try {
-            family(1, children, pool, pending, failure);
+            family(1, plan.children, pool, pending, failure);
             pending.arriveAndAwaitAdvance();
         } finally {
             pool.shutdown();
