@@ -267,7 +267,7 @@ C
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main _exit capget capset eclone execve exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create semctl semget semop setuid shmat shmctl shmdt shmget syscall unshare vfork wait wait4 waitid waitpid " ]
+        "_Exit __libc_start_main _exit bsd_signal capget capset eclone execve exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create semctl semget semop setuid shmat shmctl shmdt shmget sigaction signal syscall sysv_signal unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -375,6 +375,22 @@ print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
     [ "$(sim_pids)" = 1 ]
     [ "$(wc -l <"$M/sysvipc/sem")" -eq 1 ]
     [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
+}
+
+@test "signals.c: sigaction and signal() are the sim's too: SigCgt, SigIgn, a child's handler, SA_RESETHAND, SIG_IGN, SIGCHLD ignored, execve's reset, as natively" {
+    tap_as_natively "$SHIM_BUILD/signals" 7
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "bash's trap under the shim: kill -USR1 \$\$ runs the trap, bash and its sim task live on, SigCgt shows it" {
+    sim_exec -- bash -c 'trap "echo caught" USR1; kill -USR1 $$; echo alive; grep ^SigCgt: /proc/$$/status'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "${lines[0]}" = caught ]
+    [ "${lines[1]}" = alive ]
+    # SIGUSR1 is bit 9 of the mask: the sim's own status says bash catches it
+    (( (0x$(awk '{ print $2 }' <<<"${lines[2]}") >> 9) & 1 ))
+    [ "$(sim_pids)" = 1 ]
 }
 
 @test "waitid.c: P_PID, P_ALL, P_PGID, WNOWAIT, WNOHANG and siginfo's si_pid, si_code, si_status are the sim's, as natively" {

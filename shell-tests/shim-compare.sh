@@ -17,6 +17,7 @@ programs=(
     "waitid"
     "clone3"
     "creds"
+    "signals"
     "semshm"
     "shmat"
     "threads"

@@ -13,10 +13,11 @@
  * (a real fork, then the parent's `bind CHILD fork`: the sim's fork, the real child bound to its task);
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
- * real signal to ourselves or a child of ours if the sim killed it); clone3 and clone without a stack
+ * real signal to ourselves or a child of ours if the sim killed it or it catches the signal); clone3 and clone without a stack
  * (through syscall()); pthread_create (each real thread a sim thread, bound with `attach TID`);
  * unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
- * prctl(PR_SET_NAME|PR_GET_NAME); the SysV msg, sem and shm calls (shmat with real shared
+ * prctl(PR_SET_NAME|PR_GET_NAME); sigaction, signal, bsd_signal and sysv_signal (the real call,
+ * then the sim's rt_sigaction with the action the real kernel took); the SysV msg, sem and shm calls (shmat with real shared
  * memory); eclone and next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
@@ -102,6 +103,10 @@ REAL(int, capget, (void *, void *))
 REAL(int, capset, (void *, const void *))
 REAL(int, prctl, (int, unsigned long, unsigned long, unsigned long, unsigned long))
 REAL(int, pthread_create, (pthread_t *, const pthread_attr_t *, void *(*)(void *), void *))
+REAL(int, sigaction, (int, const struct sigaction *, struct sigaction *))
+REAL(sighandler_t, signal, (int, sighandler_t))
+REAL(sighandler_t, sysv_signal, (int, sighandler_t))
+REAL(sighandler_t, bsd_signal, (int, sighandler_t))
 
 static long real_getpid(void)
 {
@@ -1394,12 +1399,122 @@ SHIM_EXPORT pid_t wait(int *wstatus)
 	return wait4(-1, wstatus, 0, NULL);
 }
 
-/* ------------------------------------------------------------------ kill */
+/* ------------------------------------------------------------------ signal actions */
+
+/* The action the sim was last told of, per signal: it is told of changes only. */
+static struct told_action {
+	unsigned long handler, flags;
+	int known;
+} told[65];
+static pthread_mutex_t told_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
- * The sim's kill; when it ended the task (stat's state Z) and the task is the caller's own or a
- * child forked through this process, that real process gets the real signal. Deviation: another task's real process is
- * not signalled: attach names host pids, which no process in exec's own pid namespace can reach.
+ * After the real kernel took a new action for SIG: the sim's `rt_sigaction SIG HANDLER FLAGS`
+ * with the action as the real kernel now holds it (sa_flags as rt_sigaction reads them back,
+ * glibc's SA_RESTORER included), unless the sim has it already. Signals are blocked meanwhile, so
+ * a handler's own sigaction cannot find the table locked. errno is kept.
+ */
+static void tell_sigaction(int sig)
+{
+	struct sigaction now;
+	int e = errno;
+	if (sig >= 1 && sig <= 64 && next_sigaction()(sig, NULL, &now) == 0) {
+		unsigned long h = (unsigned long)now.sa_handler, f = (unsigned int)now.sa_flags; /* an int in glibc's struct */
+		sigset_t all, old;
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		pthread_mutex_lock(&told_lock);
+		if ((!told[sig].known || told[sig].handler != h || told[sig].flags != f) &&
+		    sim_call(NULL, 0, "rt_sigaction %d %#lx %#lx", sig, h, f) >= 0)
+			told[sig] = (struct told_action){h, f, 1};
+		pthread_mutex_unlock(&told_lock);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
+	errno = e;
+}
+
+/*
+ * exec's PROGRAM (real pid 1) starts with the real dispositions of whoever ran `procsim exec`
+ * (SIG_IGN survives execve) and its sim task with its sim parent's: the sim takes the real ones.
+ * Every later image starts in step: the shim's execve line flushes the sim's handlers as the
+ * real execve flushes the real ones, and forks copy both.
+ */
+static void sync_dispositions(void)
+{
+	char buf[4096];
+	unsigned long long ign = 0, cgt = 0;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0) close(fd);
+	if (n <= 0) return;
+	buf[n] = 0;
+	char *p = strstr(buf, "\nSigIgn:\t"), *q = strstr(buf, "\nSigCgt:\t");
+	if (!p || !q) return;
+	ign = strtoull(p + 9, NULL, 16);
+	cgt = strtoull(q + 9, NULL, 16);
+	for (int sig = 1; sig <= 64; sig++) {
+		struct sigaction a;
+		if (sig == SIGKILL || sig == SIGSTOP || next_sigaction()(sig, NULL, &a) < 0) continue;
+		int real_ign = a.sa_handler == SIG_IGN, sim_ign = (ign >> (sig - 1)) & 1;
+		if (real_ign != sim_ign || ((cgt >> (sig - 1)) & 1)) tell_sigaction(sig);
+	}
+}
+
+SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
+{
+	int r = next_sigaction()(sig, act, oact);
+	if (r == 0 && act && shim_active()) tell_sigaction(sig);
+	return r;
+}
+
+/* signal(), bsd_signal() (the same in glibc) and sysv_signal(): the real call, then the sim's. */
+static sighandler_t told_after(sighandler_t r, int sig)
+{
+	if (r != SIG_ERR && shim_active()) tell_sigaction(sig);
+	return r;
+}
+
+SHIM_EXPORT sighandler_t signal(int sig, sighandler_t handler)
+{
+	return told_after(next_signal()(sig, handler), sig);
+}
+
+SHIM_EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
+{
+	return told_after(next_bsd_signal()(sig, handler), sig);
+}
+
+SHIM_EXPORT sighandler_t sysv_signal(int sig, sighandler_t handler)
+{
+	return told_after(next_sysv_signal()(sig, handler), sig);
+}
+
+/* ------------------------------------------------------------------ kill */
+
+/* Whether the sim's PID catches SIG: stat's sigcatch holds signals 1-31, status's SigCgt all. */
+static int sim_catches(pid_t pid, int sig)
+{
+	if (sig < 32) {
+		long mask = stat_field(pid, 34);
+		return mask > 0 && ((mask >> (sig - 1)) & 1);
+	}
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+	if (fd >= 0) close(fd);
+	if (n <= 0) return 0;
+	buf[n] = 0;
+	char *p = strstr(buf, "\nSigCgt:\t");
+	return p && ((strtoull(p + 9, NULL, 16) >> (sig - 1)) & 1);
+}
+
+/*
+ * The sim's kill; the real process, when it is the caller's own or a child forked through this
+ * process, gets the real signal too if its sim task catches it (asked before: SA_RESETHAND undoes
+ * the handler as the sim delivers), so its real handler runs, or if the sim's kill ended it (stat's
+ * state Z). Deviation: another task's real process is not signalled: attach names host pids,
+ * which no process in exec's own pid namespace can reach.
  */
 SHIM_EXPORT int kill(pid_t pid, int sig)
 {
@@ -1407,8 +1522,11 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
+	int caught = real && sig > 0 && sig <= 64 && sim_catches(pid, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
-	if (real) {
+	if (caught) {
+		next_kill()(real, sig);
+	} else if (real) {
 		char stat[512];
 		char *p = read_stat(pid, stat, sizeof(stat));
 		if (p && p[2] == 'Z') next_kill()(real, sig);
@@ -1491,4 +1609,5 @@ __attribute__((constructor)) static void shim_init(void)
 	if (ld && strlen(ld) < sizeof(preload) - 16) snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", ld);
 	const char *file = (const char *)getauxval(AT_EXECFN);
 	if (file && !strpbrk(file, " \t\n")) sim_call(NULL, 0, "execve %s", file);
+	if (real_getpid() == 1) sync_dispositions();
 }

@@ -76,4 +76,30 @@ class TaskFilesTest {
         }
         throw new AssertionError("no " + key);
     }
+
+    /**
+     * fs/proc/array.c task_sig (collect_sigign_sigcatch, render_sigset_t: 16 hex digits) and
+     * do_task_stat's fields 31-34 (each set's first word & 0x7fffffff: a realtime signal shows
+     * only in status): the process's ignored and caught signals, in every thread's files; what
+     * waits in a stopped process is ShdPnd (stat's "signal" is the thread's own pending set).
+     */
+    @Test
+    void statusAndStatShowIgnoredCaughtAndPendingSignals() {
+        String child = sys("fork");
+        String file = "/" + child + "/task/" + child + "/syscall";
+        syscall(OPERATOR, file, "rt_sigaction SIGINT SIG_IGN");
+        syscall(OPERATOR, file, "rt_sigaction SIGUSR1 0x401000");
+        syscall(OPERATOR, file, "rt_sigaction 40 0x401000");
+        syscall(OPERATOR, file, "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDWAIT");
+        String thread = syscall(OPERATOR, file, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        sys("kill " + child + " SIGSTOP");
+        sys("kill " + child + " SIGUSR1");
+        for (String dir : new String[] {"/" + child + "/", "/" + child + "/task/" + thread + "/"}) {
+            String status = read(OPERATOR, dir + "status");
+            assertThat(status).as(dir).contains("SigPnd:\t0000000000000000\nShdPnd:\t0000000000000200\n"
+                    + "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000002\nSigCgt:\t0000008000000200\n");
+            String[] stat = read(OPERATOR, dir + "stat").split(" ");
+            assertThat(Arrays.copyOfRange(stat, 30, 34)).as(dir).containsExactly("0", "0", "2", "512");
+        }
+    }
 }

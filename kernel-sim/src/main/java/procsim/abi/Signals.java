@@ -9,8 +9,21 @@ public final class Signals {
             SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGURG = 23, SIGWINCH = 28;
     /** SYNCHRONOUS_MASK (kernel/signal.c): SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS. */
     private static final long SYNCHRONOUS_MASK = bit(11) | bit(7) | bit(4) | bit(5) | bit(8) | bit(31);
+    /** SIG_KERNEL_STOP_MASK: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU. */
+    public static final long STOP_MASK = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
     /** _NSIG: valid signals are 1..64. */
     public static final int NSIG = 64;
+    /** sa_flags (arch/x86/include/uapi/asm/signal.h, include/uapi/asm-generic/signal-defs.h). */
+    public static final long SA_NOCLDSTOP = 1, SA_NOCLDWAIT = 2, SA_SIGINFO = 4, SA_EXPOSE_TAGBITS = 0x800,
+            SA_RESTORER = 0x04000000, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000,
+            SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000L;
+    /** UAPI_SA_FLAGS on x86: do_sigaction clears every other bit of sa_flags. */
+    public static final long UAPI_SA_FLAGS = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK
+            | SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | SA_RESTORER;
+    public static final Map<String, Long> SA_NAMES = Map.of("SA_NOCLDSTOP", SA_NOCLDSTOP,
+            "SA_NOCLDWAIT", SA_NOCLDWAIT, "SA_SIGINFO", SA_SIGINFO, "SA_EXPOSE_TAGBITS", SA_EXPOSE_TAGBITS,
+            "SA_RESTORER", SA_RESTORER, "SA_ONSTACK", SA_ONSTACK, "SA_RESTART", SA_RESTART,
+            "SA_NODEFER", SA_NODEFER, "SA_RESETHAND", SA_RESETHAND);
 
     public static final Map<String, Long> NAMES = Map.ofEntries(
             Map.entry("SIGHUP", 1L), Map.entry("SIGINT", 2L), Map.entry("SIGQUIT", 3L),
@@ -31,6 +44,11 @@ public final class Signals {
     /** Signals whose default action is to ignore (kernel/signal.c SIG_KERNEL_IGNORE_MASK). */
     public static boolean ignoredByDefault(int sig) {
         return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG || sig == SIGWINCH;
+    }
+
+    /** sig_kernel_only: SIGKILL and SIGSTOP, which no handler or SIG_IGN may take. */
+    public static boolean kernelOnly(int sig) {
+        return sig == SIGKILL || sig == SIGSTOP;
     }
 
     /** Signals whose default action stops the process (SIG_KERNEL_STOP_MASK). */

@@ -17,6 +17,7 @@ import procsim.pid.PidRequest;
 import procsim.restore.NextSyscallData;
 import procsim.restore.PidTargets;
 import procsim.task.CloneArgs;
+import procsim.task.SignalHandlers;
 import procsim.task.Task;
 import procsim.task.TaskWait;
 
@@ -93,6 +94,7 @@ final class ProcessSyscalls {
                 return SyscallResult.ok(0);
             };
         });
+        t.register("rt_sigaction", ProcessSyscalls::rtSigaction);
         t.register("unshare", a -> {
             long flags = a.positional().flags(0, CloneFlags.NAMES);
             a.done();
@@ -223,6 +225,36 @@ final class ProcessSyscalls {
             else k.tasks().exitThread(c, code);
             return SyscallResult.ok(0);
         };
+    }
+
+    /**
+     * rt_sigaction SIG [HANDLER [FLAGS]]: the caller's process's action for SIG, replaced by
+     * HANDLER (SIG_DFL, SIG_IGN or a handler's address) with sa_flags FLAGS (SA_ names or a
+     * number, default 0) when given; returns the old one, {@code 0 handler=SIG_DFL|SIG_IGN|0x..
+     * flags=0x..}. The sim runs no handler: a caught signal is taken and gone (see TaskSignals).
+     */
+    private static Call rtSigaction(Args a) {
+        a.positional();
+        long sig = a.flags(0, Signals.NAMES);
+        Long handler = a.has(1) ? handlerWord(a.word(1)) : null;
+        long flags = a.flags(2, Signals.SA_NAMES, 0);
+        a.done();
+        return (k, c) -> {
+            if (sig < 1 || sig > Signals.NSIG) throw Errno.EINVAL.error();
+            SignalHandlers.Action old = k.tasks().sigaction(c, (int) sig, handler, flags);
+            return SyscallResult.ok(0, " handler=" + handlerName(old.handler()) + " flags=0x" + Long.toHexString(old.flags()));
+        };
+    }
+
+    private static long handlerWord(String w) {
+        if (w.equals("SIG_DFL")) return SignalHandlers.SIG_DFL;
+        if (w.equals("SIG_IGN")) return SignalHandlers.SIG_IGN;
+        return Strtol.parse(w);
+    }
+
+    /** A handler as rt_sigaction's reply shows it (and reads it back). */
+    public static String handlerName(long h) {
+        return h == SignalHandlers.SIG_DFL ? "SIG_DFL" : h == SignalHandlers.SIG_IGN ? "SIG_IGN" : "0x" + Long.toHexString(h);
     }
 
     /**

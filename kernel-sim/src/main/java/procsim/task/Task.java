@@ -32,6 +32,8 @@ public final class Task implements IpcCaller {
     int exitCode;
     /** PF_EXITING, PF_FORKNOEXEC and PF_SUPERPRIV ({@link TaskFlags}); PF_RANDOMIZE is added when shown. */
     int flags;
+    /** self_exec_id: execve adds one; fork copies it (a child's parent_exec_id is checked against it). */
+    int selfExecId;
 
     Task(long startTime) {
         this.startTime = startTime;

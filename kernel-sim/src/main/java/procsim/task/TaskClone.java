@@ -58,6 +58,7 @@ final class TaskClone {
         t.comm = caller.comm;
         t.creds = caller.creds;
         t.flags = TaskFlags.PF_FORKNOEXEC; // PF_SUPERPRIV is not inherited
+        t.selfExecId = caller.selfExecId;
         t.files = (flags & CLONE_FILES) != 0 ? caller.files : caller.files.copy();
         t.pidNsForChildren = childNs;
         t.ipcNs = (flags & CLONE_NEWIPC) != 0 ? new IpcNamespace(tasks.nextInum++) : caller.ipcNs;
@@ -76,6 +77,10 @@ final class TaskClone {
         g.session = cg.session;
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
         g.argv = cg.argv; // dup_mm copies the arg area
+        // copy_sighand; CLONE_SIGHAND together with CLONE_CLEAR_SIGHAND was EINVAL before
+        g.sighand = (flags & CLONE_SIGHAND) != 0 ? cg.sighand : cg.sighand.copy();
+        if ((flags & CLONE_CLEAR_SIGHAND) != 0) g.sighand.flushHandlers();
+        g.parentExecId = (flags & CLONE_PARENT) != 0 ? cg.parentExecId : caller.selfExecId;
         if ((flags & CLONE_PARENT) != 0) tasks.adopt(cg.parent, cg.parentThread, g);
         else tasks.adopt(cg, caller, g);
         if (pid.innermost() == 1) tasks.setChildReaper(childNs, g);

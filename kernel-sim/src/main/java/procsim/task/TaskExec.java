@@ -22,7 +22,8 @@ final class TaskExec {
     /**
      * execve: de_thread (other threads gone; a non-leader takes over the leader's pid), the fd
      * table unshared and close-on-exec fds closed, comm from the path's basename,
-     * next_syscall_data cleared, {@code argv} the new arg area.
+     * next_syscall_data cleared, {@code argv} the new arg area, the signal actions unshared and
+     * their handlers back to SIG_DFL (flush_signal_handlers: SIG_IGN stays), self_exec_id + 1.
      * Deviation: the sim has no filesystem; any non-empty path executes.
      */
     void execve(Task t, String path, List<String> argv) {
@@ -54,6 +55,9 @@ final class TaskExec {
         t.nextSyscallData = null;
         t.flags &= ~TaskFlags.PF_FORKNOEXEC; // begin_new_exec
         t.creds = t.creds.execve();
+        g.sighand = g.sighand.copy(); // de_thread's unshare_sighand, whether or not it is shared
+        g.sighand.flushHandlers();
+        t.selfExecId++;
         tasks.wake.run();
     }
 }

@@ -67,7 +67,7 @@ final class TaskExit {
         g.stopped = false;
         g.stopCode = 0;
         g.continued = false;
-        g.pendingFatal = 0;
+        g.pendingSignals = 0;
     }
 
     /** do_exit(code) of one thread: {@code code} is its task->exit_code. */
@@ -222,10 +222,27 @@ final class TaskExit {
         for (Task th : threads) freePid(th.pid);
     }
 
-    /** do_notify_parent for a group now a zombie: a parent ignoring SIGCHLD reaps it at once. */
+    /**
+     * do_notify_parent for a group now a zombie: its exit signal goes to the parent (SIGCHLD
+     * instead if the parent thread exec'd since the fork: parent_exec_id); a parent whose SIGCHLD
+     * is SIG_IGN (then no signal is sent) or has SA_NOCLDWAIT reaps a SIGCHLD child at once, as
+     * does a namespace init emptying its namespace. The child is the parent's zombie before the
+     * signal acts, so a parent the signal kills hands it on to its reaper.
+     */
     void notifyParent(ThreadGroup child) {
-        if (child.parent.zapping) release(child);
-        else child.parent.zombieChildren.put(child.seqInParent, child);
+        ThreadGroup parent = child.parent;
+        int sig = child.exitSignal;
+        if (sig != Signals.SIGCHLD && child.parentExecId != child.parentThread.selfExecId) sig = Signals.SIGCHLD;
+        SignalHandlers psig = parent.sighand;
+        boolean autoreap = parent.zapping;
+        if (sig == Signals.SIGCHLD && (psig.handler(sig) == SignalHandlers.SIG_IGN
+                || (psig.flags(sig) & Signals.SA_NOCLDWAIT) != 0)) {
+            autoreap = true;
+            if (psig.handler(sig) == SignalHandlers.SIG_IGN) sig = 0;
+        }
+        if (autoreap) release(child);
+        else parent.zombieChildren.put(child.seqInParent, child);
+        if (sig > 0 && sig <= Signals.NSIG) tasks.deliverSignal(parent, sig, false);
     }
 
     /** prctl(PR_SET_CHILD_SUBREAPER, arg2): signal->is_child_subreaper = !!arg2 (kernel/sys.c). */

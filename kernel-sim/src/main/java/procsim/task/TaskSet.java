@@ -197,6 +197,16 @@ public final class TaskSet {
         exec.execve(t, path, argv);
     }
 
+    /** {@link TaskSignals#deliver}: how the exit path (do_notify_parent) signals a parent. */
+    void deliverSignal(ThreadGroup g, int sig, boolean force) {
+        signals.deliver(g, sig, force);
+    }
+
+    /** {@link TaskSignals#sigaction}. */
+    public SignalHandlers.Action sigaction(Task caller, int sig, Long handler, long flags) {
+        return signals.sigaction(caller, sig, handler, flags);
+    }
+
     /** {@link TaskSignals#kill}. */
     public void kill(Task caller, int pid, int sig) {
         signals.kill(caller, pid, sig);

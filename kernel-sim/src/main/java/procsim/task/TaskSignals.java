@@ -10,7 +10,7 @@ import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 
 /**
- * kill(2) and the default actions of signals, with job control (kernel/signal.c).
+ * kill(2), rt_sigaction(2) and signal delivery with job control (kernel/signal.c).
  * Callers hold the kernel's write lock.
  */
 final class TaskSignals {
@@ -25,8 +25,7 @@ final class TaskSignals {
      * before the signal is checked); INT_MIN is ESRCH; 0 and -pgid every process of the group (0 if
      * one delivery succeeded, else the last error, ESRCH if none); -1 every process numbered above
      * 1 in the caller's namespace but the caller's (EPERMs are not reported; ESRCH if none).
-     * Default actions only: SIGCHLD-like signals are ignored, stop signals stop the group, SIGCONT
-     * resumes it, the others kill it (Deviation: no handlers, masks or core dumps).
+     * See {@link #deliver} for what a signal does (Deviation: no masks, queues or core dumps).
      */
     void kill(Task caller, int pid, int sig) {
         PidNamespace ns = caller.activePidNs();
@@ -82,7 +81,7 @@ final class TaskSignals {
                 && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
             return Errno.EPERM;
         }
-        if (sig != 0) deliver(sender, g, sig);
+        if (sig != 0) deliver(g, sig, !g.activePidNs().isAncestorOf(sender.activePidNs()));
         return null;
     }
 
@@ -94,22 +93,56 @@ final class TaskSignals {
     }
 
     /**
-     * prepare_signal, then the default action: SIGCONT resumes a stopped group whatever happens to
-     * the signal itself; a namespace init (SIGNAL_UNKILLABLE) ignores everything but SIGKILL and
-     * SIGSTOP from an ancestor namespace (sig_task_ignored); stop signals stop the group, except
-     * SIGTSTP, SIGTTIN and SIGTTOU in an orphaned process group (get_signal); a fatal signal to a
-     * stopped group waits for SIGCONT unless it is SIGKILL (complete_signal).
+     * prepare_signal, then complete_signal and the action get_signal takes: SIGCONT resumes a
+     * stopped group whatever becomes of the signal itself; an ignored signal is dropped (SIG_IGN,
+     * or SIG_DFL of an ignore-by-default signal; a namespace init, SIGNAL_UNKILLABLE, ignores a
+     * SIG_DFL signal unless it is SIGKILL or SIGSTOP {@code force}d from an ancestor namespace:
+     * sig_task_ignored); a stopped group keeps any other signal but SIGKILL pending until SIGCONT;
+     * then a handler takes it, a stop signal stops the group (not SIGTSTP, SIGTTIN or SIGTTOU in
+     * an orphaned process group), any other kills it.
      */
-    private void deliver(Task sender, ThreadGroup g, int sig) {
+    void deliver(ThreadGroup g, int sig, boolean force) {
         if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
+        if (Signals.stopsByDefault(sig)) g.pendingSignals &= ~Signals.bit(Signals.SIGCONT);
+        if (sig == Signals.SIGCONT) g.pendingSignals &= ~Signals.STOP_MASK;
         if (sig == Signals.SIGCONT && g.stopped) {
             g.stopped = false;
             g.stopCode = 0;
             g.continued = true;
             tasks.wake.run();
         }
-        boolean fromAncestor = !g.activePidNs().isAncestorOf(sender.activePidNs());
-        if (g.isChildReaper() && !(fromAncestor && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP))) return;
+        SignalHandlers sighand = g.sighand;
+        boolean ignored = sighand.ignores(sig) || (g.isChildReaper()
+                && sighand.handler(sig) == SignalHandlers.SIG_DFL && !(force && Signals.kernelOnly(sig)));
+        if (ignored) {
+            // dropped (a SIGCONT has still resumed the group: what was pending acts below)
+        } else if (g.stopped && sig != Signals.SIGKILL) {
+            g.pendingSignals |= Signals.bit(sig);
+        } else {
+            act(g, sig);
+        }
+        while (!g.stopped && !g.exiting && g.pendingSignals != 0) {
+            int next = Signals.next(g.pendingSignals);
+            g.pendingSignals &= ~Signals.bit(next);
+            act(g, next);
+        }
+    }
+
+    /**
+     * get_signal's action for a dequeued signal: a handler takes it (the sim runs none; a bound
+     * process's real handler runs: the shim sends it the real signal) and SA_RESETHAND puts
+     * SIG_DFL back; SIG_IGN set meanwhile drops it; else the default action.
+     */
+    private void act(ThreadGroup g, int sig) {
+        SignalHandlers sighand = g.sighand;
+        long h = sighand.handler(sig);
+        if (h == SignalHandlers.SIG_IGN) return;
+        if (h != SignalHandlers.SIG_DFL) {
+            if ((sighand.flags(sig) & Signals.SA_RESETHAND) != 0) {
+                sighand.set(sig, SignalHandlers.SIG_DFL, sighand.flags(sig) & ~Signals.SA_RESETHAND);
+            }
+            return;
+        }
         if (Signals.stopsByDefault(sig)) {
             if (sig != Signals.SIGSTOP && orphanedProcessGroup(g.pgrp)) return;
             if (!g.stopped) {
@@ -119,10 +152,26 @@ final class TaskSignals {
                 tasks.wake.run();
             }
         } else if (!Signals.ignoredByDefault(sig)) {
-            if (g.stopped && sig != Signals.SIGKILL) g.pendingFatal |= Signals.bit(sig);
-            else tasks.exit.killGroup(g, sig);
+            tasks.exit.killGroup(g, sig);
         }
-        if (!g.stopped && g.pendingFatal != 0) tasks.exit.killGroup(g, Signals.next(g.pendingFatal));
+    }
+
+    /**
+     * rt_sigaction's do_sigaction for the caller's process: the old action, then the new one if
+     * {@code handler} is not null. EINVAL for an invalid signal, and for SIGKILL or SIGSTOP with a
+     * new action; sa_flags keeps UAPI_SA_FLAGS only. A signal now ignored leaves the pending set.
+     */
+    SignalHandlers.Action sigaction(Task t, int sig, Long handler, long flags) {
+        if (sig < 1 || sig > Signals.NSIG || (handler != null && Signals.kernelOnly(sig))) {
+            throw Errno.EINVAL.error();
+        }
+        SignalHandlers sighand = t.group.sighand;
+        SignalHandlers.Action old = new SignalHandlers.Action(sighand.handler(sig), sighand.flags(sig));
+        if (handler != null) {
+            sighand.set(sig, handler, flags & Signals.UAPI_SA_FLAGS);
+            if (sighand.ignores(sig)) t.group.pendingSignals &= ~Signals.bit(sig);
+        }
+        return old;
     }
 
     /**

@@ -54,8 +54,15 @@ public final class ThreadGroup {
     int stopCode;
     /** SIGNAL_STOP_CONTINUED: a SIGCONT resumed the group and WCONTINUED has not seen it yet. */
     boolean continued;
-    /** Fatal signals (bit sig-1) that arrived while stopped: they act once SIGCONT resumes the group. */
-    long pendingFatal;
+    /**
+     * shared_pending: signals (bit sig-1) that arrived while the group was stopped, fatal or for a
+     * handler; they act once SIGCONT resumes it (no thread dequeues a signal while stopped).
+     */
+    long pendingSignals;
+    /** The signal actions (sighand): shared with the threads, and with CLONE_SIGHAND processes. */
+    SignalHandlers sighand = new SignalHandlers();
+    /** parent_exec_id: the forking thread's self_exec_id at the fork (do_notify_parent compares it). */
+    int parentExecId;
     /**
      * zap_pid_ns_processes is running for this namespace init: SIGCHLD is ignored (every child is
      * reaped at once) and {@link #zapWaiter} sleeps until the namespace has no other pid.
@@ -155,6 +162,16 @@ public final class ThreadGroup {
     /** The thread of a dying namespace init that waits for its namespace to empty, else null. */
     public Task zapWaiter() {
         return zapWaiter;
+    }
+
+    /** The signal actions: status's SigIgn and SigCgt. */
+    public SignalHandlers sighand() {
+        return sighand;
+    }
+
+    /** The process's pending signals (status's ShdPnd). */
+    public long pendingSignals() {
+        return pendingSignals;
     }
 
     /** In a group stop (the threads show T). */

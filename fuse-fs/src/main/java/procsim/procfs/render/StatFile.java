@@ -7,7 +7,7 @@ import procsim.procfs.TaskSnapshot;
 /**
  * /proc/PID/stat (fs/proc/array.c do_task_stat): one line of 52 space-separated fields, the
  * comm raw in parentheses. vsize and rss come from the {@link ProcessMemory} status shows.
- * Deviation: the fields the sim does not model are 0 (times, faults, signals, tty, processor;
+ * Deviation: the fields the sim does not model are 0 (times, faults, blocked signals, tty, processor;
  * rsslim is RLIM_INFINITY), and the addresses are shown as to a reader who may not ptrace the
  * task (startcode and endcode 1, the others and wchan 0): the sim has no address-space layout.
  */
@@ -30,7 +30,9 @@ public final class StatFile {
         b.append(" 18446744073709551615"); // rsslim
         // startcode endcode: mm ? (permitted ? mm->start_code : 1) : 0; startstack kstkesp kstkeip
         b.append(mm == null ? " 0 0" : " 1 1").append(" 0 0 0");
-        b.append(" 0 0 0 0"); // signal blocked sigignore sigcatch
+        // signal blocked sigignore sigcatch: the first word of each & 0x7fffffff (signal is the
+        // thread's own pending set, which kill never fills: it queues for the process, ShdPnd)
+        b.append(" 0 0 ").append(s.sigIgn() & 0x7fffffffL).append(' ').append(s.sigCgt() & 0x7fffffffL);
         b.append(" 0 0 0 ").append(s.exitSignal()); // wchan nswap cnswap exit_signal
         b.append(" 0 0 0 0 0 0"); // processor rt_priority policy delayacct_blkio gtime cgtime
         b.append(" 0 0 0 0 0 0 0 ").append(s.exitCode()).append('\n');

@@ -10,7 +10,7 @@ import procsim.task.Credentials;
  * task_seccomp, task_cpus_allowed, cpuset_task_status_allowed, task_context_switch_counts):
  * every line of Linux 6.18's x86_64 status, in its order, names, tabs and widths.
  * Deviation: what the sim does not model shows a fixed plausible value: Umask 0022, no signal
- * pending, blocked, ignored or caught (signals have no handlers), no seccomp, a machine of one
+ * pending for one thread alone (SigPnd) or blocked (SigBlk), no seccomp, a machine of one
  * CPU and one memory node that reports no speculation vulnerability, no context switch counted;
  * the Vm and Rss lines come from {@link ProcessMemory}.
  */
@@ -54,9 +54,11 @@ public final class StatusFile {
         if (mm != null) mem(b, mm);
         b.append("Threads:\t").append(s.threads()).append('\n');
         b.append("SigQ:\t0/").append(SIGPENDING_LIMIT).append('\n');
-        for (String set : new String[] {"SigPnd:\t", "ShdPnd:\t", "SigBlk:\t", "SigIgn:\t", "SigCgt:\t"}) {
-            b.append(set).append(NO_SIGNALS);
-        }
+        b.append("SigPnd:\t").append(NO_SIGNALS);
+        sigset(b, "ShdPnd:\t", s.shdPnd());
+        b.append("SigBlk:\t").append(NO_SIGNALS);
+        sigset(b, "SigIgn:\t", s.sigIgn());
+        sigset(b, "SigCgt:\t", s.sigCgt());
         // task_cap: each set as %016llx
         cap(b, "CapInh:\t", c.capInheritable());
         cap(b, "CapPrm:\t", c.capPermitted());
@@ -69,6 +71,12 @@ public final class StatusFile {
         b.append("Mems_allowed:\t").append(MEMS_ALLOWED).append("\nMems_allowed_list:\t0\n");
         b.append("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
         return b.toString();
+    }
+
+    /** render_sigset_t: 64 signals as 16 hex digits, the highest first. */
+    private static void sigset(StringBuilder b, String name, long set) {
+        String hex = Long.toHexString(set);
+        b.append(name).append("0".repeat(16 - hex.length())).append(hex).append('\n');
     }
 
     /** task_mem (each value SEQ_PUT_DEC: kB, at least 8 wide), hugetlb_report_usage and the lines after. */

@@ -1,0 +1,144 @@
+/*
+ * Signal actions through mainline interfaces only: the same binary runs under `procsim exec` and
+ * natively as a pid namespace's init, and prints the same TAP lines.
+ * Linux facts: status's SigCgt and SigIgn are the process's caught and ignored signals
+ * (fs/proc/array.c collect_sigign_sigcatch); a caught signal runs its handler and an ignored one
+ * is dropped, so neither ends the process (kernel/signal.c); SA_RESETHAND puts SIG_DFL back as
+ * the handler runs, so a second signal takes the default action; a parent whose SIGCHLD is
+ * SIG_IGN has its children reaped by the kernel (do_notify_parent), and its wait fails with
+ * ECHILD; execve keeps SIG_IGN and puts SIG_DFL back for a handler (flush_signal_handlers).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+static volatile sig_atomic_t got;
+
+static void on_signal(int sig)
+{
+	got = sig;
+}
+
+/* Bit SIG of /proc/self/status's line KEY (SigCgt, SigIgn): 1, 0, or -1 if unreadable. */
+static int status_bit(const char *key, int sig)
+{
+	char line[256];
+	size_t k = strlen(key);
+	int bit = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f) return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, k) && line[k] == ':') {
+			bit = (int)((strtoull(line + k + 2, NULL, 16) >> (sig - 1)) & 1);
+			break;
+		}
+	}
+	fclose(f);
+	return bit;
+}
+
+static int catch_signal(int sig, int flags)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = flags;
+	return sigaction(sig, &sa, NULL);
+}
+
+/*
+ * A child that catches SIGUSR1 with FLAGS: it writes a byte to FD once its handler is set (the sim
+ * models no signal mask: a signal sent before that would take the default action there), and one
+ * per signal handled; SIGUSR1 stays blocked but while it waits, so none is lost natively.
+ */
+static pid_t handler_child(int flags, int fd)
+{
+	sigset_t usr1, old;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	pid_t pid = fork();
+	if (pid == 0) {
+		catch_signal(SIGUSR1, flags);
+		if (write(fd, "r", 1) != 1) _exit(3);
+		for (;;) {
+			got = 0;
+			while (!got) sigsuspend(&old);
+			if (write(fd, "x", 1) != 1) _exit(3);
+			if (!(flags & SA_RESETHAND)) _exit(7);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--after-exec")) /* the exec'd image: what it was left */
+		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
+	int st = 0, p[2];
+	char c;
+	tap_plan(7);
+
+	catch_signal(SIGUSR1, SA_RESTART);
+	signal(SIGUSR2, SIG_IGN);
+	tap_ok(status_bit("SigCgt", SIGUSR1) == 1 && status_bit("SigIgn", SIGUSR1) == 0,
+	       "a handler set by sigaction shows in SigCgt");
+	tap_ok(status_bit("SigIgn", SIGUSR2) == 1 && status_bit("SigCgt", SIGUSR2) == 0,
+	       "SIG_IGN set by signal() shows in SigIgn");
+	signal(SIGUSR1, SIG_DFL);
+
+	if (pipe(p) < 0) return 1;
+	pid_t pid = handler_child(0, p[1]);
+	int ready = read(p[0], &c, 1) == 1;
+	kill(pid, SIGUSR1);
+	tap_ok(ready && read(p[0], &c, 1) == 1 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	       "a child's handler takes SIGUSR1 and the child exits on its own (status 0x%x)", st);
+
+	pid = handler_child(SA_RESETHAND, p[1]);
+	ready = read(p[0], &c, 1) == 1;
+	kill(pid, SIGUSR1);
+	int first = ready && read(p[0], &c, 1) == 1;
+	kill(pid, SIGUSR1);
+	tap_ok(first && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGUSR1,
+	       "SA_RESETHAND: the first SIGUSR1 is handled, the second kills (status 0x%x)", st);
+
+	pid = fork();
+	if (pid == 0) {
+		signal(SIGTERM, SIG_IGN);
+		if (write(p[1], "x", 1) != 1) _exit(3);
+		for (;;) pause();
+	}
+	ready = read(p[0], &c, 1) == 1;
+	int alive = ready && kill(pid, SIGTERM) == 0 && kill(pid, 0) == 0 && waitpid(pid, &st, WNOHANG) == 0;
+	kill(pid, SIGKILL);
+	tap_ok(alive && waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+	       "a child ignoring SIGTERM lives on; SIGKILL ends it (status 0x%x)", st);
+
+	signal(SIGCHLD, SIG_IGN);
+	pid = fork();
+	if (pid == 0) _exit(0);
+	errno = 0;
+	int r = waitpid(-1, &st, 0);
+	int e = errno;
+	tap_ok(r == -1 && e == ECHILD && kill(pid, 0) == -1 && errno == ESRCH,
+	       "SIGCHLD ignored: the child is reaped at once, wait says ECHILD (%d %s)", r, strerror(e));
+	signal(SIGCHLD, SIG_DFL);
+
+	catch_signal(SIGUSR1, 0);
+	pid = fork();
+	if (pid == 0) {
+		execl(argv[0], argv[0], "--after-exec", (char *)NULL);
+		_exit(99);
+	}
+	tap_ok(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 2,
+	       "after execve the handler is SIG_DFL and SIG_IGN stays (exit %d)", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+	return tap_exit();
+}
