@@ -15,7 +15,7 @@ setup_file() {
     SRC=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/src.XXXXXX")
     export SRC IMAGE=$BATS_FILE_TMPDIR/image.json TEXT=$BATS_FILE_TMPDIR/image.txt
     procsim_start "$SRC"
-    procsim_scenario "$SRC" --procs 24 --depth 4 --threads 2 --pidns 3 --ipc 2 --files 2 --seed 7 >/dev/null
+    procsim_scenario "$SRC" --procs 24 --depth 4 --threads 2 --pidns 3 --ipc 2 --files 2 --sigactions 1 --seed 7 >/dev/null
     procsim_checkpoint "$SRC" >"$IMAGE"
     "$PROCSIM_BIN" image show "$IMAGE" >"$TEXT"
     procsim_stop "$SRC"
@@ -53,9 +53,9 @@ drill() {
     fi
 }
 
-@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, stops" {
+@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, stops" {
     grep -q '"format" : "procsim-image"' "$IMAGE"
-    grep -q '"version" : 1,' "$IMAGE"
+    grep -q '"version" : 2,' "$IMAGE"
     grep -q '^process [0-9]* .*nspid=[0-9]*,[0-9]*,[0-9]*,1 pidns=init:' "$TEXT"
     grep -q '^thread ' "$TEXT"
     grep -q '^fd .* pos=[1-9]' "$TEXT"
@@ -72,6 +72,9 @@ drill() {
     grep -q '^process .* exit_signal=17 ' "$TEXT"
     grep -q '^process .* state=T ' "$TEXT"
     grep -q '^process .* subreaper=1 ' "$TEXT"
+    grep -q '^sigaction [0-9]* 10 handler=0x401000 flags=0x90000000$' "$TEXT"
+    grep -q '^sigaction [0-9]* 1 handler=SIG_IGN flags=0x0$' "$TEXT"
+    grep -q '^sigaction [0-9]* 17 handler=SIG_DFL flags=0x3$' "$TEXT"
     # a child of init named otherwise (by its execve): taken() makes its pid taken
     grep -q '^process [0-9]* ppid=1 nspid=[0-9]* pidns=root comm=w' "$TEXT"
 }
@@ -131,8 +134,11 @@ drill() {
     echo "$output"
     [ "$status" -eq 0 ]
     [ "${lines[0]}" = "$M/1/syscall <- prctl PR_GET_KEEPCAPS" ]
-    [ "${lines[1]}" = "$M/1/task/1/next_syscall_data <- LONG1 0" ]
-    [ "${lines[2]}" = "$M/1/syscall <- msgget 1000 IPC_CREAT|IPC_EXCL|0640" ]
+    [ "${lines[1]}" = "$M/1/syscall <- rt_sigaction SIGCHLD" ]
+    [ "${lines[2]}" = "$M/1/task/1/next_syscall_data <- LONG1 0" ]
+    [ "${lines[3]}" = "$M/1/syscall <- msgget 1000 IPC_CREAT|IPC_EXCL|0640" ]
+    # signal actions by the process itself, after the last fork
+    [[ $output =~ clone[^$'\n']*$'\n'(.*$'\n')?"$M/"[0-9]+"/syscall <- rt_sigaction 10 0x401000 0x90000000" ]]
     [[ $output == *"$M/1/task/1/next_syscall_data <- LONG2 2 1"$'\n'"$M/1/syscall <- clone CLONE_NEWPID|SIGCHLD"* ]]
     run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE" --dry-run
     [ "$status" -eq 0 ]
@@ -142,25 +148,30 @@ drill() {
     [ "$(cat "$M/sys/kernel/msg_next_id")" = -1 ]
 }
 
-# Every restored task forks from init's credentials and gets the image's as from a fresh mount's:
-# a target whose init has others is refused (exit 2) before anything is made, then restores once
-# init's are a fresh mount's again.
-@test "a target whose init has keepcaps or an inheritable set is refused before anything is made" {
-    local before
-    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
-    procsim_syscall "$M/1/syscall" "prctl PR_SET_KEEPCAPS 1" >/dev/null
-    run "$PROCSIM_BIN" restore "$M" --method clone3 -i "$IMAGE"
+# Every restored task forks from init's credentials and signal actions and gets the image's as from
+# a fresh mount's: a target whose init has others is refused (exit 2) before anything is made,
+# then restores once init's are a fresh mount's again.
+# refused METHOD SET UNDO DIFFERS: with init's line SET made, a restore by METHOD is refused (exit
+# 2) naming DIFFERS; then init's line UNDO puts it back
+refused() {
+    procsim_syscall "$M/1/syscall" "$2" >/dev/null
+    run "$PROCSIM_BIN" restore "$M" --method "$1" -i "$IMAGE"
     echo "$output"
     [ "$status" -eq 2 ]
-    [[ $output == *"init's credentials are not a fresh mount's (keepcaps 1)"*"restore into a fresh mount"* ]]
-    procsim_syscall "$M/1/syscall" "prctl PR_SET_KEEPCAPS 0" >/dev/null
-    procsim_syscall "$M/1/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0000000000002000" >/dev/null
-    run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE"
-    [ "$status" -eq 2 ]
-    [[ $output == *"(CapInh 0000000000002000)"* ]]
+    [[ $output == *"init's credentials or signal actions are not a fresh mount's ($4)"*"restore into a fresh mount"* ]]
+    procsim_syscall "$M/1/syscall" "$3" >/dev/null
+}
+
+@test "a target whose init has keepcaps, an inheritable set, an ignored signal or SIGCHLD's SA_NOCLDWAIT is refused before anything is made" {
+    local before caps=0x000001ffffffffff
+    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
+    refused clone3 "prctl PR_SET_KEEPCAPS 1" "prctl PR_SET_KEEPCAPS 0" "keepcaps 1"
+    refused ns_last_pid "capset effective=$caps permitted=$caps inheritable=0x2000" \
+        "capset effective=$caps permitted=$caps inheritable=0x0" "CapInh 0000000000002000"
+    refused eclone "rt_sigaction SIGHUP SIG_IGN" "rt_sigaction SIGHUP SIG_DFL" "SigIgn 0000000000000001"
+    refused nsd "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDWAIT" "rt_sigaction SIGCHLD SIG_DFL" "SIGCHLD handler=SIG_DFL flags=0x2"
     [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/sys/kernel/ns_last_pid")" = 1 ]
-    procsim_syscall "$M/1/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0" >/dev/null
     drill clone3
 }
 
@@ -219,8 +230,8 @@ taken() {
     local json
     json=$(cat "$IMAGE")
     bad "not a procsim image (not JSON" "$(cat "$TEXT")"
-    bad "not a procsim image (no \"format\": \"procsim-image\")" '{"version": 1}'
-    bad "image version 2 is not supported (this procsim reads version 1)" "${json/\"version\" : 1,/\"version\" : 2,}"
+    bad "not a procsim image (no \"format\": \"procsim-image\")" '{"version": 2}'
+    bad "image version 3 is not supported (this procsim reads versions 1 to 2)" "${json/\"version\" : 2,/\"version\" : 3,}"
     bad "bad image: processes[0].evil: Unrecognized field \"evil\"" "${json/\"pid\" : 2,/\"pid\" : 2, \"evil\" : 1,}"
     bad "the parent 77 of 2 is not in the image" "${json/\"ppid\" : 1,/\"ppid\" : 77,}"
     bad "task 1 is init, which a restore does not make" "${json/\"pid\" : 2,/\"pid\" : 1,}"
@@ -228,6 +239,7 @@ taken() {
     pwned=$BATS_TEST_TMPDIR/pwned
     bad "bad image: processes[0].pid" "${json/\"pid\" : 2,/\"pid\" : \"\$(touch $pwned)\",}"
     bad "not a mode: 'perms=\$(touch $pwned)' of msg 0" "${json/\"perms\" : \"0640\"/\"perms\" : \"\$(touch $pwned)\"}"
+    bad "sigaction 1 of " "${json/\"handler\" : \"SIG_IGN\"/\"handler\" : \"\$(touch $pwned)\"}"
     [ ! -e "$pwned" ]
     [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/1/comm")" = init ]
@@ -239,6 +251,16 @@ taken() {
     run procsim_checkpoint "$M"
     [ "$status" -eq 1 ]
     [ "$output" = "procsim: checkpoint: task $child is a zombie: not supported" ]
+}
+
+@test "a checkpoint refuses what no restore can make: a signal pending in a stopped process (ShdPnd)" {
+    child=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/1/task/1/syscall" "kill $child SIGSTOP" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "kill $child SIGTERM" >/dev/null
+    [ "$(awk '$1 == "ShdPnd:" { print $2 }' "$M/$child/status")" = 0000000000004000 ]
+    run procsim_checkpoint "$M"
+    [ "$status" -eq 1 ]
+    [ "$output" = "procsim: checkpoint: task $child has signals pending (ShdPnd 0000000000004000): not supported" ]
 }
 
 @test "checkpoint, restore and image start from a CDS archive their first run made, picocli's classes in it; a rebuilt jar makes another, a damaged one is ignored" {

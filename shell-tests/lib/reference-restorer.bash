@@ -9,7 +9,7 @@
 # lower pid than its children; a failure stops it (exit 1) and leaves what it made; init's own shm
 # attaches are not undone in its children; IPC times and pids are not restored (clone3's way has
 # no LONG1 1); M must be a fresh mount (every task forks from init's credentials, not checked
-# here). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
+# here; nor are its signal actions). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
 # namespace, innermost first), fs/exec.c (execve closes close-on-exec fds, detaches shm, names the
 # task after the path), security/commoncap.c (keepcaps keeps the permitted set across setresuid).
 set -euo pipefail
@@ -30,9 +30,9 @@ num() { [[ $2 =~ ^[0-9,]+$ ]] || { echo "reference-restorer: not a number: $1 '$
 
 # 1. Read the records into arrays (the text form lists processes first, fds after).
 declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM
-procs=() threads=() creds=() ipc=()
+procs=() threads=() creds=() sigacts=() ipc=()
 read -r magic version
-[[ $magic == procsim-image && $version == 1 ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
+[[ $magic == procsim-image && $version =~ ^[12]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
 while read -r kind a b rest; do
     case $kind in
     process) # process PID ppid=P nspid=.. pidns=.. comm=C exit_signal=S state=S subreaper=0 argv=...
@@ -46,6 +46,7 @@ while read -r kind a b rest; do
         read -r nspid comm <<<"$rest"
         LEADER[$b]=$a TNSPID[$b]=${nspid#nspid=} TCOMM[$b]=${comm#comm=} ;;
     creds) creds+=("$a $b $rest") ;;
+    sigaction) sigacts+=("$a $b $rest") ;;       # sigaction PID SIG handler=H flags=F
     fd) FDS[$a]+="$b $rest"$'\n' ;;              # fd PID FD flags=0.. pos=N path=P
     shm-attach) SHM[$a]+="$b $rest"$'\n' ;;      # shm-attach PID ADDR shmid=ID mode=rw|ro
     msg | msg-data | sem | shm) ipc+=("$kind $a $b $rest") ;;
@@ -153,7 +154,13 @@ for t in "${threads[@]}"; do
     echo -n "${TCOMM[$t]}" >"$M/$l/task/$t/comm"
 done
 
-# 5. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
+# 5. Signal actions, once every child has forked (fork copies them); the rest stay SIG_DFL.
+for rec in "${sigacts[@]}"; do
+    read -r pid sig handler flags <<<"$rec"
+    sys "$pid" "rt_sigaction $sig ${handler#handler=} ${flags#flags=}"
+done
+
+# 6. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
 # setresuid (permitted kept, effective cleared), capset, then the image's keepcaps.
 root="uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0"
 for rec in "${creds[@]}"; do
@@ -170,7 +177,7 @@ for rec in "${creds[@]}"; do
     call "$s" "prctl PR_SET_KEEPCAPS ${keep#keepcaps=}"
 done
 
-# 6. Stopped processes, by init (it may signal anyone).
+# 7. Stopped processes, by init (it may signal anyone).
 for p in "${procs[@]}"; do
     if [[ ${STATE[$p]} == T ]]; then sys 1 "kill $p SIGSTOP"; fi
 done

@@ -118,7 +118,7 @@ _rs_call() {
     return "$rc"
 }
 
-# procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns L] [--ipc Q] [--files F] [--seed S]
+# procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns L] [--ipc Q] [--files F] [--sigactions 0|1] [--seed S]
 #   Builds an interesting tree in a live mount, through the syscall files (as the operator):
 #   a chain of L nested pid namespaces (0-3, each made by its parent with CLONE_NEWPID), then
 #   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
@@ -127,8 +127,11 @@ _rs_call() {
 #   children inherit the attaches); every seventh process execs (comm w<pid>), every thirteenth
 #   asks for SIGUSR1 instead of SIGCHLD to be sent to its parent when it exits,
 #   every eleventh leaf runs as gid 100 and uid 1000, every seventeenth is a child subreaper,
-#   every nineteenth keeps only two capabilities (keepcaps set), and every twenty-third from the
-#   fifth is stopped (SIGSTOP) at the end. Deterministic for a seed. Prints the root pids made.
+#   every nineteenth keeps only two capabilities (keepcaps set), with --sigactions 1 every sixth
+#   from the third catches SIGUSR1 (SA_RESTART|SA_RESETHAND) and ignores SIGHUP and every ninth
+#   from the fifth sets SA_NOCLDSTOP|SA_NOCLDWAIT on SIGCHLD (default 0: none, the restore
+#   bench's tree as before), and every twenty-third from the fifth is stopped (SIGSTOP) at the end.
+#   Deterministic for a seed. Prints the root pids made.
 procsim_scenario() { _procsim_guarded _rs_scenario "$@"; }
 # _rs_scenario M [OPTIONS]: procsim_scenario's body; the syscall files it opened are closed however it ends
 _rs_scenario() {
@@ -143,12 +146,12 @@ _rs_do() {
 }
 # _rs_build M [OPTIONS]: builds the scenario (procsim_scenario's work)
 _rs_build() {
-    local usage="procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--seed S]"
-    local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 seed=1
+    local usage="procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--sigactions 0|1] [--seed S]"
+    local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 sigactions=0 seed=1
     local m=""
     while (($#)); do
         case $1 in
-            --procs | --depth | --threads | --pidns | --ipc | --files | --seed)
+            --procs | --depth | --threads | --pidns | --ipc | --files | --sigactions | --seed)
                 (($# >= 2)) || { _procsim_usage procsim_scenario "$usage" "$1 wants a value"; return; }
                 _procsim_num procsim_scenario "$1" "$2" || return
                 printf -v "${1#--}" '%s' "$2" # the local of the option's name
@@ -233,6 +236,13 @@ _rs_build() {
         fi
         if ((i % 17 == 16)); then
             _rs_do "$child" "$child" "prctl PR_SET_CHILD_SUBREAPER 1" || return 1
+        fi
+        if ((sigactions && i % 6 == 2)); then # a caught SIGUSR1 (its handler's address is never run) and SIGHUP ignored
+            _rs_do "$child" "$child" "rt_sigaction SIGUSR1 0x401000 SA_RESTART|SA_RESETHAND" || return 1
+            _rs_do "$child" "$child" "rt_sigaction SIGHUP SIG_IGN" || return 1
+        fi
+        if ((sigactions && i % 9 == 4)); then # SIGCHLD's flags act under SIG_DFL too
+            _rs_do "$child" "$child" "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDSTOP|SA_NOCLDWAIT" || return 1
         fi
         if ((i % 19 == 18 && i % 11 != 10)); then # (not one that left root: capset would be EPERM)
             _rs_do "$child" "$child" "capset effective=0xc0 permitted=0xc0 inheritable=0x40" || return 1

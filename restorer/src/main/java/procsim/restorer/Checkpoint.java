@@ -15,14 +15,18 @@ import java.util.TreeSet;
  * A checkpoint of a mounted sim: every task but init and every SysV IPC object, read through the
  * mount's files only, as the operator: {@code status}, {@code stat}, {@code cmdline}, {@code fd/},
  * {@code fdinfo/}, {@code maps}, {@code ns/}, {@code M/sysvipc/*}, and what no file shows through
- * the tasks' syscall files: IPC_STAT, MSG_COPY, GETALL through init's, PR_GET_CHILD_SUBREAPER and
- * PR_GET_KEEPCAPS through each task's (as CRIU asks a stopped task through parasite code).
+ * the tasks' syscall files: IPC_STAT, MSG_COPY, GETALL through init's, PR_GET_CHILD_SUBREAPER,
+ * PR_GET_KEEPCAPS and rt_sigaction through each task's (as CRIU asks a stopped task through
+ * parasite code).
  *
  * <p>It refuses, with one line, what a restore could not make again: a zombie, a task in another
- * IPC namespace than init's, a pid namespace with no init among the tasks (made by unshare), and
- * a blank in a comm, argv word, path or message text (a syscall line splits on blanks).
+ * IPC namespace than init's, a pid namespace with no init among the tasks (made by unshare), a
+ * signal pending (a stopped process's ShdPnd), and a blank in a comm, argv word, path or message
+ * text (a syscall line splits on blanks).
  */
 public final class Checkpoint {
+    private static final String NO_SIGNALS = "0000000000000000";
+    private static final int SIGCHLD = 17;
     private final Path m;
     private final MountPort port;
 
@@ -60,6 +64,7 @@ public final class Checkpoint {
             MountFiles.Status s = MountFiles.status(m.resolve(Integer.toString(p)));
             if (s == null) continue; // gone since the listing
             if (s.state().equals("Z")) throw refuse("task " + p + " is a zombie");
+            if (!s.get("ShdPnd").equals(NO_SIGNALS)) throw refuse("task " + p + " has signals pending (ShdPnd " + s.get("ShdPnd") + ")");
             if (s.get("Name").matches(".*\\s.*")) throw refuse("comm of " + p + " has a blank");
             if (!link(p + "/ns/ipc").equals(ipc1)) throw refuse("task " + p + " is in another IPC namespace");
             status.put(p, s);
@@ -98,7 +103,7 @@ public final class Checkpoint {
             if (sub.failed()) throw new IOException("prctl PR_GET_CHILD_SUBREAPER in " + p + ": " + sub.errno());
             procs.add(new Image.Process(p, Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), pidns, s.get("Name"),
                     exitSignal(dir), s.state(), sub.text().contains("subreaper=1"), argv, creds(p, p, s), threads, fds,
-                    MountFiles.shmAttaches(dir)));
+                    MountFiles.shmAttaches(dir), sigactions(p, s)));
         }
         return new Image(Image.FORMAT, Image.VERSION, procs, msg(), sem(), shm());
     }
@@ -112,6 +117,27 @@ public final class Checkpoint {
         String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
         String[] f = stat.substring(stat.lastIndexOf(") ") + 2).strip().split(" ");
         return Integer.parseInt(f[38 - 3]);
+    }
+
+    /**
+     * Process {@code pid}'s signal actions other than SIG_DFL with no flags: rt_sigaction asked
+     * for each signal status's SigIgn or SigCgt names, and for SIGCHLD, whose flags act under
+     * SIG_DFL too (SA_NOCLDWAIT, SA_NOCLDSTOP). Another signal's flags under SIG_DFL, which change
+     * nothing, are not saved: finding them would take 64 requests a process.
+     */
+    private List<Image.SigAction> sigactions(int pid, MountFiles.Status s) throws IOException {
+        long set = Long.parseUnsignedLong(s.get("SigIgn"), 16) | Long.parseUnsignedLong(s.get("SigCgt"), 16) | 1L << (SIGCHLD - 1);
+        List<Image.SigAction> out = new ArrayList<>();
+        for (int sig = 1; sig <= 64; sig++) {
+            if ((set & 1L << (sig - 1)) == 0) continue;
+            Reply r = port.call(pid, pid, "rt_sigaction " + sig, 0);
+            if (r.failed()) throw new IOException("rt_sigaction " + sig + " in " + pid + ": " + r.errno());
+            Map<String, String> kv = pairs(r);
+            String handler = kv.get("handler"), flags = kv.get("flags");
+            if (handler == null || flags == null) throw new IOException("rt_sigaction " + sig + " in " + pid + ": " + r.text());
+            if (!handler.equals("SIG_DFL") || !flags.equals("0x0")) out.add(new Image.SigAction(sig, handler, flags));
+        }
+        return out;
     }
 
     private Image.Creds creds(int pid, int tid, MountFiles.Status s) throws IOException {
@@ -135,6 +161,11 @@ public final class Checkpoint {
     private Map<String, String> init(String line) throws IOException {
         Reply r = port.call(1, 1, line, 0);
         if (r.failed()) throw new IOException(line + ": " + r.errno());
+        return pairs(r);
+    }
+
+    /** A reply's key=value pairs. */
+    private static Map<String, String> pairs(Reply r) {
         Map<String, String> kv = new HashMap<>();
         for (String w : r.rest().split(" ")) {
             int eq = w.indexOf('=');

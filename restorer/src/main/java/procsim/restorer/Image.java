@@ -14,7 +14,9 @@ import java.util.Objects;
 public record Image(String format, int version, List<Process> processes, List<MsgQueue> msg, List<SemSet> sem,
                     List<ShmSegment> shm) {
     public static final String FORMAT = "procsim-image";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version read: version 1 had no {@code sigactions} (every action was SIG_DFL then). */
+    public static final int OLDEST_VERSION = 1;
 
     /**
      * A thread group, with its leader's task fields.
@@ -25,10 +27,18 @@ public record Image(String format, int version, List<Process> processes, List<Ms
      * @param state      status's State letter: {@code S}, or {@code T} for a stopped process
      * @param subreaper  PR_SET_CHILD_SUBREAPER is set
      * @param argv       its cmdline, split at the NULs
+     * @param sigactions its signal actions other than SIG_DFL with no flags, by signal
      */
     public record Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal,
                           String state, boolean subreaper, List<String> argv, Creds creds, List<Thread> threads,
-                          List<Fd> fds, List<ShmAttach> shmAttaches) {
+                          List<Fd> fds, List<ShmAttach> shmAttaches, List<SigAction> sigactions) {
+    }
+
+    /**
+     * One signal's action as {@code rt_sigaction SIG} reads it back: {@code SIG_IGN}, {@code SIG_DFL}
+     * or a handler's address ({@code 0x401000}), and sa_flags in hex.
+     */
+    public record SigAction(int sig, String handler, String flags) {
     }
 
     /** A thread other than the leader. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
@@ -227,13 +228,14 @@ final class ImageReader {
             throw new ImageException("not a procsim image (no \"format\": \"" + Image.FORMAT + "\")");
         }
         Object v = m.get("version");
-        if (!(v instanceof Long n) || n != Image.VERSION) {
+        if (!(v instanceof Long n) || n < Image.OLDEST_VERSION || n > Image.VERSION) {
             throw new ImageException("image version " + (v instanceof String s ? "\"" + s + "\"" : v)
-                    + " is not supported (this procsim reads version " + Image.VERSION + ")");
+                    + " is not supported (this procsim reads versions " + Image.OLDEST_VERSION + " to " + Image.VERSION + ")");
         }
+        int version = (int) (long) (Long) v;
         Obj img = new Obj(root).only("format", "version", "processes", "msg", "sem", "shm");
         List<Image.Process> procs = new ArrayList<>();
-        for (Obj p : img.objs("processes")) procs.add(process(p));
+        for (Obj p : img.objs("processes")) procs.add(process(p, version));
         List<Image.MsgQueue> msg = new ArrayList<>();
         for (Obj q : img.objs("msg")) {
             q.only("id", "key", "perms", "uid", "gid", "cuid", "cgid", "qbytes", "messages", "times");
@@ -260,9 +262,14 @@ final class ImageReader {
         return new Image(img.s("format"), img.i("version"), procs, msg, sem, shm);
     }
 
-    private static Image.Process process(Obj p) throws ImageException {
-        p.only("pid", "ppid", "nspid", "pidns", "comm", "exitSignal", "state", "subreaper", "argv", "creds", "threads", "fds",
-                "shmAttaches");
+    private static final String[] PROCESS_FIELDS_V1 = {"pid", "ppid", "nspid", "pidns", "comm", "exitSignal", "state",
+        "subreaper", "argv", "creds", "threads", "fds", "shmAttaches"};
+    private static final String[] PROCESS_FIELDS = Stream.concat(Stream.of(PROCESS_FIELDS_V1), Stream.of("sigactions"))
+            .toArray(String[]::new);
+
+    /** A process of an image of {@code version}: version 1's has no sigactions (all SIG_DFL). */
+    private static Image.Process process(Obj p, int version) throws ImageException {
+        p.only(version == 1 ? PROCESS_FIELDS_V1 : PROCESS_FIELDS);
         List<Image.Thread> threads = new ArrayList<>();
         for (Obj t : p.objs("threads")) {
             t.only("tid", "nspid", "comm", "creds");
@@ -274,8 +281,14 @@ final class ImageReader {
         for (Obj a : p.objs("shmAttaches")) {
             attaches.add(new Image.ShmAttach(a.only("address", "shmid", "mode").l("address"), a.i("shmid"), a.s("mode")));
         }
+        List<Image.SigAction> sigactions = new ArrayList<>();
+        if (version > 1) {
+            for (Obj a : p.objs("sigactions")) {
+                sigactions.add(new Image.SigAction(a.only("sig", "handler", "flags").i("sig"), a.s("handler"), a.s("flags")));
+            }
+        }
         return new Image.Process(p.i("pid"), p.i("ppid"), p.ints("nspid"), p.s("pidns"), p.s("comm"), p.i("exitSignal"),
-                p.s("state"), p.b("subreaper"), p.strings("argv"), creds(p.o("creds")), threads, fds, attaches);
+                p.s("state"), p.b("subreaper"), p.strings("argv"), creds(p.o("creds")), threads, fds, attaches, sigactions);
     }
 
     private static Image.Creds creds(Obj c) throws ImageException {

@@ -13,6 +13,7 @@ import java.util.List;
  * process PID ppid=P nspid=N0,N1,.. pidns=NAME comm=C exit_signal=S state=S|T subreaper=0|1 argv=ARG ARG ...
  * thread PID TID nspid=N0,.. comm=C
  * creds TID uid=R,E,S,F gid=R,E,S,F caps=INH/PRM/EFF/BND/AMB keepcaps=0|1     (TID: a leader's is its PID)
+ * sigaction PID SIG handler=SIG_IGN|SIG_DFL|0xADDR flags=0xFLAGS
  * fd PID FD flags=0OCTAL pos=POS path=PATH
  * shm-attach PID ADDR shmid=ID mode=rw|ro
  * msg ID key=K perms=0MODE uid=U gid=G cuid=U cgid=G qbytes=Q
@@ -47,6 +48,11 @@ public final class ImageText {
         for (Image.Process p : procs) {
             out.add(creds(p.pid(), p.creds()));
             for (Image.Thread t : p.threads()) out.add(creds(t.tid(), t.creds()));
+        }
+        for (Image.Process p : procs) {
+            for (Image.SigAction a : p.sigactions()) {
+                out.add("sigaction " + p.pid() + " " + a.sig() + " handler=" + a.handler() + " flags=" + a.flags());
+            }
         }
         for (Image.Process p : procs) {
             for (Image.Fd f : p.fds()) {

@@ -172,7 +172,8 @@ public final class MountPort implements RestorerPort {
     public TaskInfo task(int pid) {
         MountFiles.Status s = read(pid, MountFiles::status);
         return s == null ? null : new TaskInfo(s.get("Name"), Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), s.numbers("Uid"),
-                s.numbers("Gid"), new Image.Caps(s.get("CapInh"), s.get("CapPrm"), s.get("CapEff"), s.get("CapBnd"), s.get("CapAmb")));
+                s.numbers("Gid"), new Image.Caps(s.get("CapInh"), s.get("CapPrm"), s.get("CapEff"), s.get("CapBnd"), s.get("CapAmb")),
+                s.get("SigIgn"), s.get("SigCgt"));
     }
 
     @Override

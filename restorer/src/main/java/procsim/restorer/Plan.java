@@ -63,6 +63,7 @@ final class Plan {
             for (Image.ShmAttach a : p.shmAttaches()) {
                 if (!a.mode().equals("rw") && !a.mode().equals("ro")) throw new ImageException("not an attach mode: 'mode=" + a.mode() + "' of " + p.pid());
             }
+            sigactions(p);
         }
         for (Image.MsgQueue q : image.msg()) {
             perms("msg", q.id(), q.perms());
@@ -136,6 +137,37 @@ final class Plan {
             if (c == ' ' || c >= '\t' && c <= '\r') return true;
         }
         return false;
+    }
+
+    /**
+     * A process's signal actions, as rt_sigaction reads them back: each signal once, 1-64 but
+     * SIGKILL and SIGSTOP (no action can be set for them), the handler SIG_IGN, SIG_DFL (with
+     * flags, else it is no entry) or a hex address, the flags hex.
+     */
+    private static void sigactions(Image.Process p) throws ImageException {
+        long seen = 0;
+        for (Image.SigAction a : p.sigactions()) {
+            String what = "sigaction " + a.sig() + " of " + p.pid();
+            if (a.sig() < 1 || a.sig() > 64 || a.sig() == 9 || a.sig() == 19) throw new ImageException(what + ": no such action");
+            if ((seen & 1L << (a.sig() - 1)) != 0) throw new ImageException(what + " twice in the image");
+            seen |= 1L << (a.sig() - 1);
+            boolean dfl = a.handler().equals("SIG_DFL");
+            if (!dfl && !a.handler().equals("SIG_IGN") && !hex(a.handler())) {
+                throw new ImageException(what + ": not a handler: 'handler=" + a.handler() + "'");
+            }
+            if (!hex(a.flags())) throw new ImageException(what + ": not sa_flags: 'flags=" + a.flags() + "'");
+            if (dfl && Long.parseUnsignedLong(a.flags().substring(2), 16) == 0) throw new ImageException(what + ": SIG_DFL with no flags is no entry");
+        }
+    }
+
+    /** {@code 0x[0-9a-f]{1,16}}: a handler's address or sa_flags as rt_sigaction's reply prints them. */
+    static boolean hex(String s) {
+        if (s.length() < 3 || s.length() > 18 || !s.startsWith("0x")) return false;
+        for (int i = 2; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) return false;
+        }
+        return true;
     }
 
     /** {@code 0[0-7]*}: an octal number as fdinfo and sysvipc print one. */

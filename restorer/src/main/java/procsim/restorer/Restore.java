@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Restore {
     private static final String NO_CAPS = "0000000000000000";
+    /** An empty signal set as status prints one (SigIgn, SigCgt). */
+    private static final String NO_SIGNALS = "0000000000000000";
+    /** rt_sigaction's reply, after its value, for SIG_DFL with no flags. */
+    private static final String DEFAULT_ACTION = "handler=SIG_DFL flags=0x0";
     private static final long O_LARGEFILE = 0100000;
     private static final long O_CLOEXEC = 02000000;
 
@@ -120,12 +124,14 @@ public final class Restore {
     }
 
     /**
-     * The target's init has a fresh mount's credentials, from which {@link #setCreds} counts: every
-     * task forks from init's (or a forked task's) before any is set, and fork copies them with
-     * keepcaps (kernel/cred.c copy_creds; execve clears keepcaps, so init's reaches the tasks that
-     * do not exec). An operator who changed init's would get tasks whose credentials are not the
-     * image's: refused instead. keepcaps is in no /proc file (Linux shows no securebits): asked of
-     * init by PR_GET_KEEPCAPS, which a dry run prints and does not ask.
+     * The target's init has a fresh mount's credentials and signal actions, from which
+     * {@link #setCreds} and {@link #setSigactions} count: every task forks from init's (or a forked
+     * task's) before any is set, and fork copies them with keepcaps and every signal action
+     * (kernel/cred.c copy_creds, kernel/fork.c copy_sighand; execve clears keepcaps and handlers, not
+     * SIG_IGN, so init's reaches the tasks that do not exec). An operator who changed init's would
+     * get tasks that are not the image's: refused instead. keepcaps is in no /proc file (Linux shows
+     * no securebits) nor are SIGCHLD's flags (SA_NOCLDWAIT would reap the restored tasks' children):
+     * asked of init by PR_GET_KEEPCAPS and rt_sigaction, which a dry run prints and does not ask.
      */
     private void checkInit(RestorerPort.TaskInfo init) throws ImageException {
         List<Long> root = List.of(0L, 0L, 0L, 0L);
@@ -135,15 +141,22 @@ public final class Restore {
                 : !k.inheritable().equals(NO_CAPS) ? "CapInh " + k.inheritable()
                 : !k.permitted().equals(initCaps) ? "CapPrm " + k.permitted() + " (CapBnd " + initCaps + ")"
                 : !k.effective().equals(initCaps) ? "CapEff " + k.effective() + " (CapBnd " + initCaps + ")"
-                : !k.ambient().equals(NO_CAPS) ? "CapAmb " + k.ambient() : null;
+                : !k.ambient().equals(NO_CAPS) ? "CapAmb " + k.ambient()
+                : !init.sigIgn().equals(NO_SIGNALS) ? "SigIgn " + init.sigIgn()
+                : !init.sigCgt().equals(NO_SIGNALS) ? "SigCgt " + init.sigCgt() : null;
         if (differs == null) {
             Reply keep = port.call(1, 1, "prctl PR_GET_KEEPCAPS", 0);
             if (keep.failed()) throw new ImageException("cannot ask init's keepcaps (prctl PR_GET_KEEPCAPS): " + keep.errno());
             if (keep.value() != 0) differs = "keepcaps " + keep.value();
         }
+        if (differs == null) {
+            Reply chld = port.call(1, 1, "rt_sigaction SIGCHLD", 0);
+            if (chld.failed()) throw new ImageException("cannot ask init's SIGCHLD action (rt_sigaction SIGCHLD): " + chld.errno());
+            if (!dryRun && !chld.rest().equals(DEFAULT_ACTION)) differs = "SIGCHLD " + chld.rest();
+        }
         if (differs != null) {
-            throw new ImageException("init's credentials are not a fresh mount's (" + differs + "): every task a restore makes "
-                    + "forks from them, and its credentials are set from a fresh mount's: restore into a fresh mount");
+            throw new ImageException("init's credentials or signal actions are not a fresh mount's (" + differs + "): every task "
+                    + "a restore makes forks from them, and its own are set from a fresh mount's: restore into a fresh mount");
         }
     }
 
@@ -168,6 +181,7 @@ public final class Restore {
             for (Image.Thread t : p.threads()) makeThread(p, t);
         }
         unname();
+        for (Image.Process p : plan.order) setSigactions(p);
         for (Image.Process p : plan.order) {
             for (Image.Thread t : p.threads()) setCreds(p.pid(), t.tid(), t.creds());
         }
@@ -422,6 +436,20 @@ public final class Restore {
             if (have.contains(a)) continue;
             ok(port.call(pid, pid, "shmat " + a.shmid() + " " + (a.mode().equals("ro") ? "SHM_RDONLY" : "0") + " addr=" + a.address(),
                     a.address()), "shmat " + a.shmid() + " at " + a.address() + " in " + pid);
+        }
+    }
+
+    // ------------------------------------------------------------------ signal actions
+
+    /**
+     * Gives a process its image's signal actions, after its children forked (fork copies actions):
+     * each one the image lists, by the process itself; the others stay SIG_DFL, as from a fresh
+     * init.
+     */
+    private void setSigactions(Image.Process p) throws RestoreException {
+        for (Image.SigAction a : p.sigactions()) {
+            ok(port.send(p.pid(), p.pid(), "rt_sigaction " + a.sig() + " " + a.handler() + " " + a.flags()),
+                    "rt_sigaction " + a.sig() + " in " + p.pid());
         }
     }
 

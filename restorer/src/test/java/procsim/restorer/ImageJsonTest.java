@@ -43,7 +43,23 @@ class ImageJsonTest {
     void anImageReadsBackEqual() throws Exception {
         Image img = Images.sample();
         assertThat(read(ImageJson.toJson(img))).isEqualTo(img);
-        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 1,");
+        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 2,");
+    }
+
+    /**
+     * A version 1 image (before signal actions) still reads: its processes have no sigactions
+     * (every action was SIG_DFL then), and may not carry any.
+     */
+    @Test
+    void aVersion1ImageReadsWithEveryActionDefault() throws Exception {
+        String v2 = ImageJson.toJson(Images.sample());
+        String v1 = v2.replace("\"version\" : 2,", "\"version\" : 1,").replaceAll(",\\s*\"sigactions\" : \\[[^\\]]*\\]", "");
+        assertThat(v1).doesNotContain("sigactions");
+        Image img = read(v1);
+        assertThat(img.version()).isEqualTo(1);
+        assertThat(img.processes()).allMatch(p -> p.sigactions().isEmpty());
+        assertThatThrownBy(() -> read(v2.replace("\"version\" : 2,", "\"version\" : 1,"))).isInstanceOf(ImageException.class)
+                .hasMessageContaining("Unrecognized field \"sigactions\"");
     }
 
     // Every damage is one line naming the field; nothing is guessed (no "5" for 5, no missing field).
@@ -51,8 +67,11 @@ class ImageJsonTest {
     @CsvSource(delimiter = ';', value = {
         "/format;                   \"tar\";          not a procsim image (no \"format\": \"procsim-image\")",
         "/format;                   -;                not a procsim image",
-        "/version;                  2;                image version 2 is not supported (this procsim reads version 1)",
-        "/version;                  \"1\";            image version \"1\" is not supported",
+        "/version;                  3;                image version 3 is not supported (this procsim reads versions 1 to 2)",
+        "/version;                  0;                image version 0 is not supported",
+        "/version;                  \"2\";            image version \"2\" is not supported",
+        "/processes/0/sigactions/1/flags; 7;          bad image: processes[0].sigactions[1].flags: not a string: 7",
+        "/processes/1/sigactions;   -;                bad image: processes[1]: missing field \"sigactions\"",
         "/processes/0/pid;          \"5\";            bad image: processes[0].pid:",
         "/processes/0/pid;          5.5;              bad image: processes[0].pid:",
         "/processes/0/pid;          -;                bad image: processes[0]",
@@ -85,7 +104,7 @@ class ImageJsonTest {
     void trailingTextAndDuplicateKeysAreRefused() throws Exception {
         String good = ImageJson.toJson(Images.sample());
         assertThatThrownBy(() -> read(good + "{}")).isInstanceOf(ImageException.class);
-        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 1,", "\"version\" : 1, \"version\" : 1,")))
+        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 2,", "\"version\" : 2, \"version\" : 2,")))
                 .isInstanceOf(ImageException.class);
     }
 
@@ -93,7 +112,7 @@ class ImageJsonTest {
     void theTextFormIsOneSortedRecordALine() {
         List<String> lines = ImageText.lines(Images.sample());
         assertThat(lines).containsExactly(
-                "procsim-image 1",
+                "procsim-image 2",
                 "process 5 ppid=1 nspid=5,1 pidns=init:5 comm=init exit_signal=17 state=S subreaper=0 argv=/sbin/init",
                 "process 6 ppid=5 nspid=6,2 pidns=init:5 comm=init exit_signal=10 state=T subreaper=1 argv=/sbin/init",
                 "process 8 ppid=1 nspid=8 pidns=root comm=w8 exit_signal=17 state=S subreaper=0 argv=/usr/bin/w8 -x",
@@ -102,6 +121,8 @@ class ImageJsonTest {
                 "creds 7 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
                 "creds 6 uid=1000,1000,1000,1000 gid=100,100,100,100 caps=0000000000000000/0000000000000000/0000000000000000/000001ffffffffff/0000000000000000 keepcaps=0",
                 "creds 8 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
+                "sigaction 5 17 handler=SIG_IGN flags=0x4000000",
+                "sigaction 5 10 handler=0x401000 flags=0x14000000",
                 "fd 5 0 flags=0100002 pos=0 path=/dev/console",
                 "fd 5 1 flags=0100002 pos=0 path=/dev/console",
                 "fd 5 2 flags=0100002 pos=0 path=/dev/console",

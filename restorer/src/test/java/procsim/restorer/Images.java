@@ -6,6 +6,8 @@ import java.util.List;
 final class Images {
     static final String FULL = "000001ffffffffff";
     static final String NONE = "0000000000000000";
+    /** An empty signal set as status prints one (SigIgn, SigCgt). */
+    static final String NO_SIGNALS = "0000000000000000";
     static final Image.Creds ROOT = new Image.Creds(List.of(0L, 0L, 0L, 0L), List.of(0L, 0L, 0L, 0L),
             new Image.Caps(NONE, FULL, FULL, FULL, NONE), false);
     static final List<Image.Fd> CONSOLE = List.of(new Image.Fd(0, "0100002", 0, "/dev/console"),
@@ -16,12 +18,12 @@ final class Images {
 
     /** A task already in the target, with a fresh mount's init's credentials. */
     static RestorerPort.TaskInfo task(String comm, int ppid, List<Integer> nspid) {
-        return new RestorerPort.TaskInfo(comm, ppid, nspid, ROOT.uid(), ROOT.gid(), ROOT.caps());
+        return new RestorerPort.TaskInfo(comm, ppid, nspid, ROOT.uid(), ROOT.gid(), ROOT.caps(), NO_SIGNALS, NO_SIGNALS);
     }
 
     static Image.Process proc(int pid, int ppid, List<Integer> nspid, String comm) {
         return new Image.Process(pid, ppid, nspid, "root", comm, 17, "S", false, List.of("/sbin/init"), ROOT, List.of(), CONSOLE,
-                List.of());
+                List.of(), List.of());
     }
 
     static Image of(Image.Process... procs) {
@@ -34,14 +36,15 @@ final class Images {
      */
     static Image sample() {
         Image.Process ns = new Image.Process(5, 1, List.of(5, 1), "init:5", "init", 17, "S", false, List.of("/sbin/init"), ROOT,
-                List.of(new Image.Thread(7, List.of(7, 3), "t7", ROOT)), CONSOLE, List.of());
+                List.of(new Image.Thread(7, List.of(7, 3), "t7", ROOT)), CONSOLE, List.of(),
+                List.of(new Image.SigAction(17, "SIG_IGN", "0x4000000"), new Image.SigAction(10, "0x401000", "0x14000000")));
         Image.Process child = new Image.Process(6, 5, List.of(6, 2), "init:5", "init", 10, "T", true, List.of("/sbin/init"),
                 new Image.Creds(List.of(1000L, 1000L, 1000L, 1000L), List.of(100L, 100L, 100L, 100L),
                         new Image.Caps(NONE, NONE, NONE, FULL, NONE), false),
                 List.of(), List.of(new Image.Fd(0, "0100002", 0, "/dev/console"), new Image.Fd(7, "02100002", 42, "/var/f")),
-                List.of());
+                List.of(), List.of());
         Image.Process exec = new Image.Process(8, 1, List.of(8), "root", "w8", 17, "S", false, List.of("/usr/bin/w8", "-x"), ROOT,
-                List.of(), CONSOLE, List.of());
+                List.of(), CONSOLE, List.of(), List.of());
         return new Image(Image.FORMAT, Image.VERSION, List.of(ns, child, exec),
                 List.of(new Image.MsgQueue(0, 1000, "0640", 0, 0, 0, 0, 16384, List.of(new Image.Message(1, "hello")),
                         new Image.MsgTimes(11, 12, 13, 1, 0))),

@@ -26,6 +26,7 @@ class MountPortTest {
     private void fakeInit() throws Exception {
         Path init = Files.createDirectories(m.resolve("1"));
         Files.writeString(init.resolve("status"), "Name:\tinit\nState:\tS (sleeping)\nPPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nNSpid:\t1\n"
+                + "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
                 + "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
                 + "CapAmb:\t0000000000000000\n");
         Files.writeString(init.resolve("cmdline"), "/sbin/init\0");
@@ -89,6 +90,7 @@ class MountPortTest {
     void aDryRunPrintsEachFileAndLineInOrderAndWritesNothing() throws Exception {
         assertThat(nsLastPidDryRun(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(7, 5, List.of(7, 3), "init"))).containsExactly(
                 m + "/1/syscall <- prctl PR_GET_KEEPCAPS", // printed, not asked
+                m + "/1/syscall <- rt_sigaction SIGCHLD", // printed, not asked
                 m + "/sys/kernel/ns_last_pid <- 4",
                 m + "/1/syscall <- clone CLONE_NEWPID|SIGCHLD",
                 m + "/5/syscall <- close 0",

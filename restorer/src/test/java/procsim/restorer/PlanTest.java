@@ -31,6 +31,13 @@ class PlanTest {
         "/processes/1/creds/caps/bounding; \"0000000000000001\"; the bounding set 0000000000000001 of 6 is not init's",
         "/msg/0/perms;                \"x[$(touch y)]\";      not a mode: 'perms=x[$(touch y)]' of msg 0",
         "/msg/0/messages/0/text;      \"a b\";                a message of msg 0 has a blank or no text",
+        "/processes/0/sigactions/0/sig; 9;                    sigaction 9 of 5: no such action",
+        "/processes/0/sigactions/0/sig; 65;                   sigaction 65 of 5: no such action",
+        "/processes/0/sigactions/0/sig; 10;                   sigaction 10 of 5 twice in the image",
+        "/processes/0/sigactions/0/handler; \"0x1 SIGKILL\";  sigaction 17 of 5: not a handler: 'handler=0x1 SIGKILL'",
+        "/processes/0/sigactions/1/flags; \"SA_RESTART\";     sigaction 10 of 5: not sa_flags: 'flags=SA_RESTART'",
+        "/processes/0/sigactions/1/flags; \"0x10000000000000000\"; sigaction 10 of 5: not sa_flags",
+        "/processes/0/sigactions/0;   {\"sig\":17,\"handler\":\"SIG_DFL\",\"flags\":\"0x0\"}; sigaction 17 of 5: SIG_DFL with no flags is no entry",
     })
     void refusedBeforeAnythingIsMade(String pointer, String value, String message) throws Exception {
         Image img = ImageJsonTest.read(ImageJsonTest.mutated(pointer.strip(), value.strip()));

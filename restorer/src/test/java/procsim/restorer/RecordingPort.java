@@ -20,12 +20,16 @@ final class RecordingPort implements RestorerPort {
     Function<String, String> fail = line -> null;
     /** What {@code call} answers when it does not fail: the expected value unless set. */
     Function<String, Long> value = line -> null;
+    /** A whole reply, when set for the line (else the value alone); rt_sigaction: SIG_DFL with no flags. */
+    Function<String, String> reply = line -> line.contains(": rt_sigaction ") ? "0 handler=SIG_DFL flags=0x0" : null;
     boolean closed;
 
     private Reply answer(String w, long expect) {
         writes.add(w);
         String errno = fail.apply(w);
         if (errno != null) return Reply.error(errno);
+        String whole = reply.apply(w);
+        if (whole != null) return Reply.parse(whole, null);
         Long v = value.apply(w);
         return Reply.of(v == null ? expect : v);
     }

@@ -26,6 +26,7 @@ class RestoreTest {
         assertThat(o).isEqualTo(new Restore.Outcome(3, 1));
         assertThat(port.writes).containsExactly(
                 "1/1: prctl PR_GET_KEEPCAPS",
+                "1/1: rt_sigaction SIGCHLD",
                 "msg_next_id: 0",
                 "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640",
                 "1/1: msgctl 0 IPC_SET uid=0 gid=0 perms=0640 qbytes=16384",
@@ -48,13 +49,17 @@ class RestoreTest {
                 "5/5: prctl PR_SET_NAME t7",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
                 "5/5: prctl PR_SET_NAME init",
+                // signal actions once every fork is done, by the process itself
+                "5/5: rt_sigaction 17 SIG_IGN 0x4000000",
+                "5/5: rt_sigaction 10 0x401000 0x14000000",
                 // credentials last: setgid, setresuid (no uid left 0 and no keepcaps: the kernel drops
                 // every capability, as the image has it)
                 "6/6: setgid 100",
                 "6/6: setresuid 1000 1000 1000",
                 "1/1: kill 6 SIGSTOP");
-        // a reply is read only where its value is used: init's keepcaps, the id, the fd
-        assertThat(port.calls).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
+        // a reply is read only where its value is used: init's keepcaps and SIGCHLD action, the id, the fd
+        assertThat(port.calls).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD",
+                "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
     }
 
     /**
@@ -80,7 +85,7 @@ class RestoreTest {
         Image.Creds creds = new Image.Creds(List.of(u.get(0), u.get(1), u.get(2), u.get(1)), List.of(0L, 0L, 0L, 0L),
                 new Image.Caps(inheritable, permitted, effective, Images.FULL, Images.NONE), keepcaps);
         Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), creds,
-                List.of(), Images.CONSOLE, List.of()));
+                List.of(), Images.CONSOLE, List.of(), List.of()));
         Restore.run(img, RestoreMethod.CLONE3, port, true);
         assertThat(port.writes).filteredOn(w -> w.startsWith("5/5: ")).map(w -> w.substring(5)).containsExactly(lines.split("\\|"));
     }
@@ -118,9 +123,9 @@ class RestoreTest {
     void nsLastPidCountsTheThreadsForksToo() throws Exception {
         Image img = Images.of(
                 new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
-                        List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT)), Images.CONSOLE, List.of()),
+                        List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT)), Images.CONSOLE, List.of(), List.of()),
                 new Image.Process(9, 1, List.of(9), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
-                        List.of(new Image.Thread(10, List.of(10), "t10", Images.ROOT)), Images.CONSOLE, List.of()));
+                        List.of(new Image.Thread(10, List.of(10), "t10", Images.ROOT)), Images.CONSOLE, List.of(), List.of()));
         Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
         assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid")).containsExactly(
                 "ns_last_pid of init 1: 4", "ns_last_pid of init 1: 8", // 5, 9
@@ -166,30 +171,58 @@ class RestoreTest {
     }
 
     /**
-     * A target whose init's credentials are not a fresh mount's is refused before anything is
-     * made: each task would fork from them while its own are set as from a fresh mount's (a
-     * keepcaps 1 kept the permitted set that setresuid alone clears, an inheritable set stayed).
+     * A target whose init's credentials or signal actions are not a fresh mount's is refused before
+     * anything is made: each task would fork from them while its own are set as from a fresh
+     * mount's (a keepcaps 1 kept the permitted set that setresuid alone clears, an inheritable set
+     * stayed, an ignored or caught signal or SIGCHLD's SA_NOCLDWAIT was copied to every task).
      */
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "1000,1000,1000,1000; 0,0,0,0; 0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; Uid 1000,1000,1000,1000",
-        "0,0,0,0; 0,100,0,0;           0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; Gid 0,100,0,0",
-        "0,0,0,0; 0,0,0,0;             0000000000000400; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; CapInh 0000000000000400",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001fffffffffe; 000001ffffffffff; 0000000000000000; 0; CapPrm 000001fffffffffe (CapBnd 000001ffffffffff)",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 0000000000000000; 0000000000000000; 0; CapEff 0000000000000000 (CapBnd 000001ffffffffff)",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000400; 0; CapAmb 0000000000000400",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 1; keepcaps 1",
+        "1000,1000,1000,1000; 0,0,0,0; 0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    Uid 1000,1000,1000,1000",
+        "0,0,0,0; 0,100,0,0;           0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    Gid 0,100,0,0",
+        "0,0,0,0; 0,0,0,0;             0000000000000400; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    CapInh 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001fffffffffe; 000001ffffffffff; 0000000000000000; 0; -;  -;    CapPrm 000001fffffffffe (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 0000000000000000; 0000000000000000; 0; -;  -;    CapEff 0000000000000000 (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000400; 0; -;  -;    CapAmb 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 1; -;  -;    keepcaps 1",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; 2;  -;    SigIgn 0000000000000002",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  200;  SigCgt 0000000000000200",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    SIGCHLD handler=SIG_DFL flags=0x2",
     })
     void aTargetWhoseInitIsNotFreshIsRefusedBeforeAnythingIsMade(String uid, String gid, String inh, String prm, String eff, String amb,
-                                                                  long keepcaps, String differs) {
+                                                                  long keepcaps, String ign, String cgt, String differs) {
         port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), longs(uid), longs(gid),
-                new Image.Caps(inh, prm, eff, Images.FULL, amb)));
+                new Image.Caps(inh, prm, eff, Images.FULL, amb), sigset(ign), sigset(cgt)));
         port.value = w -> w.equals("1/1: prctl PR_GET_KEEPCAPS") ? keepcaps : null;
+        String chld = differs.startsWith("SIGCHLD") ? "0 " + differs.substring(8) : "0 handler=SIG_DFL flags=0x0";
+        port.reply = w -> w.equals("1/1: rt_sigaction SIGCHLD") ? chld : null;
         assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
-                .hasMessage("init's credentials are not a fresh mount's (" + differs + "): every task a restore makes forks from them, "
-                        + "and its credentials are set from a fresh mount's: restore into a fresh mount");
-        // keepcaps, in no /proc file, is asked only of an init whose status is a fresh mount's
-        assertThat(port.writes).isEqualTo(differs.startsWith("keepcaps") ? List.of("1/1: prctl PR_GET_KEEPCAPS") : List.of());
+                .hasMessage("init's credentials or signal actions are not a fresh mount's (" + differs + "): every task a restore "
+                        + "makes forks from them, and its own are set from a fresh mount's: restore into a fresh mount");
+        // keepcaps and SIGCHLD's flags, in no /proc file, are asked only of an init whose status is a fresh mount's
+        List<String> asked = differs.startsWith("keepcaps") ? List.of("1/1: prctl PR_GET_KEEPCAPS")
+                : differs.startsWith("SIGCHLD") ? List.of("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD") : List.of();
+        assertThat(port.writes).isEqualTo(asked);
+    }
+
+    /** "-" or the hex digits of a signal set, as status's 16 digits. */
+    private static String sigset(String v) {
+        return v.equals("-") ? Images.NO_SIGNALS : String.format("%016x", Long.parseLong(v, 16));
+    }
+
+    /**
+     * Signal actions are set once every process has forked (fork copies them), by each process,
+     * before the credentials (a task that dropped root keeps its own actions anyway).
+     */
+    @Test
+    void signalActionsAreSetAfterEveryForkByTheProcessItself() throws Exception {
+        Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
+        assertThat(port.writes).containsSubsequence("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD",
+                "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
+                "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "5/5: rt_sigaction 10 0x401000 0x14000000", "6/6: setgid 100");
+        int lastClone = 0;
+        for (int i = 0; i < port.writes.size(); i++) if (port.writes.get(i).contains("clone")) lastClone = i;
+        assertThat(port.writes.indexOf("5/5: rt_sigaction 17 SIG_IGN 0x4000000")).isGreaterThan(lastClone);
     }
 
     private static List<Long> longs(String csv) {
@@ -201,7 +234,7 @@ class RestoreTest {
         Image img = Images.of(Images.proc(5, 1, List.of(5), "other"), Images.proc(6, 1, List.of(6), "other"));
         port.fail = w -> w.contains("set_tid=6") ? "EEXIST" : null;
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).hasMessageContaining("1 task and 0 IPC objects");
-        assertThat(port.writes).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
+        assertThat(port.writes).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD", "1/1: prctl PR_SET_NAME other", "1/1: clone3 exit_signal=SIGCHLD set_tid=5",
                 "1/1: clone3 exit_signal=SIGCHLD set_tid=6", "1/1: prctl PR_SET_NAME init", "1/1: kill 5 SIGKILL", "1/1: wait4 5 __WALL");
     }
 
