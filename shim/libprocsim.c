@@ -79,6 +79,12 @@ static struct child *children;
 static size_t nchildren, capchildren;
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER; /* the shm attach table (shmat, shmdt) */
+/* The action the sim was last told of, per signal: it is told of changes only (tell_sigaction). */
+static struct told_action {
+	unsigned long handler, flags;
+	int known;
+} told[65];
+static pthread_mutex_t told_lock = PTHREAD_MUTEX_INITIALIZER;
 
 #define REAL(ret, name, params) \
 	static ret (*real_##name) params; \
@@ -107,6 +113,10 @@ REAL(int, sigaction, (int, const struct sigaction *, struct sigaction *))
 REAL(sighandler_t, signal, (int, sighandler_t))
 REAL(sighandler_t, sysv_signal, (int, sighandler_t))
 REAL(sighandler_t, bsd_signal, (int, sighandler_t))
+REAL(sighandler_t, __sysv_signal, (int, sighandler_t))
+REAL(sighandler_t, ssignal, (int, sighandler_t))
+REAL(sighandler_t, sigset, (int, sighandler_t))
+REAL(int, sigignore, (int))
 
 static long real_getpid(void)
 {
@@ -355,6 +365,7 @@ static pid_t fork_as(const char *line)
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		pthread_mutex_init(&shm_lock, NULL);
+		pthread_mutex_init(&told_lock, NULL);
 		nchildren = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
@@ -437,11 +448,14 @@ struct clone3_args {
 #define CLONE_PIDFD_ 0x00001000
 #define MAX_PID_NS_LEVEL_ 32
 
-/* A sim clone or clone3 LINE, then the real fork; a flag a fork cannot honour is refused first. */
-static long sim_clone(uint64_t flags, const char *line)
+/*
+ * A sim clone or clone3 LINE, then the real fork; a flag a fork cannot honour is refused first,
+ * and an exit signal other than SIGCHLD (the real child's, a fork's, would not be the sim's).
+ */
+static long sim_clone(uint64_t flags, uint64_t exit_signal, const char *line)
 {
 	/* Deviation: a thread, a shared address space, a pidfd or a tid pointer is EINVAL (the real half is a fork) */
-	if (flags & (NOT_A_FORK | CLONE_PIDFD_)) {
+	if ((flags & (NOT_A_FORK | CLONE_PIDFD_)) || exit_signal != SIGCHLD) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -485,7 +499,7 @@ static long shim_clone3(const unsigned char *uargs, size_t size)
 	const pid_t *tids = (const pid_t *)(uintptr_t)a.set_tid;
 	for (uint64_t i = 0; i < a.set_tid_size; i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%d", i ? "," : " set_tid=", tids[i]);
-	return sim_clone(a.flags, line);
+	return sim_clone(a.flags, a.exit_signal, line);
 }
 
 /* clone(2) as syscall(SYS_clone, flags, newsp, ...): served only without a new stack. */
@@ -497,7 +511,7 @@ static long shim_clone(unsigned long flags, long newsp)
 		return -1;
 	}
 	snprintf(line, sizeof(line), "clone %lu", flags & 0xffffffffUL);
-	return sim_clone(flags & 0xffffffffUL, line);
+	return sim_clone(flags & 0xffffffffUL & ~0xffUL, flags & 0xff, line);
 }
 
 SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int args_size, pid_t *pids)
@@ -516,7 +530,7 @@ SHIM_EXPORT long procsim_eclone(unsigned int flags, struct clone_args *args, int
 	int len = snprintf(line, sizeof(line), "eclone %u", flags);
 	for (uint32_t i = 0; i < args->nr_pids; i++)
 		len += snprintf(line + len, sizeof(line) - len, "%s%d", i ? "," : " pids=", pids[i]);
-	return sim_clone(flags, line);
+	return sim_clone(flags & ~0xffU, flags & 0xff, line);
 }
 
 /* The contract's name: a program may also declare it and link against the shim. */
@@ -1401,35 +1415,32 @@ SHIM_EXPORT pid_t wait(int *wstatus)
 
 /* ------------------------------------------------------------------ signal actions */
 
-/* The action the sim was last told of, per signal: it is told of changes only. */
-static struct told_action {
-	unsigned long handler, flags;
-	int known;
-} told[65];
-static pthread_mutex_t told_lock = PTHREAD_MUTEX_INITIALIZER;
-
 /*
  * After the real kernel took a new action for SIG: the sim's `rt_sigaction SIG HANDLER FLAGS`
  * with the action as the real kernel now holds it (sa_flags as rt_sigaction reads them back,
- * glibc's SA_RESTORER included), unless the sim has it already. Signals are blocked meanwhile, so
- * a handler's own sigaction cannot find the table locked. errno is kept.
+ * glibc's SA_RESTORER included), unless the sim has it already; an SA_RESETHAND action is told
+ * every time (its delivery put SIG_DFL back in both kernels, unseen here, and a SysV handler
+ * re-arms itself with the same action). Read and told with signals blocked and the table locked,
+ * so two threads leave the sim the newer action, and a handler's own sigaction cannot find the
+ * table locked. errno is kept.
  */
 static void tell_sigaction(int sig)
 {
 	struct sigaction now;
+	sigset_t all, old;
 	int e = errno;
-	if (sig >= 1 && sig <= 64 && next_sigaction()(sig, NULL, &now) == 0) {
+	if (sig < 1 || sig > 64) return;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_mutex_lock(&told_lock);
+	if (next_sigaction()(sig, NULL, &now) == 0) {
 		unsigned long h = (unsigned long)now.sa_handler, f = (unsigned int)now.sa_flags; /* an int in glibc's struct */
-		sigset_t all, old;
-		sigfillset(&all);
-		pthread_sigmask(SIG_BLOCK, &all, &old);
-		pthread_mutex_lock(&told_lock);
-		if ((!told[sig].known || told[sig].handler != h || told[sig].flags != f) &&
+		if ((!told[sig].known || told[sig].handler != h || told[sig].flags != f || (f & SA_RESETHAND)) &&
 		    sim_call(NULL, 0, "rt_sigaction %d %#lx %#lx", sig, h, f) >= 0)
 			told[sig] = (struct told_action){h, f, 1};
-		pthread_mutex_unlock(&told_lock);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
+	pthread_mutex_unlock(&told_lock);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	errno = e;
 }
 
@@ -1467,26 +1478,34 @@ SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction
 	return r;
 }
 
-/* signal(), bsd_signal() (the same in glibc) and sysv_signal(): the real call, then the sim's. */
+/*
+ * signal(), bsd_signal() and ssignal() (the same in glibc), sysv_signal() and __sysv_signal()
+ * (what signal() is in a strict ISO C build), sigset() and sigignore(): the real call, then the
+ * sim's.
+ */
 static sighandler_t told_after(sighandler_t r, int sig)
 {
 	if (r != SIG_ERR && shim_active()) tell_sigaction(sig);
 	return r;
 }
 
-SHIM_EXPORT sighandler_t signal(int sig, sighandler_t handler)
-{
-	return told_after(next_signal()(sig, handler), sig);
-}
+#define SIGNAL_LIKE(name) \
+	SHIM_EXPORT sighandler_t name(int sig, sighandler_t handler) \
+	{ \
+		return told_after(next_##name()(sig, handler), sig); \
+	}
+SIGNAL_LIKE(signal)
+SIGNAL_LIKE(bsd_signal)
+SIGNAL_LIKE(ssignal)
+SIGNAL_LIKE(sysv_signal)
+SIGNAL_LIKE(__sysv_signal)
+SIGNAL_LIKE(sigset)
 
-SHIM_EXPORT sighandler_t bsd_signal(int sig, sighandler_t handler)
+SHIM_EXPORT int sigignore(int sig)
 {
-	return told_after(next_bsd_signal()(sig, handler), sig);
-}
-
-SHIM_EXPORT sighandler_t sysv_signal(int sig, sighandler_t handler)
-{
-	return told_after(next_sysv_signal()(sig, handler), sig);
+	int r = next_sigignore()(sig);
+	if (r == 0 && shim_active()) tell_sigaction(sig);
+	return r;
 }
 
 /* ------------------------------------------------------------------ kill */

@@ -55,9 +55,41 @@ final class TaskExit {
     void killGroup(ThreadGroup g, int status) {
         if (g.exiting) return;
         groupExit(g, status);
+        if (deferred != null) {
+            deferred.add(g);
+            return;
+        }
+        exitThreads(g, status);
+    }
+
+    private void exitThreads(ThreadGroup g, int status) {
         for (Task th : new ArrayList<>(g.threads)) {
             if (!th.exited) doExit(th, status);
         }
+    }
+
+    /** Groups {@link #killGroup} has marked exiting in {@link #killAll}, whose threads exit after; else null. */
+    private List<ThreadGroup> deferred;
+
+    /**
+     * Runs {@code sends}, which may kill many groups (kill -1, kill -PGRP, a namespace's zap), as
+     * Linux does under tasklist_lock: every group a signal kills is marked exiting
+     * (SIGNAL_GROUP_EXIT) before any thread exits, so one victim's exit signal to another victim
+     * is dropped and cannot change the status its own signal gives it.
+     */
+    void killAll(Runnable sends) {
+        if (deferred != null) {
+            sends.run();
+            return;
+        }
+        List<ThreadGroup> marked = new ArrayList<>();
+        deferred = marked;
+        try {
+            sends.run();
+        } finally {
+            deferred = null;
+        }
+        for (ThreadGroup g : marked) exitThreads(g, g.exitStatus);
     }
 
     /** signal->flags = SIGNAL_GROUP_EXIT, group_exit_code = status: ends a stop and its reports. */
@@ -176,7 +208,11 @@ final class TaskExit {
             Task t = tasks.lookup(ns, nr);
             if (t.isLeader() && t.group != init) victims.add(t.group);
         }
-        for (ThreadGroup v : victims) killGroup(v, Signals.SIGKILL);
+        // zap_pid_ns_processes: SIGCHLD ignored (status shows it), then SIGKILL to every victim at once
+        init.sighand.set(Signals.SIGCHLD, SignalHandlers.SIG_IGN, init.sighand.flags(Signals.SIGCHLD));
+        killAll(() -> {
+            for (ThreadGroup v : victims) killGroup(v, Signals.SIGKILL);
+        });
         for (ThreadGroup c : init.children()) {
             if (c.zombie) release(c); // the kernel_wait4(-1, __WALL) loop
         }

@@ -28,6 +28,13 @@ final class TaskSignals {
      * See {@link #deliver} for what a signal does (Deviation: no masks, queues or core dumps).
      */
     void kill(Task caller, int pid, int sig) {
+        Errno[] err = new Errno[1];
+        tasks.exit.killAll(() -> err[0] = send(caller, pid, sig));
+        if (err[0] != null) throw err[0].error();
+    }
+
+    /** kill_something_info's sends: every group a signal kills is only marked exiting until all are sent. */
+    private Errno send(Task caller, int pid, int sig) {
         PidNamespace ns = caller.activePidNs();
         Errno err;
         if (pid > 0) {
@@ -55,7 +62,7 @@ final class TaskSignals {
             }
             if (count == 0) err = Errno.ESRCH;
         }
-        if (err != null) throw err.error();
+        return err;
     }
 
     /** The processes (thread groups) of process group {@code pgrp}, in every namespace. */
@@ -131,18 +138,20 @@ final class TaskSignals {
     /**
      * get_signal's action for a dequeued signal: a handler takes it (the sim runs none; a bound
      * process's real handler runs: the shim sends it the real signal) and SA_RESETHAND puts
-     * SIG_DFL back; SIG_IGN set meanwhile drops it; else the default action.
+     * SIG_DFL back (the flags stay); SIG_IGN set meanwhile drops it; else the default action,
+     * which a namespace init (SIGNAL_UNKILLABLE) takes only for SIGKILL and SIGSTOP: a signal
+     * pending while it was stopped, its handler reset meanwhile, is dropped.
      */
     private void act(ThreadGroup g, int sig) {
         SignalHandlers sighand = g.sighand;
         long h = sighand.handler(sig);
         if (h == SignalHandlers.SIG_IGN) return;
         if (h != SignalHandlers.SIG_DFL) {
-            if ((sighand.flags(sig) & Signals.SA_RESETHAND) != 0) {
-                sighand.set(sig, SignalHandlers.SIG_DFL, sighand.flags(sig) & ~Signals.SA_RESETHAND);
-            }
+            if ((sighand.flags(sig) & Signals.SA_RESETHAND) != 0) sighand.set(sig, SignalHandlers.SIG_DFL, sighand.flags(sig));
             return;
         }
+        if (Signals.ignoredByDefault(sig)) return;
+        if (g.isChildReaper() && !Signals.kernelOnly(sig)) return;
         if (Signals.stopsByDefault(sig)) {
             if (sig != Signals.SIGSTOP && orphanedProcessGroup(g.pgrp)) return;
             if (!g.stopped) {
@@ -151,7 +160,7 @@ final class TaskSignals {
                 g.stopCode = sig;
                 tasks.wake.run();
             }
-        } else if (!Signals.ignoredByDefault(sig)) {
+        } else {
             tasks.exit.killGroup(g, sig);
         }
     }

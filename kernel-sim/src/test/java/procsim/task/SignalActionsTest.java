@@ -94,14 +94,17 @@ class SignalActionsTest {
         assertThat(c.group().isStopped()).isFalse();
     }
 
-    /** get_signal: SA_ONESHOT (SA_RESETHAND) puts SIG_DFL back as the handler takes the signal. */
+    /**
+     * get_signal: SA_ONESHOT (SA_RESETHAND) puts SIG_DFL back as the handler takes the signal;
+     * sa_flags stay as they were (only sa_handler is written).
+     */
     @Test
     void resethandCatchesOnceThenTheDefaultKills() {
         Task c = sim.as(1).child("fork");
         sim.as(c).ok("rt_sigaction SIGUSR1 0x401000 SA_RESETHAND|SA_RESTART");
         sim.as(1).ok("kill 2 SIGUSR1");
         assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
-        assertThat(action(c, "SIGUSR1")).isEqualTo("0 handler=SIG_DFL flags=0x10000000");
+        assertThat(action(c, "SIGUSR1")).isEqualTo("0 handler=SIG_DFL flags=0x90000000");
         sim.as(1).ok("kill 2 SIGUSR1");
         assertThat(sim.as(1).run("wait4 2")).isEqualTo("2 status=0x000a");
     }
@@ -117,7 +120,7 @@ class SignalActionsTest {
         assertThat(init.state()).as("SIG_DFL: ignored").isEqualTo(TaskState.SLEEPING);
         sim.as(init).ok("rt_sigaction SIGUSR1 0x401000 SA_RESETHAND");
         sim.as(1).ok("kill 2 SIGUSR1");
-        assertThat(action(init, "SIGUSR1")).as("taken by the handler").isEqualTo(DFL);
+        assertThat(action(init, "SIGUSR1")).as("taken by the handler").isEqualTo("0 handler=SIG_DFL flags=0x80000000");
         assertThat(init.state()).isEqualTo(TaskState.SLEEPING);
     }
 
@@ -143,8 +146,26 @@ class SignalActionsTest {
         sim.as(1).ok("kill 2 SIGCONT");
         assertThat(c.group().pendingSignals()).isZero();
         assertThat(c.group().isStopped()).as("the pending SIGSTOP went with SIGCONT").isFalse();
-        assertThat(action(c, "SIGUSR1")).as("taken after SIGCONT").isEqualTo(DFL);
+        assertThat(action(c, "SIGUSR1")).as("taken after SIGCONT").isEqualTo("0 handler=SIG_DFL flags=0x80000000");
         assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
+    }
+
+    /**
+     * get_signal: a namespace init's default action is taken for SIGKILL and SIGSTOP only
+     * (SIGNAL_UNKILLABLE): a SIGTERM it caught when sent, pending while it was stopped, is dropped
+     * once its handler is SIG_DFL again (here by execve, written to the stopped init's file).
+     */
+    @Test
+    void aNamespaceInitDropsAPendingSignalWhoseHandlerWasReset() {
+        Task init = sim.as(1).child("clone CLONE_NEWPID");
+        sim.as(init).ok("rt_sigaction SIGTERM 0x401000");
+        sim.as(1).ok("kill 2 SIGSTOP");
+        sim.as(1).ok("kill 2 SIGTERM");
+        assertThat(init.group().pendingSignals()).isEqualTo(Signals.bit(Signals.SIGTERM));
+        sim.as(init).ok("execve /sbin/init");
+        sim.as(1).ok("kill 2 SIGCONT");
+        assertThat(init.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(init.group().pendingSignals()).isZero();
     }
 
     // ------------------------------------------------------------ fork, threads, execve
@@ -241,5 +262,35 @@ class SignalActionsTest {
         assertThat(waiter).isNotDone();
         sim.as(c).ok("exit 0");
         assertThat(waiter.get(5, TimeUnit.SECONDS)).isEqualTo("-1 ECHILD");
+    }
+
+    /**
+     * kill_something_info (kill -1) and zap_pid_ns_processes signal every victim before any
+     * exits (complete_signal marks each SIGNAL_GROUP_EXIT): a victim child's SIGUSR1 exit signal
+     * to its victim parent is dropped, so each dies of SIGKILL whatever their pid order.
+     */
+    @Test
+    void killMinusOneKillsEveryVictimBeforeAnyExitSignalActs() {
+        sim.as(1).child("clone3 exit_signal=SIGCHLD set_tid=10");
+        Task p = sim.task(10);
+        sim.as(p).child("clone3 exit_signal=SIGUSR1 set_tid=5");
+        sim.as(1).ok("kill -1 SIGKILL");
+        assertThat(sim.as(1).run("wait4 10")).isEqualTo("10 status=0x0009");
+        assertThat(sim.as(1).run("wait4 5 __WALL")).isEqualTo("5 status=0x0009");
+    }
+
+    /**
+     * zap_pid_ns_processes sets the dying init's SIGCHLD to SIG_IGN (status's SigIgn shows it
+     * while it waits for a victim whose parent is outside the namespace).
+     */
+    @Test
+    void aDyingNamespaceInitIgnoresSigchld() {
+        Task outside = sim.as(1).child("fork");
+        sim.as(outside).ok("unshare CLONE_NEWPID");
+        Task init = sim.as(outside).child("fork");
+        sim.as(outside).child("fork");
+        sim.as(init).ok("exit 0");
+        assertThat(init.group().zapWaiter()).as("waits for the outsider's child").isNotNull();
+        assertThat(init.group().sighand().ignored()).isEqualTo(Signals.bit(Signals.SIGCHLD));
     }
 }

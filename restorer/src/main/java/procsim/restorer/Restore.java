@@ -34,6 +34,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Restore {
     private static final String NO_CAPS = "0000000000000000";
+    private static final int SIGCHLD = 17;
     /** An empty signal set as status prints one (SigIgn, SigCgt). */
     private static final String NO_SIGNALS = "0000000000000000";
     /** rt_sigaction's reply, after its value, for SIG_DFL with no flags. */
@@ -361,10 +362,18 @@ public final class Restore {
         }
     }
 
-    /** A task made with the wrong pid: killed and reaped by its parent, which numbers it {@code nr}. */
+    /**
+     * A task made with the wrong pid: killed and reaped by its parent, which numbers it {@code nr}.
+     * An exit signal other than SIGCHLD is ignored meanwhile (do_notify_parent would send it to the
+     * parent, whose actions are still a fresh init's: SIGUSR1 would kill it and leave the zombie).
+     */
     private void disown(Creation c, long nr) {
+        int sig = c.exitSignal();
+        boolean other = sig != 0 && sig != SIGCHLD;
+        if (other) port.call(c.parentPid(), c.parentTid(), "rt_sigaction " + sig + " SIG_IGN", 0);
         port.call(c.parentPid(), c.parentTid(), "kill " + nr + " SIGKILL", 0);
         port.call(c.parentPid(), c.parentTid(), "wait4 " + nr + " __WALL", 0);
+        if (other) port.call(c.parentPid(), c.parentTid(), "rt_sigaction " + sig + " SIG_DFL", 0);
     }
 
     private static String why(Reply r) {

@@ -248,6 +248,22 @@ class RestoreTest {
         assertThat(port.writes).contains("1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL");
     }
 
+    /**
+     * A task of exit signal SIGUSR1 given the wrong pid is killed and reaped with its parent
+     * ignoring SIGUSR1 meanwhile: do_notify_parent would send it, and the default action would
+     * kill the parent and leave the zombie unreaped, its pid held.
+     */
+    @Test
+    void aWrongPidTaskOfAnotherExitSignalIsReapedWithoutKillingItsParent() {
+        Image.Process p = Images.proc(5, 1, List.of(5), "init");
+        Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", 10, "S", false, p.argv(), p.creds(), List.of(),
+                p.fds(), List.of(), List.of()));
+        port.value = w -> w.endsWith(": clone 10") ? 9L : null;
+        assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false)).hasMessageContaining("but got 9");
+        assertThat(port.writes).containsSubsequence("1/1: rt_sigaction 10 SIG_IGN", "1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL",
+                "1/1: rt_sigaction 10 SIG_DFL");
+    }
+
     @Test
     void nsLastPidThatGivesTheRightNumberBelowButAnotherAboveIsCaught() {
         Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
