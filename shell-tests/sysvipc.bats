@@ -173,3 +173,23 @@ load_worker() {
     [ "$rc" -ne 0 ] # the killed task's msgrcv failed (EINTR), it did not take "kept"
     [ "$(row msg "$q" | cut -d' ' -f4,5)" = "4 1" ]
 }
+
+@test "a signal a sim task's handler takes ends its blocked msgrcv with EINTR, SA_RESTART or not (ipc/msg.c); it takes no message" {
+    local q p w n=0
+    q=$(procsim_syscall "$S" 'msgget IPC_PRIVATE 0600')
+    p=$(procsim_syscall "$S" fork)
+    [[ $(procsim_syscall "$M/$p/task/$p/syscall" "rt_sigaction SIGUSR1 0x401000 SA_RESTART") == "0 handler=SIG_DFL "* ]]
+    bash -c 'exec 3<>"$1"; echo "msgrcv $2 0" >&3 2>/dev/null; echo "write $?"; read -r r <&3; echo "$r"' _ \
+        "$M/$p/task/$p/syscall" "$q" >"$BATS_TEST_TMPDIR/out" &
+    w=$!
+    # a handler's signal taken before the call began ends nothing: signal until the call has ended
+    while kill -0 "$w" 2>/dev/null && ((n++ < 300)); do
+        procsim_syscall "$S" "kill $p SIGUSR1" >/dev/null
+        sleep 0.05
+    done
+    wait "$w"
+    [ "$(cat "$BATS_TEST_TMPDIR/out")" = $'write 1\n-1 EINTR' ]
+    [ "$(awk '$1 == "State:" { print $2 }' "$M/$p/status")" = S ]
+    [ "$(procsim_syscall "$S" "msgsnd $q 1 kept")" = 0 ]
+    [ "$(row msg "$q" | cut -d' ' -f4,5)" = "4 1" ]
+}

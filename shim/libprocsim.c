@@ -185,6 +185,18 @@ static int file_for(const char *line)
 	return own_syscall_file();
 }
 
+/*
+ * Whether LINE is a SysV call that may block: a real signal may interrupt it (its FUSE request
+ * then ends, the sim's call fails with EINTR and the real handler runs as the ioctl returns, as
+ * Linux's msgrcv, msgsnd and semop return EINTR after a handler, SA_RESTART or not). A wait's sim
+ * half may not be interrupted: the real child is reaped by then, and its status would be lost.
+ */
+static int interruptible(const char *line)
+{
+	return !strncmp(line, "msgsnd ", 7) || !strncmp(line, "msgrcv ", 7) || !strncmp(line, "semop ", 6) ||
+	       !strncmp(line, "semtimedop ", 11);
+}
+
 /* The reply of the last line on FD read whole into REPLY (SIZE bytes); its length, or -1 and errno. */
 static ssize_t read_reply(int fd, char *reply, size_t size)
 {
@@ -253,7 +265,14 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 			memcpy(call.line, line, len + 1);
 			/* the whole buffer goes to the daemon: no stack bytes of ours past the NUL */
 			memset(call.line + len + 1, 0, sizeof(call.line) - len - 1);
+			int open_to_signals = interruptible(line);
+			if (open_to_signals) pthread_sigmask(SIG_SETMASK, &old, NULL);
 			int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
+			if (open_to_signals) {
+				int e = errno;
+				pthread_sigmask(SIG_BLOCK, &all, NULL);
+				errno = e;
+			}
 			if (whole < 0)
 				saved = errno;
 			else if ((size_t)whole < sizeof(call.line) && (size_t)whole < size)

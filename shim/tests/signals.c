@@ -7,7 +7,9 @@
  * the handler runs, so a second signal takes the default action, unless the handler re-arms
  * itself with sysv_signal() (glibc: SA_RESETHAND|SA_NODEFER); a parent whose SIGCHLD is
  * SIG_IGN has its children reaped by the kernel (do_notify_parent), and its wait fails with
- * ECHILD; execve keeps SIG_IGN and puts SIG_DFL back for a handler (flush_signal_handlers).
+ * ECHILD; execve keeps SIG_IGN and puts SIG_DFL back for a handler (flush_signal_handlers); a
+ * signal whose handler runs ends a blocked msgrcv with EINTR, SA_RESTART or not (ipc/msg.c's
+ * -ERESTARTNOHAND).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -15,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,7 +112,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(8);
+	tap_plan(9);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -162,6 +166,19 @@ int main(int argc, char **argv)
 	/* (no kill(pid, 0) after: Linux frees the pid in release_task, after the wait's wake-up) */
 	tap_ok(r == -1 && e == ECHILD, "SIGCHLD ignored: the child is reaped at once, wait says ECHILD (%d %s)", r, strerror(e));
 	signal(SIGCHLD, SIG_DFL);
+
+	/* a timer's SIGALRM, a real signal the sim never sees, ends a msgrcv the sim serves */
+	catch_signal(SIGALRM, SA_RESTART);
+	int q = msgget(IPC_PRIVATE, 0600);
+	struct itimerval timer = { .it_value = { .tv_usec = 200000 } };
+	struct { long mtype; char text[16]; } msg;
+	got = 0;
+	setitimer(ITIMER_REAL, &timer, NULL);
+	r = (int)msgrcv(q, &msg, sizeof(msg.text), 0, 0);
+	e = errno;
+	msgctl(q, IPC_RMID, NULL);
+	tap_ok(q >= 0 && r == -1 && e == EINTR && got == SIGALRM,
+	       "SIGALRM's handler runs and msgrcv returns EINTR, SA_RESTART notwithstanding (%d %s)", r, strerror(e));
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();

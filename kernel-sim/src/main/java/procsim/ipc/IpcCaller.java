@@ -30,4 +30,7 @@ public interface IpcCaller {
 
     /** True once the caller has exited: a blocked call then ends. */
     boolean exited();
+
+    /** How many signals a handler took on this thread so far: a blocked call they interrupt ends. */
+    long handlerRuns();
 }

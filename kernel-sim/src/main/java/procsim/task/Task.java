@@ -34,6 +34,9 @@ public final class Task implements IpcCaller {
     int flags;
     /** self_exec_id: execve adds one; fork copies it (a child's parent_exec_id is checked against it). */
     int selfExecId;
+    /** Signals a handler took on this thread (a blocked syscall they interrupt ends), and the last one's SA_RESTART. */
+    long handlerRuns;
+    boolean lastHandlerRestarts;
 
     Task(long startTime) {
         this.startTime = startTime;
@@ -178,5 +181,10 @@ public final class Task implements IpcCaller {
     @Override
     public String toString() {
         return "task " + pid + " (" + comm + ")";
+    }
+
+    @Override
+    public long handlerRuns() {
+        return handlerRuns;
     }
 }

@@ -137,8 +137,9 @@ final class TaskSignals {
 
     /**
      * get_signal's action for a dequeued signal: a handler takes it (the sim runs none; a bound
-     * process's real handler runs: the shim sends it the real signal) and SA_RESETHAND puts
-     * SIG_DFL back (the flags stay); SIG_IGN set meanwhile drops it; else the default action,
+     * process's real handler runs: the shim sends it the real signal), on the thread
+     * complete_signal picks, whose blocked syscall then ends (EINTR, or a wait4 restarts with
+     * SA_RESTART), and SA_RESETHAND puts SIG_DFL back (the flags stay); SIG_IGN set meanwhile drops it; else the default action,
      * which a namespace init (SIGNAL_UNKILLABLE) takes only for SIGKILL and SIGSTOP: a signal
      * pending while it was stopped, its handler reset meanwhile, is dropped.
      */
@@ -147,7 +148,12 @@ final class TaskSignals {
         long h = sighand.handler(sig);
         if (h == SignalHandlers.SIG_IGN) return;
         if (h != SignalHandlers.SIG_DFL) {
-            if ((sighand.flags(sig) & Signals.SA_RESETHAND) != 0) sighand.set(sig, SignalHandlers.SIG_DFL, sighand.flags(sig));
+            long flags = sighand.flags(sig);
+            if ((flags & Signals.SA_RESETHAND) != 0) sighand.set(sig, SignalHandlers.SIG_DFL, flags);
+            Task t = handlerThread(g);
+            t.handlerRuns++;
+            t.lastHandlerRestarts = (flags & Signals.SA_RESTART) != 0;
+            tasks.wake.run();
             return;
         }
         if (Signals.ignoredByDefault(sig)) return;
@@ -163,6 +169,18 @@ final class TaskSignals {
         } else {
             tasks.exit.killGroup(g, sig);
         }
+    }
+
+    /**
+     * complete_signal's choice of the thread that takes a process's signal: the main thread if it
+     * is not exiting (wants_signal), else the first live one.
+     */
+    private static Task handlerThread(ThreadGroup g) {
+        if (!g.leader.exited) return g.leader;
+        for (Task t : g.threads) {
+            if (!t.exited) return t;
+        }
+        return g.leader;
     }
 
     /**

@@ -77,7 +77,10 @@ public final class TaskWait {
             if (found != null) return found;
             if (!any) throw Errno.ECHILD.error();
             if ((options & WNOHANG) != 0) return new WaitResult(0, 0);
+            long handled = caller.handlerRuns;
             tasks.block.block();
+            // do_wait's -ERESTARTSYS: a handler's signal ends it (EINTR), or restarts it with SA_RESTART
+            if (caller.handlerRuns != handled && !caller.lastHandlerRestarts) throw Errno.EINTR.error();
         }
     }
 

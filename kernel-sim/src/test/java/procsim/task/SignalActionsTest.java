@@ -293,4 +293,37 @@ class SignalActionsTest {
         assertThat(init.group().zapWaiter()).as("waits for the outsider's child").isNotNull();
         assertThat(init.group().sighand().ignored()).isEqualTo(Signals.bit(Signals.SIGCHLD));
     }
+
+    /**
+     * A handler's signal ends the syscall its thread is blocked in: msgrcv with EINTR whatever
+     * SA_RESTART says (ipc/msg.c -ERESTARTNOHAND), wait4 with EINTR, or restarted with SA_RESTART
+     * (kernel/exit.c do_wait -ERESTARTSYS); one taken before the call began ends nothing.
+     */
+    @ParameterizedTest(name = "{0} blocked, SIGUSR1 caught with flags {1} -> {2}")
+    @CsvSource(delimiter = ';', value = {
+            "msgrcv Q 0 ; 0          ; -1 EINTR",
+            "msgrcv Q 0 ; SA_RESTART ; -1 EINTR",
+            "wait4      ; 0          ; -1 EINTR",
+            "wait4      ; SA_RESTART ; restarted",
+    })
+    void aCaughtSignalEndsTheBlockedSyscall(String call, String flags, String outcome) throws Exception {
+        Task p = sim.as(1).child("fork");
+        Task c = sim.as(p).child("fork");
+        String q = sim.as(p).run("msgget IPC_PRIVATE 0600");
+        sim.as(p).ok("rt_sigaction SIGUSR1 0x401000 " + flags);
+        sim.as(1).ok("kill 2 SIGUSR1"); // taken before the call: it ends nothing
+        CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> sim.as(p).run(call.strip().replace("Q", q)));
+        Thread.sleep(50);
+        assertThat(blocked).isNotDone();
+        sim.as(1).ok("kill 2 SIGUSR1");
+        if (outcome.equals("restarted")) {
+            Thread.sleep(50);
+            assertThat(blocked).isNotDone();
+            sim.as(c).ok("exit 4");
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isEqualTo("3 status=0x0400");
+        } else {
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isEqualTo(outcome);
+        }
+        assertThat(p.state()).isEqualTo(TaskState.SLEEPING);
+    }
 }
