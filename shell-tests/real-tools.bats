@@ -14,6 +14,8 @@ setup_file() {
     s 1 'clone3 set_tid=10'
     s 10 'clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM'
     s 10 'prctl PR_SET_NAME worker'
+    s 10 'rt_sigaction SIGUSR1 0x401000 SA_RESTART'
+    s 10 'rt_sigaction SIGHUP SIG_IGN'
     s 1 'clone3 flags=CLONE_NEWPID set_tid=1,20'
     s 20 'prctl PR_SET_NAME nsinit'
     s 20 'clone3 set_tid=5,21'
@@ -69,6 +71,18 @@ T
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     [ "$(awk '$1 == 10 { print $2 "/" $3 }' <<<"$output" | tr '\n' ' ')" = "10/2 2/2 " ]
+}
+
+@test "ps -o caught,ignored,pending shows the sim's signal actions (status's SigCgt, SigIgn, ShdPnd)" {
+    sim_shell -- ps -o pid,caught,ignored,pending,comm -p 1,10
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "$output" = "$(cat <<'T'
+  PID           CAUGHT          IGNORED          PENDING COMMAND
+    1 0000000000000000 0000000000000000 0000000000000000 init
+   10 0000000000000200 0000000000000001 0000000000000000 worker
+T
+)" ]
 }
 
 @test "pstree -p draws the tree" {
