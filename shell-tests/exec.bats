@@ -353,6 +353,20 @@ print(libc.syscall(56, 10, 0, 0, 0, 0), os.strerror(ctypes.get_errno()))'
     [ "$(sim_pids)" = 1 ]
 }
 
+@test "a sim namespace init whose real process a real signal ended is reaped: the sim ignores that signal there (SIGNAL_UNKILLABLE), so the shim kills it with SIGKILL" {
+    sim_exec -- python3 -c 'import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+pid = libc.syscall(56, 0x20000000 | 17, 0, 0, 0, 0)  # clone(CLONE_NEWPID | SIGCHLD), no stack: a fork
+if pid == 0:
+    signal.raise_signal(signal.SIGTERM)  # raise(): tgkill, the real kernel only
+    os._exit(3)
+_, st = os.waitpid(pid, 0)
+print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
+    [ "$status" -eq 0 ]
+    [ "$output" = 15 ]
+    [ "$(sim_pids)" = 1 ]
+}
+
 @test "clone3.c: syscall(__NR_clone3) with set_tid (selftest cases: EINVAL, EEXIST, E2BIG) and syscall(__NR_clone) without a stack, CLONE_NEWPID: the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/clone3" 17
     [ "$(sim_pids)" = 1 ]

@@ -65,6 +65,8 @@
 static int active = -1;                 /* -1: not yet known */
 static int sc_fd = -1;                  /* /proc/procsim/syscall: every thread's, and a fork child's */
 static __thread int task_fd = -1;       /* /proc/thread-self/syscall: this thread's, for calls that may block */
+static __thread int nested_fd = -1;     /* the same, for a handler's call while this thread's is in progress */
+static __thread int call_depth;         /* sim calls in progress on this thread: 2 in a handler that interrupted one */
 static int exit_code = -1;              /* set by exit(): the code the destructor reports */
 static int trace = -1;                  /* PROCSIM_SHIM_TRACE set: each line to stderr */
 static pthread_key_t thread_key;        /* set in each thread pthread_create made: its exit is reported */
@@ -179,8 +181,10 @@ static int file_for(const char *line)
 	static const char *const blocking[] = { "msgsnd ", "msgrcv ", "semop ", "semtimedop ", "wait4 ", "waitid " };
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (strncmp(line, blocking[i], strlen(blocking[i])) != 0) continue;
-		if (task_fd < 0) task_fd = open_high("/proc/thread-self/syscall");
-		return task_fd;
+		/* a handler that ran as an interruptible call returned must not take that call's reply, which may still be read */
+		int *fd = call_depth > 1 ? &nested_fd : &task_fd;
+		if (*fd < 0) *fd = open_high("/proc/thread-self/syscall");
+		return *fd;
 	}
 	return own_syscall_file();
 }
@@ -215,8 +219,8 @@ static ssize_t read_reply(int fd, char *reply, size_t size)
 static int forget_if_lost(int fd, int err)
 {
 	if (err != ENOTTY && !(err == EBADF && fcntl(fd, F_GETFD) < 0)) return 0;
-	if (fd == task_fd) {
-		task_fd = -1;
+	if (fd == task_fd || fd == nested_fd) {
+		*(fd == task_fd ? &task_fd : &nested_fd) = -1;
 		return 1;
 	}
 	int ours = fd;
@@ -228,7 +232,8 @@ static int forget_if_lost(int fd, int err)
  * PROCSIM_SYSCALL ioctl when the line fits its buffer (else a write, then a read, or the write
  * alone for REPLY NO_REPLY: an exit's reply says nothing its success does not). Signals are
  * blocked meanwhile, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take
- * the reply. A syscall file the program closed or reused is opened again, once. Returns the
+ * the reply; but for the ioctl of a SysV call that may block (interruptible()), whose handler may
+ * run as it returns: a call that handler makes goes through a file of its own (file_for). A syscall file the program closed or reused is opened again, once. Returns the
  * reply's leading value (0 for NO_REPLY), or -1 with errno the sim's.
  */
 #define NO_REPLY ((char *)1)
@@ -255,6 +260,7 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	if (trace) dprintf(2, "libprocsim: %s\n", line);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
+	call_depth++;
 	for (int again = 1;; again = 0) {
 		int fd = file_for(line);
 		saved = 0;
@@ -284,6 +290,7 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 		}
 		if (!saved || !again || fd < 0 || !forget_if_lost(fd, saved)) break;
 	}
+	call_depth--;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (saved) {
 		errno = saved;
@@ -379,8 +386,9 @@ static pid_t fork_as(const char *line)
 			;
 		close(sync[0]);
 		if (bound != 1) next__exit()(127);     /* the sim refused the fork: this process never was */
-		if (task_fd >= 0) close(task_fd);   /* its parent's thread's task file */
-		task_fd = -1;
+		if (task_fd >= 0) close(task_fd);   /* its parent's thread's task files */
+		if (nested_fd >= 0) close(nested_fd);
+		task_fd = nested_fd = -1;
 		/* the only thread now: another may have held the lock at the fork */
 		pthread_mutex_init(&children_lock, NULL);
 		pthread_mutex_init(&shm_lock, NULL);
@@ -616,7 +624,8 @@ static void thread_gone(void *unused)
 	(void)unused;
 	sim_call(NO_REPLY, 0, "exit 0");
 	if (task_fd >= 0) close(task_fd);
-	task_fd = -1;
+	if (nested_fd >= 0) close(nested_fd);
+	task_fd = nested_fd = -1;
 }
 
 static void make_thread_key(void)
@@ -1328,7 +1337,14 @@ static pid_t sim_reaped(pid_t real, int st, int nowait, int *wstatus)
 		if (code >= 0 && wstatus) *wstatus = (int)code;
 	} else if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
 		sim_call(NULL, 0, "kill %d %d", sim, WIFSIGNALED(st) ? WTERMSIG(st) : SIGKILL);
-		sim_wait(sim, "", wstatus);
+		if (sim_wait(sim, "WNOHANG", wstatus) == 0) {
+			/* the sim's task lives on (a namespace init ignores the signal; a handler the sim holds,
+			 * which SA_RESETHAND undid in the real kernel alone, took it): SIGKILL, and the real status */
+			sim_call(NULL, 0, "kill %d SIGKILL", sim);
+			while (sim_wait(sim, "", wstatus) < 0 && errno == EINTR)
+				;
+			if (wstatus) *wstatus = st;
+		}
 	}
 	errno = e;
 	return sim;

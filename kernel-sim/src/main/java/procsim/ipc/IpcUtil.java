@@ -116,15 +116,17 @@ public final class IpcUtil {
     /**
      * Sleeps until something changes. A task killed meanwhile (a fatal signal is pending) ends its
      * call with EINTR before looking again, so it never takes or sends a message, nor applies a
-     * semop, after its death; so does one whose handler took a signal meanwhile (ipc/msg.c and
-     * ipc/sem.c: -ERESTARTNOHAND or -EINTR, EINTR with a handler whatever its SA_RESTART); a
-     * removed object is EIDRM.
+     * semop, after its death; a removed object is EIDRM. Returns whether a handler took a signal
+     * meanwhile: the caller then ends with EINTR (-ERESTARTNOHAND or -EINTR of ipc/msg.c and
+     * ipc/sem.c, EINTR with a handler whatever its SA_RESTART), msgrcv and semop only if what they
+     * wait for is still not theirs (pipelined_send and update_queue would have given it to them).
      */
-    void await(IpcCaller t, KernIpcPerm obj) throws InterruptedException {
+    boolean await(IpcCaller t, KernIpcPerm obj) throws InterruptedException {
         long handled = t.handlerRuns();
         block.block();
-        if (t.exited() || t.handlerRuns() != handled) throw Errno.EINTR.error();
+        if (t.exited()) throw Errno.EINTR.error();
         if (obj.deleted) throw Errno.EIDRM.error();
+        return t.handlerRuns() != handled;
     }
 
     /** Wakes every blocked operation: something changed. */

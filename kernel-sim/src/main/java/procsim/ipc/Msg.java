@@ -44,7 +44,7 @@ public final class Msg {
             checkPerm(t, q, 0222);
             if (q.cbytes + m.size() <= q.qbytes && q.messages.size() + 1 <= q.qbytes) break;
             if ((flags & IPC_NOWAIT) != 0) throw Errno.EAGAIN.error();
-            util.await(t, q);
+            if (util.await(t, q)) throw Errno.EINTR.error(); // do_msgsnd: signal_pending before it tries again
         }
         q.messages.add(m);
         q.cbytes += m.size();
@@ -58,6 +58,7 @@ public final class Msg {
         if (id < 0) throw Errno.EINVAL.error();
         if ((flags & MSG_COPY) != 0 && ((flags & IPC_NOWAIT) == 0 || (flags & MSG_EXCEPT) != 0)) throw Errno.EINVAL.error();
         MsgQueue q = t.ipcNs().msg.check(id);
+        boolean interrupted = false; // a handler took a signal as it slept: what it finds now, or EINTR
         while (true) {
             checkPerm(t, q, 0444);
             int at = find(q, mtype, flags);
@@ -73,7 +74,8 @@ public final class Msg {
                 return m;
             }
             if ((flags & IPC_NOWAIT) != 0) throw Errno.ENOMSG.error();
-            util.await(t, q);
+            if (interrupted) throw Errno.EINTR.error();
+            interrupted = util.await(t, q);
         }
     }
 

@@ -51,6 +51,7 @@ public final class Sem {
             if (b.num < 0 || b.num >= s.nsems()) throw Errno.EFBIG.error();
             alter |= b.op != 0;
         }
+        boolean interrupted = false; // a handler took a signal as it slept: done now, or EINTR
         while (true) {
             checkPerm(t, s, alter ? 0222 : 0444);
             int[] vals = s.semval.clone();
@@ -80,7 +81,8 @@ public final class Sem {
                 return;
             }
             if (nowait) throw Errno.EAGAIN.error();
-            util.await(t, s);
+            if (interrupted) throw Errno.EINTR.error();
+            interrupted = util.await(t, s);
         }
     }
 

@@ -88,8 +88,8 @@ final class TaskExit {
             sends.run();
         } finally {
             deferred = null;
+            for (ThreadGroup g : marked) exitThreads(g, g.exitStatus);
         }
-        for (ThreadGroup g : marked) exitThreads(g, g.exitStatus);
     }
 
     /** signal->flags = SIGNAL_GROUP_EXIT, group_exit_code = status: ends a stop and its reports. */
@@ -278,7 +278,7 @@ final class TaskExit {
         }
         if (autoreap) release(child);
         else parent.zombieChildren.put(child.seqInParent, child);
-        if (sig > 0 && sig <= Signals.NSIG) tasks.deliverSignal(parent, sig, false);
+        if (sig > 0 && sig <= Signals.NSIG) tasks.deliverSignal(parent, child.parentThread, sig, false);
     }
 
     /** prctl(PR_SET_CHILD_SUBREAPER, arg2): signal->is_child_subreaper = !!arg2 (kernel/sys.c). */

@@ -198,8 +198,8 @@ public final class TaskSet {
     }
 
     /** {@link TaskSignals#deliver}: how the exit path (do_notify_parent) signals a parent. */
-    void deliverSignal(ThreadGroup g, int sig, boolean force) {
-        signals.deliver(g, sig, force);
+    void deliverSignal(ThreadGroup g, Task thread, int sig, boolean force) {
+        signals.deliver(g, thread, sig, force);
     }
 
     /** {@link TaskSignals#sigaction}. */

@@ -88,7 +88,7 @@ final class TaskSignals {
                 && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
             return Errno.EPERM;
         }
-        if (sig != 0) deliver(g, sig, !g.activePidNs().isAncestorOf(sender.activePidNs()));
+        if (sig != 0) deliver(g, target, sig, !g.activePidNs().isAncestorOf(sender.activePidNs()));
         return null;
     }
 
@@ -108,7 +108,7 @@ final class TaskSignals {
      * then a handler takes it, a stop signal stops the group (not SIGTSTP, SIGTTIN or SIGTTOU in
      * an orphaned process group), any other kills it.
      */
-    void deliver(ThreadGroup g, int sig, boolean force) {
+    void deliver(ThreadGroup g, Task thread, int sig, boolean force) {
         if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
         if (Signals.stopsByDefault(sig)) g.pendingSignals &= ~Signals.bit(Signals.SIGCONT);
         if (sig == Signals.SIGCONT) g.pendingSignals &= ~Signals.STOP_MASK;
@@ -126,12 +126,12 @@ final class TaskSignals {
         } else if (g.stopped && sig != Signals.SIGKILL) {
             g.pendingSignals |= Signals.bit(sig);
         } else {
-            act(g, sig);
+            act(g, thread, sig);
         }
         while (!g.stopped && !g.exiting && g.pendingSignals != 0) {
             int next = Signals.next(g.pendingSignals);
             g.pendingSignals &= ~Signals.bit(next);
-            act(g, next);
+            act(g, null, next);
         }
     }
 
@@ -143,14 +143,14 @@ final class TaskSignals {
      * which a namespace init (SIGNAL_UNKILLABLE) takes only for SIGKILL and SIGSTOP: a signal
      * pending while it was stopped, its handler reset meanwhile, is dropped.
      */
-    private void act(ThreadGroup g, int sig) {
+    private void act(ThreadGroup g, Task thread, int sig) {
         SignalHandlers sighand = g.sighand;
         long h = sighand.handler(sig);
         if (h == SignalHandlers.SIG_IGN) return;
         if (h != SignalHandlers.SIG_DFL) {
             long flags = sighand.flags(sig);
             if ((flags & Signals.SA_RESETHAND) != 0) sighand.set(sig, SignalHandlers.SIG_DFL, flags);
-            Task t = handlerThread(g);
+            Task t = handlerThread(g, thread);
             t.handlerRuns++;
             t.lastHandlerRestarts = (flags & Signals.SA_RESTART) != 0;
             tasks.wake.run();
@@ -172,10 +172,12 @@ final class TaskSignals {
     }
 
     /**
-     * complete_signal's choice of the thread that takes a process's signal: the main thread if it
-     * is not exiting (wants_signal), else the first live one.
+     * complete_signal's choice of the thread that takes a process's signal: the one it was sent
+     * to (kill's tid, the forking thread for an exit signal) if it is not exiting (wants_signal),
+     * else the main thread, else the first live one.
      */
-    private static Task handlerThread(ThreadGroup g) {
+    private static Task handlerThread(ThreadGroup g, Task preferred) {
+        if (preferred != null && !preferred.exited && preferred.group == g) return preferred;
         if (!g.leader.exited) return g.leader;
         for (Task t : g.threads) {
             if (!t.exited) return t;

@@ -44,6 +44,7 @@ public final class TaskWait {
         if (pid == Integer.MIN_VALUE) throw Errno.ESRCH.error(); // "-INT_MIN is not defined"
         PidNamespace ns = caller.activePidNs();
         boolean exitOnly = (options & (WUNTRACED | WCONTINUED | WNOTHREAD)) == 0;
+        long handled = caller.handlerRuns;
         while (true) {
             if (caller.exited) throw Errno.EINTR.error();
             ThreadGroup g = caller.group;
@@ -77,10 +78,11 @@ public final class TaskWait {
             if (found != null) return found;
             if (!any) throw Errno.ECHILD.error();
             if ((options & WNOHANG) != 0) return new WaitResult(0, 0);
-            long handled = caller.handlerRuns;
-            tasks.block.block();
-            // do_wait's -ERESTARTSYS: a handler's signal ends it (EINTR), or restarts it with SA_RESTART
+            // do_wait: a handler's signal while it slept and nothing found on looking again:
+            // -ERESTARTSYS, EINTR (or restarted, so waiting on, with SA_RESTART)
             if (caller.handlerRuns != handled && !caller.lastHandlerRestarts) throw Errno.EINTR.error();
+            handled = caller.handlerRuns;
+            tasks.block.block();
         }
     }
 

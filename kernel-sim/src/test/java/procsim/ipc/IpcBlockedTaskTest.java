@@ -24,15 +24,8 @@ class IpcBlockedTaskTest {
     private final Sim sim = new Sim();
     private final Sim.Runner init = sim.as(1);
 
-    /** Runs {@code line} as {@code task} on a thread of its own; returns once the call is blocked. */
-    private Thread blocked(Task task, String line, AtomicReference<String> reply) throws InterruptedException {
-        Thread th = new Thread(() -> reply.set(sim.as(task).run(line)));
-        th.start();
-        while (th.getState() != Thread.State.TIMED_WAITING && th.getState() != Thread.State.WAITING) {
-            if (!th.isAlive()) throw new AssertionError("did not block: " + reply.get());
-            Thread.onSpinWait();
-        }
-        return th;
+    private Thread blocked(Task task, String line, AtomicReference<String> reply) {
+        return sim.blocked(task, line, reply);
     }
 
     private String qnumCbytes(int id) {

@@ -43,6 +43,20 @@ public final class Sim {
         return t;
     }
 
+    /**
+     * Runs {@code line} as {@code task} on a thread of its own, its reply into {@code reply};
+     * returns once the call sleeps in the kernel's wait for a change (TIMED_WAITING).
+     */
+    public Thread blocked(Task task, String line, java.util.concurrent.atomic.AtomicReference<String> reply) {
+        Thread th = new Thread(() -> reply.set(as(task).run(line)));
+        th.start();
+        while (th.getState() != Thread.State.TIMED_WAITING) {
+            if (!th.isAlive()) throw new AssertionError("did not block: " + reply.get());
+            Thread.onSpinWait();
+        }
+        return th;
+    }
+
     public Runner as(int tid) {
         return as(task(tid));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -312,18 +313,86 @@ class SignalActionsTest {
         String q = sim.as(p).run("msgget IPC_PRIVATE 0600");
         sim.as(p).ok("rt_sigaction SIGUSR1 0x401000 " + flags);
         sim.as(1).ok("kill 2 SIGUSR1"); // taken before the call: it ends nothing
-        CompletableFuture<String> blocked = CompletableFuture.supplyAsync(() -> sim.as(p).run(call.strip().replace("Q", q)));
-        Thread.sleep(50);
-        assertThat(blocked).isNotDone();
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread blocked = sim.blocked(p, call.strip().replace("Q", q), reply);
         sim.as(1).ok("kill 2 SIGUSR1");
         if (outcome.equals("restarted")) {
-            Thread.sleep(50);
-            assertThat(blocked).isNotDone();
+            waitUntilBlockedAgain(blocked);
+            assertThat(reply.get()).isNull();
             sim.as(c).ok("exit 4");
-            assertThat(blocked.get(5, TimeUnit.SECONDS)).isEqualTo("3 status=0x0400");
+            blocked.join(5000);
+            assertThat(reply.get()).isEqualTo("3 status=0x0400");
         } else {
-            assertThat(blocked.get(5, TimeUnit.SECONDS)).isEqualTo(outcome);
+            blocked.join(5000);
+            assertThat(reply.get()).isEqualTo(outcome);
         }
         assertThat(p.state()).isEqualTo(TaskState.SLEEPING);
+    }
+
+    /** The thread sleeps again (the kernel's poll wakes it every 100 ms, so twice is enough). */
+    private static void waitUntilBlockedAgain(Thread th) throws InterruptedException {
+        Thread.sleep(250);
+        assertThat(th.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+    }
+
+    /**
+     * do_wait looks again after a wake-up before it answers -ERESTARTSYS: a parent catching
+     * SIGCHLD (no SA_RESTART) blocked in wait4 gets the child whose exit sent it, not EINTR.
+     */
+    @Test
+    void aBlockedWaitGetsTheChildWhoseSigchldItsHandlerTook() throws Exception {
+        Task p = sim.as(1).child("fork");
+        Task c = sim.as(p).child("fork");
+        sim.as(p).ok("rt_sigaction SIGCHLD 0x401000");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread blocked = sim.blocked(p, "wait4 -1", reply);
+        sim.as(c).ok("exit 3");
+        blocked.join(5000);
+        assertThat(reply.get()).isEqualTo("3 status=0x0300");
+    }
+
+    /**
+     * What was the sleeper's when the handler's signal came is its (pipelined_send hands a message
+     * to a waiting receiver, update_queue applies a waiting semop): msgrcv and semop then succeed;
+     * msgsnd looks at signal_pending first (do_msgsnd), so it ends with EINTR though room was made.
+     */
+    @ParameterizedTest(name = "{0} blocked; {1}, then a caught SIGUSR1 -> {2}")
+    @CsvSource(delimiter = ';', value = {
+            "msgrcv Q 0   ; msgsnd Q 1 hello  ; 5 mtype=1 text=hello",
+            "semop S 0:-1 ; semop S 0:1       ; 0",
+            "msgsnd Q 2 b ; msgrcv Q 0        ; -1 EINTR",
+    })
+    void whatWasAlreadyTheSleepersIsTaken(String call, String other, String outcome) throws Exception {
+        Task p = sim.as(1).child("fork");
+        String q = sim.as(1).run("msgget IPC_PRIVATE 0666");
+        String sem = sim.as(1).run("semget IPC_PRIVATE 1 0666");
+        if (call.startsWith("msgsnd")) {
+            sim.as(1).ok("msgctl " + q + " IPC_SET qbytes=1");
+            sim.as(1).ok("msgsnd " + q + " 1 a");
+        }
+        sim.as(p).ok("rt_sigaction SIGUSR1 0x401000");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread blocked = sim.blocked(p, call.strip().replace("Q", q).replace("S", sem), reply);
+        sim.kernel.write(() -> { // both under one hold of the (reentrant) lock: the sleeper cannot run between them
+            sim.as(1).run(other.strip().replace("Q", q).replace("S", sem));
+            sim.as(1).run("kill 2 SIGUSR1");
+            return null;
+        });
+        blocked.join(5000);
+        assertThat(reply.get()).isEqualTo(outcome);
+    }
+
+    /** complete_signal tries the thread kill named first: a caught signal to a tid ends that thread's msgrcv. */
+    @Test
+    void aSignalToATidEndsThatThreadsBlockedCall() throws Exception {
+        Task p = sim.as(1).child("fork");
+        Task thread = sim.as(p).child("clone CLONE_VM|CLONE_THREAD|CLONE_SIGHAND");
+        String q = sim.as(p).run("msgget IPC_PRIVATE 0600");
+        sim.as(p).ok("rt_sigaction SIGUSR1 0x401000");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread blocked = sim.blocked(thread, "msgrcv " + q + " 0", reply);
+        sim.as(1).ok("kill " + thread.tid() + " SIGUSR1");
+        blocked.join(5000);
+        assertThat(reply.get()).isEqualTo("-1 EINTR");
     }
 }

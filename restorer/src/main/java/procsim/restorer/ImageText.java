@@ -50,7 +50,9 @@ public final class ImageText {
             for (Image.Thread t : p.threads()) out.add(creds(t.tid(), t.creds()));
         }
         for (Image.Process p : procs) {
-            for (Image.SigAction a : p.sigactions()) {
+            List<Image.SigAction> actions = new ArrayList<>(p.sigactions());
+            actions.sort(Comparator.comparingInt(Image.SigAction::sig));
+            for (Image.SigAction a : actions) {
                 out.add("sigaction " + p.pid() + " " + a.sig() + " handler=" + a.handler() + " flags=" + a.flags());
             }
         }

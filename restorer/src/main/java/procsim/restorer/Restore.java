@@ -116,9 +116,17 @@ public final class Restore {
         return new Outcome(r.made.size(), r.ipcMade.size());
     }
 
-    /** What no syscall of the sim can make: another bounding set, ambient capabilities. */
+    /**
+     * What no syscall of the sim can make: another bounding set, ambient capabilities; and for a
+     * method whose pids must be checked, an exit signal a wrongly numbered task's parent cannot
+     * ignore while it is reaped (SIGKILL, SIGSTOP: see {@link #disown}).
+     */
     private void check() throws ImageException {
         for (Image.Process p : plan.order) {
+            if (!method.exact() && (p.exitSignal() == 9 || p.exitSignal() == 19)) {
+                throw new ImageException("exit signal " + p.exitSignal() + " of " + p.pid() + ": " + method
+                        + " could not undo a wrong pid (its parent cannot ignore that signal); restore by another method");
+            }
             checkCaps(p.pid(), p.creds());
             for (Image.Thread t : p.threads()) checkCaps(t.tid(), t.creds());
         }

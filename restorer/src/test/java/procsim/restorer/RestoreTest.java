@@ -264,6 +264,23 @@ class RestoreTest {
                 "1/1: rt_sigaction 10 SIG_DFL");
     }
 
+    /** ...and one of exit signal SIGKILL or SIGSTOP, which no parent may ignore, is refused by ns_last_pid alone. */
+    @ParameterizedTest
+    @CsvSource({"9, ns_last_pid, true", "19, ns_last_pid, true", "9, clone3, false", "12, ns_last_pid, false"})
+    void anExitSignalNoParentCanIgnoreIsRefusedByNsLastPid(int sig, String method, boolean refused) throws Exception {
+        Image.Process p = Images.proc(5, 1, List.of(5), "init");
+        Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", sig, "S", false, p.argv(), p.creds(), List.of(),
+                p.fds(), List.of(), List.of()));
+        RestoreMethod m = RestoreMethod.valueOf(method.toUpperCase());
+        if (refused) {
+            assertThatThrownBy(() -> Restore.run(img, m, port, true)).isInstanceOf(ImageException.class)
+                    .hasMessageStartingWith("exit signal " + sig + " of 5: ns_last_pid could not undo a wrong pid");
+            assertThat(port.writes).isEmpty();
+        } else {
+            assertThat(Restore.run(img, m, port, true).tasks()).isEqualTo(1);
+        }
+    }
+
     @Test
     void nsLastPidThatGivesTheRightNumberBelowButAnotherAboveIsCaught() {
         Image img = Images.of(Images.proc(5, 1, List.of(5, 1), "init"), Images.proc(6, 5, List.of(6, 2), "init"));
