@@ -13,12 +13,12 @@
  * (a real fork, then the parent's `bind CHILD fork`: the sim's fork, the real child bound to its task);
  * wait, waitpid, wait4, waitid (the real child reaped, then the sim's answer); exit, _exit, _Exit and
  * a return from main (exit_group CODE, written last); kill of a pid (the sim's kill, then the
- * real signal to ourselves or a child of ours if the sim killed it or it catches the signal); clone3 and clone without a stack
- * (through syscall()); pthread_create (each real thread a sim thread, bound with `attach TID`);
- * unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
- * prctl(PR_SET_NAME|PR_GET_NAME); sigaction, signal, bsd_signal and sysv_signal (the real call,
- * then the sim's rt_sigaction with the action the real kernel took); the SysV msg, sem and shm calls (shmat with real shared
- * memory); eclone and next_syscall_data (procsim.h).
+ * real signal to ourselves or a child of ours if the sim killed it or it catches the signal);
+ * clone3 and clone without a stack (through syscall()); pthread_create (each real thread a sim
+ * thread, bound with `attach TID`); unshare of the pid and IPC namespaces, setuid, capget, capset, getuid, geteuid,
+ * prctl(PR_SET_NAME|PR_GET_NAME); sigaction and the signal() family (the real call, then the
+ * sim's rt_sigaction with the action the real kernel took); the SysV msg, sem and shm calls
+ * (shmat with real shared memory); eclone and next_syscall_data (procsim.h).
  * Everything else is the real kernel's (dlsym RTLD_NEXT). The shim serves only the process bound
  * to its own sim task: PROCSIM_SHIM_PID holds that process's real pid (in its real pid namespace;
  * procsim exec sets 1, a forked child its own), so a child made by posix_spawn, system, popen or
@@ -181,7 +181,7 @@ static int file_for(const char *line)
 	static const char *const blocking[] = { "msgsnd ", "msgrcv ", "semop ", "semtimedop ", "wait4 ", "waitid " };
 	for (size_t i = 0; i < sizeof(blocking) / sizeof(blocking[0]); i++) {
 		if (strncmp(line, blocking[i], strlen(blocking[i])) != 0) continue;
-		/* a handler that ran as an interruptible call returned must not take that call's reply, which may still be read */
+		/* a handler that ran as an interruptible call returned must not take its reply, maybe still unread */
 		int *fd = call_depth > 1 ? &nested_fd : &task_fd;
 		if (*fd < 0) *fd = open_high("/proc/thread-self/syscall");
 		return *fd;
@@ -233,7 +233,8 @@ static int forget_if_lost(int fd, int err)
  * alone for REPLY NO_REPLY: an exit's reply says nothing its success does not). Signals are
  * blocked meanwhile, so that a handler's own call (bash reaps in its SIGCHLD handler) cannot take
  * the reply; but for the ioctl of a SysV call that may block (interruptible()), whose handler may
- * run as it returns: a call that handler makes goes through a file of its own (file_for). A syscall file the program closed or reused is opened again, once. Returns the
+ * run as it returns: a call that handler makes goes through a file of its own (file_for). A
+ * syscall file the program closed or reused is opened again, once. Returns the
  * reply's leading value (0 for NO_REPLY), or -1 with errno the sim's.
  */
 #define NO_REPLY ((char *)1)

@@ -139,9 +139,10 @@ final class TaskSignals {
      * get_signal's action for a dequeued signal: a handler takes it (the sim runs none; a bound
      * process's real handler runs: the shim sends it the real signal), on the thread
      * complete_signal picks, whose blocked syscall then ends (EINTR, or a wait4 restarts with
-     * SA_RESTART), and SA_RESETHAND puts SIG_DFL back (the flags stay); SIG_IGN set meanwhile drops it; else the default action,
-     * which a namespace init (SIGNAL_UNKILLABLE) takes only for SIGKILL and SIGSTOP: a signal
-     * pending while it was stopped, its handler reset meanwhile, is dropped.
+     * SA_RESTART), and SA_RESETHAND puts SIG_DFL back (the flags stay); SIG_IGN set meanwhile
+     * drops it; else the default action, which a namespace init (SIGNAL_UNKILLABLE) takes only
+     * for SIGKILL and SIGSTOP: a signal pending while it was stopped, its handler reset
+     * meanwhile, is dropped.
      */
     private void act(ThreadGroup g, Task thread, int sig) {
         SignalHandlers sighand = g.sighand;
