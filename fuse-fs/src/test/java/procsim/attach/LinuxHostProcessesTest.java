@@ -211,17 +211,15 @@ class LinuxHostProcessesTest {
     @Test
     void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
         LinuxHostProcesses host = new LinuxHostProcesses();
-        // sleep 0's parent execs sleep 30 and never waits: a zombie for as long as it lives
-        Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
+        ZombieParent zp = new ZombieParent();
+        Process parent = zp.parent;
         try {
-            ProcessHandle child = null;
-            while (child == null) {
-                child = parent.toHandle().children().findFirst().orElse(null);
-            }
-            int zombie = (int) child.pid();
+            int zombie = zp.zombie;
             HostProcesses.Pin pinned = host.pin(zombie);
             assertThat(pinned).isNotNull();
+            long deadline = System.nanoTime() + 10_000_000_000L;
             while (!Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z ")) {
+                assertThat(System.nanoTime()).as("a zombie within 10 s").isLessThan(deadline);
                 Thread.onSpinWait();
             }
             assertThat(pinned.alive()).as("a zombie").isTrue();

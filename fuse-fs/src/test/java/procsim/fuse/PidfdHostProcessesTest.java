@@ -30,13 +30,14 @@ class PidfdHostProcessesTest {
         assertThat(host.pin(Integer.MAX_VALUE)).as("no such process").isNull();
     }
 
-    /** As LinuxHostProcessesTest's comm pin: sleep 0's parent execs sleep 30 and never waits. */
+    /** As LinuxHostProcessesTest's comm pin, with its python parent that never waits. */
     @Test
     @Timeout(20)
     void aPinLivesWithItsProcessAZombieIncluded() throws Exception {
-        Process parent = new ProcessBuilder("bash", "-c", "sleep 0 & exec sleep 30").start();
+        procsim.attach.ZombieParent zp = new procsim.attach.ZombieParent();
+        Process parent = zp.parent;
         try {
-            int zombie = (int) child(parent.toHandle()).pid();
+            int zombie = zp.zombie;
             HostProcesses.Pin pinned = host.pin(zombie);
             while (!Files.readString(Path.of("/proc/" + zombie + "/stat")).contains(") Z ")) Thread.onSpinWait();
             assertThat(pinned.alive()).as("a zombie").isTrue();

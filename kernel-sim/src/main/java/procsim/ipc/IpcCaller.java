@@ -33,4 +33,7 @@ public interface IpcCaller {
 
     /** How many signals a handler took on this thread so far: a blocked call they interrupt ends. */
     long handlerRuns();
+
+    /** How many times its process has stopped (SIGSTOP and the like) so far. */
+    long stops();
 }

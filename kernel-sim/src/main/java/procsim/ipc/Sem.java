@@ -51,7 +51,9 @@ public final class Sem {
             if (b.num < 0 || b.num >= s.nsems()) throw Errno.EFBIG.error();
             alter |= b.op != 0;
         }
-        boolean interrupted = false; // a handler took a signal as it slept: done now, or EINTR
+        // a handler took a signal, or the process stopped, as it slept: done now, or EINTR (a stop
+        // wakes do_semtimedop, whose -EINTR no SIGCONT restarts; signal(7))
+        boolean interrupted = false;
         while (true) {
             checkPerm(t, s, alter ? 0222 : 0444);
             int[] vals = s.semval.clone();
@@ -82,7 +84,8 @@ public final class Sem {
             }
             if (nowait) throw Errno.EAGAIN.error();
             if (interrupted) throw Errno.EINTR.error();
-            interrupted = util.await(t, s);
+            long stops = t.stops();
+            interrupted = util.await(t, s) || t.stops() != stops;
         }
     }
 

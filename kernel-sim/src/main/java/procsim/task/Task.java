@@ -187,4 +187,9 @@ public final class Task implements IpcCaller {
     public long handlerRuns() {
         return handlerRuns;
     }
+
+    @Override
+    public long stops() {
+        return group.stops;
+    }
 }

@@ -163,6 +163,7 @@ final class TaskSignals {
             if (sig != Signals.SIGSTOP && orphanedProcessGroup(g.pgrp)) return;
             if (!g.stopped) {
                 g.stopped = true;
+                g.stops++;
                 g.continued = false;
                 g.stopCode = sig;
                 tasks.wake.run();

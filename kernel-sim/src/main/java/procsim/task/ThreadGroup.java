@@ -50,6 +50,8 @@ public final class ThreadGroup {
     boolean childSubreaper;
     /** SIGNAL_STOP_STOPPED: every thread is in a group stop. */
     boolean stopped;
+    /** Group stops so far (a semop asleep across one ends with EINTR). */
+    long stops;
     /** The stop signal not yet reported to WUNTRACED (group_exit_code while stopped), else 0. */
     int stopCode;
     /** SIGNAL_STOP_CONTINUED: a SIGCONT resumed the group and WCONTINUED has not seen it yet. */

@@ -395,4 +395,27 @@ class SignalActionsTest {
         blocked.join(5000);
         assertThat(reply.get()).isEqualTo("-1 EINTR");
     }
+
+    /**
+     * signal(7): after a stop and SIGCONT, semop fails with EINTR (do_semtimedop's -EINTR is no
+     * restart code); msgrcv is restarted (-ERESTARTNOHAND without a handler): it goes on waiting.
+     */
+    @ParameterizedTest(name = "{0} blocked, SIGSTOP then SIGCONT -> {1}")
+    @CsvSource({"semop S 0:-1, -1 EINTR", "msgrcv Q 0, 1 mtype=1 text=x"})
+    void aStopAndContinueEndsASemopButNotAMsgrcv(String call, String outcome) throws Exception {
+        Task p = sim.as(1).child("fork");
+        String q = sim.as(1).run("msgget IPC_PRIVATE 0666");
+        String sem = sim.as(1).run("semget IPC_PRIVATE 1 0666");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread blocked = sim.blocked(p, call.replace("Q", q).replace("S", sem), reply);
+        sim.as(1).ok("kill 2 SIGSTOP");
+        sim.as(1).ok("kill 2 SIGCONT");
+        if (call.startsWith("msgrcv")) {
+            waitUntilBlockedAgain(blocked);
+            assertThat(reply.get()).isNull();
+            sim.as(1).ok("msgsnd " + q + " 1 x");
+        }
+        blocked.join(5000);
+        assertThat(reply.get()).isEqualTo(outcome);
+    }
 }
