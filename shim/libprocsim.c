@@ -752,16 +752,31 @@ SHIM_EXPORT int setuid(uid_t uid)
 	return sim_call(NULL, 0, "setuid %u", uid) < 0 ? -1 : 0;
 }
 
+/* The sim's file PATH (a /proc file: one read) into BUF, NUL-terminated: BUF, or NULL if unreadable or empty. */
+static char *read_proc(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+	if (fd >= 0) close(fd);
+	return n > 0 ? (buf[n] = 0, buf) : NULL;
+}
+
+/* The value of status line KEY ("Uid", "SigCgt") in the status text STATUS, past its tab; or NULL. */
+static char *status_value(char *status, const char *key)
+{
+	size_t k = strlen(key);
+	for (char *p = status ? strstr(status, key) : NULL; p; p = strstr(p + 1, key)) {
+		if ((p == status || p[-1] == '\n') && p[k] == ':') return p + k + 1;
+	}
+	return NULL;
+}
+
 /* The uid field (0 real, 1 effective) of the sim's status file PATH; -1 if unreadable. */
 static long status_uid(const char *path, int field)
 {
 	char buf[4096];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0) close(fd);
-	char *p = n > 0 ? (buf[n] = 0, strstr(buf, "\nUid:")) : NULL;
+	char *p = status_value(read_proc(path, buf, sizeof(buf)), "Uid");
 	if (!p) return -1;
-	p += 5;
 	long v = strtol(p, &p, 10);
 	return field ? strtol(p, NULL, 10) : v;
 }
@@ -1292,10 +1307,7 @@ static char *read_stat(pid_t pid, char *buf, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t len = fd < 0 ? -1 : read(fd, buf, size - 1);
-	if (fd >= 0) close(fd);
-	char *p = len > 0 ? (buf[len] = 0, strrchr(buf, ')')) : NULL;
+	char *p = read_proc(path, buf, size) ? strrchr(buf, ')') : NULL;
 	return p && p[1] == ' ' ? p : NULL;
 }
 
@@ -1489,16 +1501,10 @@ static void tell_sigaction(int sig)
 static void sync_dispositions(void)
 {
 	char buf[4096];
-	unsigned long long ign = 0, cgt = 0;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0) close(fd);
-	if (n <= 0) return;
-	buf[n] = 0;
-	char *p = strstr(buf, "\nSigIgn:\t"), *q = strstr(buf, "\nSigCgt:\t");
+	char *status = read_proc("/proc/self/status", buf, sizeof(buf));
+	char *p = status_value(status, "SigIgn"), *q = status_value(status, "SigCgt");
 	if (!p || !q) return;
-	ign = strtoull(p + 9, NULL, 16);
-	cgt = strtoull(q + 9, NULL, 16);
+	unsigned long long ign = strtoull(p, NULL, 16), cgt = strtoull(q, NULL, 16);
 	for (int sig = 1; sig <= 64; sig++) {
 		struct sigaction a;
 		if (sig == SIGKILL || sig == SIGSTOP || next_sigaction()(sig, NULL, &a) < 0) continue;
@@ -1555,13 +1561,8 @@ static int sim_catches(pid_t pid, int sig)
 	}
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
-	if (fd >= 0) close(fd);
-	if (n <= 0) return 0;
-	buf[n] = 0;
-	char *p = strstr(buf, "\nSigCgt:\t");
-	return p && ((strtoull(p + 9, NULL, 16) >> (sig - 1)) & 1);
+	char *p = status_value(read_proc(path, buf, sizeof(buf)), "SigCgt");
+	return p && ((strtoull(p, NULL, 16) >> (sig - 1)) & 1);
 }
 
 /*

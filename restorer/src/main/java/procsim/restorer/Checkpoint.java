@@ -25,8 +25,6 @@ import java.util.TreeSet;
  * text (a syscall line splits on blanks).
  */
 public final class Checkpoint {
-    private static final String NO_SIGNALS = "0000000000000000";
-    private static final int SIGCHLD = 17;
     private final Path m;
     private final MountPort port;
 
@@ -64,7 +62,7 @@ public final class Checkpoint {
             MountFiles.Status s = MountFiles.status(m.resolve(Integer.toString(p)));
             if (s == null) continue; // gone since the listing
             if (s.state().equals("Z")) throw refuse("task " + p + " is a zombie");
-            if (!s.get("ShdPnd").equals(NO_SIGNALS)) throw refuse("task " + p + " has signals pending (ShdPnd " + s.get("ShdPnd") + ")");
+            if (!s.get("ShdPnd").equals(Image.SigAction.NO_SIGNALS)) throw refuse("task " + p + " has signals pending (ShdPnd " + s.get("ShdPnd") + ")");
             if (s.get("Name").matches(".*\\s.*")) throw refuse("comm of " + p + " has a blank");
             if (!link(p + "/ns/ipc").equals(ipc1)) throw refuse("task " + p + " is in another IPC namespace");
             status.put(p, s);
@@ -126,7 +124,7 @@ public final class Checkpoint {
      * nothing, are not saved: finding them would take 64 requests a process.
      */
     private List<Image.SigAction> sigactions(int pid, MountFiles.Status s) throws IOException {
-        long set = Long.parseUnsignedLong(s.get("SigIgn"), 16) | Long.parseUnsignedLong(s.get("SigCgt"), 16) | 1L << (SIGCHLD - 1);
+        long set = Long.parseUnsignedLong(s.get("SigIgn"), 16) | Long.parseUnsignedLong(s.get("SigCgt"), 16) | 1L << (RestoreMethod.SIGCHLD - 1);
         List<Image.SigAction> out = new ArrayList<>();
         for (int sig = 1; sig <= 64; sig++) {
             if ((set & 1L << (sig - 1)) == 0) continue;

@@ -39,6 +39,13 @@ public record Image(String format, int version, List<Process> processes, List<Ms
      * or a handler's address ({@code 0x401000}), and sa_flags in hex.
      */
     public record SigAction(int sig, String handler, String flags) {
+        /** An empty signal set as status prints one (SigIgn, SigCgt, ShdPnd). */
+        public static final String NO_SIGNALS = "0000000000000000";
+
+        /** Whether a signal takes an action: 1-64 but SIGKILL (9) and SIGSTOP (19) (do_sigaction's sig_kernel_only). */
+        public static boolean settable(int sig) {
+            return sig >= 1 && sig <= 64 && sig != 9 && sig != 19;
+        }
     }
 
     /** A thread other than the leader. */

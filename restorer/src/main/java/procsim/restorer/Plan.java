@@ -148,7 +148,7 @@ final class Plan {
         long seen = 0;
         for (Image.SigAction a : p.sigactions()) {
             String what = "sigaction " + a.sig() + " of " + p.pid();
-            if (a.sig() < 1 || a.sig() > 64 || a.sig() == 9 || a.sig() == 19) throw new ImageException(what + ": no such action");
+            if (!Image.SigAction.settable(a.sig())) throw new ImageException(what + ": no such action");
             if ((seen & 1L << (a.sig() - 1)) != 0) throw new ImageException(what + " twice in the image");
             seen |= 1L << (a.sig() - 1);
             boolean dfl = a.handler().equals("SIG_DFL");

@@ -34,9 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Restore {
     private static final String NO_CAPS = "0000000000000000";
-    private static final int SIGCHLD = 17;
-    /** An empty signal set as status prints one (SigIgn, SigCgt). */
-    private static final String NO_SIGNALS = "0000000000000000";
     /** rt_sigaction's reply, after its value, for SIG_DFL with no flags. */
     private static final String DEFAULT_ACTION = "handler=SIG_DFL flags=0x0";
     private static final long O_LARGEFILE = 0100000;
@@ -123,7 +120,7 @@ public final class Restore {
      */
     private void check() throws ImageException {
         for (Image.Process p : plan.order) {
-            if (!method.exact() && (p.exitSignal() == 9 || p.exitSignal() == 19)) {
+            if (!method.exact() && p.exitSignal() != 0 && !Image.SigAction.settable(p.exitSignal())) {
                 throw new ImageException("exit signal " + p.exitSignal() + " of " + p.pid() + ": " + method
                         + " could not undo a wrong pid (its parent cannot ignore that signal); restore by another method");
             }
@@ -151,8 +148,8 @@ public final class Restore {
                 : !k.permitted().equals(initCaps) ? "CapPrm " + k.permitted() + " (CapBnd " + initCaps + ")"
                 : !k.effective().equals(initCaps) ? "CapEff " + k.effective() + " (CapBnd " + initCaps + ")"
                 : !k.ambient().equals(NO_CAPS) ? "CapAmb " + k.ambient()
-                : !init.sigIgn().equals(NO_SIGNALS) ? "SigIgn " + init.sigIgn()
-                : !init.sigCgt().equals(NO_SIGNALS) ? "SigCgt " + init.sigCgt() : null;
+                : !init.sigIgn().equals(Image.SigAction.NO_SIGNALS) ? "SigIgn " + init.sigIgn()
+                : !init.sigCgt().equals(Image.SigAction.NO_SIGNALS) ? "SigCgt " + init.sigCgt() : null;
         if (differs == null) {
             Reply keep = port.call(1, 1, "prctl PR_GET_KEEPCAPS", 0);
             if (keep.failed()) throw new ImageException("cannot ask init's keepcaps (prctl PR_GET_KEEPCAPS): " + keep.errno());
@@ -377,7 +374,7 @@ public final class Restore {
      */
     private void disown(Creation c, long nr) {
         int sig = c.exitSignal();
-        boolean other = sig != 0 && sig != SIGCHLD;
+        boolean other = sig != 0 && sig != RestoreMethod.SIGCHLD;
         if (other) port.call(c.parentPid(), c.parentTid(), "rt_sigaction " + sig + " SIG_IGN", 0);
         port.call(c.parentPid(), c.parentTid(), "kill " + nr + " SIGKILL", 0);
         port.call(c.parentPid(), c.parentTid(), "wait4 " + nr + " __WALL", 0);

@@ -6,8 +6,7 @@ import java.util.List;
 final class Images {
     static final String FULL = "000001ffffffffff";
     static final String NONE = "0000000000000000";
-    /** An empty signal set as status prints one (SigIgn, SigCgt). */
-    static final String NO_SIGNALS = "0000000000000000";
+    static final String NO_SIGNALS = Image.SigAction.NO_SIGNALS;
     static final Image.Creds ROOT = new Image.Creds(List.of(0L, 0L, 0L, 0L), List.of(0L, 0L, 0L, 0L),
             new Image.Caps(NONE, FULL, FULL, FULL, NONE), false);
     static final List<Image.Fd> CONSOLE = List.of(new Image.Fd(0, "0100002", 0, "/dev/console"),
