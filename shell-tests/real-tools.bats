@@ -12,10 +12,12 @@ setup_file() {
     # root: 1 init, 10 worker (+ a thread), 20 nsinit (init of namespace A);
     # A: 1=20, 5=21, 7=30 (init of namespace B); B: 1=30, 2=31 leaf
     s 1 'clone3 set_tid=10'
+    s 10 'rt_sigprocmask SIG_BLOCK SIGTERM|SIGUSR2'
     s 10 'clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM'
     s 10 'prctl PR_SET_NAME worker'
     s 10 'rt_sigaction SIGUSR1 0x401000 SA_RESTART'
     s 10 'rt_sigaction SIGHUP SIG_IGN'
+    s 1 'kill 10 SIGUSR2'
     s 1 'clone3 flags=CLONE_NEWPID set_tid=1,20'
     s 20 'prctl PR_SET_NAME nsinit'
     s 20 'clone3 set_tid=5,21'
@@ -73,8 +75,8 @@ T
     [ "$(awk '$1 == 10 { print $2 "/" $3 }' <<<"$output" | tr '\n' ' ')" = "10/2 2/2 " ]
 }
 
-@test "ps -o caught,ignored,pending shows the sim's signal actions (status's SigCgt, SigIgn, ShdPnd)" {
-    sim_shell -- ps -o pid,caught,ignored,pending,comm -p 1,10
+@test "ps -o caught,ignored,blocked,pending shows the sim's signals (status's SigCgt, SigIgn, SigBlk, ShdPnd)" {
+    sim_shell -- ps -o pid,caught,ignored,blocked,pending,comm -p 1,10
     [ "$status" -eq 0 ]
     [ -z "$stderr" ]
     [ "$output" = "$(cat <<'T'

@@ -80,26 +80,32 @@ class TaskFilesTest {
     /**
      * fs/proc/array.c task_sig (collect_sigign_sigcatch, render_sigset_t: 16 hex digits) and
      * do_task_stat's fields 31-34 (each set's first word & 0x7fffffff: a realtime signal shows
-     * only in status): the process's ignored and caught signals, in every thread's files; what
-     * waits in a stopped process is ShdPnd (stat's "signal" is the thread's own pending set).
+     * only in status): the process's ignored and caught signals, in every thread's files, and each
+     * thread's own blocked set (SigBlk, field 32); what waits in a stopped process is ShdPnd
+     * (stat's "signal" is the thread's own pending set).
      */
     @Test
-    void statusAndStatShowIgnoredCaughtAndPendingSignals() {
+    void statusAndStatShowIgnoredCaughtBlockedAndPendingSignals() {
         String child = sys("fork");
         String file = "/" + child + "/task/" + child + "/syscall";
         syscall(OPERATOR, file, "rt_sigaction SIGINT SIG_IGN");
         syscall(OPERATOR, file, "rt_sigaction SIGUSR1 0x401000");
         syscall(OPERATOR, file, "rt_sigaction 40 0x401000");
         syscall(OPERATOR, file, "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDWAIT");
+        syscall(OPERATOR, file, "rt_sigprocmask SIG_BLOCK SIGTERM");
         String thread = syscall(OPERATOR, file, "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM");
+        syscall(OPERATOR, "/" + child + "/task/" + thread + "/syscall", "rt_sigprocmask SIG_BLOCK SIGHUP|0x8000000000");
         sys("kill " + child + " SIGSTOP");
         sys("kill " + child + " SIGUSR1");
-        for (String dir : new String[] {"/" + child + "/", "/" + child + "/task/" + thread + "/"}) {
+        String[][] blocked = {{"/" + child + "/", "0000000000004000", "16384"},
+                {"/" + child + "/task/" + thread + "/", "0000008000004001", "16385"}};
+        for (String[] b : blocked) {
+            String dir = b[0];
             String status = read(OPERATOR, dir + "status");
             assertThat(status).as(dir).contains("SigPnd:\t0000000000000000\nShdPnd:\t0000000000000200\n"
-                    + "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000002\nSigCgt:\t0000008000000200\n");
+                    + "SigBlk:\t" + b[1] + "\nSigIgn:\t0000000000000002\nSigCgt:\t0000008000000200\n");
             String[] stat = read(OPERATOR, dir + "stat").split(" ");
-            assertThat(Arrays.copyOfRange(stat, 30, 34)).as(dir).containsExactly("0", "0", "2", "512");
+            assertThat(Arrays.copyOfRange(stat, 30, 34)).as(dir).containsExactly("0", b[2], "2", "512");
         }
     }
 }

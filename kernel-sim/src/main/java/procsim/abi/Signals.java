@@ -38,6 +38,14 @@ public final class Signals {
             Map.entry("SIGWINCH", 28L), Map.entry("SIGIO", 29L), Map.entry("SIGPWR", 30L),
             Map.entry("SIGSYS", 31L), Map.entry("SIGRTMIN", 34L), Map.entry("SIGRTMAX", 64L));
 
+    /** rt_sigprocmask's how (include/uapi/asm-generic/signal-defs.h). */
+    public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+    public static final Map<String, Long> HOW_NAMES = Map.of("SIG_BLOCK", (long) SIG_BLOCK,
+            "SIG_UNBLOCK", (long) SIG_UNBLOCK, "SIG_SETMASK", (long) SIG_SETMASK);
+    /** Each signal's name as its bit in a sigset_t (a mask's word: {@code SIGUSR1|SIGTERM}). */
+    public static final Map<String, Long> SET_NAMES = NAMES.entrySet().stream()
+            .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> bit(e.getValue().intValue())));
+
     private Signals() {
     }
 

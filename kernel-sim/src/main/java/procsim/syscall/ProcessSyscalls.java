@@ -95,6 +95,7 @@ final class ProcessSyscalls {
             };
         });
         t.register("rt_sigaction", ProcessSyscalls::rtSigaction);
+        t.register("rt_sigprocmask", ProcessSyscalls::rtSigprocmask);
         t.register("unshare", a -> {
             long flags = a.positional().flags(0, CloneFlags.NAMES);
             a.done();
@@ -243,6 +244,23 @@ final class ProcessSyscalls {
             if (sig < 1 || sig > Signals.NSIG) throw Errno.EINVAL.error();
             SignalHandlers.Action old = k.tasks().sigaction(c, (int) sig, handler, flags);
             return SyscallResult.ok(0, " handler=" + handlerName(old.handler()) + " flags=0x" + Long.toHexString(old.flags()));
+        };
+    }
+
+    /**
+     * rt_sigprocmask HOW [SET]: the caller's thread's signal mask changed by SIG_BLOCK, SIG_UNBLOCK
+     * or SIG_SETMASK (or 0, 1, 2) with SET (signal names joined by {@code |}, each its bit, or
+     * numbers, each a sigset_t word as status's SigBlk shows it: {@code 0x10000}, {@code -1} for
+     * all) when given, else only read; returns the old mask, {@code 0 oldset=0x..}.
+     */
+    private static Call rtSigprocmask(Args a) {
+        a.positional();
+        long how = a.flags(0, Signals.HOW_NAMES);
+        Long set = a.has(1) ? a.flags(1, Signals.SET_NAMES) : null;
+        a.done();
+        return (k, c) -> {
+            long old = k.tasks().sigprocmask(c, how < 0 || how > Integer.MAX_VALUE ? -1 : (int) how, set);
+            return SyscallResult.ok(0, " oldset=0x" + Long.toHexString(old));
         };
     }
 

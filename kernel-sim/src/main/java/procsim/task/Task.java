@@ -37,6 +37,8 @@ public final class Task implements IpcCaller {
     /** Signals a handler took on this thread (a blocked syscall they interrupt ends), and the last one's SA_RESTART. */
     long handlerRuns;
     boolean lastHandlerRestarts;
+    /** blocked: the signals this thread blocks (bit sig-1), never SIGKILL or SIGSTOP; fork and execve keep it. */
+    long blocked;
 
     Task(long startTime) {
         this.startTime = startTime;
@@ -181,6 +183,11 @@ public final class Task implements IpcCaller {
     @Override
     public String toString() {
         return "task " + pid + " (" + comm + ")";
+    }
+
+    /** The thread's signal mask (status's SigBlk). */
+    public long blocked() {
+        return blocked;
     }
 
     @Override

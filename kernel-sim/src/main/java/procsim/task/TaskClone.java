@@ -59,6 +59,7 @@ final class TaskClone {
         t.creds = caller.creds;
         t.flags = TaskFlags.PF_FORKNOEXEC; // PF_SUPERPRIV is not inherited
         t.selfExecId = caller.selfExecId;
+        t.blocked = caller.blocked; // dup_task_struct; the pending set is the child's own, empty
         t.files = (flags & CLONE_FILES) != 0 ? caller.files : caller.files.copy();
         t.pidNsForChildren = childNs;
         t.ipcNs = (flags & CLONE_NEWIPC) != 0 ? new IpcNamespace(tasks.nextInum++) : caller.ipcNs;

@@ -207,6 +207,11 @@ public final class TaskSet {
         return signals.sigaction(caller, sig, handler, flags);
     }
 
+    /** {@link TaskSignals#sigprocmask}. */
+    public long sigprocmask(Task caller, int how, Long set) {
+        return signals.sigprocmask(caller, how, set);
+    }
+
     /** {@link TaskSignals#kill}. */
     public void kill(Task caller, int pid, int sig) {
         signals.kill(caller, pid, sig);

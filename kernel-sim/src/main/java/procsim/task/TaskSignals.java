@@ -10,7 +10,7 @@ import procsim.pid.Pid;
 import procsim.pid.PidNamespace;
 
 /**
- * kill(2), rt_sigaction(2) and signal delivery with job control (kernel/signal.c).
+ * kill(2), rt_sigaction(2), rt_sigprocmask(2) and signal delivery with job control (kernel/signal.c).
  * Callers hold the kernel's write lock.
  */
 final class TaskSignals {
@@ -25,7 +25,7 @@ final class TaskSignals {
      * before the signal is checked); INT_MIN is ESRCH; 0 and -pgid every process of the group (0 if
      * one delivery succeeded, else the last error, ESRCH if none); -1 every process numbered above
      * 1 in the caller's namespace but the caller's (EPERMs are not reported; ESRCH if none).
-     * See {@link #deliver} for what a signal does (Deviation: no masks, queues or core dumps).
+     * See {@link #deliver} for what a signal does (Deviation: no queues, siginfo or core dumps).
      */
     void kill(Task caller, int pid, int sig) {
         Errno[] err = new Errno[1];
@@ -104,9 +104,10 @@ final class TaskSignals {
      * stopped group whatever becomes of the signal itself; an ignored signal is dropped (SIG_IGN,
      * or SIG_DFL of an ignore-by-default signal; a namespace init, SIGNAL_UNKILLABLE, ignores a
      * SIG_DFL signal unless it is SIGKILL or SIGSTOP {@code force}d from an ancestor namespace:
-     * sig_task_ignored); a stopped group keeps any other signal but SIGKILL pending until SIGCONT;
-     * then a handler takes it, a stop signal stops the group (not SIGTSTP, SIGTTIN or SIGTTOU in
-     * an orphaned process group), any other kills it.
+     * sig_task_ignored), unless {@code thread} blocks it (sig_ignored: its action may change before
+     * it is unblocked); anything else joins the process's pending set (a second one of a kind
+     * merges, legacy_queue) and is taken at once by a thread that does not block it
+     * ({@link #dequeue}), else stays pending.
      */
     void deliver(ThreadGroup g, Task thread, int sig, boolean force) {
         if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
@@ -119,30 +120,41 @@ final class TaskSignals {
             tasks.wake.run();
         }
         SignalHandlers sighand = g.sighand;
-        boolean ignored = sighand.ignores(sig) || (g.isChildReaper()
-                && sighand.handler(sig) == SignalHandlers.SIG_DFL && !(force && Signals.kernelOnly(sig)));
-        if (ignored) {
-            // dropped (a SIGCONT has still resumed the group: what was pending acts below)
-        } else if (g.stopped && sig != Signals.SIGKILL) {
-            g.pendingSignals |= Signals.bit(sig);
-        } else {
-            act(g, thread, sig);
-        }
-        while (!g.stopped && !g.exiting && g.pendingSignals != 0) {
-            int next = Signals.next(g.pendingSignals);
-            g.pendingSignals &= ~Signals.bit(next);
-            act(g, null, next);
+        Task addressed = thread != null && thread.group == g ? thread : g.leader;
+        boolean ignored = (addressed.blocked & Signals.bit(sig)) == 0 && (sighand.ignores(sig) || (g.isChildReaper()
+                && sighand.handler(sig) == SignalHandlers.SIG_DFL && !(force && Signals.kernelOnly(sig))));
+        if (!ignored) g.pendingSignals |= Signals.bit(sig);
+        dequeue(g, thread);
+    }
+
+    /**
+     * get_signal for what {@code g} has pending: each signal some live thread does not block
+     * (wants_signal; a stopped group's threads want SIGKILL alone), synchronous ones first, then
+     * the lowest, is taken off the set and acted on by such a thread, {@code preferred} first.
+     * What every thread blocks stays pending until one unblocks it ({@link #sigprocmask}).
+     */
+    void dequeue(ThreadGroup g, Task preferred) {
+        while (!g.zombie && !g.exiting) {
+            long wanted = 0;
+            for (Task t : g.threads) {
+                if (!t.exited) wanted |= ~t.blocked;
+            }
+            if (g.stopped) wanted &= Signals.bit(Signals.SIGKILL);
+            long ready = g.pendingSignals & wanted;
+            if (ready == 0) return;
+            int sig = Signals.next(ready);
+            g.pendingSignals &= ~Signals.bit(sig);
+            act(g, wantingThread(g, preferred, sig), sig);
         }
     }
 
     /**
      * get_signal's action for a dequeued signal: a handler takes it (the sim runs none; a bound
-     * process's real handler runs: the shim sends it the real signal), on the thread
-     * complete_signal picks, whose blocked syscall then ends (EINTR, or a wait4 restarts with
-     * SA_RESTART), and SA_RESETHAND puts SIG_DFL back (the flags stay); SIG_IGN set meanwhile
-     * drops it; else the default action, which a namespace init (SIGNAL_UNKILLABLE) takes only
-     * for SIGKILL and SIGSTOP: a signal pending while it was stopped, its handler reset
-     * meanwhile, is dropped.
+     * process's real handler runs: the shim sends it the real signal) on {@code thread}, whose
+     * blocked syscall then ends (EINTR, or a wait4 restarts with SA_RESTART), and SA_RESETHAND
+     * puts SIG_DFL back (the flags stay); SIG_IGN drops it; else the default action, which a
+     * namespace init (SIGNAL_UNKILLABLE) takes only for SIGKILL and SIGSTOP: a signal pending while
+     * it was stopped or blocked, its handler reset meanwhile, is dropped.
      */
     private void act(ThreadGroup g, Task thread, int sig) {
         SignalHandlers sighand = g.sighand;
@@ -151,9 +163,8 @@ final class TaskSignals {
         if (h != SignalHandlers.SIG_DFL) {
             long flags = sighand.flags(sig);
             if ((flags & Signals.SA_RESETHAND) != 0) sighand.set(sig, SignalHandlers.SIG_DFL, flags);
-            Task t = handlerThread(g, thread);
-            t.handlerRuns++;
-            t.lastHandlerRestarts = (flags & Signals.SA_RESTART) != 0;
+            thread.handlerRuns++;
+            thread.lastHandlerRestarts = (flags & Signals.SA_RESTART) != 0;
             tasks.wake.run();
             return;
         }
@@ -174,17 +185,42 @@ final class TaskSignals {
     }
 
     /**
-     * complete_signal's choice of the thread that takes a process's signal: the one it was sent
-     * to (kill's tid, the forking thread for an exit signal) if it is not exiting (wants_signal),
-     * else the main thread, else the first live one.
+     * complete_signal's choice of the thread that takes a process's signal: one that wants it (not
+     * exiting, not blocking it): the one it was sent to (kill's tid, the forking thread for an exit
+     * signal, the thread that unblocked it), else the main thread, else the first such.
      */
-    private static Task handlerThread(ThreadGroup g, Task preferred) {
-        if (preferred != null && !preferred.exited && preferred.group == g) return preferred;
-        if (!g.leader.exited) return g.leader;
+    private static Task wantingThread(ThreadGroup g, Task preferred, int sig) {
+        if (preferred != null && preferred.group == g && wants(preferred, sig)) return preferred;
+        if (wants(g.leader, sig)) return g.leader;
         for (Task t : g.threads) {
-            if (!t.exited) return t;
+            if (wants(t, sig)) return t;
         }
-        return g.leader;
+        throw new IllegalStateException("no thread wants signal " + sig); // dequeue asked for one
+    }
+
+    private static boolean wants(Task t, int sig) {
+        return !t.exited && (t.blocked & Signals.bit(sig)) == 0;
+    }
+
+    /**
+     * rt_sigprocmask(how, set, oldset) of the caller's thread: the old mask; with a set (SIGKILL
+     * and SIGSTOP taken out, as sigdelsetmask does) SIG_BLOCK adds it, SIG_UNBLOCK removes it,
+     * SIG_SETMASK replaces the mask, any other {@code how} is EINVAL (not checked without a set).
+     * Signals pending for the process that the thread no longer blocks are then taken
+     * (__set_current_blocked's recalc_sigpending: on the way back to user space).
+     */
+    long sigprocmask(Task t, int how, Long set) {
+        long old = t.blocked;
+        if (set == null) return old;
+        long s = set & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+        t.blocked = switch (how) {
+            case Signals.SIG_BLOCK -> old | s;
+            case Signals.SIG_UNBLOCK -> old & ~s;
+            case Signals.SIG_SETMASK -> s;
+            default -> throw Errno.EINVAL.error();
+        };
+        dequeue(t.group, t);
+        return old;
     }
 
     /**

@@ -10,7 +10,7 @@ import procsim.task.Credentials;
  * task_seccomp, task_cpus_allowed, cpuset_task_status_allowed, task_context_switch_counts):
  * every line of Linux 6.18's x86_64 status, in its order, names, tabs and widths.
  * Deviation: what the sim does not model shows a fixed plausible value: Umask 0022, no signal
- * pending for one thread alone (SigPnd) or blocked (SigBlk), no seccomp, a machine of one
+ * pending for one thread alone (SigPnd: the sim has no tkill), no seccomp, a machine of one
  * CPU and one memory node that reports no speculation vulnerability, no context switch counted;
  * the Vm and Rss lines come from {@link ProcessMemory}.
  */
@@ -56,7 +56,7 @@ public final class StatusFile {
         b.append("SigQ:\t0/").append(SIGPENDING_LIMIT).append('\n');
         b.append("SigPnd:\t").append(NO_SIGNALS);
         sigset(b, "ShdPnd:\t", s.shdPnd());
-        b.append("SigBlk:\t").append(NO_SIGNALS);
+        sigset(b, "SigBlk:\t", s.sigBlk());
         sigset(b, "SigIgn:\t", s.sigIgn());
         sigset(b, "SigCgt:\t", s.sigCgt());
         // task_cap: each set as %016llx

@@ -1,0 +1,229 @@
+package procsim.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import procsim.abi.Signals;
+import procsim.kernel.Sim;
+
+/**
+ * Signal masks (rt_sigprocmask) and what they do to delivery, checked against Linux 6.18's
+ * kernel/signal.c (sys_rt_sigprocmask, sigprocmask, sig_ignored, legacy_queue, complete_signal's
+ * wants_signal, get_signal's dequeue) and kernel/fork.c (dup_task_struct copies blocked).
+ */
+class SignalMaskTest {
+    private final Sim sim = new Sim();
+
+    private static long bits(int... sigs) {
+        long m = 0;
+        for (int s : sigs) m |= Signals.bit(s);
+        return m;
+    }
+
+    /**
+     * sys_rt_sigprocmask: the old mask comes back; SIGKILL and SIGSTOP are taken out of the set
+     * (sigdelsetmask) with no error; sigprocmask's unknown how is EINVAL, but only with a set (a
+     * read alone never looks at how).
+     */
+    @ParameterizedTest(name = "rt_sigprocmask {0} -> {1}, then mask {2}")
+    @CsvSource(delimiter = ';', value = {
+            "SIG_BLOCK SIGUSR1|SIGTERM           ; 0 oldset=0x0 ; 0x4200",
+            "SIG_SETMASK 0x4200                  ; 0 oldset=0x0 ; 0x4200",
+            "0 SIGKILL|SIGSTOP|SIGUSR2           ; 0 oldset=0x0 ; 0x800",
+            "SIG_SETMASK -1                      ; 0 oldset=0x0 ; 0xfffffffffffbfeff",
+            "SIG_BLOCK SIGRTMAX                  ; 0 oldset=0x0 ; 0x8000000000000000",
+            "SIG_UNBLOCK SIGUSR1                 ; 0 oldset=0x0 ; 0x0",
+            "3 SIGUSR1                           ; -1 EINVAL    ; 0x0",
+            "3                                   ; 0 oldset=0x0 ; 0x0",
+            "SIG_BLOCK SIGBOGUS                  ; -1 EINVAL    ; 0x0",
+            "SIG_BLOCK SIGUSR1 extra             ; -1 EINVAL    ; 0x0",
+    })
+    void rtSigprocmaskChecksAndReturnsTheOldMask(String args, String reply, String mask) {
+        Task c = sim.as(1).child("fork");
+        assertThat(sim.as(c).run("rt_sigprocmask " + args)).isEqualTo(reply);
+        assertThat(c.blocked()).isEqualTo(Long.parseUnsignedLong(mask.substring(2), 16));
+    }
+
+    @Test
+    void blockUnblockAndSetmaskChangeTheCallersThreadAlone() {
+        Task c = sim.as(1).child("fork");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1|SIGHUP");
+        assertThat(sim.as(c).run("rt_sigprocmask SIG_UNBLOCK SIGHUP|SIGINT")).isEqualTo("0 oldset=0x201");
+        assertThat(sim.as(c).run("rt_sigprocmask SIG_BLOCK")).isEqualTo("0 oldset=0x200");
+        assertThat(th.blocked()).as("another thread's mask").isZero();
+    }
+
+    /** dup_task_struct copies blocked to a forked child and a new thread; execve keeps it (and what is pending). */
+    @Test
+    void forkAndThreadsInheritTheMaskAndExecveKeepsIt() {
+        Task p = sim.as(1).child("fork");
+        sim.as(p).ok("rt_sigprocmask SIG_BLOCK SIGTERM");
+        Task c = sim.as(p).child("fork");
+        Task th = sim.as(p).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        assertThat(c.blocked()).isEqualTo(bits(Signals.SIGTERM));
+        assertThat(th.blocked()).isEqualTo(bits(Signals.SIGTERM));
+        sim.as(1).ok("kill " + c.tid() + " SIGTERM");
+        sim.as(c).ok("execve /bin/true");
+        assertThat(c.blocked()).isEqualTo(bits(Signals.SIGTERM));
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGTERM));
+    }
+
+    /**
+     * A blocked fatal signal stays pending (shared_pending, status ShdPnd): the process lives
+     * until it unblocks it, then the default action kills it with that signal.
+     */
+    @Test
+    void aBlockedSignalWaitsUntilUnblocked() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGTERM");
+        sim.as(1).ok("kill 2 SIGTERM");
+        assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGTERM));
+        sim.as(c).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR1");
+        assertThat(c.state()).as("still blocked").isEqualTo(TaskState.SLEEPING);
+        sim.as(c).ok("rt_sigprocmask SIG_SETMASK 0");
+        assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+
+    /**
+     * sig_ignored: a blocked signal is never ignored when sent ("the signal handler may change by
+     * the time it is unblocked"): SIG_IGN and an ignore-by-default SIG_DFL queue it too; get_signal
+     * drops it when dequeued, unless a handler was set meanwhile.
+     */
+    @ParameterizedTest(name = "{0} {1} blocked, then {2} -> pending {3}; unblocked: handler taken {4}")
+    @CsvSource(delimiter = ';', value = {
+            "SIGUSR1 ; SIG_IGN ; -                      ; true ; false",
+            "SIGCHLD ; SIG_DFL ; -                      ; true ; false",
+            "SIGUSR1 ; SIG_IGN ; 0x401000 SA_RESETHAND  ; true ; true",
+    })
+    void aBlockedIgnoredSignalIsQueued(String sig, String handler, String later, boolean pending, boolean taken) {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction " + sig + " " + handler);
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK " + sig);
+        sim.as(1).ok("kill 2 " + sig);
+        assertThat(c.group().pendingSignals() != 0).isEqualTo(pending);
+        if (!later.equals("-")) sim.as(c).ok("rt_sigaction " + sig + " " + later);
+        sim.as(c).ok("rt_sigprocmask SIG_SETMASK 0");
+        assertThat(c.group().pendingSignals()).isZero();
+        assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(c.handlerRuns()).isEqualTo(taken ? 1 : 0);
+    }
+
+    /**
+     * legacy_queue: a signal below SIGRTMIN already pending is not queued again: two SIGUSR1 sent
+     * while blocked are one, which a one-shot handler takes, so the second cannot kill.
+     */
+    @Test
+    void aSecondPendingSignalOfAKindMerges() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000 SA_RESETHAND");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1");
+        sim.as(1).ok("kill 2 SIGUSR1");
+        sim.as(1).ok("kill 2 SIGUSR1");
+        sim.as(c).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR1");
+        assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(sim.as(c).run("rt_sigaction SIGUSR1")).isEqualTo("0 handler=SIG_DFL flags=0x80000000");
+    }
+
+    /**
+     * complete_signal: a process's signal goes to a thread that does not block it (wants_signal);
+     * a fatal one kills the whole group though the thread it was sent to blocks it; a caught one
+     * ends that other thread's blocked msgrcv, not the blocking thread's.
+     */
+    @Test
+    void aThreadThatDoesNotBlockTakesTheProcesssSignal() throws Exception {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1|SIGTERM");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(th).ok("rt_sigprocmask SIG_SETMASK 0");
+        String q = sim.as(c).run("msgget IPC_PRIVATE 0600");
+        AtomicReference<String> mainReply = new AtomicReference<>(), threadReply = new AtomicReference<>();
+        Thread mainCall = sim.blocked(c, "msgrcv " + q + " 0", mainReply);
+        Thread threadCall = sim.blocked(th, "msgrcv " + q + " 0", threadReply);
+        sim.as(1).ok("kill 2 SIGUSR1");
+        threadCall.join(5000);
+        assertThat(threadReply.get()).isEqualTo("-1 EINTR");
+        Thread.sleep(250);
+        assertThat(mainReply.get()).as("the blocking thread sleeps on").isNull();
+        assertThat(th.handlerRuns()).isEqualTo(1);
+        assertThat(c.handlerRuns()).isZero();
+        sim.as(1).ok("kill 2 SIGTERM");
+        mainCall.join(5000);
+        assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+
+    /**
+     * A signal every thread blocks is taken by the first that unblocks it, on its way back to
+     * user space: the handler runs on that thread.
+     */
+    @Test
+    void theThreadThatUnblocksTakesThePendingSignal() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR2 0x401000");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR2");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(1).ok("kill 2 SIGUSR2");
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGUSR2));
+        sim.as(th).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR2");
+        assertThat(c.group().pendingSignals()).isZero();
+        assertThat(th.handlerRuns()).isEqualTo(1);
+        assertThat(c.handlerRuns()).isZero();
+    }
+
+    /**
+     * complete_signal tries the task the signal was sent to first (kill of a thread's id is still
+     * a process's signal, group_send_sig_info): its handler runs there, not on the main thread;
+     * an exited thread (PF_EXITING) wants nothing, so what the live ones block stays pending.
+     */
+    @Test
+    void theThreadSentToTakesItAndAnExitedOneNothing() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(1).ok("kill " + th.tid() + " SIGUSR1");
+        assertThat(th.handlerRuns()).isEqualTo(1);
+        assertThat(c.handlerRuns()).isZero();
+        sim.as(th).ok("rt_sigprocmask SIG_BLOCK SIGUSR1");
+        sim.as(c).ok("exit 0");
+        sim.as(1).ok("kill 2 SIGUSR1");
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGUSR1));
+        assertThat(th.handlerRuns()).isEqualTo(1);
+    }
+
+    /**
+     * do_notify_parent's exit signal obeys the parent's mask like any other: a parent blocking
+     * SIGUSR1 outlives its clone(SIGUSR1) child's exit until it unblocks it.
+     */
+    @Test
+    void aBlockedExitSignalWaitsInTheParent() {
+        Task p = sim.as(1).child("fork");
+        sim.as(p).ok("rt_sigprocmask SIG_BLOCK SIGUSR1");
+        Task c = sim.as(p).child("clone SIGUSR1");
+        sim.as(c).ok("exit 0");
+        assertThat(p.state()).isEqualTo(TaskState.SLEEPING);
+        assertThat(p.group().pendingSignals()).isEqualTo(bits(Signals.SIGUSR1));
+        sim.as(p).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR1");
+        assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000a");
+    }
+
+    /** A stopped group wants nothing but SIGKILL: an unblocked pending signal waits for SIGCONT. */
+    @Test
+    void unblockingInAStoppedGroupWaitsForSigcont() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGTERM");
+        sim.as(1).ok("kill 2 SIGTERM");
+        sim.as(1).ok("kill 2 SIGSTOP");
+        sim.as(c).ok("rt_sigprocmask SIG_SETMASK 0");
+        assertThat(c.group().isStopped()).isTrue();
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGTERM));
+        sim.as(1).ok("kill 2 SIGCONT");
+        assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+}
