@@ -267,7 +267,7 @@ C
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main __sysv_signal _exit bsd_signal capget capset eclone execve exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create semctl semget semop setuid shmat shmctl shmdt shmget sigaction sigignore signal sigset ssignal syscall sysv_signal unshare vfork wait wait4 waitid waitpid " ]
+        "_Exit __libc_start_main __sysv_signal _exit bsd_signal capget capset eclone execve exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create pthread_sigmask semctl semget semop setuid shmat shmctl shmdt shmget sigaction sighold sigignore signal sigprocmask sigrelse sigset sigsuspend ssignal syscall sysv_signal unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -400,8 +400,8 @@ print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
     [ "$(wc -l <"$M/sysvipc/shm")" -eq 1 ]
 }
 
-@test "signals.c: sigaction and signal() are the sim's too: SigCgt, SigIgn, a child's handler, SA_RESETHAND, a SysV handler re-armed, SIG_IGN, SIGCHLD ignored, SIGALRM ending a msgrcv, a handler's own SysV calls, execve's reset, as natively" {
-    tap_as_natively "$SHIM_BUILD/signals" 10
+@test "signals.c: sigaction, signal() and the mask are the sim's too: SigCgt, SigIgn, a child's handler, SA_RESETHAND, a SysV handler re-armed, SIG_IGN, SIGCHLD ignored, SIGALRM ending a msgrcv, a handler's own SysV calls, SigBlk per thread, a blocked signal pending then acting, merged, sigsuspend, execve's reset, as natively" {
+    tap_as_natively "$SHIM_BUILD/signals" 15
     [ "$(sim_pids)" = 1 ]
 }
 
@@ -413,6 +413,30 @@ print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
     [ "${lines[1]}" = alive ]
     # SIGUSR1 is bit 9 of the mask: the sim's own status says bash catches it
     (( (0x$(awk '{ print $2 }' <<<"${lines[2]}") >> 9) & 1 ))
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "python3's signal.pthread_sigmask under the shim: a blocked SIGTERM waits in the sim's ShdPnd, then ends the child and its sim task once unblocked" {
+    # (in a child: exec's PROGRAM is its real pid namespace's init, which its own SIGTERM cannot end)
+    py=$(python3 -c 'import sys; print(sys.executable)')
+    l=$(last_pid)
+    sim_exec -- "$py" -c '
+import os, signal
+pid = os.fork()
+if pid == 0:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})
+    os.kill(os.getpid(), signal.SIGTERM)
+    print([l.split()[1] for l in open("/proc/self/status") if l.startswith(("ShdPnd:", "SigBlk:"))], flush=True)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
+    print("not reached", flush=True)
+    os._exit(0)
+print(pid, os.waitpid(pid, 0)[1])'
+    [ "$status" -eq 0 ]
+    [ -z "$stderr" ]
+    [ "${lines[0]}" = "['0000000000004000', '0000000000004000']" ]
+    # the child's sim pid, and the sim's status for it: killed by SIGTERM
+    [ "${lines[1]}" = "$((l + 2)) 15" ]
+    [ "${#lines[@]}" -eq 2 ]
     [ "$(sim_pids)" = 1 ]
 }
 

@@ -119,6 +119,34 @@ REAL(sighandler_t, __sysv_signal, (int, sighandler_t))
 REAL(sighandler_t, ssignal, (int, sighandler_t))
 REAL(sighandler_t, sigset, (int, sighandler_t))
 REAL(int, sigignore, (int))
+REAL(int, pthread_sigmask, (int, const sigset_t *, sigset_t *))
+REAL(int, sigprocmask, (int, const sigset_t *, sigset_t *))
+REAL(int, sigsuspend, (const sigset_t *))
+
+/*
+ * The mask this thread's sim task was last told of (told_mask_known 0: not known, after a failed
+ * request; then every change is told). A sigset_t's first word is the kernel's (bit sig-1; glibc
+ * never blocks its own SIGCANCEL and SIGSETXID for a caller).
+ */
+static __thread unsigned long long told_mask;
+static __thread int told_mask_known;
+
+static unsigned long long mask_word(const sigset_t *set)
+{
+	return set->__val[0];
+}
+
+/*
+ * A new thread or a new image starts with the real mask its sim task has too (clone copies the
+ * creator's in both kernels, execve keeps it in both): known without a request.
+ */
+static void mask_in_step(void)
+{
+	sigset_t now;
+	next_pthread_sigmask()(SIG_BLOCK, NULL, &now);
+	told_mask = mask_word(&now);
+	told_mask_known = 1;
+}
 
 static long real_getpid(void)
 {
@@ -260,7 +288,7 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 	if (trace < 0) trace = getenv("PROCSIM_SHIM_TRACE") != NULL;
 	if (trace) dprintf(2, "libprocsim: %s\n", line);
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	next_pthread_sigmask()(SIG_BLOCK, &all, &old);
 	call_depth++;
 	for (int again = 1;; again = 0) {
 		int fd = file_for(line);
@@ -273,11 +301,11 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 			/* the whole buffer goes to the daemon: no stack bytes of ours past the NUL */
 			memset(call.line + len + 1, 0, sizeof(call.line) - len - 1);
 			int open_to_signals = interruptible(line);
-			if (open_to_signals) pthread_sigmask(SIG_SETMASK, &old, NULL);
+			if (open_to_signals) next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 			int whole = ioctl(fd, PROCSIM_SYSCALL, &call);
 			if (open_to_signals) {
 				int e = errno;
-				pthread_sigmask(SIG_BLOCK, &all, NULL);
+				next_pthread_sigmask()(SIG_BLOCK, &all, NULL);
 				errno = e;
 			}
 			if (whole < 0)
@@ -292,7 +320,7 @@ static long sim_call(char *reply, size_t size, const char *fmt, ...)
 		if (!saved || !again || fd < 0 || !forget_if_lost(fd, saved)) break;
 	}
 	call_depth--;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 	if (saved) {
 		errno = saved;
 		return -1;
@@ -364,10 +392,10 @@ static pid_t fork_as(const char *line)
 	int sync[2], saved_errno = errno;
 	sigset_t all, old;
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	next_pthread_sigmask()(SIG_BLOCK, &all, &old);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0) {
 		int e = errno;
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 		errno = e;
 		return -1;
 	}
@@ -376,7 +404,7 @@ static pid_t fork_as(const char *line)
 		int e = errno;
 		close(sync[0]);
 		close(sync[1]);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 		errno = e;
 		return -1;
 	}
@@ -400,7 +428,7 @@ static pid_t fork_as(const char *line)
 		char self[24];
 		snprintf(self, sizeof(self), "%ld", real_getpid());
 		setenv("PROCSIM_SHIM_PID", self, 1);    /* what this process execs is served too */
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 		return 0;
 	}
 	close(sync[0]);
@@ -416,7 +444,7 @@ static pid_t fork_as(const char *line)
 		while (next_wait4()(r, NULL, __WALL, NULL) < 0 && errno == EINTR)
 			;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 	errno = bound ? saved_errno : e;
 	return bound ? sim_pid : -1;
 }
@@ -651,6 +679,7 @@ static void *thread_trampoline(void *arg)
 	int e = sim_call(NO_REPLY, 0, "attach %ld", s.tid) < 0 ? errno : 0;
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
+	mask_in_step();
 	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
 	return s.fn(s.arg);
 }
@@ -1479,7 +1508,7 @@ static void tell_sigaction(int sig)
 	int e = errno;
 	if (sig < 1 || sig > 64) return;
 	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
+	next_pthread_sigmask()(SIG_BLOCK, &all, &old);
 	pthread_mutex_lock(&told_lock);
 	if (next_sigaction()(sig, NULL, &now) == 0) {
 		unsigned long h = (unsigned long)now.sa_handler, f = (unsigned int)now.sa_flags; /* an int in glibc's struct */
@@ -1488,29 +1517,8 @@ static void tell_sigaction(int sig)
 			told[sig] = (struct told_action){h, f, 1};
 	}
 	pthread_mutex_unlock(&told_lock);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	next_pthread_sigmask()(SIG_SETMASK, &old, NULL);
 	errno = e;
-}
-
-/*
- * exec's PROGRAM (real pid 1) starts with the real dispositions of whoever ran `procsim exec`
- * (SIG_IGN survives execve) and its sim task with its sim parent's: the sim takes the real ones.
- * Every later image starts in step: the shim's execve line flushes the sim's handlers as the
- * real execve flushes the real ones, and forks copy both.
- */
-static void sync_dispositions(void)
-{
-	char buf[4096];
-	char *status = read_proc("/proc/self/status", buf, sizeof(buf));
-	char *p = status_value(status, "SigIgn"), *q = status_value(status, "SigCgt");
-	if (!p || !q) return;
-	unsigned long long ign = strtoull(p, NULL, 16), cgt = strtoull(q, NULL, 16);
-	for (int sig = 1; sig <= 64; sig++) {
-		struct sigaction a;
-		if (sig == SIGKILL || sig == SIGSTOP || next_sigaction()(sig, NULL, &a) < 0) continue;
-		int real_ign = a.sa_handler == SIG_IGN, sim_ign = (ign >> (sig - 1)) & 1;
-		if (real_ign != sim_ign || ((cgt >> (sig - 1)) & 1)) tell_sigaction(sig);
-	}
 }
 
 SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
@@ -1550,25 +1558,140 @@ SHIM_EXPORT int sigignore(int sig)
 	return r;
 }
 
+/* ------------------------------------------------------------------ signal masks */
+
+
+/* The sim's `rt_sigprocmask HOW WORD`, unless it would change nothing the sim was told. */
+static void tell_mask(int how, unsigned long long w)
+{
+	unsigned long long now = how == SIG_BLOCK ? told_mask | w : how == SIG_UNBLOCK ? told_mask & ~w : w;
+	if (told_mask_known && now == told_mask) return;
+	static const char *const names[] = {"SIG_BLOCK", "SIG_UNBLOCK", "SIG_SETMASK"};
+	if (sim_call(NULL, 0, "rt_sigprocmask %s %#llx", names[how], w) < 0) {
+		told_mask_known = 0;
+	} else if (told_mask_known || how == SIG_SETMASK) {
+		told_mask = now;
+		told_mask_known = 1;
+	}
+}
+
+/*
+ * sigprocmask and pthread_sigmask: the change told to the sim's thread first (an unblocked signal
+ * the sim holds is taken there before the real one is: a fatal one ends the sim's task before the
+ * real process, as a wait then finds them), then the real call. SIG_BLOCK and SIG_UNBLOCK go as
+ * themselves; SIG_SETMASK without the bits the real kernel blocks and the sim was not told of (a
+ * running handler's own signal and sa_mask, which the real sigreturn takes away unseen here: the
+ * sim runs no handler). An unknown HOW is the real call's EINVAL alone. errno is kept.
+ */
+static int served_sigmask(int (*real)(int, const sigset_t *, sigset_t *), int how, const sigset_t *set,
+			  sigset_t *oset)
+{
+	if (set && shim_active() && (how == SIG_BLOCK || how == SIG_UNBLOCK || how == SIG_SETMASK)) {
+		int e = errno;
+		unsigned long long w = mask_word(set) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+		if (how == SIG_SETMASK && told_mask_known) {
+			sigset_t before;
+			next_pthread_sigmask()(SIG_BLOCK, NULL, &before);
+			w &= ~(mask_word(&before) & ~told_mask);
+		}
+		tell_mask(how, w);
+		errno = e;
+	}
+	return real(how, set, oset);
+}
+
+SHIM_EXPORT int sigprocmask(int how, const sigset_t *set, sigset_t *oset)
+{
+	return served_sigmask(next_sigprocmask(), how, set, oset);
+}
+
+SHIM_EXPORT int pthread_sigmask(int how, const sigset_t *set, sigset_t *oset)
+{
+	return served_sigmask(next_pthread_sigmask(), how, set, oset);
+}
+
+/* sighold and sigrelse as glibc makes them: sigprocmask of a set of SIG alone (EINVAL for a bad SIG). */
+static int mask_one(int how, int sig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	if (sigaddset(&set, sig) < 0) return -1;
+	return served_sigmask(next_sigprocmask(), how, &set, NULL);
+}
+
+SHIM_EXPORT int sighold(int sig)
+{
+	return mask_one(SIG_BLOCK, sig);
+}
+
+SHIM_EXPORT int sigrelse(int sig)
+{
+	return mask_one(SIG_UNBLOCK, sig);
+}
+
+/*
+ * sigsuspend: the sim's thread takes MASK first (a signal it holds pending and MASK lets through
+ * is taken there, as the real one is once the real call begins), then the real wait, then the sim
+ * takes back the mask it had.
+ */
+SHIM_EXPORT int sigsuspend(const sigset_t *mask)
+{
+	if (!shim_active()) return next_sigsuspend()(mask);
+	sigset_t cur;
+	next_pthread_sigmask()(SIG_BLOCK, NULL, &cur);
+	unsigned long long back = told_mask_known ? told_mask : mask_word(&cur);
+	tell_mask(SIG_SETMASK, mask_word(mask) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1))));
+	int r = next_sigsuspend()(mask);
+	int e = errno;
+	tell_mask(SIG_SETMASK, back);
+	errno = e;
+	return r;
+}
+
+/*
+ * exec's PROGRAM (real pid 1) starts with the real dispositions and mask of whoever ran `procsim
+ * exec` (SIG_IGN and the mask survive execve) and its sim task with its sim parent's: the sim
+ * takes the real ones. Every later image starts in step: the shim's execve line flushes the sim's
+ * handlers as the real execve flushes the real ones, and forks copy both.
+ */
+static void sync_signals(void)
+{
+	char buf[4096];
+	char *status = read_proc("/proc/self/status", buf, sizeof(buf));
+	char *p = status_value(status, "SigIgn"), *q = status_value(status, "SigCgt"), *b = status_value(status, "SigBlk");
+	if (!p || !q || !b) return;
+	unsigned long long ign = strtoull(p, NULL, 16), cgt = strtoull(q, NULL, 16);
+	for (int sig = 1; sig <= 64; sig++) {
+		struct sigaction a;
+		if (sig == SIGKILL || sig == SIGSTOP || next_sigaction()(sig, NULL, &a) < 0) continue;
+		int real_ign = a.sa_handler == SIG_IGN, sim_ign = (ign >> (sig - 1)) & 1;
+		if (real_ign != sim_ign || ((cgt >> (sig - 1)) & 1)) tell_sigaction(sig);
+	}
+	sigset_t real;
+	next_pthread_sigmask()(SIG_BLOCK, NULL, &real);
+	told_mask = strtoull(b, NULL, 16);
+	told_mask_known = 1;
+	tell_mask(SIG_SETMASK, mask_word(&real));
+}
+
 /* ------------------------------------------------------------------ kill */
 
-/* Whether the sim's PID catches SIG: stat's sigcatch holds signals 1-31, status's SigCgt all. */
-static int sim_catches(pid_t pid, int sig)
+/* Whether the sim's PID catches SIG or its main thread blocks it (status's SigCgt, SigBlk). */
+static int sim_catches_or_blocks(pid_t pid, int sig)
 {
-	if (sig < 32) {
-		long mask = stat_field(pid, 34);
-		return mask > 0 && ((mask >> (sig - 1)) & 1);
-	}
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	char *p = status_value(read_proc(path, buf, sizeof(buf)), "SigCgt");
-	return p && ((strtoull(p, NULL, 16) >> (sig - 1)) & 1);
+	char *status = read_proc(path, buf, sizeof(buf));
+	unsigned long long bit = 1ULL << (sig - 1);
+	char *c = status_value(status, "SigCgt"), *b = status_value(status, "SigBlk");
+	return (c && (strtoull(c, NULL, 16) & bit)) || (b && (strtoull(b, NULL, 16) & bit));
 }
 
 /*
  * The sim's kill; the real process, when it is the caller's own or a child forked through this
  * process, gets the real signal too if its sim task catches it (asked before: SA_RESETHAND undoes
- * the handler as the sim delivers), so its real handler runs, or if the sim's kill ended it (stat's
+ * the handler as the sim delivers), so its real handler runs, or blocks it (the real kernel then
+ * holds it pending too, till the real process unblocks it), or if the sim's kill ended it (stat's
  * state Z). Deviation: another task's real process is not signalled: attach names host pids,
  * which no process in exec's own pid namespace can reach.
  */
@@ -1578,7 +1701,7 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
-	int caught = real && sig > 0 && sig <= 64 && sim_catches(pid, sig);
+	int caught = real && sig > 0 && sig <= 64 && sim_catches_or_blocks(pid, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	if (caught) {
 		next_kill()(real, sig);
@@ -1665,5 +1788,6 @@ __attribute__((constructor)) static void shim_init(void)
 	if (ld && strlen(ld) < sizeof(preload) - 16) snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", ld);
 	const char *file = (const char *)getauxval(AT_EXECFN);
 	if (file && !strpbrk(file, " \t\n")) sim_call(NULL, 0, "execve %s", file);
-	if (real_getpid() == 1) sync_dispositions();
+	mask_in_step();
+	if (real_getpid() == 1) sync_signals();
 }

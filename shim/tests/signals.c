@@ -10,9 +10,15 @@
  * ECHILD; execve keeps SIG_IGN and puts SIG_DFL back for a handler (flush_signal_handlers); a
  * signal whose handler runs ends a blocked msgrcv with EINTR, SA_RESTART or not (ipc/msg.c's
  * -ERESTARTNOHAND); a handler's own SysV calls leave the interrupted program's messages whole.
+ * Masks: status's SigBlk is the thread's blocked set, a new thread's its creator's; a blocked
+ * signal waits in ShdPnd (sig_ignored never drops a blocked one), a second of a kind merges
+ * (legacy_queue), and it acts once unblocked: a handler runs once, a default action kills;
+ * sigsuspend lets it through and puts the mask back.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +37,13 @@ static void on_signal(int sig)
 	got = sig;
 }
 
-/* Bit SIG of /proc/self/status's line KEY (SigCgt, SigIgn): 1, 0, or -1 if unreadable. */
-static int status_bit(const char *key, int sig)
+/* Bit SIG of status file PATH's line KEY (SigCgt, SigIgn, SigBlk, ShdPnd): 1, 0, or -1 if unreadable. */
+static int status_file_bit(const char *path, const char *key, int sig)
 {
 	char line[256];
 	size_t k = strlen(key);
 	int bit = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	FILE *f = fopen(path, "r");
 	if (!f) return -1;
 	while (fgets(line, sizeof(line), f)) {
 		if (!strncmp(line, key, k) && line[k] == ':') {
@@ -47,6 +53,18 @@ static int status_bit(const char *key, int sig)
 	}
 	fclose(f);
 	return bit;
+}
+
+/* The process's (its main thread's) status bit. */
+static int status_bit(const char *key, int sig)
+{
+	return status_file_bit("/proc/self/status", key, sig);
+}
+
+/* The calling thread's own status bit. */
+static int thread_bit(const char *key, int sig)
+{
+	return status_file_bit("/proc/thread-self/status", key, sig);
 }
 
 /* A SysV handler: its action is SIG_DFL again as it runs, so it sets itself again. */
@@ -117,6 +135,35 @@ static int long_messages_under_a_busy_handler(int rounds)
 	return whole;
 }
 
+static volatile sig_atomic_t handled;
+
+static void count_signal(int sig)
+{
+	(void)sig;
+	handled++;
+}
+
+/* A handler that sets the mask it runs with (its own signal blocked) again: sigreturn undoes it. */
+static void reset_mask(int sig)
+{
+	sigset_t cur;
+	(void)sig;
+	sigprocmask(SIG_SETMASK, NULL, &cur);
+	sigprocmask(SIG_SETMASK, &cur, NULL);
+	handled++;
+}
+
+/* A thread's own SigBlk bit SIG (/proc/thread-self/status), after it blocked SIGUSR2 too. */
+static void *thread_blocks(void *sig)
+{
+	sigset_t usr2;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	int inherited = thread_bit("SigBlk", (int)(long)sig);
+	pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+	return (void *)(long)(inherited * 2 + thread_bit("SigBlk", SIGUSR2));
+}
+
 static int catch_signal(int sig, int flags)
 {
 	struct sigaction sa;
@@ -128,9 +175,8 @@ static int catch_signal(int sig, int flags)
 
 /*
  * A child that catches SIGUSR1 by sigaction with FLAGS (by sysv_signal if SYSV) and exits 7 after
- * HANDLED signals (0: never): it writes a byte to FD once its handler is set (the sim models no
- * signal mask: a signal sent before that would take the default action there), and one per
- * signal handled; SIGUSR1 stays blocked but while it waits, so none is lost natively.
+ * HANDLED signals (0: never): it writes a byte to FD once its handler is set, and one per signal
+ * handled; SIGUSR1 stays blocked but while it waits (sigsuspend), so none is lost.
  */
 static pid_t handler_child(int sysv, int flags, int handled, int fd)
 {
@@ -160,7 +206,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(10);
+	tap_plan(15);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -230,6 +276,80 @@ int main(int argc, char **argv)
 
 	int whole = long_messages_under_a_busy_handler(300);
 	tap_ok(whole == 300, "300 long messages come back whole while a timer's handler makes SysV calls of its own (%d)", whole);
+
+	/* masks */
+	sigset_t term, old;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, &old);
+	pthread_t th;
+	void *bits = NULL;
+	int made = pthread_create(&th, NULL, thread_blocks, (void *)(long)SIGTERM) == 0 && pthread_join(th, &bits) == 0;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations" /* sighold, sigrelse: SysV's, still in glibc */
+	int held = sighold(SIGUSR2) == 0 && status_bit("SigBlk", SIGUSR2) == 1;
+	held = held && sigrelse(SIGUSR2) == 0 && status_bit("SigBlk", SIGUSR2) == 0;
+#pragma GCC diagnostic pop
+	tap_ok(made && status_bit("SigBlk", SIGTERM) == 1 && (long)bits == 3 && status_bit("SigBlk", SIGUSR2) == 0 && held,
+	       "SigBlk shows a blocked signal; a new thread inherits the mask and its own change is its own; sighold, sigrelse (%ld)",
+	       (long)bits);
+
+	int go[2];
+	if (pipe(go) < 0) return 1;
+	pid = fork();
+	if (pid == 0) { /* SIGTERM blocked, inherited: it waits in ShdPnd till unblocked, then kills */
+		if (write(p[1], "r", 1) != 1 || read(go[0], &c, 1) != 1) _exit(3);
+		c = status_bit("ShdPnd", SIGTERM) == 1 ? 'p' : 'n';
+		if (write(p[1], &c, 1) != 1) _exit(3);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (write(p[1], "a", 1) != 1) _exit(3); /* not reached: SIGTERM ends it first */
+		_exit(4);
+	}
+	char seen = '-';
+	ready = read(p[0], &c, 1) == 1;
+	if (ready && kill(pid, SIGTERM) == 0 && write(go[1], "k", 1) == 1 && read(p[0], &seen, 1) != 1) seen = '-';
+	close(go[0]);
+	close(go[1]);
+	int waited = waitpid(pid, &st, 0) == pid;
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	int after = read(p[0], &c, 1); /* a byte the child wrote after it unblocked SIGTERM */
+	fcntl(p[0], F_SETFL, 0);
+	tap_ok(seen == 'p' && waited && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM && after < 0,
+	       "a blocked SIGTERM waits in ShdPnd, then kills once unblocked (%c, status 0x%x, %d)", seen, st, after);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+
+	struct sigaction count = { .sa_handler = count_signal };
+	sigaction(SIGUSR1, &count, NULL);
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	int pending = status_bit("ShdPnd", SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	tap_ok(pending == 1 && handled == 1 && status_bit("ShdPnd", SIGUSR1) == 0,
+	       "two SIGUSR1s sent while blocked are one: its handler runs once when unblocked (%d, %d)", pending, (int)handled);
+
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR1);
+	sigset_t none;
+	sigemptyset(&none);
+	r = sigsuspend(&none);
+	e = errno;
+	tap_ok(r == -1 && e == EINTR && handled == 1 && status_bit("ShdPnd", SIGUSR1) == 0 && status_bit("SigBlk", SIGUSR1) == 1,
+	       "sigsuspend lets the pending SIGUSR1 through, then the mask is back (%d %s)", r, strerror(e));
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+
+	struct sigaction resets = { .sa_handler = reset_mask };
+	sigaction(SIGUSR1, &resets, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	tap_ok(handled == 2 && status_bit("SigBlk", SIGUSR1) == 0 && status_bit("ShdPnd", SIGUSR1) == 0,
+	       "a handler that sets its running mask again leaves SIGUSR1 unblocked after it returns (%d)", (int)handled);
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();
