@@ -15,12 +15,13 @@ import procsim.task.ThreadGroup;
  * the viewer's namespace sees it. The NS* arrays run from the viewer's level down to the task's
  * own (fs/proc/array.c task_state): an id with no number at a level shows 0 there. A task
  * without an mm (exited) has no memory and an empty argv. shdPnd, sigIgn and sigCgt are the
- * process's pending, ignored and caught signals, sigBlk the task's blocked ones (bit sig-1).
+ * process's pending, ignored and caught signals, sigPnd and sigBlk the task's own pending and
+ * blocked ones (bit sig-1).
  */
 public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int ppid, int pgrp, int session,
                            int[] nstgid, int[] nspid, int[] nspgid, int[] nssid, Credentials creds,
                            int fdSize, int threads, long startTime, int exitSignal, int exitCode, int flags,
-                           ProcessMemory mm, List<String> argv, long shdPnd, long sigBlk, long sigIgn, long sigCgt) {
+                           ProcessMemory mm, List<String> argv, long sigPnd, long shdPnd, long sigBlk, long sigIgn, long sigCgt) {
 
     /**
      * Callers hold the kernel's read lock; {@code whole} for /proc/PID, not task/TID. An exited
@@ -40,7 +41,7 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                 levels(g.pgrp(), pid, viewer), levels(g.session(), pid, viewer),
                 t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags(),
                 t.exited() ? null : ProcessMemory.of(g.shmMappings()), t.exited() ? List.of() : g.argv(),
-                g.pendingSignals(), t.blocked(), g.sighand().ignored(), g.sighand().caught());
+                t.pendingSignals(), g.pendingSignals(), t.blocked(), g.sighand().ignored(), g.sighand().caught());
     }
 
     private static int[] levels(Pid id, Pid task, PidNamespace viewer) {

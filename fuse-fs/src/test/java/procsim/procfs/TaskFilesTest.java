@@ -81,8 +81,8 @@ class TaskFilesTest {
      * fs/proc/array.c task_sig (collect_sigign_sigcatch, render_sigset_t: 16 hex digits) and
      * do_task_stat's fields 31-34 (each set's first word & 0x7fffffff: a realtime signal shows
      * only in status): the process's ignored and caught signals, in every thread's files, and each
-     * thread's own blocked set (SigBlk, field 32); what waits in a stopped process is ShdPnd
-     * (stat's "signal" is the thread's own pending set).
+     * thread's own blocked set (SigBlk, field 32) and pending set (SigPnd, field 31: tkill's); what
+     * waits in a stopped process is ShdPnd.
      */
     @Test
     void statusAndStatShowIgnoredCaughtBlockedAndPendingSignals() {
@@ -97,15 +97,16 @@ class TaskFilesTest {
         syscall(OPERATOR, "/" + child + "/task/" + thread + "/syscall", "rt_sigprocmask SIG_BLOCK SIGHUP|0x8000000000");
         sys("kill " + child + " SIGSTOP");
         sys("kill " + child + " SIGUSR1");
-        String[][] blocked = {{"/" + child + "/", "0000000000004000", "16384"},
-                {"/" + child + "/task/" + thread + "/", "0000008000004001", "16385"}};
-        for (String[] b : blocked) {
-            String dir = b[0];
+        sys("tkill " + thread + " SIGHUP");
+        String[][] expected = {{"/" + child + "/", "0000000000000000", "0", "0000000000004000", "16384"},
+                {"/" + child + "/task/" + thread + "/", "0000000000000001", "1", "0000008000004001", "16385"}};
+        for (String[] e : expected) {
+            String dir = e[0];
             String status = read(OPERATOR, dir + "status");
-            assertThat(status).as(dir).contains("SigPnd:\t0000000000000000\nShdPnd:\t0000000000000200\n"
-                    + "SigBlk:\t" + b[1] + "\nSigIgn:\t0000000000000002\nSigCgt:\t0000008000000200\n");
+            assertThat(status).as(dir).contains("SigPnd:\t" + e[1] + "\nShdPnd:\t0000000000000200\n"
+                    + "SigBlk:\t" + e[3] + "\nSigIgn:\t0000000000000002\nSigCgt:\t0000008000000200\n");
             String[] stat = read(OPERATOR, dir + "stat").split(" ");
-            assertThat(Arrays.copyOfRange(stat, 30, 34)).as(dir).containsExactly("0", b[2], "2", "512");
+            assertThat(Arrays.copyOfRange(stat, 30, 34)).as(dir).containsExactly(e[2], e[4], "2", "512");
         }
     }
 }

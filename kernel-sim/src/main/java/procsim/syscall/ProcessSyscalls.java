@@ -87,10 +87,31 @@ final class ProcessSyscalls {
         t.register("kill", a -> {
             a.positional();
             int pid = a.intNum(0);
-            long sig = a.flags(1, Signals.NAMES, Signals.SIGTERM);
+            int sig = signal(a.flags(1, Signals.NAMES, Signals.SIGTERM));
             a.done();
             return (k, c) -> {
-                k.tasks().kill(c, pid, (int) sig);
+                k.tasks().kill(c, pid, sig);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("tkill", a -> {
+            a.positional();
+            int tid = a.intNum(0);
+            int sig = signal(a.flags(1, Signals.NAMES));
+            a.done();
+            return (k, c) -> {
+                k.tasks().tgkill(c, 0, tid, sig);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("tgkill", a -> {
+            a.positional();
+            int tgid = a.intNum(0);
+            int tid = a.intNum(1);
+            int sig = signal(a.flags(2, Signals.NAMES));
+            a.done();
+            return (k, c) -> {
+                k.tasks().tgkill(c, tgid <= 0 ? -1 : tgid, tid, sig);
                 return SyscallResult.ok(0);
             };
         });
@@ -262,6 +283,11 @@ final class ProcessSyscalls {
             long old = k.tasks().sigprocmask(c, how < 0 || how > Integer.MAX_VALUE ? -1 : (int) how, set);
             return SyscallResult.ok(0, " oldset=0x" + Long.toHexString(old));
         };
+    }
+
+    /** A signal number as the kernel's int: one out of 0..64 stays invalid (-1), never wrapped into range. */
+    private static int signal(long sig) {
+        return sig < 0 || sig > Signals.NSIG ? -1 : (int) sig;
     }
 
     private static long handlerWord(String w) {

@@ -39,6 +39,8 @@ public final class Task implements IpcCaller {
     boolean lastHandlerRestarts;
     /** blocked: the signals this thread blocks (bit sig-1), never SIGKILL or SIGSTOP; fork and execve keep it. */
     long blocked;
+    /** pending: signals sent to this thread alone (tkill, tgkill; bit sig-1), status's SigPnd. */
+    long pendingSignals;
 
     Task(long startTime) {
         this.startTime = startTime;
@@ -183,6 +185,11 @@ public final class Task implements IpcCaller {
     @Override
     public String toString() {
         return "task " + pid + " (" + comm + ")";
+    }
+
+    /** The signals pending for this thread alone (status's SigPnd). */
+    public long pendingSignals() {
+        return pendingSignals;
     }
 
     /** The thread's signal mask (status's SigBlk). */

@@ -99,7 +99,7 @@ final class TaskExit {
         g.stopped = false;
         g.stopCode = 0;
         g.continued = false;
-        g.pendingSignals = 0;
+        TaskSignals.flush(g, -1L);
     }
 
     /** do_exit(code) of one thread: {@code code} is its task->exit_code. */
@@ -108,6 +108,7 @@ final class TaskExit {
         t.exited = true;
         t.flags |= TaskFlags.PF_EXITING; // exit_signals
         t.exitCode = code;
+        t.pendingSignals = 0; // flush_sigqueue(&tsk->pending) as it is released
         t.nextSyscallData = null;
         t.files = null;
         g.liveThreads--;

@@ -199,7 +199,7 @@ public final class TaskSet {
 
     /** {@link TaskSignals#deliver}: how the exit path (do_notify_parent) signals a parent. */
     void deliverSignal(ThreadGroup g, Task thread, int sig, boolean force) {
-        signals.deliver(g, thread, sig, force);
+        signals.deliver(g, thread, sig, force, false);
     }
 
     /** {@link TaskSignals#sigaction}. */
@@ -210,6 +210,11 @@ public final class TaskSet {
     /** {@link TaskSignals#sigprocmask}. */
     public long sigprocmask(Task caller, int how, Long set) {
         return signals.sigprocmask(caller, how, set);
+    }
+
+    /** {@link TaskSignals#tgkill}. */
+    public void tgkill(Task caller, int tgid, int tid, int sig) {
+        signals.tgkill(caller, tgid, tid, sig);
     }
 
     /** {@link TaskSignals#kill}. */

@@ -76,20 +76,50 @@ final class TaskSignals {
     }
 
     /**
-     * group_send_sig_info to {@code target}'s process: check_kill_permission (an invalid signal is
-     * EINVAL; another process needs uids matching the target task's own, as kill_ok_by_cred reads
-     * __task_cred(t), or CAP_KILL, or for SIGCONT the same session, else EPERM), then delivery
-     * unless sig is 0. Returns the error, or null.
+     * group_send_sig_info to {@code target}'s process: check_kill_permission, then delivery unless
+     * sig is 0. Returns the error, or null.
      */
     private Errno groupSendSigInfo(Task sender, Task target, int sig) {
+        Errno err = checkKillPermission(sender, target, sig);
+        if (err == null && sig != 0) deliver(target.group, target, sig, forced(sender, target), false);
+        return err;
+    }
+
+    /**
+     * check_kill_permission: an invalid signal is EINVAL; another process needs uids matching the
+     * target task's own, as kill_ok_by_cred reads __task_cred(t), or CAP_KILL, or for SIGCONT the
+     * same session, else EPERM. Returns the error, or null.
+     */
+    private static Errno checkKillPermission(Task sender, Task target, int sig) {
         if (sig < 0 || sig > Signals.NSIG) return Errno.EINVAL;
         ThreadGroup g = target.group;
         if (g != sender.group && !mayKill(sender, target.creds)
                 && !(sig == Signals.SIGCONT && g.session == sender.group.session)) {
             return Errno.EPERM;
         }
-        if (sig != 0) deliver(g, target, sig, !g.activePidNs().isAncestorOf(sender.activePidNs()));
         return null;
+    }
+
+    /** A signal from outside the target's pid namespace (an ancestor's) reaches its init's SIGKILL and SIGSTOP. */
+    private static boolean forced(Task sender, Task target) {
+        return !target.group.activePidNs().isAncestorOf(sender.activePidNs());
+    }
+
+    /**
+     * tkill(tid, sig) ({@code tgid} 0) and tgkill(tgid, tid, sig), do_tkill and do_send_specific:
+     * EINVAL for tid <= 0 (tgid <= 0 with tgkill: the line passes -1 for it); ESRCH if the caller's
+     * namespace has no task tid, or its process is not tgid; check_kill_permission; then the signal
+     * is that thread's own (PIDTYPE_PID: its pending set, status's SigPnd), which no other thread
+     * takes: it waits there while that thread blocks it; a fatal one still ends the whole process.
+     */
+    void tgkill(Task caller, int tgid, int tid, int sig) {
+        if (tid <= 0 || tgid < 0) throw Errno.EINVAL.error();
+        PidNamespace ns = caller.activePidNs();
+        Task t = tasks.lookup(ns, tid);
+        if (t == null || (tgid > 0 && t.group.tgid(ns) != tgid)) throw Errno.ESRCH.error();
+        Errno err = checkKillPermission(caller, t, sig);
+        if (err != null) throw err.error();
+        if (sig != 0) tasks.exit.killAll(() -> deliver(t.group, t, sig, forced(caller, t), true));
     }
 
     /** kill_ok_by_cred: a matching uid first, CAP_KILL (ns_capable) only without one. */
@@ -105,14 +135,14 @@ final class TaskSignals {
      * or SIG_DFL of an ignore-by-default signal; a namespace init, SIGNAL_UNKILLABLE, ignores a
      * SIG_DFL signal unless it is SIGKILL or SIGSTOP {@code force}d from an ancestor namespace:
      * sig_task_ignored), unless {@code thread} blocks it (sig_ignored: its action may change before
-     * it is unblocked); anything else joins the process's pending set (a second one of a kind
-     * merges, legacy_queue) and is taken at once by a thread that does not block it
-     * ({@link #dequeue}), else stays pending.
+     * it is unblocked); anything else joins the process's pending set, or {@code thread}'s own if
+     * {@code own} (tkill), where a second one of a kind merges (legacy_queue), and is taken at once
+     * by a thread that does not block it ({@link #dequeue}), else stays pending.
      */
-    void deliver(ThreadGroup g, Task thread, int sig, boolean force) {
+    void deliver(ThreadGroup g, Task thread, int sig, boolean force, boolean own) {
         if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
-        if (Signals.stopsByDefault(sig)) g.pendingSignals &= ~Signals.bit(Signals.SIGCONT);
-        if (sig == Signals.SIGCONT) g.pendingSignals &= ~Signals.STOP_MASK;
+        if (Signals.stopsByDefault(sig)) flush(g, Signals.bit(Signals.SIGCONT));
+        if (sig == Signals.SIGCONT) flush(g, Signals.STOP_MASK);
         if (sig == Signals.SIGCONT && g.stopped) {
             g.stopped = false;
             g.stopCode = 0;
@@ -123,24 +153,42 @@ final class TaskSignals {
         Task addressed = thread != null && thread.group == g ? thread : g.leader;
         boolean ignored = (addressed.blocked & Signals.bit(sig)) == 0 && (sighand.ignores(sig) || (g.isChildReaper()
                 && sighand.handler(sig) == SignalHandlers.SIG_DFL && !(force && Signals.kernelOnly(sig))));
-        if (!ignored) g.pendingSignals |= Signals.bit(sig);
+        if (!ignored && own) addressed.pendingSignals |= Signals.bit(sig);
+        else if (!ignored) g.pendingSignals |= Signals.bit(sig);
         dequeue(g, thread);
     }
 
+    /** flush_sigqueue_mask of {@code bits} from the process's pending set and each thread's own. */
+    static void flush(ThreadGroup g, long bits) {
+        g.pendingSignals &= ~bits;
+        for (Task t : g.threads) t.pendingSignals &= ~bits;
+    }
+
     /**
-     * get_signal for what {@code g} has pending: each signal some live thread does not block
-     * (wants_signal; a stopped group's threads want SIGKILL alone), synchronous ones first, then
-     * the lowest, is taken off the set and acted on by such a thread, {@code preferred} first.
-     * What every thread blocks stays pending until one unblocks it ({@link #sigprocmask}).
+     * get_signal for what {@code g} has pending (dequeue_signal: a thread's own signals before the
+     * process's): a live thread's own signal it does not block, else a process's signal some live
+     * thread does not block (wants_signal; a stopped group's threads want SIGKILL alone),
+     * synchronous ones first, then the lowest, is taken off its set and acted on by that thread
+     * (for a process's, {@code preferred} first). What is blocked stays pending until unblocked
+     * ({@link #sigprocmask}).
      */
     void dequeue(ThreadGroup g, Task preferred) {
         while (!g.zombie && !g.exiting) {
+            long allowed = g.stopped ? Signals.bit(Signals.SIGKILL) : -1L;
+            Task taker = null;
             long wanted = 0;
             for (Task t : g.threads) {
-                if (!t.exited) wanted |= ~t.blocked;
+                if (t.exited) continue;
+                if (taker == null && (t.pendingSignals & ~t.blocked & allowed) != 0) taker = t;
+                wanted |= ~t.blocked;
             }
-            if (g.stopped) wanted &= Signals.bit(Signals.SIGKILL);
-            long ready = g.pendingSignals & wanted;
+            if (taker != null) {
+                int sig = Signals.next(taker.pendingSignals & ~taker.blocked & allowed);
+                taker.pendingSignals &= ~Signals.bit(sig);
+                act(g, taker, sig);
+                continue;
+            }
+            long ready = g.pendingSignals & wanted & allowed;
             if (ready == 0) return;
             int sig = Signals.next(ready);
             g.pendingSignals &= ~Signals.bit(sig);
@@ -236,7 +284,7 @@ final class TaskSignals {
         SignalHandlers.Action old = new SignalHandlers.Action(sighand.handler(sig), sighand.flags(sig));
         if (handler != null) {
             sighand.set(sig, handler, flags & Signals.UAPI_SA_FLAGS);
-            if (sighand.ignores(sig)) t.group.pendingSignals &= ~Signals.bit(sig);
+            if (sighand.ignores(sig)) flush(t.group, Signals.bit(sig));
         }
         return old;
     }

@@ -12,9 +12,10 @@ import procsim.abi.Signals;
 import procsim.kernel.Sim;
 
 /**
- * Signal masks (rt_sigprocmask) and what they do to delivery, checked against Linux 6.18's
- * kernel/signal.c (sys_rt_sigprocmask, sigprocmask, sig_ignored, legacy_queue, complete_signal's
- * wants_signal, get_signal's dequeue) and kernel/fork.c (dup_task_struct copies blocked).
+ * Signal masks (rt_sigprocmask) and thread-directed signals (tkill, tgkill) and what they do to
+ * delivery, checked against Linux 6.18's kernel/signal.c (sys_rt_sigprocmask, sigprocmask,
+ * sig_ignored, legacy_queue, complete_signal's wants_signal, get_signal's dequeue_signal,
+ * do_tkill, do_send_specific) and kernel/fork.c (dup_task_struct copies blocked).
  */
 class SignalMaskTest {
     private final Sim sim = new Sim();
@@ -225,5 +226,124 @@ class SignalMaskTest {
         assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGTERM));
         sim.as(1).ok("kill 2 SIGCONT");
         assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+
+    // ------------------------------------------------------------ tkill, tgkill
+
+    /**
+     * sys_tgkill and sys_tkill: EINVAL for a tid (or tgid) <= 0; do_send_specific: ESRCH when the
+     * caller's namespace has no such task or its process is not tgid, before the signal is looked
+     * at; then check_kill_permission's EINVAL for an invalid signal; signal 0 checks only.
+     */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = ';', value = {
+            "tkill 0 SIGUSR1        ; -1 EINVAL",
+            "tkill -3 SIGUSR1       ; -1 EINVAL",
+            "tkill 999 SIGUSR1      ; -1 ESRCH",
+            "tkill 999 65           ; -1 ESRCH",
+            "tkill 3 65             ; -1 EINVAL",
+            "tkill 3 0x100000001    ; -1 EINVAL",
+            "tkill 3 0              ; 0",
+            "tkill 3                ; -1 EINVAL",
+            "tgkill 0 3 SIGUSR1     ; -1 EINVAL",
+            "tgkill 2 0 SIGUSR1     ; -1 EINVAL",
+            "tgkill 3 3 SIGUSR1     ; -1 ESRCH",
+            "tgkill 1 3 SIGUSR1     ; -1 ESRCH",
+            "tgkill 2 3 0           ; 0",
+            "tgkill 2 3 SIGUSR1 x   ; -1 EINVAL",
+    })
+    void tkillAndTgkillCheckTheirArguments(String line, String reply) {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        assertThat(sim.as(1).run(line)).isEqualTo(reply);
+        assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
+    }
+
+    /** kill's signal number is the kernel's int too: one past 64 is EINVAL, not wrapped into range. */
+    @Test
+    void killRefusesASignalPastTheIntRange() {
+        sim.as(1).child("fork");
+        assertThat(sim.as(1).run("kill 2 0x10000000f")).isEqualTo("-1 EINVAL");
+        assertThat(sim.task(2).state()).isEqualTo(TaskState.SLEEPING);
+    }
+
+    /**
+     * A thread-directed signal (PIDTYPE_PID) is that thread's alone: while it blocks it, it waits
+     * in the thread's own pending set (SigPnd), though the main thread would take it; no other
+     * thread's unblocking takes it; the thread's own does, and its handler runs there.
+     */
+    @Test
+    void aThreadsOwnSignalWaitsForThatThread() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(th).ok("rt_sigprocmask SIG_BLOCK SIGUSR1");
+        sim.as(1).ok("tgkill 2 " + th.tid() + " SIGUSR1");
+        assertThat(th.pendingSignals()).isEqualTo(bits(Signals.SIGUSR1));
+        assertThat(c.group().pendingSignals()).isZero();
+        assertThat(c.handlerRuns()).isZero();
+        sim.as(c).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR1");
+        assertThat(th.pendingSignals()).isEqualTo(bits(Signals.SIGUSR1));
+        sim.as(th).ok("rt_sigprocmask SIG_UNBLOCK SIGUSR1");
+        assertThat(th.pendingSignals()).isZero();
+        assertThat(th.handlerRuns()).isEqualTo(1);
+        assertThat(c.handlerRuns()).isZero();
+    }
+
+    /** complete_signal's sig_fatal: a thread's own fatal signal ends its whole process. */
+    @Test
+    void aThreadsOwnFatalSignalEndsTheProcess() {
+        Task c = sim.as(1).child("fork");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(1).ok("tkill " + th.tid() + " SIGTERM");
+        assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+
+    /**
+     * do_sigaction's flush and prepare_signal's: SIG_IGN discards a signal from every thread's own
+     * set too; SIGCONT discards a pending stop signal from them, a stop signal a pending SIGCONT.
+     */
+    @Test
+    void flushesReachEveryThreadsOwnSet() {
+        Task c = sim.as(1).child("fork");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(th).ok("rt_sigprocmask SIG_BLOCK SIGUSR2|SIGTSTP|SIGCONT");
+        sim.as(1).ok("tkill " + th.tid() + " SIGUSR2");
+        sim.as(1).ok("tkill " + th.tid() + " SIGTSTP");
+        assertThat(th.pendingSignals()).isEqualTo(bits(Signals.SIGUSR2, Signals.SIGTSTP));
+        sim.as(c).ok("rt_sigaction SIGUSR2 SIG_IGN");
+        sim.as(1).ok("kill 2 SIGCONT");
+        assertThat(th.pendingSignals()).isZero();
+        sim.as(1).ok("tkill " + th.tid() + " SIGCONT");
+        assertThat(th.pendingSignals()).isEqualTo(bits(Signals.SIGCONT));
+        sim.as(1).ok("kill 2 SIGTTIN");
+        assertThat(th.pendingSignals()).isZero();
+    }
+
+    /**
+     * /proc: status's SigPnd and stat's field 31 are the thread's own pending set, ShdPnd the
+     * process's; a thread that exits takes its own set with it.
+     */
+    @Test
+    void aThreadsOwnSetGoesWithIt() {
+        Task c = sim.as(1).child("fork");
+        Task th = sim.as(c).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        sim.as(th).ok("rt_sigprocmask SIG_BLOCK SIGUSR2");
+        sim.as(th).ok("tkill " + th.tid() + " SIGUSR2");
+        assertThat(th.pendingSignals()).isEqualTo(bits(Signals.SIGUSR2));
+        sim.as(th).ok("exit 0");
+        assertThat(th.pendingSignals()).isZero();
+        assertThat(c.group().pendingSignals()).isZero();
+    }
+
+    /** check_kill_permission holds for tkill as for kill: another user's thread is EPERM. */
+    @Test
+    void tkillNeedsKillPermission() {
+        Task a = sim.as(1).child("fork");
+        sim.as(1).child("fork");
+        sim.as(a).ok("setuid 1000");
+        assertThat(sim.as(a).run("tkill 3 SIGTERM")).isEqualTo("-1 EPERM");
+        assertThat(sim.as(a).run("tkill " + a.tid() + " 0")).isEqualTo("0");
+        assertThat(sim.task(3).state()).isEqualTo(TaskState.SLEEPING);
     }
 }

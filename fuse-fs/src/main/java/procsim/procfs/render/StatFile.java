@@ -31,8 +31,8 @@ public final class StatFile {
         // startcode endcode: mm ? (permitted ? mm->start_code : 1) : 0; startstack kstkesp kstkeip
         b.append(mm == null ? " 0 0" : " 1 1").append(" 0 0 0");
         // signal blocked sigignore sigcatch: the first word of each & 0x7fffffff (signal is the
-        // thread's own pending set, which kill never fills: it queues for the process, ShdPnd)
-        b.append(" 0 ").append(s.sigBlk() & 0x7fffffffL).append(' ').append(s.sigIgn() & 0x7fffffffL).append(' ').append(s.sigCgt() & 0x7fffffffL);
+        // thread's own pending set, tkill's; kill's queue for the process, ShdPnd)
+        b.append(' ').append(s.sigPnd() & 0x7fffffffL).append(' ').append(s.sigBlk() & 0x7fffffffL).append(' ').append(s.sigIgn() & 0x7fffffffL).append(' ').append(s.sigCgt() & 0x7fffffffL);
         b.append(" 0 0 0 ").append(s.exitSignal()); // wchan nswap cnswap exit_signal
         b.append(" 0 0 0 0 0 0"); // processor rt_priority policy delayacct_blkio gtime cgtime
         b.append(" 0 0 0 0 0 0 0 ").append(s.exitCode()).append('\n');

@@ -9,10 +9,9 @@ import procsim.task.Credentials;
  * fs/proc/task_mmu.c, task_core_dumping, task_thp_status, task_untag_mask, task_sig, task_cap,
  * task_seccomp, task_cpus_allowed, cpuset_task_status_allowed, task_context_switch_counts):
  * every line of Linux 6.18's x86_64 status, in its order, names, tabs and widths.
- * Deviation: what the sim does not model shows a fixed plausible value: Umask 0022, no signal
- * pending for one thread alone (SigPnd: the sim has no tkill), no seccomp, a machine of one
- * CPU and one memory node that reports no speculation vulnerability, no context switch counted;
- * the Vm and Rss lines come from {@link ProcessMemory}.
+ * Deviation: what the sim does not model shows a fixed plausible value: Umask 0022, no
+ * seccomp, a machine of one CPU and one memory node that reports no speculation vulnerability,
+ * no context switch counted; the Vm and Rss lines come from {@link ProcessMemory}.
  */
 public final class StatusFile {
     /**
@@ -22,7 +21,6 @@ public final class StatusFile {
     static final long SIGPENDING_LIMIT = 4096;
     /** Mems_allowed: a nodemask of MAX_NUMNODES (1 << CONFIG_NODES_SHIFT 10) bits, node 0 set, as %*pb. */
     static final String MEMS_ALLOWED = "00000000,".repeat(31) + "00000001";
-    private static final String NO_SIGNALS = "0000000000000000\n";
 
     private StatusFile() {
     }
@@ -54,7 +52,7 @@ public final class StatusFile {
         if (mm != null) mem(b, mm);
         b.append("Threads:\t").append(s.threads()).append('\n');
         b.append("SigQ:\t0/").append(SIGPENDING_LIMIT).append('\n');
-        b.append("SigPnd:\t").append(NO_SIGNALS);
+        sigset(b, "SigPnd:\t", s.sigPnd());
         sigset(b, "ShdPnd:\t", s.shdPnd());
         sigset(b, "SigBlk:\t", s.sigBlk());
         sigset(b, "SigIgn:\t", s.sigIgn());
