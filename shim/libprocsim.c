@@ -81,6 +81,15 @@ static struct child *children;
 static size_t nchildren, capchildren;
 static pthread_mutex_t children_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t shm_lock = PTHREAD_MUTEX_INITIALIZER; /* the shm attach table (shmat, shmdt) */
+/* Threads pthread_create made through the shim, live: their sim tids, for pthread_kill and tgkill. */
+struct sim_thread {
+	pthread_t thread;
+	pid_t tid;
+};
+static struct sim_thread *threads;
+static size_t nthreads, capthreads;
+static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread pid_t own_tid;          /* this thread's sim tid once known (0: ask) */
 /* The action the sim was last told of, per signal: it is told of changes only (tell_sigaction). */
 static struct told_action {
 	unsigned long handler, flags;
@@ -122,6 +131,8 @@ REAL(int, sigignore, (int))
 REAL(int, pthread_sigmask, (int, const sigset_t *, sigset_t *))
 REAL(int, sigprocmask, (int, const sigset_t *, sigset_t *))
 REAL(int, sigsuspend, (const sigset_t *))
+REAL(int, raise, (int))
+REAL(int, pthread_kill, (pthread_t, int))
 
 /*
  * The mask this thread's sim task was last told of (told_mask_known 0: not known, after a failed
@@ -422,7 +433,10 @@ static pid_t fork_as(const char *line)
 		pthread_mutex_init(&children_lock, NULL);
 		pthread_mutex_init(&shm_lock, NULL);
 		pthread_mutex_init(&told_lock, NULL);
+		pthread_mutex_init(&threads_lock, NULL);
 		nchildren = 0;
+		nthreads = 0;
+		own_tid = 0;
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
 		char self[24];
@@ -647,10 +661,50 @@ struct thread_start {
 	int go[2], back[2];
 };
 
+static void remember_thread(pthread_t thread, pid_t tid)
+{
+	pthread_mutex_lock(&threads_lock);
+	if (room_for_one((void **)&threads, nthreads, &capthreads, sizeof(*threads)))
+		threads[nthreads++] = (struct sim_thread){ thread, tid };
+	pthread_mutex_unlock(&threads_lock);
+}
+
+static void forget_thread(pthread_t thread)
+{
+	pthread_mutex_lock(&threads_lock);
+	for (size_t i = 0; i < nthreads; i++) {
+		if (pthread_equal(threads[i].thread, thread)) {
+			threads[i] = threads[--nthreads];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&threads_lock);
+}
+
+/* The sim tid of THREAD, a thread of this process: its own (asked once), one the shim made, or 0. */
+static pid_t sim_tid_of(pthread_t thread, pthread_t *by_tid, pid_t tid)
+{
+	if (!by_tid && pthread_equal(thread, pthread_self())) {
+		if (!own_tid) own_tid = (pid_t)sim_value("gettid");
+		return own_tid > 0 ? own_tid : 0;
+	}
+	pid_t found = 0;
+	pthread_mutex_lock(&threads_lock);
+	for (size_t i = 0; i < nthreads && !found; i++) {
+		if (by_tid ? threads[i].tid == tid : pthread_equal(threads[i].thread, thread)) {
+			found = threads[i].tid;
+			if (by_tid) *by_tid = threads[i].thread;
+		}
+	}
+	pthread_mutex_unlock(&threads_lock);
+	return found;
+}
+
 /* At a served thread's exit: the sim thread exits too. */
 static void thread_gone(void *unused)
 {
 	(void)unused;
+	forget_thread(pthread_self());
 	sim_call(NO_REPLY, 0, "exit 0");
 	if (task_fd >= 0) close(task_fd);
 	if (nested_fd >= 0) close(nested_fd);
@@ -679,6 +733,7 @@ static void *thread_trampoline(void *arg)
 	int e = sim_call(NO_REPLY, 0, "attach %ld", s.tid) < 0 ? errno : 0;
 	shared->bound = e;
 	if (write(s.back[1], "b", 1) != 1 || e) return NULL;
+	own_tid = (pid_t)s.tid;
 	mask_in_step();
 	if (thread_key_made) pthread_setspecific(thread_key, (void *)1);
 	return s.fn(s.arg);
@@ -701,6 +756,8 @@ SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, vo
 		int e = errno;
 		s.tid = sim_call(NULL, 0, "clone " THREAD_FLAGS);
 		r = s.tid < 0 ? errno : 0;
+		/* before it runs: a thread that ends at once forgets itself as it exits */
+		if (!r) remember_thread(*thread, (pid_t)s.tid);
 		char c;
 		if (write(s.go[1], &s.tid, sizeof(s.tid)) != sizeof(s.tid) || (s.tid >= 0 && read_all(s.back[0], &c, 1)))
 			r = EAGAIN;
@@ -710,6 +767,7 @@ SHIM_EXPORT int pthread_create(pthread_t *thread, const pthread_attr_t *attr, vo
 			r = EAGAIN;
 		}
 		if (r) {
+			if (s.tid >= 0) forget_thread(*thread);
 			int detached = 0;
 			if (attr) pthread_attr_getdetachstate(attr, &detached);
 			if (detached != PTHREAD_CREATE_DETACHED) pthread_join(*thread, NULL);
@@ -740,6 +798,8 @@ SHIM_EXPORT pid_t gettid(void)
 	return shim_active() ? (pid_t)sim_value("gettid") : (pid_t)next_syscall()(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
+static long served_tgkill(pid_t tgid, pid_t tid, int sig);
+
 SHIM_EXPORT long syscall(long number, ...)
 {
 	va_list ap;
@@ -753,6 +813,14 @@ SHIM_EXPORT long syscall(long number, ...)
 		if (number == SYS_getppid) return sim_value("getppid");
 		if (number == SYS_clone3) return shim_clone3((const unsigned char *)a[0], (size_t)a[1]);
 		if (number == SYS_clone) return shim_clone((unsigned long)a[0], a[1]);
+		if (number == SYS_tgkill) return tgkill((pid_t)a[0], (pid_t)a[1], (int)a[2]);
+		if (number == SYS_tkill) {
+			if ((pid_t)a[0] <= 0) {
+				errno = EINVAL;
+				return -1;
+			}
+			return served_tgkill(0, (pid_t)a[0], (int)a[1]);
+		}
 	}
 	return next_syscall()(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
@@ -1711,6 +1779,85 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 		if (p && p[2] == 'Z') next_kill()(real, sig);
 	}
 	return 0;
+}
+
+/* ------------------------------------------------------------------ thread-directed signals */
+
+/*
+ * The sim's `tgkill TGID TID SIG` (TGID 0: `tkill TID SIG` to a thread of this process), then
+ * FORWARD(TARGET, SIG), the real signal to that thread, when the sim's thread catches or blocks SIG
+ * (its status, asked before: SA_RESETHAND undoes the handler as the sim delivers) or the sim's
+ * signal ended its process (stat's state Z after, or no stat: reaped), as kill() does. -1 with the
+ * sim's errno.
+ */
+static int sim_thread_kill(pid_t tgid, pid_t tid, int sig, int (*forward)(pthread_t, int), pthread_t target)
+{
+	char dir[32], path[96], buf[4096];
+	if (tgid) snprintf(dir, sizeof(dir), "/proc/%d", tgid);
+	else snprintf(dir, sizeof(dir), "/proc/self");
+	int pass = 0;
+	if (forward && sig > 0 && sig <= 64) {
+		snprintf(path, sizeof(path), "%s/task/%d/status", dir, tid);
+		char *status = read_proc(path, buf, sizeof(buf));
+		unsigned long long bit = 1ULL << (sig - 1);
+		char *c = status_value(status, "SigCgt"), *b = status_value(status, "SigBlk");
+		pass = (c && (strtoull(c, NULL, 16) & bit)) || (b && (strtoull(b, NULL, 16) & bit));
+	}
+	long r = tgid ? sim_call(NULL, 0, "tgkill %d %d %d", tgid, tid, sig) : sim_call(NULL, 0, "tkill %d %d", tid, sig);
+	if (r < 0) return -1;
+	if (forward && sig > 0 && !pass) {
+		snprintf(path, sizeof(path), "%s/stat", dir);
+		char *p = read_proc(path, buf, sizeof(buf)) ? strrchr(buf, ')') : NULL;
+		pass = !p || (p[1] == ' ' && p[2] == 'Z');
+	}
+	if (pass) forward(target, sig);
+	return 0;
+}
+
+static int raise_self(pthread_t unused, int sig)
+{
+	(void)unused;
+	return next_raise()(sig);
+}
+
+/* raise: the sim's `tkill OWN_TID SIG`, then the real raise as sim_thread_kill says. */
+SHIM_EXPORT int raise(int sig)
+{
+	if (!shim_active()) return next_raise()(sig);
+	pid_t tid = sim_tid_of(pthread_self(), NULL, 0);
+	if (!tid) return next_raise()(sig);
+	return sim_thread_kill(0, tid, sig, raise_self, pthread_self());
+}
+
+/* pthread_kill: to a thread the sim knows, the sim's `tkill TID SIG` first; another is the real kernel's alone. */
+SHIM_EXPORT int pthread_kill(pthread_t thread, int sig)
+{
+	pid_t tid = shim_active() ? sim_tid_of(thread, NULL, 0) : 0;
+	if (!tid) return next_pthread_kill()(thread, sig);
+	return sim_thread_kill(0, tid, sig, next_pthread_kill(), thread) < 0 ? errno : 0;
+}
+
+/*
+ * tgkill(TGID, TID, SIG) with the sim's numbers: the sim's line, then the real signal to that
+ * thread when it is one of this process's the shim knows. Deviation: another process's thread
+ * gets the sim's signal alone (the shim knows no real thread of it).
+ */
+static long served_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	pthread_t target = pthread_self();
+	int own = tgid == 0 || tgid == (pid_t)sim_value("getpid");
+	int known = own && (tid == sim_tid_of(pthread_self(), NULL, 0) || sim_tid_of(target, &target, tid));
+	return sim_thread_kill(tgid, tid, sig, known ? next_pthread_kill() : NULL, target);
+}
+
+SHIM_EXPORT int tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	if (!shim_active()) return (int)next_syscall()(SYS_tgkill, tgid, tid, sig, 0, 0, 0);
+	if (tgid <= 0 || tid <= 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return (int)served_tgkill(tgid, tid, sig);
 }
 
 /* ------------------------------------------------------------------ exit */

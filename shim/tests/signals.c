@@ -13,7 +13,9 @@
  * Masks: status's SigBlk is the thread's blocked set, a new thread's its creator's; a blocked
  * signal waits in ShdPnd (sig_ignored never drops a blocked one), a second of a kind merges
  * (legacy_queue), and it acts once unblocked: a handler runs once, a default action kills;
- * sigsuspend lets it through and puts the mask back.
+ * sigsuspend lets it through and puts the mask back. A thread's own signal (raise, pthread_kill,
+ * tgkill: PIDTYPE_PID) waits in that thread's SigPnd, not the process's ShdPnd, and only that
+ * thread takes it; a fatal one ends the whole process.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/msg.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -153,6 +156,37 @@ static void reset_mask(int sig)
 	handled++;
 }
 
+/*
+ * A thread that blocks SIGUSR2, then waits for main's pthread_kill: returns its SigPnd bit and the
+ * process's ShdPnd bit then (as 2 * SigPnd + ShdPnd), and 4 more if its handler ran when it
+ * unblocked it.
+ */
+static int usr2_ready[2], usr2_sent[2];
+
+/* One byte read from FD, again after a signal's handler (none here has SA_RESTART): 1, or 0. */
+static int read_byte(int fd)
+{
+	char c;
+	ssize_t r;
+	while ((r = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	return r == 1;
+}
+
+static void *own_signal(void *unused)
+{
+	sigset_t usr2;
+	(void)unused;
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &usr2, NULL);
+	if (write(usr2_ready[1], "r", 1) != 1 || !read_byte(usr2_sent[0])) return (void *)-1L;
+	long r = 2 * thread_bit("SigPnd", SIGUSR2) + status_bit("ShdPnd", SIGUSR2);
+	handled = 0;
+	pthread_sigmask(SIG_UNBLOCK, &usr2, NULL);
+	return (void *)(r + (handled == 1 ? 4 : 0));
+}
+
 /* A thread's own SigBlk bit SIG (/proc/thread-self/status), after it blocked SIGUSR2 too. */
 static void *thread_blocks(void *sig)
 {
@@ -206,7 +240,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(15);
+	tap_plan(18);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -350,6 +384,36 @@ int main(int argc, char **argv)
 	kill(getpid(), SIGUSR1);
 	tap_ok(handled == 2 && status_bit("SigBlk", SIGUSR1) == 0 && status_bit("ShdPnd", SIGUSR1) == 0,
 	       "a handler that sets its running mask again leaves SIGUSR1 unblocked after it returns (%d)", (int)handled);
+
+	/* a thread's own signals */
+	sigaction(SIGUSR1, &count, NULL);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	handled = 0;
+	raise(SIGUSR1);
+	int own_pending = thread_bit("SigPnd", SIGUSR1) * 2 + status_bit("ShdPnd", SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	syscall(SYS_tgkill, getpid(), gettid(), SIGUSR1);
+	tap_ok(own_pending == 2 && handled == 2 && thread_bit("SigPnd", SIGUSR1) == 0,
+	       "raise() while blocked: SigPnd, not ShdPnd, then the handler once unblocked; syscall(SYS_tgkill) to itself (%d, %d)",
+	       own_pending, (int)handled);
+
+	struct sigaction count2 = { .sa_handler = count_signal };
+	sigaction(SIGUSR2, &count2, NULL);
+	made = pipe(usr2_ready) == 0 && pipe(usr2_sent) == 0 && pthread_create(&th, NULL, own_signal, NULL) == 0;
+	int killed = made && read_byte(usr2_ready[0]) && pthread_kill(th, SIGUSR2) == 0 && write(usr2_sent[1], "s", 1) == 1;
+	bits = NULL;
+	killed = killed && pthread_join(th, &bits) == 0;
+	tap_ok(killed && (long)bits == 6, "pthread_kill to a thread blocking SIGUSR2: its SigPnd alone, its handler once it unblocks (%ld)",
+	       (long)bits);
+	signal(SIGUSR2, SIG_IGN);
+
+	pid = fork();
+	if (pid == 0) {
+		raise(SIGTERM);
+		_exit(4);
+	}
+	tap_ok(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
+	       "a child's raise(SIGTERM) ends it (status 0x%x)", st);
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();
