@@ -1744,11 +1744,10 @@ static void sync_signals(void)
 
 /* ------------------------------------------------------------------ kill */
 
-/* Whether the sim's PID catches SIG or its main thread blocks it (status's SigCgt, SigBlk). */
-static int sim_catches_or_blocks(pid_t pid, int sig)
+/* Whether the sim's status file PATH says its task's process catches SIG or the task blocks it (SigCgt, SigBlk). */
+static int catches_or_blocks(const char *path, int sig)
 {
-	char path[64], buf[4096];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	char buf[4096];
 	char *status = read_proc(path, buf, sizeof(buf));
 	unsigned long long bit = 1ULL << (sig - 1);
 	char *c = status_value(status, "SigCgt"), *b = status_value(status, "SigBlk");
@@ -1769,7 +1768,9 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
-	int caught = real && sig > 0 && sig <= 64 && sim_catches_or_blocks(pid, sig);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int caught = real && sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	if (caught) {
 		next_kill()(real, sig);
@@ -1798,10 +1799,7 @@ static int sim_thread_kill(pid_t tgid, pid_t tid, int sig, int (*forward)(pthrea
 	int pass = 0;
 	if (forward && sig > 0 && sig <= 64) {
 		snprintf(path, sizeof(path), "%s/task/%d/status", dir, tid);
-		char *status = read_proc(path, buf, sizeof(buf));
-		unsigned long long bit = 1ULL << (sig - 1);
-		char *c = status_value(status, "SigCgt"), *b = status_value(status, "SigBlk");
-		pass = (c && (strtoull(c, NULL, 16) & bit)) || (b && (strtoull(b, NULL, 16) & bit));
+		pass = catches_or_blocks(path, sig);
 	}
 	long r = tgid ? sim_call(NULL, 0, "tgkill %d %d %d", tgid, tid, sig) : sim_call(NULL, 0, "tkill %d %d", tid, sig);
 	if (r < 0) return -1;
