@@ -132,6 +132,9 @@ REAL(int, pthread_sigmask, (int, const sigset_t *, sigset_t *))
 REAL(int, sigprocmask, (int, const sigset_t *, sigset_t *))
 REAL(int, sigsuspend, (const sigset_t *))
 REAL(int, raise, (int))
+REAL(int, sigwait, (const sigset_t *, int *))
+REAL(int, sigwaitinfo, (const sigset_t *, siginfo_t *))
+REAL(int, sigtimedwait, (const sigset_t *, siginfo_t *, const struct timespec *))
 REAL(int, pthread_kill, (pthread_t, int))
 
 /*
@@ -1714,6 +1717,39 @@ SHIM_EXPORT int sigsuspend(const sigset_t *mask)
 	tell_mask(SIG_SETMASK, back);
 	errno = e;
 	return r;
+}
+
+/*
+ * sigwait, sigwaitinfo, sigtimedwait: the real call, then the signal the real kernel handed over
+ * taken off the sim's pending sets too (`rt_sigtimedwait WORD timeout=0`; EAGAIN when the sim held
+ * none: a real timer's, say). Deviation: siginfo is the real kernel's (si_pid the sender's real
+ * pid in exec's namespace).
+ */
+static int took_signal(int sig)
+{
+	if (sig > 0 && sig <= 64 && shim_active()) {
+		int e = errno;
+		sim_call(NULL, 0, "rt_sigtimedwait %#llx timeout=0", 1ULL << (sig - 1));
+		errno = e;
+	}
+	return sig;
+}
+
+SHIM_EXPORT int sigwait(const sigset_t *set, int *sig)
+{
+	int r = next_sigwait()(set, sig);
+	if (r == 0) took_signal(*sig);
+	return r;
+}
+
+SHIM_EXPORT int sigwaitinfo(const sigset_t *set, siginfo_t *info)
+{
+	return took_signal(next_sigwaitinfo()(set, info));
+}
+
+SHIM_EXPORT int sigtimedwait(const sigset_t *set, siginfo_t *info, const struct timespec *timeout)
+{
+	return took_signal(next_sigtimedwait()(set, info, timeout));
 }
 
 /*

@@ -15,7 +15,8 @@
  * (legacy_queue), and it acts once unblocked: a handler runs once, a default action kills;
  * sigsuspend lets it through and puts the mask back. A thread's own signal (raise, pthread_kill,
  * tgkill: PIDTYPE_PID) waits in that thread's SigPnd, not the process's ShdPnd, and only that
- * thread takes it; a fatal one ends the whole process.
+ * thread takes it; a fatal one ends the whole process. sigwait takes a pending signal of its set,
+ * no handler running; sigtimedwait with a zero timeout and none pending: EAGAIN.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -240,7 +241,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(18);
+	tap_plan(19);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -396,6 +397,19 @@ int main(int argc, char **argv)
 	tap_ok(own_pending == 2 && handled == 2 && thread_bit("SigPnd", SIGUSR1) == 0,
 	       "raise() while blocked: SigPnd, not ShdPnd, then the handler once unblocked; syscall(SYS_tgkill) to itself (%d, %d)",
 	       own_pending, (int)handled);
+
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR1);
+	int took = -1;
+	struct timespec zero = { 0, 0 };
+	r = sigwait(&usr1, &took);
+	int again = sigtimedwait(&usr1, NULL, &zero);
+	e = errno;
+	tap_ok(r == 0 && took == SIGUSR1 && handled == 0 && status_bit("ShdPnd", SIGUSR1) == 0 && again == -1 && e == EAGAIN,
+	       "sigwait takes the blocked SIGUSR1 (no handler, ShdPnd empty after); sigtimedwait with none: EAGAIN (%d %s)",
+	       took, strerror(e));
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
 
 	struct sigaction count2 = { .sa_handler = count_signal };
 	sigaction(SIGUSR2, &count2, NULL);

@@ -117,6 +117,15 @@ final class ProcessSyscalls {
         });
         t.register("rt_sigaction", ProcessSyscalls::rtSigaction);
         t.register("rt_sigprocmask", ProcessSyscalls::rtSigprocmask);
+        t.register("rt_sigtimedwait", a -> {
+            a.keys("timeout");
+            long set = a.flags(0, Signals.SET_NAMES);
+            String timeout = a.key("timeout");
+            a.done();
+            // Deviation: a timeout is 0 (poll) or none (wait for a signal); no timer runs here
+            if (timeout != null && Strtol.parse(timeout) != 0) throw Errno.EINVAL.error();
+            return (k, c) -> SyscallResult.ok(k.tasks().sigtimedwait(c, set, timeout == null));
+        });
         t.register("unshare", a -> {
             long flags = a.positional().flags(0, CloneFlags.NAMES);
             a.done();

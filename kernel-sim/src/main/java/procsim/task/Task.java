@@ -41,6 +41,8 @@ public final class Task implements IpcCaller {
     long blocked;
     /** pending: signals sent to this thread alone (tkill, tgkill; bit sig-1), status's SigPnd. */
     long pendingSignals;
+    /** The set of an rt_sigtimedwait this thread sleeps in (0: none): its signals are left to it. */
+    long waitingFor;
 
     Task(long startTime) {
         this.startTime = startTime;

@@ -99,7 +99,7 @@ final class TaskExit {
         g.stopped = false;
         g.stopCode = 0;
         g.continued = false;
-        TaskSignals.flush(g, -1L);
+        g.flushPending(-1L);
     }
 
     /** do_exit(code) of one thread: {@code code} is its task->exit_code. */

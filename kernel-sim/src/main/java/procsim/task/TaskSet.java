@@ -212,6 +212,11 @@ public final class TaskSet {
         return signals.sigprocmask(caller, how, set);
     }
 
+    /** {@link TaskSignals#sigtimedwait}: blocks on the kernel lock's condition. */
+    public int sigtimedwait(Task caller, long set, boolean wait) throws InterruptedException {
+        return signals.sigtimedwait(caller, set, wait);
+    }
+
     /** {@link TaskSignals#tgkill}. */
     public void tgkill(Task caller, int tgid, int tid, int sig) {
         signals.tgkill(caller, tgid, tid, sig);

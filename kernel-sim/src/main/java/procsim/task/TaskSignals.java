@@ -141,8 +141,8 @@ final class TaskSignals {
      */
     void deliver(ThreadGroup g, Task thread, int sig, boolean force, boolean own) {
         if (g.zombie || g.exiting) return; // SIGNAL_GROUP_EXIT: the signal is dropped
-        if (Signals.stopsByDefault(sig)) flush(g, Signals.bit(Signals.SIGCONT));
-        if (sig == Signals.SIGCONT) flush(g, Signals.STOP_MASK);
+        if (Signals.stopsByDefault(sig)) g.flushPending(Signals.bit(Signals.SIGCONT));
+        if (sig == Signals.SIGCONT) g.flushPending(Signals.STOP_MASK);
         if (sig == Signals.SIGCONT && g.stopped) {
             g.stopped = false;
             g.stopCode = 0;
@@ -156,12 +156,7 @@ final class TaskSignals {
         if (!ignored && own) addressed.pendingSignals |= Signals.bit(sig);
         else if (!ignored) g.pendingSignals |= Signals.bit(sig);
         dequeue(g, thread);
-    }
-
-    /** flush_sigqueue_mask of {@code bits} from the process's pending set and each thread's own. */
-    static void flush(ThreadGroup g, long bits) {
-        g.pendingSignals &= ~bits;
-        for (Task t : g.threads) t.pendingSignals &= ~bits;
+        if (!ignored) tasks.wake.run(); // a sigtimedwait may take it
     }
 
     /**
@@ -176,23 +171,76 @@ final class TaskSignals {
         while (!g.zombie && !g.exiting) {
             long allowed = g.stopped ? Signals.bit(Signals.SIGKILL) : -1L;
             Task taker = null;
-            long wanted = 0;
+            long wanted = 0, waited = 0;
             for (Task t : g.threads) {
                 if (t.exited) continue;
-                if (taker == null && (t.pendingSignals & ~t.blocked & allowed) != 0) taker = t;
+                long left = leftToWait(g, t);
+                if (taker == null && (t.pendingSignals & ~t.blocked & ~left & allowed) != 0) taker = t;
                 wanted |= ~t.blocked;
+                waited |= left;
             }
             if (taker != null) {
-                int sig = Signals.next(taker.pendingSignals & ~taker.blocked & allowed);
+                int sig = Signals.next(taker.pendingSignals & ~taker.blocked & ~leftToWait(g, taker) & allowed);
                 taker.pendingSignals &= ~Signals.bit(sig);
                 act(g, taker, sig);
                 continue;
             }
-            long ready = g.pendingSignals & wanted & allowed;
+            long ready = g.pendingSignals & wanted & ~waited & allowed;
             if (ready == 0) return;
             int sig = Signals.next(ready);
             g.pendingSignals &= ~Signals.bit(sig);
             act(g, wantingThread(g, preferred, sig), sig);
+        }
+    }
+
+    /**
+     * What thread {@code t}, asleep in rt_sigtimedwait, takes itself instead of a handler or a
+     * default action: its set, but for a signal it did not block before (not in real_blocked)
+     * whose default action kills (complete_signal's sig_fatal shortcut).
+     */
+    private static long leftToWait(ThreadGroup g, Task t) {
+        long left = t.waitingFor;
+        for (long m = left & ~t.blocked; m != 0; m &= m - 1) {
+            int sig = Long.numberOfTrailingZeros(m) + 1;
+            if (g.sighand.handler(sig) == SignalHandlers.SIG_DFL && !Signals.ignoredByDefault(sig)
+                    && !Signals.stopsByDefault(sig)) {
+                left &= ~Signals.bit(sig);
+            }
+        }
+        return left;
+    }
+
+    /**
+     * rt_sigtimedwait(set, info, timeout), do_sigtimedwait: a signal of {@code set} (SIGKILL and
+     * SIGSTOP taken out) pending for the thread, else for its process, is taken off and returned
+     * (no handler runs, no default action is taken), blocked or not; none: EAGAIN if not
+     * {@code wait} (a zero timeout), else the thread sleeps, taking such a signal as it comes,
+     * until another signal's handler runs on it or a stop and SIGCONT pass (EINTR).
+     */
+    int sigtimedwait(Task t, long set, boolean wait) throws InterruptedException {
+        long mask = set & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+        long handled = t.handlerRuns;
+        long stops = t.group.stops;
+        try {
+            while (true) {
+                long own = t.pendingSignals & mask, shared = t.group.pendingSignals & mask;
+                if (own != 0) {
+                    int sig = Signals.next(own);
+                    t.pendingSignals &= ~Signals.bit(sig);
+                    return sig;
+                }
+                if (shared != 0) {
+                    int sig = Signals.next(shared);
+                    t.group.pendingSignals &= ~Signals.bit(sig);
+                    return sig;
+                }
+                if (!wait) throw Errno.EAGAIN.error();
+                if (t.exited || t.handlerRuns != handled || t.group.stops != stops) throw Errno.EINTR.error();
+                t.waitingFor = mask;
+                tasks.block.block();
+            }
+        } finally {
+            t.waitingFor = 0;
         }
     }
 
@@ -284,7 +332,7 @@ final class TaskSignals {
         SignalHandlers.Action old = new SignalHandlers.Action(sighand.handler(sig), sighand.flags(sig));
         if (handler != null) {
             sighand.set(sig, handler, flags & Signals.UAPI_SA_FLAGS);
-            if (sighand.ignores(sig)) flush(t.group, Signals.bit(sig));
+            if (sighand.ignores(sig)) t.group.flushPending(Signals.bit(sig));
         }
         return old;
     }

@@ -171,6 +171,12 @@ public final class ThreadGroup {
         return sighand;
     }
 
+    /** flush_sigqueue_mask of {@code bits} from the process's pending set and each thread's own. */
+    void flushPending(long bits) {
+        pendingSignals &= ~bits;
+        for (Task t : threads) t.pendingSignals &= ~bits;
+    }
+
     /** The process's pending signals (status's ShdPnd). */
     public long pendingSignals() {
         return pendingSignals;

@@ -15,7 +15,7 @@ import procsim.kernel.Sim;
  * Signal masks (rt_sigprocmask) and thread-directed signals (tkill, tgkill) and what they do to
  * delivery, checked against Linux 6.18's kernel/signal.c (sys_rt_sigprocmask, sigprocmask,
  * sig_ignored, legacy_queue, complete_signal's wants_signal, get_signal's dequeue_signal,
- * do_tkill, do_send_specific) and kernel/fork.c (dup_task_struct copies blocked).
+ * do_tkill, do_send_specific, do_sigtimedwait) and kernel/fork.c (dup_task_struct copies blocked).
  */
 class SignalMaskTest {
     private final Sim sim = new Sim();
@@ -345,5 +345,77 @@ class SignalMaskTest {
         assertThat(sim.as(a).run("tkill 3 SIGTERM")).isEqualTo("-1 EPERM");
         assertThat(sim.as(a).run("tkill " + a.tid() + " 0")).isEqualTo("0");
         assertThat(sim.task(3).state()).isEqualTo(TaskState.SLEEPING);
+    }
+
+    // ------------------------------------------------------------ rt_sigtimedwait
+
+    /**
+     * do_sigtimedwait: a pending signal of the set is taken off, the thread's own before the
+     * process's, and returned (no handler runs); none with a zero timeout: EAGAIN; SIGKILL and
+     * SIGSTOP are never waited for.
+     */
+    @Test
+    void sigtimedwaitTakesAPendingSignalOfItsSet() {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1|SIGUSR2|SIGTERM");
+        sim.as(1).ok("kill 2 SIGUSR2");
+        sim.as(1).ok("kill 2 SIGUSR1");
+        sim.as(1).ok("tkill 2 SIGTERM");
+        assertThat(sim.as(c).run("rt_sigtimedwait SIGUSR1|SIGUSR2|SIGTERM timeout=0")).as("its own first").isEqualTo("15");
+        assertThat(sim.as(c).run("rt_sigtimedwait SIGUSR1|SIGUSR2 timeout=0")).isEqualTo("10");
+        assertThat(c.handlerRuns()).isZero();
+        assertThat(sim.as(c).run("rt_sigtimedwait SIGUSR1|SIGKILL timeout=0")).isEqualTo("-1 EAGAIN");
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGUSR2));
+        assertThat(sim.as(c).run("rt_sigtimedwait SIGUSR1 timeout=5")).as("no timer in the sim").isEqualTo("-1 EINVAL");
+        assertThat(sim.as(c).run("rt_sigtimedwait SIGUSR1 bogus=1")).isEqualTo("-1 EINVAL");
+    }
+
+    /**
+     * A sleeping rt_sigtimedwait takes a signal of its set as it comes, blocked or not (no handler
+     * runs); a fatal default one it did not block still kills (complete_signal's shortcut reads
+     * real_blocked); another signal's handler ends it with EINTR.
+     */
+    @ParameterizedTest(name = "waiting for {0} (blocked: {1}), {2} sent -> {3}")
+    @CsvSource(delimiter = ';', value = {
+            "SIGUSR1 ; true  ; SIGUSR1 ; 10",
+            "SIGUSR1 ; false ; SIGUSR1 ; 10",
+            "SIGTERM ; true  ; SIGTERM ; 15",
+            "SIGTERM ; false ; SIGTERM ; killed",
+            "SIGUSR2 ; true  ; SIGUSR1 ; -1 EINTR",
+    })
+    void aSleepingSigtimedwaitTakesItsSignalAsItComes(String set, boolean blocked, String sent, String outcome)
+            throws Exception {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigaction SIGUSR1 0x401000");
+        if (blocked) sim.as(c).ok("rt_sigprocmask SIG_BLOCK " + set);
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread waiting = sim.blocked(c, "rt_sigtimedwait " + set, reply);
+        Thread.sleep(150);
+        assertThat(reply.get()).isNull();
+        sim.as(1).ok("kill 2 " + sent);
+        waiting.join(5000);
+        if (outcome.equals("killed")) {
+            assertThat(sim.as(1).run("wait4 2 WNOHANG")).isEqualTo("2 status=0x000f");
+        } else {
+            assertThat(reply.get()).isEqualTo(outcome);
+            assertThat(c.handlerRuns()).isEqualTo(outcome.startsWith("-1") ? 1 : 0);
+            assertThat(c.group().pendingSignals()).isZero();
+        }
+    }
+
+    /** signal(7): sigtimedwait asleep across a stop and SIGCONT fails with EINTR. */
+    @Test
+    void aStopAndSigcontEndASleepingSigtimedwait() throws Exception {
+        Task c = sim.as(1).child("fork");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread waiting = sim.blocked(c, "rt_sigtimedwait SIGUSR2", reply);
+        Thread.sleep(150);
+        sim.as(1).ok("kill 2 SIGSTOP");
+        Thread.sleep(150);
+        assertThat(reply.get()).isNull();
+        sim.as(1).ok("kill 2 SIGCONT");
+        waiting.join(5000);
+        assertThat(reply.get()).isEqualTo("-1 EINTR");
     }
 }
