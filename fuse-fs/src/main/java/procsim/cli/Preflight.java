@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 import procsim.fuse.FuseLibrary;
+import procsim.fuse.PidfdHostProcesses;
 
 /**
  * What a FUSE mount needs from this machine, probed one by one: {@code procsim check} reports every
@@ -36,6 +37,12 @@ final class Preflight {
         Optional<Path> find(String command);
 
         boolean root();
+
+        /**
+         * Whether a bound process's forked child can be found: the host's children lists
+         * ({@code /proc/PID/task/TID/children}, CONFIG_PROC_CHILDREN) or NS_GET_PID_FROM_PIDNS (Linux 6.11).
+         */
+        boolean findsChildren();
     }
 
     /** One problem: the line to print, and whether a mount cannot work with it. */
@@ -76,6 +83,11 @@ final class Preflight {
             // libfuse 2.9 lib/mount.c fuse_kern_mount: mount(2) first (root succeeds), fusermount
             // only when that fails with EPERM.
             problems.add(new Problem("fusermount missing: run 'sudo apt-get install fuse3'", !root));
+        }
+        if (!host.findsChildren()) {
+            problems.add(new Problem("this kernel has neither /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN) "
+                    + "nor NS_GET_PID_FROM_PIDNS (Linux 6.11): a mount works, but 'procsim exec' cannot bind "
+                    + "a program's forked children; use a kernel with either", false));
         }
         String found = device + " read-write, libfuse2, " + fusermount.map(Path::toString).orElse("no fusermount")
                 + ", " + (root ? "root" : "not root");
@@ -130,6 +142,11 @@ final class Preflight {
         @Override
         public boolean root() {
             return effectiveUid() == 0;
+        }
+
+        @Override
+        public boolean findsChildren() {
+            return Files.exists(Path.of("/proc/thread-self/children")) || PidfdHostProcesses.translatesPids();
         }
     };
 

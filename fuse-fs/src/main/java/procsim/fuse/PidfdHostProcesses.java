@@ -90,6 +90,23 @@ public final class PidfdHostProcesses implements HostProcesses {
         return new PidfdHostProcesses(host, wrap.apply(libc), Runtime.getRuntime(libc));
     }
 
+    /**
+     * Whether this kernel translates a pid namespace's numbers for this process
+     * (NS_GET_PID_FROM_PIDNS, Linux 6.11): asked of its own pid namespace file for its own pid.
+     */
+    public static boolean translatesPids() {
+        try {
+            LibC libc = LibraryLoader.create(LibC.class).failImmediately().load("c");
+            int ns = libc.open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+            if (ns < 0) return false;
+            int r = libc.ioctl(ns, NS_GET_PID_FROM_PIDNS, ProcessHandle.current().pid());
+            libc.close(ns);
+            return r >= 0;
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
     @Override
     public Pin pin(int id) {
         int fd = id <= 0 ? -1 : (int) libc.syscall(SYS_PIDFD_OPEN, id, PIDFD_THREAD, 0, 0);

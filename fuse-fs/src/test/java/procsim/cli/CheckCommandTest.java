@@ -60,6 +60,24 @@ class CheckCommandTest {
                 "procsim: a mount will work (/dev/fuse read-write, libfuse2, no fusermount, root)\n");
     }
 
+    /** A kernel where no forked child of a bound process can be found: said, but a mount still works. */
+    @Test
+    void noWayToFindForkedChildrenIsToldButPasses() {
+        assertThat(cli.run(FakeHost.GOOD.withChildren(false), "check")).isZero();
+        assertThat(cli.err.toString()).isEqualTo("procsim: this kernel has neither /proc/PID/task/TID/children "
+                + "(CONFIG_PROC_CHILDREN) nor NS_GET_PID_FROM_PIDNS (Linux 6.11): a mount works, but 'procsim exec' "
+                + "cannot bind a program's forked children; use a kernel with either\n");
+        assertThat(cli.out.toString()).startsWith("procsim: a mount will work (");
+    }
+
+    /** The real probe: NS_GET_PID_FROM_PIDNS answers from Linux 6.11 on, and not before. */
+    @Test
+    void theTranslationProbeMatchesTheKernelsVersion() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
+        assertThat(procsim.fuse.PidfdHostProcesses.translatesPids()).isEqualTo(major > 6 || (major == 6 && minor >= 11));
+    }
+
     @Test
     void everyProblemIsReportedNotJustTheFirst() {
         FakeHost bare = new FakeHost(false, null, "not found", null, false);

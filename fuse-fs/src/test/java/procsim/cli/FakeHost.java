@@ -4,10 +4,23 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** A machine for {@link Preflight}'s probes: each field is one probe's answer. */
-record FakeHost(boolean device, String open, String libfuse, String fusermount, boolean root)
+record FakeHost(boolean device, String open, String libfuse, String fusermount, boolean root, boolean children)
         implements Preflight.Host {
     /** A machine where a mount works. */
     static final FakeHost GOOD = new FakeHost(true, null, null, "/usr/bin/fusermount", true);
+
+    FakeHost(boolean device, String open, String libfuse, String fusermount, boolean root) {
+        this(device, open, libfuse, fusermount, root, true);
+    }
+
+    FakeHost withChildren(boolean c) {
+        return new FakeHost(device, open, libfuse, fusermount, root, c);
+    }
+
+    @Override
+    public boolean findsChildren() {
+        return children;
+    }
 
     FakeHost withDevice(boolean d) {
         return new FakeHost(d, open, libfuse, fusermount, root);
