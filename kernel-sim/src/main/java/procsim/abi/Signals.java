@@ -43,8 +43,41 @@ public final class Signals {
     public static final Map<String, Long> HOW_NAMES = Map.of("SIG_BLOCK", (long) SIG_BLOCK,
             "SIG_UNBLOCK", (long) SIG_UNBLOCK, "SIG_SETMASK", (long) SIG_SETMASK);
     /** Each signal's name as its bit in a sigset_t (a mask's word: {@code SIGUSR1|SIGTERM}). */
-    public static final Map<String, Long> SET_NAMES = NAMES.entrySet().stream()
+    private static final Map<String, Long> SET_NAMES = NAMES.entrySet().stream()
             .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> bit(e.getValue().intValue())));
+
+    /**
+     * A sigset_t word: signal names (each its bit) and numbers (each a word, as status's SigBlk
+     * shows it, unsigned 64-bit: {@code 0x8000000000000000} is SIGRTMAX; a negative one is its
+     * two's complement, {@code -1} every signal) joined by {@code |}. EINVAL for anything else.
+     */
+    public static long parseSet(String word) {
+        if (word.isEmpty()) throw Errno.EINVAL.error();
+        long v = 0;
+        for (String part : word.split("\\|", -1)) {
+            Long named = SET_NAMES.get(part);
+            v |= named != null ? named : unsignedWord(part);
+        }
+        return v;
+    }
+
+    private static long unsignedWord(String part) {
+        if (part.startsWith("-")) return Strtol.parse(part);
+        int base = 10, from = 0;
+        if (part.length() > 2 && part.charAt(0) == '0' && (part.charAt(1) | 0x20) == 'x') {
+            base = 16;
+            from = 2;
+        } else if (part.length() > 1 && part.charAt(0) == '0') {
+            base = 8;
+            from = 1;
+        }
+        try {
+            if (part.charAt(from) == '+') throw Errno.EINVAL.error();
+            return Long.parseUnsignedLong(part.substring(from), base);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw Errno.EINVAL.error();
+        }
+    }
 
     private Signals() {
     }

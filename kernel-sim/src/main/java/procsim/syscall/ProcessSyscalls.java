@@ -119,7 +119,7 @@ final class ProcessSyscalls {
         t.register("rt_sigprocmask", ProcessSyscalls::rtSigprocmask);
         t.register("rt_sigtimedwait", a -> {
             a.keys("timeout");
-            long set = a.flags(0, Signals.SET_NAMES);
+            long set = Signals.parseSet(a.word(0));
             String timeout = a.key("timeout");
             a.done();
             // Deviation: a timeout is 0 (poll) or none (wait for a signal); no timer runs here
@@ -286,7 +286,7 @@ final class ProcessSyscalls {
     private static Call rtSigprocmask(Args a) {
         a.positional();
         long how = a.flags(0, Signals.HOW_NAMES);
-        Long set = a.has(1) ? a.flags(1, Signals.SET_NAMES) : null;
+        Long set = a.has(1) ? Signals.parseSet(a.word(1)) : null;
         a.done();
         return (k, c) -> {
             long old = k.tasks().sigprocmask(c, how < 0 || how > Integer.MAX_VALUE ? -1 : (int) how, set);
