@@ -41,7 +41,7 @@ public record TaskSnapshot(String comm, TaskState state, int tgid, int pid, int 
                 levels(g.pgrp(), pid, viewer), levels(g.session(), pid, viewer),
                 t.creds(), fdSize, g.threads().size(), t.startTime(), exitSignal, exitCode, t.flags(),
                 t.exited() ? null : ProcessMemory.of(g.shmMappings()), t.exited() ? List.of() : g.argv(),
-                t.pendingSignals(), g.pendingSignals(), t.blocked(), g.sighand().ignored(), g.sighand().caught());
+                t.pendingSignals(), g.pendingSignals(), t.blockedShown(), g.sighand().ignored(), g.sighand().caught());
     }
 
     private static int[] levels(Pid id, Pid task, PidNamespace viewer) {

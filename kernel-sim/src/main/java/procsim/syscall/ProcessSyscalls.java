@@ -294,7 +294,10 @@ final class ProcessSyscalls {
         };
     }
 
-    /** A signal number as the kernel's int: one out of 0..64 stays invalid (-1), never wrapped into range. */
+    /**
+     * A signal number: one out of 0..64 stays invalid (-1). Deviation: Linux truncates the register
+     * to int (kill(pid, 0x10000000f) sends SIGTERM); a line's number past the int range is EINVAL.
+     */
     private static int signal(long sig) {
         return sig < 0 || sig > Signals.NSIG ? -1 : (int) sig;
     }

@@ -194,9 +194,17 @@ public final class Task implements IpcCaller {
         return pendingSignals;
     }
 
-    /** The thread's signal mask (status's SigBlk). */
+    /** The thread's signal mask. */
     public long blocked() {
         return blocked;
+    }
+
+    /**
+     * The mask as status's SigBlk shows it: while the thread sleeps in rt_sigtimedwait, without the
+     * set it waits for (do_sigtimedwait unblocks it meanwhile: blocked &= ~set).
+     */
+    public long blockedShown() {
+        return blocked & ~waitingFor;
     }
 
     @Override

@@ -155,6 +155,13 @@ final class TaskSignals {
                 && sighand.handler(sig) == SignalHandlers.SIG_DFL && !(force && Signals.kernelOnly(sig))));
         if (!ignored && own) addressed.pendingSignals |= Signals.bit(sig);
         else if (!ignored) g.pendingSignals |= Signals.bit(sig);
+        if (!ignored && !own && g.isChildReaper() && fatalShortcut(g, sig)) {
+            // complete_signal's sig_fatal shortcut has no SIGNAL_UNKILLABLE test: a namespace init
+            // whose thread sent to blocks a fatal signal another thread takes dies of it
+            g.pendingSignals &= ~Signals.bit(sig);
+            tasks.exit.killGroup(g, sig);
+            return;
+        }
         dequeue(g, thread);
         if (!ignored) tasks.wake.run(); // a sigtimedwait may take it
     }
@@ -194,6 +201,22 @@ final class TaskSignals {
     }
 
     /**
+     * Whether a process's SIG_DFL fatal signal (not ignored nor stopping by default) would be taken
+     * now by a thread that does not block it (wants_signal; a stopped group takes none), whose
+     * complete_signal then ends the group at once.
+     */
+    private static boolean fatalShortcut(ThreadGroup g, int sig) {
+        if (g.stopped || g.sighand.handler(sig) != SignalHandlers.SIG_DFL || Signals.ignoredByDefault(sig)
+                || Signals.stopsByDefault(sig)) {
+            return false;
+        }
+        for (Task t : g.threads) {
+            if (wants(t, sig)) return true;
+        }
+        return false;
+    }
+
+    /**
      * What thread {@code t}, asleep in rt_sigtimedwait, takes itself instead of a handler or a
      * default action: its set, but for a signal it did not block before (not in real_blocked)
      * whose default action kills (complete_signal's sig_fatal shortcut).
@@ -223,6 +246,8 @@ final class TaskSignals {
         long stops = t.group.stops;
         try {
             while (true) {
+                // woken by a stop (its signal_wake_up) or another handler: EINTR before looking again
+                if (t.exited || t.handlerRuns != handled || t.group.stops != stops) throw Errno.EINTR.error();
                 long own = t.pendingSignals & mask, shared = t.group.pendingSignals & mask;
                 if (own != 0) {
                     int sig = Signals.next(own);
@@ -235,12 +260,14 @@ final class TaskSignals {
                     return sig;
                 }
                 if (!wait) throw Errno.EAGAIN.error();
-                if (t.exited || t.handlerRuns != handled || t.group.stops != stops) throw Errno.EINTR.error();
                 t.waitingFor = mask;
                 tasks.block.block();
             }
         } finally {
-            t.waitingFor = 0;
+            if (t.waitingFor != 0) {
+                t.waitingFor = 0;
+                if (!t.exited) dequeue(t.group, null); // what was left to this wait goes to a thread that wants it
+            }
         }
     }
 

@@ -265,7 +265,7 @@ class SignalMaskTest {
         assertThat(c.state()).isEqualTo(TaskState.SLEEPING);
     }
 
-    /** kill's signal number is the kernel's int too: one past 64 is EINVAL, not wrapped into range. */
+    /** A signal number past the int range is EINVAL (a Deviation: Linux truncates it to int). */
     @Test
     void killRefusesASignalPastTheIntRange() {
         sim.as(1).child("fork");
@@ -423,5 +423,64 @@ class SignalMaskTest {
         sim.as(1).ok("kill 2 SIGCONT");
         waiting.join(5000);
         assertThat(reply.get()).isEqualTo("-1 EINTR");
+    }
+
+    /**
+     * complete_signal's sig_fatal shortcut has no SIGNAL_UNKILLABLE test: a namespace init whose
+     * main thread blocks SIGTERM, sent from inside its namespace, dies of it when another of its
+     * threads takes it (sig_ignored skips the unkillable test for a blocked signal); one thread
+     * alone keeps it pending, and get_signal drops it once unblocked.
+     */
+    @Test
+    void aNamespaceInitsOtherThreadTakesAFatalSignalItsMainThreadBlocks() {
+        Task init = sim.as(1).child("clone CLONE_NEWPID");
+        sim.as(init).ok("rt_sigprocmask SIG_BLOCK SIGTERM");
+        Task c = sim.as(init).child("fork");
+        sim.as(c).ok("kill 1 SIGTERM");
+        assertThat(init.group().pendingSignals()).as("no other thread: pending").isEqualTo(bits(Signals.SIGTERM));
+        sim.as(init).ok("rt_sigprocmask SIG_SETMASK 0");
+        assertThat(init.state()).as("unblocked: dropped (SIGNAL_UNKILLABLE)").isEqualTo(TaskState.SLEEPING);
+        sim.as(init).ok("rt_sigprocmask SIG_BLOCK SIGTERM");
+        sim.as(init).child("clone CLONE_VM|CLONE_SIGHAND|CLONE_THREAD");
+        Task th = init.group().threads().get(1);
+        sim.as(th).ok("rt_sigprocmask SIG_SETMASK 0");
+        sim.as(c).ok("kill 1 SIGTERM");
+        assertThat(sim.as(1).run("wait4 2 __WALL|WNOHANG")).isEqualTo("2 status=0x000f");
+    }
+
+    /** do_sigtimedwait unblocks the set while it sleeps (blocked &= ~set): SigBlk shows the rest. */
+    @Test
+    void aSleepingSigtimedwaitsSetLeavesItsShownMask() throws Exception {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1|SIGTERM");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread waiting = sim.blocked(c, "rt_sigtimedwait SIGUSR1", reply);
+        Thread.sleep(150);
+        assertThat(c.blockedShown()).isEqualTo(bits(Signals.SIGTERM));
+        assertThat(c.blocked()).isEqualTo(bits(Signals.SIGUSR1, Signals.SIGTERM));
+        sim.as(1).ok("kill 2 SIGUSR1");
+        waiting.join(5000);
+        assertThat(reply.get()).isEqualTo("10");
+        assertThat(c.blockedShown()).isEqualTo(bits(Signals.SIGUSR1, Signals.SIGTERM));
+    }
+
+    /**
+     * A stop wakes the sleeping waiter, which finds nothing of its set and ends with EINTR before
+     * it stops; a signal of its set sent during the stop stays pending for the process.
+     */
+    @Test
+    void aSignalSentDuringTheStopStaysPendingAndTheWaitEndsWithEintr() throws Exception {
+        Task c = sim.as(1).child("fork");
+        sim.as(c).ok("rt_sigprocmask SIG_BLOCK SIGUSR1");
+        AtomicReference<String> reply = new AtomicReference<>();
+        Thread waiting = sim.blocked(c, "rt_sigtimedwait SIGUSR1", reply);
+        Thread.sleep(150);
+        sim.as(1).ok("kill 2 SIGSTOP");
+        sim.as(1).ok("kill 2 SIGUSR1");
+        Thread.sleep(150);
+        sim.as(1).ok("kill 2 SIGCONT");
+        waiting.join(5000);
+        assertThat(reply.get()).isEqualTo("-1 EINTR");
+        assertThat(c.group().pendingSignals()).isEqualTo(bits(Signals.SIGUSR1));
     }
 }
