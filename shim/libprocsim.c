@@ -90,6 +90,9 @@ static struct sim_thread *threads;
 static size_t nthreads, capthreads;
 static pthread_mutex_t threads_lock = PTHREAD_MUTEX_INITIALIZER;
 static __thread pid_t own_tid;          /* this thread's sim tid once known (0: ask) */
+static pthread_t main_thread;           /* this image's (or fork child's) first thread: its sim tid is the pid */
+static int main_known;
+static pid_t own_pid;                   /* this process's sim pid once known (0: ask) */
 /* The action the sim was last told of, per signal: it is told of changes only (tell_sigaction). */
 static struct told_action {
 	unsigned long handler, flags;
@@ -439,7 +442,8 @@ static pid_t fork_as(const char *line)
 		pthread_mutex_init(&threads_lock, NULL);
 		nchildren = 0;
 		nthreads = 0;
-		own_tid = 0;
+		own_tid = own_pid = 0;
+		main_thread = pthread_self();
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
 		char self[24];
@@ -664,42 +668,74 @@ struct thread_start {
 	int go[2], back[2];
 };
 
+/* The thread table's lock, taken with every signal blocked: a handler's pthread_kill on this thread cannot find it held. */
+static void lock_threads(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	next_pthread_sigmask()(SIG_BLOCK, &all, old);
+	pthread_mutex_lock(&threads_lock);
+}
+
+static void unlock_threads(const sigset_t *old)
+{
+	pthread_mutex_unlock(&threads_lock);
+	next_pthread_sigmask()(SIG_SETMASK, old, NULL);
+}
+
 static void remember_thread(pthread_t thread, pid_t tid)
 {
-	pthread_mutex_lock(&threads_lock);
+	sigset_t old;
+	lock_threads(&old);
 	if (room_for_one((void **)&threads, nthreads, &capthreads, sizeof(*threads)))
 		threads[nthreads++] = (struct sim_thread){ thread, tid };
-	pthread_mutex_unlock(&threads_lock);
+	unlock_threads(&old);
 }
 
 static void forget_thread(pthread_t thread)
 {
-	pthread_mutex_lock(&threads_lock);
+	sigset_t old;
+	lock_threads(&old);
 	for (size_t i = 0; i < nthreads; i++) {
 		if (pthread_equal(threads[i].thread, thread)) {
 			threads[i] = threads[--nthreads];
 			break;
 		}
 	}
-	pthread_mutex_unlock(&threads_lock);
+	unlock_threads(&old);
 }
 
-/* The sim tid of THREAD, a thread of this process: its own (asked once), one the shim made, or 0. */
+/* This process's sim pid (asked once): its main thread's sim tid. */
+static pid_t sim_own_pid(void)
+{
+	if (!own_pid) own_pid = (pid_t)sim_value("getpid");
+	return own_pid > 0 ? own_pid : 0;
+}
+
+/*
+ * The sim tid of THREAD, a thread of this process: its own (asked once), the main thread's (the
+ * pid), one the shim made, or 0. With BY_TID, the thread of sim tid TID instead, into *BY_TID.
+ */
 static pid_t sim_tid_of(pthread_t thread, pthread_t *by_tid, pid_t tid)
 {
 	if (!by_tid && pthread_equal(thread, pthread_self())) {
 		if (!own_tid) own_tid = (pid_t)sim_value("gettid");
 		return own_tid > 0 ? own_tid : 0;
 	}
+	if (main_known && (by_tid ? tid == sim_own_pid() : pthread_equal(thread, main_thread))) {
+		if (by_tid) *by_tid = main_thread;
+		return sim_own_pid();
+	}
 	pid_t found = 0;
-	pthread_mutex_lock(&threads_lock);
+	sigset_t old;
+	lock_threads(&old);
 	for (size_t i = 0; i < nthreads && !found; i++) {
 		if (by_tid ? threads[i].tid == tid : pthread_equal(threads[i].thread, thread)) {
 			found = threads[i].tid;
 			if (by_tid) *by_tid = threads[i].thread;
 		}
 	}
-	pthread_mutex_unlock(&threads_lock);
+	unlock_threads(&old);
 	return found;
 }
 
@@ -1659,7 +1695,8 @@ static int served_sigmask(int (*real)(int, const sigset_t *, sigset_t *), int ho
 {
 	if (set && shim_active() && (how == SIG_BLOCK || how == SIG_UNBLOCK || how == SIG_SETMASK)) {
 		int e = errno;
-		unsigned long long w = mask_word(set) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
+		/* glibc's __clear_internal_signals: its SIGCANCEL and SIGSETXID (32, 33) are never blocked */
+		unsigned long long w = mask_word(set) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)) | (3ULL << 31));
 		if (how == SIG_SETMASK && told_mask_known) {
 			sigset_t before;
 			next_pthread_sigmask()(SIG_BLOCK, NULL, &before);
@@ -1791,11 +1828,27 @@ static int catches_or_blocks(const char *path, int sig)
 }
 
 /*
+ * Whether the real process must get SIG too after the sim's send, by the sim's DIR/stat now: the
+ * sim ended the process (Z, or no stat: reaped) or stopped it with a stop signal (T), or SIG is
+ * SIGCONT (the real process resumes as the sim's did).
+ */
+static int sim_acted(const char *dir, int sig)
+{
+	if (sig == SIGCONT) return 1;
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "%s/stat", dir);
+	char *p = read_proc(path, buf, sizeof(buf)) ? strrchr(buf, ')') : NULL;
+	if (!p || p[1] != ' ') return 1;
+	int stop = sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+	return p[2] == 'Z' || (p[2] == 'T' && stop);
+}
+
+/*
  * The sim's kill; the real process, when it is the caller's own or a child forked through this
  * process, gets the real signal too if its sim task catches it (asked before: SA_RESETHAND undoes
  * the handler as the sim delivers), so its real handler runs, or blocks it (the real kernel then
- * holds it pending too, till the real process unblocks it), or if the sim's kill ended it (stat's
- * state Z). Deviation: another task's real process is not signalled: attach names host pids,
+ * holds it pending too, till the real process unblocks it), or if the sim's kill ended or stopped
+ * it, or continued it (sim_acted). Deviation: another task's real process is not signalled: attach names host pids,
  * which no process in exec's own pid namespace can reach.
  */
 SHIM_EXPORT int kill(pid_t pid, int sig)
@@ -1808,13 +1861,8 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	int caught = real && sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
-	if (caught) {
-		next_kill()(real, sig);
-	} else if (real) {
-		char stat[512];
-		char *p = read_stat(pid, stat, sizeof(stat));
-		if (p && p[2] == 'Z') next_kill()(real, sig);
-	}
+	snprintf(path, sizeof(path), "/proc/%d", pid);
+	if (caught || (real && sim_acted(path, sig))) next_kill()(real, sig);
 	return 0;
 }
 
@@ -1824,12 +1872,12 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
  * The sim's `tgkill TGID TID SIG` (TGID 0: `tkill TID SIG` to a thread of this process), then
  * FORWARD(TARGET, SIG), the real signal to that thread, when the sim's thread catches or blocks SIG
  * (its status, asked before: SA_RESETHAND undoes the handler as the sim delivers) or the sim's
- * signal ended its process (stat's state Z after, or no stat: reaped), as kill() does. -1 with the
- * sim's errno.
+ * signal ended, stopped or continued its process (sim_acted), as kill() does. -1 with the sim's
+ * errno.
  */
 static int sim_thread_kill(pid_t tgid, pid_t tid, int sig, int (*forward)(pthread_t, int), pthread_t target)
 {
-	char dir[32], path[96], buf[4096];
+	char dir[32], path[96];
 	if (tgid) snprintf(dir, sizeof(dir), "/proc/%d", tgid);
 	else snprintf(dir, sizeof(dir), "/proc/self");
 	int pass = 0;
@@ -1839,11 +1887,7 @@ static int sim_thread_kill(pid_t tgid, pid_t tid, int sig, int (*forward)(pthrea
 	}
 	long r = tgid ? sim_call(NULL, 0, "tgkill %d %d %d", tgid, tid, sig) : sim_call(NULL, 0, "tkill %d %d", tid, sig);
 	if (r < 0) return -1;
-	if (forward && sig > 0 && !pass) {
-		snprintf(path, sizeof(path), "%s/stat", dir);
-		char *p = read_proc(path, buf, sizeof(buf)) ? strrchr(buf, ')') : NULL;
-		pass = !p || (p[1] == ' ' && p[2] == 'Z');
-	}
+	if (forward && sig > 0 && !pass) pass = sim_acted(dir, sig);
 	if (pass) forward(target, sig);
 	return 0;
 }
@@ -1866,6 +1910,7 @@ SHIM_EXPORT int raise(int sig)
 /* pthread_kill: to a thread the sim knows, the sim's `tkill TID SIG` first; another is the real kernel's alone. */
 SHIM_EXPORT int pthread_kill(pthread_t thread, int sig)
 {
+	if (sig == 32 || sig == 33) return EINVAL; /* glibc's own SIGCANCEL and SIGSETXID (__is_internal_signal) */
 	pid_t tid = shim_active() ? sim_tid_of(thread, NULL, 0) : 0;
 	if (!tid) return next_pthread_kill()(thread, sig);
 	return sim_thread_kill(0, tid, sig, next_pthread_kill(), thread) < 0 ? errno : 0;
@@ -1964,7 +2009,18 @@ SHIM_EXPORT int __libc_start_main(main_fn main, int argc, char **argv, void (*in
  */
 __attribute__((constructor)) static void shim_init(void)
 {
+	/* resolved now: a handler's first raise or sigwait must not run dlsym */
+	next_raise();
+	next_pthread_kill();
+	next_pthread_sigmask();
+	next_sigprocmask();
+	next_sigsuspend();
+	next_sigwait();
+	next_sigwaitinfo();
+	next_sigtimedwait();
 	if (!shim_active()) return;
+	main_thread = pthread_self();
+	main_known = 1;
 	const char *ld = getenv("LD_PRELOAD");
 	if (ld && strlen(ld) < sizeof(preload) - 16) snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", ld);
 	const char *file = (const char *)getauxval(AT_EXECFN);

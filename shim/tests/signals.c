@@ -16,7 +16,8 @@
  * sigsuspend lets it through and puts the mask back. A thread's own signal (raise, pthread_kill,
  * tgkill: PIDTYPE_PID) waits in that thread's SigPnd, not the process's ShdPnd, and only that
  * thread takes it; a fatal one ends the whole process. sigwait takes a pending signal of its set,
- * no handler running; sigtimedwait with a zero timeout and none pending: EAGAIN.
+ * no handler running; sigtimedwait with a zero timeout and none pending: EAGAIN. raise(SIGSTOP)
+ * stops the caller (its parent's waitpid WUNTRACED sees it) until SIGCONT.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -188,6 +189,13 @@ static void *own_signal(void *unused)
 	return (void *)(r + (handled == 1 ? 4 : 0));
 }
 
+/* A thread that sends SIGUSR1 to the main thread alone (tgkill with the process's pid as the tid). */
+static void *to_main(void *unused)
+{
+	(void)unused;
+	return (void *)(long)syscall(SYS_tgkill, getpid(), getpid(), SIGUSR1);
+}
+
 /* A thread's own SigBlk bit SIG (/proc/thread-self/status), after it blocked SIGUSR2 too. */
 static void *thread_blocks(void *sig)
 {
@@ -241,7 +249,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(19);
+	tap_plan(21);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -428,6 +436,24 @@ int main(int argc, char **argv)
 	}
 	tap_ok(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM,
 	       "a child's raise(SIGTERM) ends it (status 0x%x)", st);
+
+	pid = fork();
+	if (pid == 0) { /* stops itself; once continued, says so */
+		raise(SIGSTOP);
+		if (write(p[1], "c", 1) != 1) _exit(3);
+		_exit(0);
+	}
+	int stopped = waitpid(pid, &st, WUNTRACED) == pid && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP;
+	int resumed = kill(pid, SIGCONT) == 0 && read_byte(p[0]);
+	tap_ok(stopped && resumed && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "a child's raise(SIGSTOP) stops it (waitpid WUNTRACED sees it); SIGCONT lets it go on (status 0x%x)", st);
+
+	sigaction(SIGUSR1, &count, NULL);
+	handled = 0;
+	bits = (void *)-1L;
+	made = pthread_create(&th, NULL, to_main, NULL) == 0 && pthread_join(th, &bits) == 0;
+	tap_ok(made && bits == NULL && handled == 1, "a thread's tgkill to the main thread runs the main thread's handler (%d)",
+	       (int)handled);
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();

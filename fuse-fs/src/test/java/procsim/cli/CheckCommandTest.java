@@ -70,12 +70,17 @@ class CheckCommandTest {
         assertThat(cli.out.toString()).startsWith("procsim: a mount will work (");
     }
 
-    /** The real probe: NS_GET_PID_FROM_PIDNS answers from Linux 6.11 on, and not before. */
+    /**
+     * The real probe finds NS_GET_PID_FROM_PIDNS on a kernel that has it (Linux 6.11 on; an older
+     * one may have it backported, so only this direction is held).
+     */
     @Test
-    void theTranslationProbeMatchesTheKernelsVersion() {
-        String[] v = System.getProperty("os.version").split("[.-]");
-        int major = Integer.parseInt(v[0]), minor = Integer.parseInt(v[1]);
-        assertThat(procsim.fuse.PidfdHostProcesses.translatesPids()).isEqualTo(major > 6 || (major == 6 && minor >= 11));
+    void theTranslationProbeFindsItOnAKernelThatHasIt() {
+        java.util.regex.Matcher v = java.util.regex.Pattern.compile("^(\\d+)\\.(\\d+)").matcher(System.getProperty("os.version"));
+        assertThat(v.find()).isTrue();
+        int major = Integer.parseInt(v.group(1)), minor = Integer.parseInt(v.group(2));
+        boolean has = major > 6 || (major == 6 && minor >= 11);
+        assertThat(procsim.fuse.PidfdHostProcesses.translatesPids() || !has).isTrue();
     }
 
     @Test
