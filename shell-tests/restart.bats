@@ -53,9 +53,9 @@ drill() {
     fi
 }
 
-@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, stops" {
+@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, masks, pending signals, stops" {
     grep -q '"format" : "procsim-image"' "$IMAGE"
-    grep -q '"version" : 2,' "$IMAGE"
+    grep -q '"version" : 3,' "$IMAGE"
     grep -q '^process [0-9]* .*nspid=[0-9]*,[0-9]*,[0-9]*,1 pidns=init:' "$TEXT"
     grep -q '^thread ' "$TEXT"
     grep -q '^fd .* pos=[1-9]' "$TEXT"
@@ -75,6 +75,17 @@ drill() {
     grep -q '^sigaction [0-9]* 10 handler=0x401000 flags=0x90000000$' "$TEXT"
     grep -q '^sigaction [0-9]* 1 handler=SIG_IGN flags=0x0$' "$TEXT"
     grep -q '^sigaction [0-9]* 17 handler=SIG_DFL flags=0x3$' "$TEXT"
+    # a process blocking SIGUSR2, one pending; a thread's mask (SIGRTMAX too) other than its leader's
+    # SIGINT; a stopped process's SIGTERM, which it does not block
+    local p t
+    p=$(awk '$1 == "sigpending" && $3 == "signals=12" { print $2; exit }' "$TEXT")
+    grep -qx "sigmask $p signals=12" "$TEXT"
+    t=$(awk '$1 == "sigmask" && $3 == "signals=10,64" { print $2; exit }' "$TEXT")
+    grep -qx "sigmask $(awk -v t="$t" '$1 == "thread" && $3 == t { print $2 }' "$TEXT") signals=2" "$TEXT"
+    grep -qx "own-sigpending $t signals=10" "$TEXT" # its own SIGUSR1 (tkill), which it blocks
+    p=$(awk '$1 == "sigpending" && $3 == "signals=15" { print $2; exit }' "$TEXT")
+    grep -q "^process $p .* state=T " "$TEXT"
+    ! grep -q "^sigmask $p " "$TEXT" || false
     # a child of init named otherwise (by its execve): taken() makes its pid taken
     grep -q '^process [0-9]* ppid=1 nspid=[0-9]* pidns=root comm=w' "$TEXT"
 }
@@ -148,7 +159,7 @@ drill() {
     [ "$(cat "$M/sys/kernel/msg_next_id")" = -1 ]
 }
 
-# Every restored task forks from init's credentials and signal actions and gets the image's as from
+# Every restored task forks from init's credentials, signal actions and mask and gets the image's as from
 # a fresh mount's: a target whose init has others is refused (exit 2) before anything is made,
 # then restores once init's are a fresh mount's again.
 # refused METHOD SET UNDO DIFFERS: with init's line SET made, a restore by METHOD is refused (exit
@@ -162,7 +173,7 @@ refused() {
     procsim_syscall "$M/1/syscall" "$3" >/dev/null
 }
 
-@test "a target whose init has keepcaps, an inheritable set, an ignored signal or SIGCHLD's SA_NOCLDWAIT is refused before anything is made" {
+@test "a target whose init has keepcaps, an inheritable set, an ignored signal, SIGCHLD's SA_NOCLDWAIT or a mask is refused before anything is made" {
     local before caps=0x000001ffffffffff
     before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
     refused clone3 "prctl PR_SET_KEEPCAPS 1" "prctl PR_SET_KEEPCAPS 0" "keepcaps 1"
@@ -170,6 +181,7 @@ refused() {
         "capset effective=$caps permitted=$caps inheritable=0x0" "CapInh 0000000000002000"
     refused eclone "rt_sigaction SIGHUP SIG_IGN" "rt_sigaction SIGHUP SIG_DFL" "SigIgn 0000000000000001"
     refused nsd "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDWAIT" "rt_sigaction SIGCHLD SIG_DFL" "SIGCHLD handler=SIG_DFL flags=0x2"
+    refused clone3 "rt_sigprocmask SIG_BLOCK SIGUSR2" "rt_sigprocmask SIG_SETMASK 0" "SigBlk 0000000000000800"
     [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/sys/kernel/ns_last_pid")" = 1 ]
     drill clone3
@@ -231,7 +243,7 @@ taken() {
     json=$(cat "$IMAGE")
     bad "not a procsim image (not JSON" "$(cat "$TEXT")"
     bad "not a procsim image (no \"format\": \"procsim-image\")" '{"version": 2}'
-    bad "image version 3 is not supported (this procsim reads versions 1 to 2)" "${json/\"version\" : 2,/\"version\" : 3,}"
+    bad "image version 4 is not supported (this procsim reads versions 1 to 3)" "${json/\"version\" : 3,/\"version\" : 4,}"
     bad "bad image: processes[0].evil: Unrecognized field \"evil\"" "${json/\"pid\" : 2,/\"pid\" : 2, \"evil\" : 1,}"
     bad "the parent 77 of 2 is not in the image" "${json/\"ppid\" : 1,/\"ppid\" : 77,}"
     bad "task 1 is init, which a restore does not make" "${json/\"pid\" : 2,/\"pid\" : 1,}"
@@ -253,14 +265,59 @@ taken() {
     [ "$output" = "procsim: checkpoint: task $child is a zombie: not supported" ]
 }
 
-@test "a checkpoint refuses what no restore can make: a signal pending in a stopped process (ShdPnd)" {
+@test "a signal pending for one thread alone (tkill: its SigPnd), which it blocks, is that thread's own-sigpending in the image" {
     child=$(procsim_syscall "$M/1/task/1/syscall" fork)
-    procsim_syscall "$M/1/task/1/syscall" "kill $child SIGSTOP" >/dev/null
-    procsim_syscall "$M/1/task/1/syscall" "kill $child SIGTERM" >/dev/null
-    [ "$(awk '$1 == "ShdPnd:" { print $2 }' "$M/$child/status")" = 0000000000004000 ]
-    run procsim_checkpoint "$M"
-    [ "$status" -eq 1 ]
-    [ "$output" = "procsim: checkpoint: task $child has signals pending (ShdPnd 0000000000004000): not supported" ]
+    tid=$(procsim_syscall "$M/$child/syscall" "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")
+    procsim_syscall "$M/$child/task/$tid/syscall" "rt_sigprocmask SIG_BLOCK SIGUSR1" >/dev/null
+    procsim_syscall "$M/$child/syscall" "tkill $tid SIGUSR1" >/dev/null
+    [ "$(awk '$1 == "SigPnd:" { print $2 }' "$M/$child/task/$tid/status")" = 0000000000000200 ]
+    [ "$(awk '$1 == "ShdPnd:" { print $2 }' "$M/$child/status")" = 0000000000000000 ]
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/own.json"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/own.json" >"$BATS_TEST_TMPDIR/own.txt"
+    grep -qx "own-sigpending $tid signals=10" "$BATS_TEST_TMPDIR/own.txt"
+    grep -qx "sigmask $tid signals=10" "$BATS_TEST_TMPDIR/own.txt"
+    ! grep -q "^sigpending " "$BATS_TEST_TMPDIR/own.txt" || false
+}
+
+# shdpnd M PID: process PID's pending signals (status's ShdPnd)
+shdpnd() { awk '$1 == "ShdPnd:" { print $2 }' "$1/$2/status"; }
+
+@test "pending signals: a stopped process's and one every thread blocks are checkpointed, restored by every method, and act as before" {
+    local stopped blocker tid method
+    stopped=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/1/task/1/syscall" "kill $stopped SIGSTOP" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "kill $stopped SIGTERM" >/dev/null
+    blocker=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    tid=$(procsim_syscall "$M/$blocker/syscall" "clone CLONE_THREAD|CLONE_SIGHAND|CLONE_VM")
+    procsim_syscall "$M/$blocker/syscall" "rt_sigprocmask SIG_BLOCK SIGUSR2|SIGHUP" >/dev/null
+    procsim_syscall "$M/$blocker/task/$tid/syscall" "rt_sigprocmask SIG_BLOCK SIGUSR2" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "kill $blocker SIGUSR2" >/dev/null
+    [ "$(shdpnd "$M" "$stopped")" = 0000000000004000 ]
+    [ "$(shdpnd "$M" "$blocker")" = 0000000000000800 ]
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/pnd.json"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/pnd.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/pnd.txt"
+    grep -qx "sigpending $stopped signals=15" "$BATS_TEST_TMPDIR/pnd.txt"
+    grep -qx "sigpending $blocker signals=12" "$BATS_TEST_TMPDIR/pnd.txt"
+    grep -qx "sigmask $blocker signals=1,12" "$BATS_TEST_TMPDIR/pnd.txt"
+    grep -qx "sigmask $tid signals=12" "$BATS_TEST_TMPDIR/pnd.txt"
+    for method in clone3 eclone nsd ns_last_pid reference; do
+        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/pnd.XXXXXX")
+        procsim_start "$M2"
+        if [[ $method == reference ]]; then
+            bash "$PROCSIM_ROOT/shell-tests/lib/reference-restorer.bash" "$M2" <"$BATS_TEST_TMPDIR/pnd.txt"
+        else
+            procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/pnd.json"
+        fi
+        diff "$BATS_TEST_TMPDIR/pnd.txt" <(procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ')
+        # they act as they would have: SIGCONT lets the SIGTERM kill; SIGUSR2 unblocked by the thread kills
+        procsim_syscall "$M2/1/task/1/syscall" "kill $stopped SIGCONT" >/dev/null
+        procsim_syscall "$M2/$blocker/task/$tid/syscall" "rt_sigprocmask SIG_UNBLOCK SIGUSR2" >/dev/null
+        [ "$(procsim_syscall "$M2/1/task/1/syscall" "wait4 $stopped WNOHANG")" = "$stopped status=0x000f" ]
+        [ "$(procsim_syscall "$M2/1/task/1/syscall" "wait4 $blocker WNOHANG")" = "$blocker status=0x000c" ]
+        procsim_stop "$M2"
+        rmdir "$M2"
+    done
+    M2=
 }
 
 @test "checkpoint, restore and image start from a CDS archive their first run made, picocli's classes in it; a rebuilt jar makes another, a damaged one is ignored" {

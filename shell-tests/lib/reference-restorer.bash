@@ -9,7 +9,7 @@
 # lower pid than its children; a failure stops it (exit 1) and leaves what it made; init's own shm
 # attaches are not undone in its children; IPC times and pids are not restored (clone3's way has
 # no LONG1 1); M must be a fresh mount (every task forks from init's credentials, not checked
-# here; nor are its signal actions). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
+# here; nor are its signal actions and mask). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
 # namespace, innermost first), fs/exec.c (execve closes close-on-exec fds, detaches shm, names the
 # task after the path), security/commoncap.c (keepcaps keeps the permitted set across setresuid).
 set -euo pipefail
@@ -30,9 +30,9 @@ num() { [[ $2 =~ ^[0-9,]+$ ]] || { echo "reference-restorer: not a number: $1 '$
 
 # 1. Read the records into arrays (the text form lists processes first, fds after).
 declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM
-procs=() threads=() creds=() sigacts=() ipc=()
+procs=() threads=() creds=() sigacts=() masks=() pending=() ipc=()
 read -r magic version
-[[ $magic == procsim-image && $version =~ ^[12]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
+[[ $magic == procsim-image && $version =~ ^[123]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
 while read -r kind a b rest; do
     case $kind in
     process) # process PID ppid=P nspid=.. pidns=.. comm=C exit_signal=S state=S subreaper=0 argv=...
@@ -47,6 +47,9 @@ while read -r kind a b rest; do
         LEADER[$b]=$a TNSPID[$b]=${nspid#nspid=} TCOMM[$b]=${comm#comm=} ;;
     creds) creds+=("$a $b $rest") ;;
     sigaction) sigacts+=("$a $b $rest") ;;       # sigaction PID SIG handler=H flags=F
+    sigmask) masks+=("$a ${b#signals=}") ;;      # sigmask TID signals=S,S,..
+    sigpending) pending+=("kill $a ${b#signals=}") ;;      # sigpending PID signals=S,S,..
+    own-sigpending) pending+=("tkill $a ${b#signals=}") ;; # own-sigpending TID signals=S,S,..
     fd) FDS[$a]+="$b $rest"$'\n' ;;              # fd PID FD flags=0.. pos=N path=P
     shm-attach) SHM[$a]+="$b $rest"$'\n' ;;      # shm-attach PID ADDR shmid=ID mode=rw|ro
     msg | msg-data | sem | shm) ipc+=("$kind $a $b $rest") ;;
@@ -160,7 +163,17 @@ for rec in "${sigacts[@]}"; do
     sys "$pid" "rt_sigaction $sig ${handler#handler=} ${flags#flags=}"
 done
 
-# 6. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
+# 6. Signal masks, each by its own task once every task is made (fork and clone copy the mask):
+# the sigset word, bit SIG-1 for each signal.
+for rec in "${masks[@]}"; do
+    read -r tid sigs <<<"$rec"
+    num signals "$sigs"
+    w=0
+    for s in ${sigs//,/ }; do ((w |= 1 << (s - 1))); done
+    call "$M/${LEADER[$tid]:-$tid}/task/$tid/syscall" "rt_sigprocmask SIG_SETMASK $(printf '%#x' "$w")"
+done
+
+# 7. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
 # setresuid (permitted kept, effective cleared), capset, then the image's keepcaps.
 root="uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0"
 for rec in "${creds[@]}"; do
@@ -177,7 +190,17 @@ for rec in "${creds[@]}"; do
     call "$s" "prctl PR_SET_KEEPCAPS ${keep#keepcaps=}"
 done
 
-# 7. Stopped processes, by init (it may signal anyone).
+# 8. Stopped processes, by init (it may signal anyone).
 for p in "${procs[@]}"; do
     if [[ ${STATE[$p]} == T ]]; then sys 1 "kill $p SIGSTOP"; fi
+done
+
+# 9. Pending signals, after the stops (a stopped process keeps them; a running one blocks them):
+# the process's by kill, a thread's own by tkill, each sent by the task to itself as its namespace
+# numbers it (the last of its nspid).
+for rec in "${pending[@]}"; do
+    read -r how id sigs <<<"$rec"
+    num signals "$sigs"
+    ns=${TNSPID[$id]:-${NSPID[$id]}}
+    for s in ${sigs//,/ }; do call "$M/${LEADER[$id]:-$id}/task/$id/syscall" "$how ${ns##*,} $s"; done
 done

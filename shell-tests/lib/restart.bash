@@ -128,10 +128,14 @@ _rs_call() {
 #   asks for SIGUSR1 instead of SIGCHLD to be sent to its parent when it exits,
 #   every eleventh leaf runs as gid 100 and uid 1000, every seventeenth is a child subreaper,
 #   every nineteenth keeps only two capabilities (keepcaps set), with --sigactions 1 every sixth
-#   from the third catches SIGUSR1 (SA_RESTART|SA_RESETHAND) and ignores SIGHUP and every ninth
-#   from the fifth sets SA_NOCLDSTOP|SA_NOCLDWAIT on SIGCHLD (default 0: none, the restore
-#   bench's tree as before), and every twenty-third from the fifth is stopped (SIGSTOP) at the end.
-#   Deterministic for a seed. Prints the root pids made.
+#   from the third catches SIGUSR1 (SA_RESTART|SA_RESETHAND) and ignores SIGHUP, every ninth
+#   from the fifth sets SA_NOCLDSTOP|SA_NOCLDWAIT on SIGCHLD, every sixteenth from the fourth
+#   (without threads) blocks SIGUSR2 and sends itself one (pending), every tenth from the sixth (with threads)
+#   blocks SIGINT and its newest thread SIGUSR1 and SIGRTMAX, a SIGUSR1 pending for that thread
+#   alone (tkill) (default 0: none of these, the
+#   restore bench's tree as before), and every twenty-third from the fifth is stopped (SIGSTOP) at
+#   the end (with --sigactions 1, then sent a SIGTERM, which waits). Deterministic for a seed.
+#   Prints the root pids made.
 procsim_scenario() { _procsim_guarded _rs_scenario "$@"; }
 # _rs_scenario M [OPTIONS]: procsim_scenario's body; the syscall files it opened are closed however it ends
 _rs_scenario() {
@@ -244,6 +248,17 @@ _rs_build() {
         if ((sigactions && i % 9 == 4)); then # SIGCHLD's flags act under SIG_DFL too
             _rs_do "$child" "$child" "rt_sigaction SIGCHLD SIG_DFL SA_NOCLDSTOP|SA_NOCLDWAIT" || return 1
         fi
+        if ((sigactions && i % 16 == 3 && i % 5 != 0)); then # (no thread) a SIGUSR2 it blocks waits, sent by itself as its namespace numbers it
+            _rs_do "$child" "$child" "rt_sigprocmask SIG_BLOCK SIGUSR2" || return 1
+            _rs_status "$m/$child/status"
+            _rs_do "$child" "$child" "kill ${_RS_NSPID##*,} SIGUSR2" || return 1
+        fi
+        if ((sigactions && threads > 0 && i % 10 == 5)); then # a thread's mask other than its leader's
+            _rs_do "$child" "$child" "rt_sigprocmask SIG_BLOCK SIGINT" || return 1
+            _rs_do "$child" "$newest" "rt_sigprocmask SIG_BLOCK SIGUSR1|SIGRTMAX" || return 1
+            _rs_status "$m/$child/task/$newest/status" # and a SIGUSR1 for it alone, which waits (its SigPnd)
+            _rs_do "$child" "$newest" "tkill ${_RS_NSPID##*,} SIGUSR1" || return 1
+        fi
         if ((i % 19 == 18 && i % 11 != 10)); then # (not one that left root: capset would be EPERM)
             _rs_do "$child" "$child" "capset effective=0xc0 permitted=0xc0 inheritable=0x40" || return 1
             _rs_do "$child" "$child" "prctl PR_SET_KEEPCAPS 1" || return 1
@@ -251,6 +266,7 @@ _rs_build() {
     done
     for ((i = 4; i < ${#made[@]}; i += 23)); do
         _rs_do 1 1 "kill ${made[$i]} SIGSTOP" || return 1
+        if ((sigactions)); then _rs_do 1 1 "kill ${made[$i]} SIGTERM" || return 1; fi # pending until a SIGCONT
     done
     _rs_close_fds
     printf '%s\n' "${made[@]}"

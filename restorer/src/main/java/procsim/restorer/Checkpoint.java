@@ -21,26 +21,29 @@ import java.util.TreeSet;
  *
  * <p>It refuses, with one line, what a restore could not make again: a zombie, a task in another
  * IPC namespace than init's, a pid namespace with no init among the tasks (made by unshare), a
- * signal pending (a stopped process's ShdPnd), and a blank in a comm, argv word, path or message
- * text (a syscall line splits on blanks).
+ * signal pending that a thread would take (neither stopped nor blocked by every thread, or for a
+ * thread alone, by that thread: a restore's kill or tkill would deliver it),
+ * and a blank in a comm, argv word, path or message text (a syscall line splits on blanks).
  */
 public final class Checkpoint {
     private final Path m;
-    private final MountPort port;
+    private final CreationPort port;
 
-    private Checkpoint(Path mount) {
+    private Checkpoint(Path mount, CreationPort port) {
         this.m = mount;
-        this.port = new MountPort(mount, null);
+        this.port = port;
     }
 
     /** The image of the sim mounted at {@code mount}; ImageException says what it cannot checkpoint. */
     public static Image of(Path mount) throws IOException, ImageException {
-        Checkpoint c = new Checkpoint(mount);
-        try {
-            return c.take();
-        } finally {
-            c.port.close();
+        try (MountPort port = new MountPort(mount, null)) {
+            return of(mount, port);
         }
+    }
+
+    /** The same, with the syscalls asked through {@code port} (tests: a directory laid out as a mount). */
+    static Image of(Path mount, CreationPort port) throws IOException, ImageException {
+        return new Checkpoint(mount, port).take();
     }
 
     private static ImageException refuse(String what) {
@@ -62,7 +65,6 @@ public final class Checkpoint {
             MountFiles.Status s = MountFiles.status(m.resolve(Integer.toString(p)));
             if (s == null) continue; // gone since the listing
             if (s.state().equals("Z")) throw refuse("task " + p + " is a zombie");
-            if (!s.get("ShdPnd").equals(Image.SigAction.NO_SIGNALS)) throw refuse("task " + p + " has signals pending (ShdPnd " + s.get("ShdPnd") + ")");
             if (s.get("Name").matches(".*\\s.*")) throw refuse("comm of " + p + " has a blank");
             if (!link(p + "/ns/ipc").equals(ipc1)) throw refuse("task " + p + " is in another IPC namespace");
             status.put(p, s);
@@ -91,17 +93,30 @@ public final class Checkpoint {
                 for (Path t : ds) tids.add(Integer.parseInt(t.getFileName().toString()));
             }
             tids.remove(p);
+            boolean stopped = s.state().equals("T");
+            long mainBlocked = sigset(s, "SigBlk"); // status of /proc/PID: its main thread's
+            long blockedByEvery = mainBlocked;
+            long mainOwn = ownPending(p, p, s, stopped);
             for (int t : tids) {
                 MountFiles.Status ts = MountFiles.status(dir.resolve("task/" + t));
                 if (ts == null) continue;
                 if (ts.get("Name").matches(".*\\s.*")) throw refuse("comm of thread " + t + " has a blank");
-                threads.add(new Image.Thread(t, ts.ints("NSpid"), ts.get("Name"), creds(p, t, ts)));
+                long blocked = sigset(ts, "SigBlk");
+                blockedByEvery &= blocked;
+                threads.add(new Image.Thread(t, ts.ints("NSpid"), ts.get("Name"), creds(p, t, ts), Image.SigAction.signals(blocked),
+                        Image.SigAction.signals(ownPending(p, t, ts, stopped))));
+            }
+            long pending = sigset(s, "ShdPnd");
+            if (Image.SigAction.unheld(pending, blockedByEvery, stopped) != 0) {
+                throw refuse("task " + p + " has signals pending (ShdPnd " + s.get("ShdPnd") + ") that a thread does not block"
+                        + " and it is not stopped");
             }
             Reply sub = port.call(p, p, "prctl PR_GET_CHILD_SUBREAPER", 0);
             if (sub.failed()) throw new IOException("prctl PR_GET_CHILD_SUBREAPER in " + p + ": " + sub.errno());
             procs.add(new Image.Process(p, Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), pidns, s.get("Name"),
                     exitSignal(dir), s.state(), sub.text().contains("subreaper=1"), argv, creds(p, p, s), threads, fds,
-                    MountFiles.shmAttaches(dir), sigactions(p, s)));
+                    MountFiles.shmAttaches(dir), sigactions(p, s), Image.SigAction.signals(mainBlocked),
+                    Image.SigAction.signals(pending), Image.SigAction.signals(mainOwn)));
         }
         return new Image(Image.FORMAT, Image.VERSION, procs, msg(), sem(), shm());
     }
@@ -118,13 +133,31 @@ public final class Checkpoint {
     }
 
     /**
+     * A thread's signals pending for it alone (status's SigPnd: tkill, tgkill), refused where the
+     * thread would take one at once (it does not block it and its process is not stopped).
+     */
+    private static long ownPending(int pid, int tid, MountFiles.Status s, boolean stopped) throws ImageException {
+        long own = sigset(s, "SigPnd");
+        if (Image.SigAction.unheld(own, sigset(s, "SigBlk"), stopped) != 0) {
+            throw refuse("thread " + tid + " of " + pid + " has signals pending for it alone (SigPnd " + s.get("SigPnd")
+                    + ") that it does not block and " + pid + " is not stopped");
+        }
+        return own;
+    }
+
+    /** A status signal set ({@code SigPnd}, {@code ShdPnd}, {@code SigBlk}: 16 hex digits) as its word. */
+    private static long sigset(MountFiles.Status s, String key) {
+        return Long.parseUnsignedLong(s.get(key), 16);
+    }
+
+    /**
      * Process {@code pid}'s signal actions other than SIG_DFL with no flags: rt_sigaction asked
      * for each signal status's SigIgn or SigCgt names, and for SIGCHLD, whose flags act under
      * SIG_DFL too (SA_NOCLDWAIT, SA_NOCLDSTOP). Another signal's flags under SIG_DFL, which change
      * nothing, are not saved: finding them would take 64 requests a process.
      */
     private List<Image.SigAction> sigactions(int pid, MountFiles.Status s) throws IOException {
-        long set = Long.parseUnsignedLong(s.get("SigIgn"), 16) | Long.parseUnsignedLong(s.get("SigCgt"), 16) | 1L << (RestoreMethod.SIGCHLD - 1);
+        long set = sigset(s, "SigIgn") | sigset(s, "SigCgt") | 1L << (RestoreMethod.SIGCHLD - 1);
         List<Image.SigAction> out = new ArrayList<>();
         for (int sig = 1; sig <= 64; sig++) {
             if ((set & 1L << (sig - 1)) == 0) continue;

@@ -1,5 +1,6 @@
 package procsim.restorer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,8 +15,12 @@ import java.util.Objects;
 public record Image(String format, int version, List<Process> processes, List<MsgQueue> msg, List<SemSet> sem,
                     List<ShmSegment> shm) {
     public static final String FORMAT = "procsim-image";
-    public static final int VERSION = 2;
-    /** The oldest version read: version 1 had no {@code sigactions} (every action was SIG_DFL then). */
+    public static final int VERSION = 3;
+    /**
+     * The oldest version read: version 1 had no {@code sigactions} (every action was SIG_DFL then),
+     * versions 1 and 2 no {@code sigmask}, {@code sigpending} nor {@code ownSigpending} (no mask,
+     * nothing pending then).
+     */
     public static final int OLDEST_VERSION = 1;
 
     /**
@@ -28,10 +33,21 @@ public record Image(String format, int version, List<Process> processes, List<Ms
      * @param subreaper  PR_SET_CHILD_SUBREAPER is set
      * @param argv       its cmdline, split at the NULs
      * @param sigactions its signal actions other than SIG_DFL with no flags, by signal
+     * @param sigmask    the signals its main thread blocks, ascending (status's SigBlk)
+     * @param sigpending the signals pending for the process, ascending (status's ShdPnd: kill's)
+     * @param ownSigpending the signals pending for its main thread alone, ascending (its SigPnd: tkill's)
      */
     public record Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal,
                           String state, boolean subreaper, List<String> argv, Creds creds, List<Thread> threads,
-                          List<Fd> fds, List<ShmAttach> shmAttaches, List<SigAction> sigactions) {
+                          List<Fd> fds, List<ShmAttach> shmAttaches, List<SigAction> sigactions, List<Integer> sigmask,
+                          List<Integer> sigpending, List<Integer> ownSigpending) {
+        /** With nothing pending for the main thread alone. */
+        public Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal, String state,
+                       boolean subreaper, List<String> argv, Creds creds, List<Thread> threads, List<Fd> fds,
+                       List<ShmAttach> shmAttaches, List<SigAction> sigactions, List<Integer> sigmask, List<Integer> sigpending) {
+            this(pid, ppid, nspid, pidns, comm, exitSignal, state, subreaper, argv, creds, threads, fds, shmAttaches, sigactions,
+                    sigmask, sigpending, List.of());
+        }
     }
 
     /**
@@ -42,14 +58,58 @@ public record Image(String format, int version, List<Process> processes, List<Ms
         /** An empty signal set as status prints one (SigIgn, SigCgt, ShdPnd). */
         public static final String NO_SIGNALS = "0000000000000000";
 
-        /** Whether a signal takes an action: 1-64 but SIGKILL (9) and SIGSTOP (19) (do_sigaction's sig_kernel_only). */
+        /**
+         * Whether a signal takes an action, or a place in a mask: 1-64 but SIGKILL (9) and SIGSTOP (19)
+         * (do_sigaction's sig_kernel_only; sigprocmask takes them out, sigdelsetmask).
+         */
         public static boolean settable(int sig) {
             return sig >= 1 && sig <= 64 && sig != 9 && sig != 19;
         }
+
+        /** A signal set's word (bit sig-1) of {@code sigs}, each 1-64. */
+        public static long set(List<Integer> sigs) {
+            long set = 0;
+            for (int sig : sigs) set |= 1L << (sig - 1);
+            return set;
+        }
+
+        /** The signals of a set's word, ascending. */
+        public static List<Integer> signals(long set) {
+            List<Integer> out = new ArrayList<>();
+            for (int sig = 1; sig <= 64; sig++) {
+                if ((set & 1L << (sig - 1)) != 0) out.add(sig);
+            }
+            return out;
+        }
+
+        /**
+         * Of a process's pending signals, those a thread would take at once: the ones some thread does
+         * not block ({@code blockedByEvery}: what all its threads block), unless it is stopped (a
+         * stopped process keeps every signal but SIGKILL pending until SIGCONT). A restore sends the
+         * pending signals again, so these it cannot: the process would act on them.
+         */
+        public static long unheld(long pending, long blockedByEvery, boolean stopped) {
+            return stopped ? 0 : pending & ~blockedByEvery;
+        }
+
+        /** The signal of a set's lowest bit. */
+        public static int lowest(long set) {
+            return Long.numberOfTrailingZeros(set) + 1;
+        }
     }
 
-    /** A thread other than the leader. */
-    public record Thread(int tid, List<Integer> nspid, String comm, Creds creds) {
+    /**
+     * A thread other than the leader.
+     *
+     * @param sigmask the signals it blocks, ascending (its status's SigBlk)
+     * @param ownSigpending the signals pending for it alone, ascending (its SigPnd: tkill's)
+     */
+    public record Thread(int tid, List<Integer> nspid, String comm, Creds creds, List<Integer> sigmask,
+                         List<Integer> ownSigpending) {
+        /** With nothing pending for it alone. */
+        public Thread(int tid, List<Integer> nspid, String comm, Creds creds, List<Integer> sigmask) {
+            this(tid, nspid, comm, creds, sigmask, List.of());
+        }
     }
 
     /**

@@ -264,16 +264,26 @@ final class ImageReader {
 
     private static final String[] PROCESS_FIELDS_V1 = {"pid", "ppid", "nspid", "pidns", "comm", "exitSignal", "state",
         "subreaper", "argv", "creds", "threads", "fds", "shmAttaches"};
-    private static final String[] PROCESS_FIELDS = Stream.concat(Stream.of(PROCESS_FIELDS_V1), Stream.of("sigactions"))
-            .toArray(String[]::new);
+    private static final String[] PROCESS_FIELDS_V2 = with(PROCESS_FIELDS_V1, "sigactions");
+    private static final String[] PROCESS_FIELDS = with(PROCESS_FIELDS_V2, "sigmask", "sigpending", "ownSigpending");
+    private static final String[] THREAD_FIELDS_V2 = {"tid", "nspid", "comm", "creds"};
+    private static final String[] THREAD_FIELDS = with(THREAD_FIELDS_V2, "sigmask", "ownSigpending");
 
-    /** A process of an image of {@code version}: version 1's has no sigactions (all SIG_DFL). */
+    private static String[] with(String[] fields, String... more) {
+        return Stream.concat(Stream.of(fields), Stream.of(more)).toArray(String[]::new);
+    }
+
+    /**
+     * A process of an image of {@code version}: version 1's has no sigactions (all SIG_DFL), versions
+     * 1 and 2 no sigmask, sigpending nor ownSigpending (no mask, nothing pending).
+     */
     private static Image.Process process(Obj p, int version) throws ImageException {
-        p.only(version == 1 ? PROCESS_FIELDS_V1 : PROCESS_FIELDS);
+        p.only(version == 1 ? PROCESS_FIELDS_V1 : version == 2 ? PROCESS_FIELDS_V2 : PROCESS_FIELDS);
         List<Image.Thread> threads = new ArrayList<>();
         for (Obj t : p.objs("threads")) {
-            t.only("tid", "nspid", "comm", "creds");
-            threads.add(new Image.Thread(t.i("tid"), t.ints("nspid"), t.s("comm"), creds(t.o("creds"))));
+            t.only(version < 3 ? THREAD_FIELDS_V2 : THREAD_FIELDS);
+            threads.add(new Image.Thread(t.i("tid"), t.ints("nspid"), t.s("comm"), creds(t.o("creds")), sigs(t, "sigmask", version),
+                    sigs(t, "ownSigpending", version)));
         }
         List<Image.Fd> fds = new ArrayList<>();
         for (Obj f : p.objs("fds")) fds.add(new Image.Fd(f.only("fd", "flags", "pos", "path").i("fd"), f.s("flags"), f.l("pos"), f.s("path")));
@@ -288,7 +298,13 @@ final class ImageReader {
             }
         }
         return new Image.Process(p.i("pid"), p.i("ppid"), p.ints("nspid"), p.s("pidns"), p.s("comm"), p.i("exitSignal"),
-                p.s("state"), p.b("subreaper"), p.strings("argv"), creds(p.o("creds")), threads, fds, attaches, sigactions);
+                p.s("state"), p.b("subreaper"), p.strings("argv"), creds(p.o("creds")), threads, fds, attaches, sigactions,
+                sigs(p, "sigmask", version), sigs(p, "sigpending", version), sigs(p, "ownSigpending", version));
+    }
+
+    /** A signal list of version 3 ({@code sigmask}, {@code sigpending}, {@code ownSigpending}); empty before it. */
+    private static List<Integer> sigs(Obj o, String k, int version) throws ImageException {
+        return version < 3 ? List.of() : o.ints(k);
     }
 
     private static Image.Creds creds(Obj c) throws ImageException {

@@ -14,6 +14,9 @@ import java.util.List;
  * thread PID TID nspid=N0,.. comm=C
  * creds TID uid=R,E,S,F gid=R,E,S,F caps=INH/PRM/EFF/BND/AMB keepcaps=0|1     (TID: a leader's is its PID)
  * sigaction PID SIG handler=SIG_IGN|SIG_DFL|0xADDR flags=0xFLAGS
+ * sigmask TID signals=SIG,SIG,..                                               (TID: a leader's is its PID)
+ * sigpending PID signals=SIG,SIG,..
+ * own-sigpending TID signals=SIG,SIG,..                                        (TID: a leader's is its PID)
  * fd PID FD flags=0OCTAL pos=POS path=PATH
  * shm-attach PID ADDR shmid=ID mode=rw|ro
  * msg ID key=K perms=0MODE uid=U gid=G cuid=U cgid=G qbytes=Q
@@ -24,7 +27,9 @@ import java.util.List;
  * sem-times ID otime=O ctime=C
  * shm-times ID atime=A dtime=D ctime=C cpid=P lpid=P
  * </pre>
- * The {@code -times} records come last: only nsd restores them.
+ * A {@code sigaction}, {@code sigmask}, {@code sigpending} or {@code own-sigpending} line is there
+ * only when it says something (not SIG_DFL with no flags, not empty). The {@code -times} records
+ * come last: only nsd restores them.
  */
 public final class ImageText {
     private ImageText() {
@@ -55,6 +60,15 @@ public final class ImageText {
             for (Image.SigAction a : actions) {
                 out.add("sigaction " + p.pid() + " " + a.sig() + " handler=" + a.handler() + " flags=" + a.flags());
             }
+        }
+        for (Image.Process p : procs) {
+            signals(out, "sigmask " + p.pid(), p.sigmask());
+            for (Image.Thread t : p.threads()) signals(out, "sigmask " + t.tid(), t.sigmask());
+        }
+        for (Image.Process p : procs) signals(out, "sigpending " + p.pid(), p.sigpending());
+        for (Image.Process p : procs) {
+            signals(out, "own-sigpending " + p.pid(), p.ownSigpending());
+            for (Image.Thread t : p.threads()) signals(out, "own-sigpending " + t.tid(), t.ownSigpending());
         }
         for (Image.Process p : procs) {
             for (Image.Fd f : p.fds()) {
@@ -97,6 +111,14 @@ public final class ImageText {
         Image.Caps k = c.caps();
         return "creds " + tid + " uid=" + longs(c.uid()) + " gid=" + longs(c.gid()) + " caps=" + k.inheritable() + "/"
                 + k.permitted() + "/" + k.effective() + "/" + k.bounding() + "/" + k.ambient() + " keepcaps=" + (c.keepcaps() ? 1 : 0);
+    }
+
+    /** {@code record signals=S1,S2,..} (ascending), unless {@code sigs} is empty. */
+    private static void signals(List<String> out, String record, List<Integer> sigs) {
+        if (sigs.isEmpty()) return;
+        List<Integer> sorted = new ArrayList<>(sigs);
+        sorted.sort(null);
+        out.add(record + " signals=" + Creation.join(sorted));
     }
 
     private static String owners(long uid, long gid, long cuid, long cgid) {

@@ -173,7 +173,7 @@ public final class MountPort implements RestorerPort {
         MountFiles.Status s = read(pid, MountFiles::status);
         return s == null ? null : new TaskInfo(s.get("Name"), Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), s.numbers("Uid"),
                 s.numbers("Gid"), new Image.Caps(s.get("CapInh"), s.get("CapPrm"), s.get("CapEff"), s.get("CapBnd"), s.get("CapAmb")),
-                s.get("SigIgn"), s.get("SigCgt"));
+                s.get("SigIgn"), s.get("SigCgt"), s.get("SigBlk"), s.get("ShdPnd"));
     }
 
     @Override

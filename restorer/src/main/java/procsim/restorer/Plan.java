@@ -64,6 +64,7 @@ final class Plan {
                 if (!a.mode().equals("rw") && !a.mode().equals("ro")) throw new ImageException("not an attach mode: 'mode=" + a.mode() + "' of " + p.pid());
             }
             sigactions(p);
+            sigsets(p);
         }
         for (Image.MsgQueue q : image.msg()) {
             perms("msg", q.id(), q.perms());
@@ -158,6 +159,62 @@ final class Plan {
             if (!hex(a.flags())) throw new ImageException(what + ": not sa_flags: 'flags=" + a.flags() + "'");
             if (dfl && Long.parseUnsignedLong(a.flags().substring(2), 16) == 0) throw new ImageException(what + ": SIG_DFL with no flags is no entry");
         }
+    }
+
+    private static final int SIGKILL = 9;
+    private static final int SIGCONT = 18;
+
+    /**
+     * A process's signal masks (its main thread's, its threads') and its pending signals (its own,
+     * each thread's own), as status's SigBlk, ShdPnd and SigPnd name them: each signal once, no mask with SIGKILL or SIGSTOP
+     * (sigprocmask takes them out), SIGKILL never pending (it is taken even by a stopped process);
+     * and nothing pending that the restore's kill would have a thread take: each must be blocked by
+     * every thread, or the process stopped, and a stopped one has no SIGCONT pending (its kill
+     * would continue it).
+     */
+    private static void sigsets(Image.Process p) throws ImageException {
+        boolean stopped = p.state().equals("T");
+        long mask = signalSet("sigmask of " + p.pid(), p.sigmask(), true);
+        ownPending(p, p.pid(), mask, p.ownSigpending(), stopped);
+        long every = mask;
+        for (Image.Thread t : p.threads()) {
+            long m = signalSet("sigmask of " + t.tid(), t.sigmask(), true);
+            ownPending(p, t.tid(), m, t.ownSigpending(), stopped);
+            every &= m;
+        }
+        String what = "sigpending of " + p.pid();
+        long pending = signalSet(what, p.sigpending(), false);
+        long unheld = Image.SigAction.unheld(pending, every, stopped);
+        if (unheld != 0) {
+            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by every thread"
+                    + " and " + p.pid() + " is not stopped: a thread would take it");
+        }
+        if (stopped && (pending & 1L << (SIGCONT - 1)) != 0) throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+    }
+
+    /** A thread's own pending signals: each blocked by it, unless its process is stopped, and no SIGCONT then. */
+    private static void ownPending(Image.Process p, int tid, long mask, List<Integer> sigs, boolean stopped) throws ImageException {
+        String what = "ownSigpending of " + tid;
+        long own = signalSet(what, sigs, false);
+        long unheld = Image.SigAction.unheld(own, mask, stopped);
+        if (unheld != 0) {
+            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by " + tid
+                    + " and " + p.pid() + " is not stopped: it would take it");
+        }
+        if (stopped && (own & 1L << (SIGCONT - 1)) != 0) throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+    }
+
+    /** The set of {@code sigs}, each 1-64 once: a mask's not SIGKILL nor SIGSTOP, a pending one's not SIGKILL. */
+    private static long signalSet(String what, List<Integer> sigs, boolean mask) throws ImageException {
+        long set = 0;
+        for (int sig : sigs) {
+            if (mask ? !Image.SigAction.settable(sig) : sig < 1 || sig > 64 || sig == SIGKILL) {
+                throw new ImageException(what + ": signal " + sig + (mask ? " cannot be blocked" : " cannot be pending"));
+            }
+            if ((set & 1L << (sig - 1)) != 0) throw new ImageException(what + ": signal " + sig + " twice in the image");
+            set |= 1L << (sig - 1);
+        }
+        return set;
     }
 
     /** {@code 0x[0-9a-f]{1,16}}: a handler's address or sa_flags as rt_sigaction's reply prints them. */

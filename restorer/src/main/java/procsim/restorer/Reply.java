@@ -26,12 +26,14 @@ public record Reply(long value, String errno, String text) {
 
     /**
      * The reply a syscall file reads: {@code -1 ERRNO}, else a number and maybe {@code key=value}
-     * pairs. {@code writeErrno}: the errno the write itself failed with, or null.
+     * pairs. {@code writeErrno}: the errno the write itself failed with, or null. A write that failed
+     * with no {@code -1 ERRNO} to read (refused before the syscall was made, or interrupted) leaves
+     * the file reading the reply before it: the text names the errno, and that reply as the last.
      */
     public static Reply parse(String text, String writeErrno) {
         String t = text.strip();
         if (t.startsWith("-1 ")) return new Reply(-1, t.substring(3).strip(), t);
-        if (writeErrno != null) return new Reply(-1, writeErrno, t.isEmpty() ? "-1 " + writeErrno : t);
+        if (writeErrno != null) return new Reply(-1, writeErrno, "-1 " + writeErrno + (t.isEmpty() ? "" : " (the last reply: " + t + ")"));
         int sp = t.indexOf(' ');
         try {
             return new Reply(Long.parseLong(sp < 0 ? t : t.substring(0, sp)), null, t);

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
  * object with its id, then every process (parents first) with its pids, argv, comm, fds, shm
- * attaches and subreaper mark, then the threads, then credentials (last: a task that dropped root
- * could not make its children), nsd's IPC times, and the stopped states. Ids: tasks by the method;
+ * attaches and subreaper mark, then the threads, then signal actions and masks (once every task is
+ * made: fork copies them), then credentials (last: a task that dropped root could not make its
+ * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
  * {@code LONG1 FD} or open + dup2.
  *
@@ -131,13 +132,15 @@ public final class Restore {
 
     /**
      * The target's init has a fresh mount's credentials and signal actions, from which
-     * {@link #setCreds} and {@link #setSigactions} count: every task forks from init's (or a forked
-     * task's) before any is set, and fork copies them with keepcaps and every signal action
-     * (kernel/cred.c copy_creds, kernel/fork.c copy_sighand; execve clears keepcaps and handlers, not
-     * SIG_IGN, so init's reaches the tasks that do not exec). An operator who changed init's would
-     * get tasks that are not the image's: refused instead. keepcaps is in no /proc file (Linux shows
-     * no securebits) nor are SIGCHLD's flags (SA_NOCLDWAIT would reap the restored tasks' children):
-     * asked of init by PR_GET_KEEPCAPS and rt_sigaction, which a dry run prints and does not ask.
+     * {@link #setCreds}, {@link #setSigactions} and {@link #setSigmasks} count: every task forks from
+     * init's (or a forked task's) before any is set, and fork copies them with keepcaps, every signal
+     * action and the mask (kernel/cred.c copy_creds, kernel/fork.c copy_sighand, dup_task_struct;
+     * execve clears keepcaps and handlers, not SIG_IGN nor the mask, so init's reaches the tasks that
+     * do not exec). An operator who changed init's would get tasks that are not the image's: refused
+     * instead; so is an init with a signal pending (ShdPnd: it blocks it), which a fresh one has not.
+     * keepcaps is in no /proc file (Linux shows no securebits) nor are SIGCHLD's flags (SA_NOCLDWAIT
+     * would reap the restored tasks' children): asked of init by PR_GET_KEEPCAPS and rt_sigaction,
+     * which a dry run prints and does not ask.
      */
     private void checkInit(RestorerPort.TaskInfo init) throws ImageException {
         List<Long> root = List.of(0L, 0L, 0L, 0L);
@@ -149,7 +152,9 @@ public final class Restore {
                 : !k.effective().equals(initCaps) ? "CapEff " + k.effective() + " (CapBnd " + initCaps + ")"
                 : !k.ambient().equals(NO_CAPS) ? "CapAmb " + k.ambient()
                 : !init.sigIgn().equals(Image.SigAction.NO_SIGNALS) ? "SigIgn " + init.sigIgn()
-                : !init.sigCgt().equals(Image.SigAction.NO_SIGNALS) ? "SigCgt " + init.sigCgt() : null;
+                : !init.sigCgt().equals(Image.SigAction.NO_SIGNALS) ? "SigCgt " + init.sigCgt()
+                : !init.sigBlk().equals(Image.SigAction.NO_SIGNALS) ? "SigBlk " + init.sigBlk()
+                : !init.shdPnd().equals(Image.SigAction.NO_SIGNALS) ? "ShdPnd " + init.shdPnd() : null;
         if (differs == null) {
             Reply keep = port.call(1, 1, "prctl PR_GET_KEEPCAPS", 0);
             if (keep.failed()) throw new ImageException("cannot ask init's keepcaps (prctl PR_GET_KEEPCAPS): " + keep.errno());
@@ -188,6 +193,7 @@ public final class Restore {
         }
         unname();
         for (Image.Process p : plan.order) setSigactions(p);
+        for (Image.Process p : plan.order) setSigmasks(p);
         for (Image.Process p : plan.order) {
             for (Image.Thread t : p.threads()) setCreds(p.pid(), t.tid(), t.creds());
         }
@@ -196,6 +202,7 @@ public final class Restore {
         for (Image.Process p : plan.order) {
             if (p.state().equals("T")) ok(port.send(1, 1, "kill " + p.pid() + " SIGSTOP"), "kill " + p.pid() + " SIGSTOP");
         }
+        for (Image.Process p : plan.order) sendPending(p);
     }
 
     // ------------------------------------------------------------------ tasks
@@ -464,6 +471,48 @@ public final class Restore {
         for (Image.SigAction a : p.sigactions()) {
             ok(port.send(p.pid(), p.pid(), "rt_sigaction " + a.sig() + " " + a.handler() + " " + a.flags()),
                     "rt_sigaction " + a.sig() + " in " + p.pid());
+        }
+    }
+
+    /**
+     * Gives each task of a process its image's signal mask, by the task itself on its own syscall
+     * file, once every task is made (fork and clone copy the mask, dup_task_struct: each made task
+     * still has init's, none). A task with no mask writes nothing.
+     */
+    private void setSigmasks(Image.Process p) throws RestoreException {
+        setSigmask(p.pid(), p.pid(), p.sigmask());
+        for (Image.Thread t : p.threads()) setSigmask(p.pid(), t.tid(), t.sigmask());
+    }
+
+    private void setSigmask(int pid, int tid, List<Integer> sigs) throws RestoreException {
+        if (sigs.isEmpty()) return;
+        ok(port.send(pid, tid, "rt_sigprocmask SIG_SETMASK " + maskWord(Image.SigAction.set(sigs))), "rt_sigprocmask in " + tid);
+    }
+
+    /** A mask as rt_sigprocmask's SET: its sigset_t word in hex ({@code 0x800}, {@code 0x8000000000000000}). */
+    static String maskWord(long set) {
+        return "0x" + Long.toHexString(set);
+    }
+
+    /**
+     * Queues a process's pending signals again, ascending: the process sends each of its own to
+     * itself (kill by its pid in its own namespace, on its own syscall file: a process may always
+     * signal itself), then each task each of its thread's own (tkill by its tid in its namespace,
+     * on its own file), after the masks and after its stop, so each waits as it did: blocked, or
+     * kept by the stop until SIGCONT. A process with none writes nothing.
+     */
+    private void sendPending(Image.Process p) throws RestoreException {
+        int self = p.nspid().get(p.nspid().size() - 1);
+        for (int sig : Image.SigAction.signals(Image.SigAction.set(p.sigpending()))) {
+            ok(port.send(p.pid(), p.pid(), "kill " + self + " " + sig), "kill " + self + " " + sig + " in " + p.pid());
+        }
+        sendOwn(p.pid(), p.pid(), self, p.ownSigpending());
+        for (Image.Thread t : p.threads()) sendOwn(p.pid(), t.tid(), t.nspid().get(t.nspid().size() - 1), t.ownSigpending());
+    }
+
+    private void sendOwn(int pid, int tid, int nsTid, List<Integer> sigs) throws RestoreException {
+        for (int sig : Image.SigAction.signals(Image.SigAction.set(sigs))) {
+            ok(port.send(pid, tid, "tkill " + nsTid + " " + sig), "tkill " + nsTid + " " + sig + " in " + tid);
         }
     }
 

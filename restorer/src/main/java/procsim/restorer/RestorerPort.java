@@ -12,11 +12,12 @@ import java.util.List;
 public interface RestorerPort extends CreationPort, AutoCloseable {
     /**
      * What a task already there looks like, as its status shows it: its comm, parent, NSpid
-     * (outermost first), Uid and Gid (real, effective, saved, filesystem), capability sets, and
-     * its process's ignored and caught signals (SigIgn, SigCgt: 16 hex digits).
+     * (outermost first), Uid and Gid (real, effective, saved, filesystem), capability sets, its
+     * process's ignored and caught signals (SigIgn, SigCgt: 16 hex digits), the signals it blocks
+     * (SigBlk) and those pending for its process (ShdPnd).
      */
     record TaskInfo(String comm, int ppid, List<Integer> nspid, List<Long> uid, List<Long> gid, Image.Caps caps,
-                    String sigIgn, String sigCgt) {
+                    String sigIgn, String sigCgt, String sigBlk, String shdPnd) {
     }
 
     /** Writes {@code id} to {@code msg_next_id}, {@code sem_next_id} or {@code shm_next_id} ({@code kind} msg, sem, shm). */

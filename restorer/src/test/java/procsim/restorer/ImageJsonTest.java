@@ -43,7 +43,38 @@ class ImageJsonTest {
     void anImageReadsBackEqual() throws Exception {
         Image img = Images.sample();
         assertThat(read(ImageJson.toJson(img))).isEqualTo(img);
-        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 2,");
+        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 3,");
+        assertThat(ImageJson.toJson(img)).contains("\"sigmask\" : [ 1, 12 ]", "\"sigmask\" : [ 12 ],\n    \"sigpending\" : [ 12 ]");
+    }
+
+    /** {@code text} with its process's and threads' {@code sigmask}, {@code sigpending} and {@code ownSigpending} taken out. */
+    private static String withoutSignalSets(String text) {
+        return text.replaceAll(",\\s*\"(sigmask|sigpending|ownSigpending)\" : \\[[^\\]]*\\]", "");
+    }
+
+    /**
+     * A version 2 image (before masks and pending signals) still reads: no mask, nothing pending, as
+     * a sim then had; it may not carry them, in a process or in a thread.
+     */
+    @Test
+    void aVersion2ImageReadsWithNoMaskAndNothingPending() throws Exception {
+        String v3 = ImageJson.toJson(Images.sample());
+        String v2 = withoutSignalSets(v3.replace("\"version\" : 3,", "\"version\" : 2,"));
+        assertThat(v2).doesNotContain("sigmask").doesNotContain("sigpending").contains("sigactions");
+        Image img = read(v2);
+        assertThat(img.version()).isEqualTo(2);
+        assertThat(img.processes()).allMatch(p -> p.sigmask().isEmpty() && p.sigpending().isEmpty() && !p.threads().stream()
+                .anyMatch(t -> !t.sigmask().isEmpty()));
+        assertThat(img.processes().get(0).sigactions()).isEqualTo(Images.sample().processes().get(0).sigactions());
+        assertThatThrownBy(() -> read(v3.replace("\"version\" : 3,", "\"version\" : 2,"))).isInstanceOf(ImageException.class)
+                .hasMessageStartingWith("bad image: processes[0].sigmask: Unrecognized field \"sigmask\"");
+        String threadsOnly = v2.replace("\"comm\" : \"t7\",", "\"comm\" : \"t7\", \"sigmask\" : [ ],");
+        assertThat(threadsOnly).contains("\"sigmask\" : [ ]");
+        assertThatThrownBy(() -> read(threadsOnly)).isInstanceOf(ImageException.class)
+                .hasMessage("bad image: processes[0].threads[0].sigmask: Unrecognized field \"sigmask\" (one of tid, nspid, comm, creds)");
+        String processOnly = v2.replace("\"pid\" : 8,", "\"pid\" : 8, \"sigpending\" : [ ],");
+        assertThatThrownBy(() -> read(processOnly)).isInstanceOf(ImageException.class)
+                .hasMessageStartingWith("bad image: processes[2].sigpending: Unrecognized field \"sigpending\"");
     }
 
     /**
@@ -52,7 +83,7 @@ class ImageJsonTest {
      */
     @Test
     void aVersion1ImageReadsWithEveryActionDefault() throws Exception {
-        String v2 = ImageJson.toJson(Images.sample());
+        String v2 = withoutSignalSets(ImageJson.toJson(Images.sample())).replace("\"version\" : 3,", "\"version\" : 2,");
         String v1 = v2.replace("\"version\" : 2,", "\"version\" : 1,").replaceAll(",\\s*\"sigactions\" : \\[[^\\]]*\\]", "");
         assertThat(v1).doesNotContain("sigactions");
         Image img = read(v1);
@@ -67,7 +98,7 @@ class ImageJsonTest {
     @CsvSource(delimiter = ';', value = {
         "/format;                   \"tar\";          not a procsim image (no \"format\": \"procsim-image\")",
         "/format;                   -;                not a procsim image",
-        "/version;                  3;                image version 3 is not supported (this procsim reads versions 1 to 2)",
+        "/version;                  4;                image version 4 is not supported (this procsim reads versions 1 to 3)",
         "/version;                  0;                image version 0 is not supported",
         "/version;                  \"2\";            image version \"2\" is not supported",
         "/processes/0/sigactions/1/flags; 7;          bad image: processes[0].sigactions[1].flags: not a string: 7",
@@ -87,6 +118,12 @@ class ImageJsonTest {
         "/processes/1/creds/caps/ambient; -;          bad image: processes[1].creds.caps: missing field \"ambient\"",
         "/processes/1/fds/1/evil;   1;                bad image: processes[1].fds[1].evil: Unrecognized field \"evil\" (one of fd, flags, pos, path)",
         "/msg;                      -;                bad image: the image: missing field \"msg\"",
+        "/processes/0/sigmask/0;    \"SIGUSR2\";      bad image: processes[0].sigmask[0]: not an integer: \"SIGUSR2\"",
+        "/processes/0/threads/0/sigmask; -;           bad image: processes[0].threads[0]: missing field \"sigmask\"",
+        "/processes/1/sigpending;   15;               bad image: processes[1].sigpending: not an array: 15",
+        "/processes/2/sigpending;   -;                bad image: processes[2]: missing field \"sigpending\"",
+        "/processes/0/threads/0/ownSigpending; -;     bad image: processes[0].threads[0]: missing field \"ownSigpending\"",
+        "/processes/1/ownSigpending; [\"x\"];          bad image: processes[1].ownSigpending[0]: not an integer: \"x\"",
     })
     void damageIsNamed(String pointer, String value, String message) throws Exception {
         String text = mutated(pointer.strip(), value.strip());
@@ -104,15 +141,22 @@ class ImageJsonTest {
     void trailingTextAndDuplicateKeysAreRefused() throws Exception {
         String good = ImageJson.toJson(Images.sample());
         assertThatThrownBy(() -> read(good + "{}")).isInstanceOf(ImageException.class);
-        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 2,", "\"version\" : 2, \"version\" : 2,")))
+        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 3,", "\"version\" : 3, \"version\" : 3,")))
                 .isInstanceOf(ImageException.class);
+    }
+
+    /** The text form lists the signals ascending whatever the image's order (the reference restorer sends them in it). */
+    @Test
+    void theTextFormListsSignalsAscending() {
+        Image.Process p = Images.signals(Images.proc(5, 1, List.of(5), "init"), List.of(12, 1), List.of(34, 12));
+        assertThat(ImageText.lines(Images.of(p))).contains("sigmask 5 signals=1,12", "sigpending 5 signals=12,34");
     }
 
     @Test
     void theTextFormIsOneSortedRecordALine() {
         List<String> lines = ImageText.lines(Images.sample());
         assertThat(lines).containsExactly(
-                "procsim-image 2",
+                "procsim-image 3",
                 "process 5 ppid=1 nspid=5,1 pidns=init:5 comm=init exit_signal=17 state=S subreaper=0 argv=/sbin/init",
                 "process 6 ppid=5 nspid=6,2 pidns=init:5 comm=init exit_signal=10 state=T subreaper=1 argv=/sbin/init",
                 "process 8 ppid=1 nspid=8 pidns=root comm=w8 exit_signal=17 state=S subreaper=0 argv=/usr/bin/w8 -x",
@@ -123,6 +167,13 @@ class ImageJsonTest {
                 "creds 8 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
                 "sigaction 5 10 handler=0x401000 flags=0x14000000",
                 "sigaction 5 17 handler=SIG_IGN flags=0x4000000",
+                "sigmask 5 signals=12",
+                "sigmask 7 signals=1,12",
+                "sigmask 6 signals=10,64",
+                "sigpending 5 signals=12",
+                "sigpending 6 signals=15",
+                "own-sigpending 5 signals=12",
+                "own-sigpending 7 signals=1",
                 "fd 5 0 flags=0100002 pos=0 path=/dev/console",
                 "fd 5 1 flags=0100002 pos=0 path=/dev/console",
                 "fd 5 2 flags=0100002 pos=0 path=/dev/console",

@@ -26,7 +26,7 @@ class MountPortTest {
     private void fakeInit() throws Exception {
         Path init = Files.createDirectories(m.resolve("1"));
         Files.writeString(init.resolve("status"), "Name:\tinit\nState:\tS (sleeping)\nPPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nNSpid:\t1\n"
-                + "SigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
+                + "ShdPnd:\t0000000000000000\nSigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\nSigCgt:\t0000000000000000\n"
                 + "CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\n"
                 + "CapAmb:\t0000000000000000\n");
         Files.writeString(init.resolve("cmdline"), "/sbin/init\0");
@@ -63,6 +63,14 @@ class MountPortTest {
             assertThat(port.fds(1)).containsExactly(new Image.Fd(0, "0100002", 5, "/dev/console"));
             assertThat(port.shmAttaches(1)).containsExactly(new Image.ShmAttach(0x7f0000000000L, 3, "rw"));
         }
+        // the mask and the pending signals, as status names them (SigBlk, ShdPnd), each its own
+        Path status = m.resolve("1/status");
+        Files.writeString(status, Files.readString(status).replace("ShdPnd:\t0000000000000000", "ShdPnd:\t0000000000000800")
+                .replace("SigBlk:\t0000000000000000", "SigBlk:\t0000000000000a00"));
+        try (MountPort port = new MountPort(m, null)) {
+            assertThat(port.task(1).shdPnd()).isEqualTo("0000000000000800");
+            assertThat(port.task(1).sigBlk()).isEqualTo("0000000000000a00");
+        }
     }
 
     /** The lines of an ns_last_pid dry run of {@code procs} into the fake mount. */
@@ -84,6 +92,24 @@ class MountPortTest {
                 m + "/sys/kernel/ns_last_pid == 5   (the last fork there gave it: not written)",
                 m + "/sys/kernel/ns_last_pid == 1   (in 5's namespace, the last fork there gave it: not written)",
                 m + "/5/syscall <- fork");
+    }
+
+    /** A mask is written by its own task, the leader's on M/PID/syscall, a thread's on its task's; a pending signal by its process. */
+    @Test
+    void aDryRunPrintsTheMasksAndPendingSignalsOnEachTasksOwnFile() throws Exception {
+        fakeInit();
+        StringWriter out = new StringWriter();
+        try (MountPort port = new MountPort(m, new PrintWriter(out, true))) {
+            Restore.run(Images.sample(), RestoreMethod.ECLONE, port, true);
+        }
+        assertThat(out.toString().lines().toList()).containsSubsequence(
+                m + "/5/syscall <- rt_sigaction 10 0x401000 0x14000000",
+                m + "/5/syscall <- rt_sigprocmask SIG_SETMASK 0x800",
+                m + "/5/task/7/syscall <- rt_sigprocmask SIG_SETMASK 0x801",
+                m + "/6/syscall <- rt_sigprocmask SIG_SETMASK 0x8000000000000200",
+                m + "/1/syscall <- kill 6 SIGSTOP",
+                m + "/5/syscall <- kill 1 12",
+                m + "/6/syscall <- kill 2 15");
     }
 
     @Test

@@ -38,6 +38,23 @@ class PlanTest {
         "/processes/0/sigactions/1/flags; \"SA_RESTART\";     sigaction 10 of 5: not sa_flags: 'flags=SA_RESTART'",
         "/processes/0/sigactions/1/flags; \"0x10000000000000000\"; sigaction 10 of 5: not sa_flags",
         "/processes/0/sigactions/0;   {\"sig\":17,\"handler\":\"SIG_DFL\",\"flags\":\"0x0\"}; sigaction 17 of 5: SIG_DFL with no flags is no entry",
+        // masks and pending signals as status's SigBlk and ShdPnd can show them, nothing a restore's kill would deliver
+        "/processes/0/sigmask;        [9];                    sigmask of 5: signal 9 cannot be blocked",
+        "/processes/0/threads/0/sigmask; [1,19];              sigmask of 7: signal 19 cannot be blocked",
+        "/processes/2/sigmask;        [65];                   sigmask of 8: signal 65 cannot be blocked",
+        "/processes/0/sigmask;        [12,12];                sigmask of 5: signal 12 twice in the image",
+        "/processes/0/sigpending;     [9];                    sigpending of 5: signal 9 cannot be pending",
+        "/processes/1/sigpending;     [0];                    sigpending of 6: signal 0 cannot be pending",
+        "/processes/1/sigpending;     [15,15];                sigpending of 6: signal 15 twice in the image",
+        "/processes/0/threads/0/sigmask; [1];                 sigpending of 5: signal 12 is not blocked by every thread and 5 is not stopped: a thread would take it",
+        "/processes/2/sigpending;     [2];                    sigpending of 8: signal 2 is not blocked by every thread and 8 is not stopped",
+        "/processes/1/sigpending;     [15,18];                sigpending of 6: SIGCONT would continue the stopped 6",
+        // a thread's own (tkill's), the same by that thread's mask alone
+        "/processes/0/threads/0/ownSigpending; [15];          ownSigpending of 7: signal 15 is not blocked by 7 and 5 is not stopped: it would take it",
+        "/processes/0/ownSigpending;  [1];                    ownSigpending of 5: signal 1 is not blocked by 5 and 5 is not stopped",
+        "/processes/0/ownSigpending;  [9];                    ownSigpending of 5: signal 9 cannot be pending",
+        "/processes/0/ownSigpending;  [12,12];                ownSigpending of 5: signal 12 twice in the image",
+        "/processes/1/ownSigpending;  [18];                   ownSigpending of 6: SIGCONT would continue the stopped 6",
     })
     void refusedBeforeAnythingIsMade(String pointer, String value, String message) throws Exception {
         Image img = ImageJsonTest.read(ImageJsonTest.mutated(pointer.strip(), value.strip()));

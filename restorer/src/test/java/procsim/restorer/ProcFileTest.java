@@ -19,6 +19,9 @@ class ProcFileTest {
         assertThat(r.failed()).isTrue();
         assertThat(r.errno()).isEqualTo("EEXIST");
         assertThat(Reply.parse("7", "EBUSY").errno()).isEqualTo("EBUSY");
+        // a failed write whose file still reads the reply before it: that reply is not this call's
+        assertThat(Reply.parse("465", "EIO").text()).isEqualTo("-1 EIO (the last reply: 465)");
+        assertThat(Reply.parse("", "EIO").text()).isEqualTo("-1 EIO");
         assertThat(Reply.parse("junk", null).errno()).isEqualTo("EIO");
     }
 

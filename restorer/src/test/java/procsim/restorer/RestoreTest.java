@@ -52,11 +52,21 @@ class RestoreTest {
                 // signal actions once every fork is done, by the process itself
                 "5/5: rt_sigaction 17 SIG_IGN 0x4000000",
                 "5/5: rt_sigaction 10 0x401000 0x14000000",
+                // then each task's mask, by the task itself (SIGRTMAX, bit 63, by its name)
+                "5/5: rt_sigprocmask SIG_SETMASK 0x800",
+                "5/7: rt_sigprocmask SIG_SETMASK 0x801",
+                "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200",
                 // credentials last: setgid, setresuid (no uid left 0 and no keepcaps: the kernel drops
                 // every capability, as the image has it)
                 "6/6: setgid 100",
                 "6/6: setresuid 1000 1000 1000",
-                "1/1: kill 6 SIGSTOP");
+                "1/1: kill 6 SIGSTOP",
+                // the pending signals after the stop, each sent by the process to itself as its namespace
+                // numbers it, then each thread's own by that thread
+                "5/5: kill 1 12",
+                "5/5: tkill 1 12",
+                "5/7: tkill 3 1",
+                "6/6: kill 2 15");
         // a reply is read only where its value is used: init's keepcaps and SIGCHLD action, the id, the fd
         assertThat(port.calls).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD",
                 "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
@@ -85,7 +95,7 @@ class RestoreTest {
         Image.Creds creds = new Image.Creds(List.of(u.get(0), u.get(1), u.get(2), u.get(1)), List.of(0L, 0L, 0L, 0L),
                 new Image.Caps(inheritable, permitted, effective, Images.FULL, Images.NONE), keepcaps);
         Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), creds,
-                List.of(), Images.CONSOLE, List.of(), List.of()));
+                List.of(), Images.CONSOLE, List.of(), List.of(), List.of(), List.of()));
         Restore.run(img, RestoreMethod.CLONE3, port, true);
         assertThat(port.writes).filteredOn(w -> w.startsWith("5/5: ")).map(w -> w.substring(5)).containsExactly(lines.split("\\|"));
     }
@@ -123,9 +133,11 @@ class RestoreTest {
     void nsLastPidCountsTheThreadsForksToo() throws Exception {
         Image img = Images.of(
                 new Image.Process(5, 1, List.of(5), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
-                        List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT)), Images.CONSOLE, List.of(), List.of()),
+                        List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT, List.of())), Images.CONSOLE, List.of(), List.of(),
+                        List.of(), List.of()),
                 new Image.Process(9, 1, List.of(9), "root", "init", 17, "S", false, List.of("/sbin/init"), Images.ROOT,
-                        List.of(new Image.Thread(10, List.of(10), "t10", Images.ROOT)), Images.CONSOLE, List.of(), List.of()));
+                        List.of(new Image.Thread(10, List.of(10), "t10", Images.ROOT, List.of())), Images.CONSOLE, List.of(), List.of(),
+                        List.of(), List.of()));
         Restore.run(img, RestoreMethod.NS_LAST_PID, port, true);
         assertThat(port.writes).filteredOn(w -> w.startsWith("ns_last_pid")).containsExactly(
                 "ns_last_pid of init 1: 4", "ns_last_pid of init 1: 8", // 5, 9
@@ -174,25 +186,29 @@ class RestoreTest {
      * A target whose init's credentials or signal actions are not a fresh mount's is refused before
      * anything is made: each task would fork from them while its own are set as from a fresh
      * mount's (a keepcaps 1 kept the permitted set that setresuid alone clears, an inheritable set
-     * stayed, an ignored or caught signal or SIGCHLD's SA_NOCLDWAIT was copied to every task).
+     * stayed, an ignored or caught signal, SIGCHLD's SA_NOCLDWAIT or a mask was copied to every
+     * task); an init with a signal pending (it blocks it) is not a fresh mount's either.
      */
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "1000,1000,1000,1000; 0,0,0,0; 0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    Uid 1000,1000,1000,1000",
-        "0,0,0,0; 0,100,0,0;           0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    Gid 0,100,0,0",
-        "0,0,0,0; 0,0,0,0;             0000000000000400; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    CapInh 0000000000000400",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001fffffffffe; 000001ffffffffff; 0000000000000000; 0; -;  -;    CapPrm 000001fffffffffe (CapBnd 000001ffffffffff)",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 0000000000000000; 0000000000000000; 0; -;  -;    CapEff 0000000000000000 (CapBnd 000001ffffffffff)",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000400; 0; -;  -;    CapAmb 0000000000000400",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 1; -;  -;    keepcaps 1",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; 2;  -;    SigIgn 0000000000000002",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  200;  SigCgt 0000000000000200",
-        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;    SIGCHLD handler=SIG_DFL flags=0x2",
+        "1000,1000,1000,1000; 0,0,0,0; 0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   -;   Uid 1000,1000,1000,1000",
+        "0,0,0,0; 0,100,0,0;           0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   -;   Gid 0,100,0,0",
+        "0,0,0,0; 0,0,0,0;             0000000000000400; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   -;   CapInh 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001fffffffffe; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   -;   CapPrm 000001fffffffffe (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 0000000000000000; 0000000000000000; 0; -;  -;   -;   -;   CapEff 0000000000000000 (CapBnd 000001ffffffffff)",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000400; 0; -;  -;   -;   -;   CapAmb 0000000000000400",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 1; -;  -;   -;   -;   keepcaps 1",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; 2;  -;   -;   -;   SigIgn 0000000000000002",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  200; -;   -;   SigCgt 0000000000000200",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   800; -;   SigBlk 0000000000000800",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   800; ShdPnd 0000000000000800",
+        "0,0,0,0; 0,0,0,0;             0000000000000000; 000001ffffffffff; 000001ffffffffff; 0000000000000000; 0; -;  -;   -;   -;   SIGCHLD handler=SIG_DFL flags=0x2",
     })
     void aTargetWhoseInitIsNotFreshIsRefusedBeforeAnythingIsMade(String uid, String gid, String inh, String prm, String eff, String amb,
-                                                                  long keepcaps, String ign, String cgt, String differs) {
+                                                                  long keepcaps, String ign, String cgt, String blk, String pnd,
+                                                                  String differs) {
         port.tasks.put(1, new RestorerPort.TaskInfo("init", 0, List.of(1), longs(uid), longs(gid),
-                new Image.Caps(inh, prm, eff, Images.FULL, amb), sigset(ign), sigset(cgt)));
+                new Image.Caps(inh, prm, eff, Images.FULL, amb), sigset(ign), sigset(cgt), sigset(blk), sigset(pnd)));
         port.value = w -> w.equals("1/1: prctl PR_GET_KEEPCAPS") ? keepcaps : null;
         String chld = differs.startsWith("SIGCHLD") ? "0 " + differs.substring(8) : "0 handler=SIG_DFL flags=0x0";
         port.reply = w -> w.equals("1/1: rt_sigaction SIGCHLD") ? chld : null;
@@ -223,6 +239,81 @@ class RestoreTest {
         int lastClone = 0;
         for (int i = 0; i < port.writes.size(); i++) if (port.writes.get(i).contains("clone")) lastClone = i;
         assertThat(port.writes.indexOf("5/5: rt_sigaction 17 SIG_IGN 0x4000000")).isGreaterThan(lastClone);
+    }
+
+    /**
+     * Masks once every task is made (fork and clone copy the mask) and after the signal actions, each
+     * by the task itself; pending signals last, after the stop (a stopped process keeps them), each
+     * sent by the process to itself, ascending: the same by every method.
+     */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void masksComeAfterEveryTaskAndPendingSignalsAfterTheStop(RestoreMethod m) throws Exception {
+        Restore.run(Images.sample(), m, port, true);
+        int lastCreation = 0;
+        for (int i = 0; i < port.writes.size(); i++) {
+            if (port.writes.get(i).matches(".*: (clone|clone3|eclone|fork)( .*)?")) lastCreation = i;
+        }
+        assertThat(port.writes.subList(lastCreation + 1, port.writes.size())).containsSubsequence(
+                "5/5: rt_sigaction 10 0x401000 0x14000000",
+                "5/5: rt_sigprocmask SIG_SETMASK 0x800", "5/7: rt_sigprocmask SIG_SETMASK 0x801",
+                "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200",
+                "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
+        assertThat(port.writes).endsWith("1/1: kill 6 SIGSTOP", "5/5: kill 1 12", "5/5: tkill 1 12", "5/7: tkill 3 1",
+                "6/6: kill 2 15");
+    }
+
+    /**
+     * Pending signals go ascending, whatever the image's order, the process's (kill) before each
+     * thread's own (tkill by the thread itself, its tid as its namespace numbers it); a mask is its
+     * unsigned word, SIGRTMAX's bit 63 too.
+     */
+    @Test
+    void pendingSignalsGoAscendingTheProcesssThenEachThreadsOwn() throws Exception {
+        Image.Process p = Images.signals(Images.proc(5, 1, List.of(5), "init"), List.of(34, 64, 12), List.of(64, 12, 34));
+        Image.Process withThread = new Image.Process(p.pid(), p.ppid(), p.nspid(), p.pidns(), p.comm(), p.exitSignal(), p.state(),
+                p.subreaper(), p.argv(), p.creds(), List.of(new Image.Thread(6, List.of(6), "t6", Images.ROOT, List.of(64, 34, 12, 10, 2),
+                        List.of(10, 2))), p.fds(), p.shmAttaches(), p.sigactions(), p.sigmask(), p.sigpending(), List.of(12));
+        Restore.run(Images.of(withThread), RestoreMethod.CLONE3, port, true);
+        assertThat(port.writes).filteredOn(w -> w.startsWith("5/5: r") || w.startsWith("5/5: k") || w.startsWith("5/5: t")
+                || w.startsWith("5/6: r") || w.startsWith("5/6: t")).containsExactly(
+                "5/5: rt_sigprocmask SIG_SETMASK 0x8000000200000800", "5/6: rt_sigprocmask SIG_SETMASK 0x8000000200000a02",
+                "5/5: kill 5 12", "5/5: kill 5 34", "5/5: kill 5 64", "5/5: tkill 5 12", "5/6: tkill 6 2", "5/6: tkill 6 10");
+        assertThat(Restore.maskWord(1L << 63)).isEqualTo("0x8000000000000000");
+        assertThat(Restore.maskWord(0x4200)).isEqualTo("0x4200");
+    }
+
+    /** No mask and nothing pending (the restore bench's tree): not one request more. */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void noMaskAndNothingPendingAddNoRequest(RestoreMethod m) throws Exception {
+        Image img = Images.sample();
+        List<Image.Process> none = new java.util.ArrayList<>();
+        for (Image.Process p : img.processes()) {
+            List<Image.Thread> threads = p.threads().stream()
+                    .map(t -> new Image.Thread(t.tid(), t.nspid(), t.comm(), t.creds(), List.of())).toList();
+            Image.Process q = Images.signals(p, List.of(), List.of());
+            none.add(new Image.Process(q.pid(), q.ppid(), q.nspid(), q.pidns(), q.comm(), q.exitSignal(), q.state(), q.subreaper(),
+                    q.argv(), q.creds(), threads, q.fds(), q.shmAttaches(), q.sigactions(), q.sigmask(), q.sigpending()));
+        }
+        Restore.run(img, m, port, true);
+        List<String> with = List.copyOf(port.writes);
+        init();
+        Restore.run(new Image(img.format(), img.version(), none, img.msg(), img.sem(), img.shm()), m, port, true);
+        List<String> pending = List.of("5/5: kill 1 12", "6/6: kill 2 15", "5/5: tkill 1 12", "5/7: tkill 3 1");
+        assertThat(with).containsAll(pending);
+        assertThat(port.writes).isEqualTo(with.stream().filter(w -> !w.contains("rt_sigprocmask") && !pending.contains(w)).toList());
+        assertThat(port.writes).noneMatch(w -> w.contains("rt_sigprocmask"));
+        assertThat(with.size() - port.writes.size()).isEqualTo(7);
+    }
+
+    /** A mask refused midway rolls back what was made, as any other failed write. */
+    @Test
+    void aFailedMaskRollsBack() {
+        port.fail = w -> w.startsWith("5/7: rt_sigprocmask") ? "EINVAL" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
+                .hasMessage("restore: rt_sigprocmask in 7: -1 EINVAL\nprocsim: restore rolled back: 3 tasks and 1 IPC object removed");
+        assertThat(port.writes).noneMatch(w -> w.contains(": kill 1 12"));
     }
 
     private static List<Long> longs(String csv) {
@@ -257,7 +348,7 @@ class RestoreTest {
     void aWrongPidTaskOfAnotherExitSignalIsReapedWithoutKillingItsParent() {
         Image.Process p = Images.proc(5, 1, List.of(5), "init");
         Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", 10, "S", false, p.argv(), p.creds(), List.of(),
-                p.fds(), List.of(), List.of()));
+                p.fds(), List.of(), List.of(), List.of(), List.of()));
         port.value = w -> w.endsWith(": clone 10") ? 9L : null;
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.NS_LAST_PID, port, false)).hasMessageContaining("but got 9");
         assertThat(port.writes).containsSubsequence("1/1: rt_sigaction 10 SIG_IGN", "1/1: kill 9 SIGKILL", "1/1: wait4 9 __WALL",
@@ -270,7 +361,7 @@ class RestoreTest {
     void anExitSignalNoParentCanIgnoreIsRefusedByNsLastPid(int sig, String method, boolean refused) throws Exception {
         Image.Process p = Images.proc(5, 1, List.of(5), "init");
         Image img = Images.of(new Image.Process(5, 1, List.of(5), "root", "init", sig, "S", false, p.argv(), p.creds(), List.of(),
-                p.fds(), List.of(), List.of()));
+                p.fds(), List.of(), List.of(), List.of(), List.of()));
         RestoreMethod m = RestoreMethod.valueOf(method.toUpperCase());
         if (refused) {
             assertThatThrownBy(() -> Restore.run(img, m, port, true)).isInstanceOf(ImageException.class)
