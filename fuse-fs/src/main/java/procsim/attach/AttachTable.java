@@ -271,12 +271,17 @@ public final class AttachTable {
         for (int i = 0; i < n; i++) {
             if (ancestry[i] == sid) return Resolution.OPERATOR; // the leader's subtree: the operator's own commands
         }
-        Task inSession = boundInSession(sid);
+        Task inSession = boundInSession(sid, ids.tgid());
         return inSession == null ? Resolution.OPERATOR : new Resolution(inSession, true);
     }
 
-    /** The task of the live bound host process of session {@code sid} with the lowest id, or null. */
-    private Task boundInSession(int sid) {
+    /**
+     * The task of the live bound host process of session {@code sid} with the lowest id, or null;
+     * a thread of the caller's own process {@code callerTgid} does not count: it is no ancestor
+     * the caller could have left (a restore's JVM binds a thread of its own, and run from a shell
+     * that has exited it is reparented out of its leader's subtree).
+     */
+    private Task boundInSession(int sid, int callerTgid) {
         List<Integer> ids;
         synchronized (this) {
             ids = new ArrayList<>(bindings.keySet());
@@ -285,7 +290,7 @@ public final class AttachTable {
         for (int id : ids) {
             Task t = bound(id);
             OptionalInt s = t == null ? OptionalInt.empty() : host.sessionOf(id);
-            if (s.isPresent() && s.getAsInt() == sid) return t;
+            if (s.isPresent() && s.getAsInt() == sid && host.tgidOf(id).orElse(-1) != callerTgid) return t;
         }
         return null;
     }

@@ -347,6 +347,21 @@ class AttachPermissionTest {
         assertThat(fs.viewerOf(new Caller(ESCAPED, 0, 0)).isOperator()).as("no binding left in the session").isTrue();
     }
 
+    /**
+     * A process reparented out of its leader's subtree (its shell exited) whose own other thread
+     * is bound (a restore's JVM, which binds a thread of its own) stays the operator: that thread
+     * is no ancestor it could have left. Another process of its session bound makes it powerless.
+     */
+    @Test
+    void aReparentedCallerWhoseOwnThreadIsBoundIsTheOperator() {
+        host.process(510, 1, LEADER).thread(511, 510);
+        host.session.put(511, LEADER);
+        assertThat(write(OPERATOR, attachPath(tasks.get("user")), "511")).isEqualTo("0");
+        assertThat(fs.viewerOf(new Caller(510, 0, 0)).isOperator()).isTrue();
+        assertThat(write(OPERATOR, attachPath(tasks.get("user")), String.valueOf(BOUND))).isEqualTo("0");
+        assertThat(fs.viewerOf(new Caller(510, 0, 0)).isPowerless()).as("another process of its session bound").isTrue();
+    }
+
     /** Session 0 (its leader outside the pid namespace), host init's, a gone leader's: no subtree to leave. */
     @ParameterizedTest(name = "session {0}: an unbound caller reparented to host init is the operator")
     @CsvSource({"0", "1", "999"})
