@@ -354,17 +354,36 @@ print(libc.syscall(56, 10, 0, 0, 0, 0), os.strerror(ctypes.get_errno()))'
 }
 
 @test "a sim namespace init whose real process a real signal ended is reaped: the sim ignores that signal there (SIGNAL_UNKILLABLE), so the shim kills it with SIGKILL" {
-    sim_exec -- python3 -c 'import ctypes, os, signal
+    # (its own raise(SIGTERM), served, is ignored as in Linux: a namespace init ignores its own SIG_DFL signals)
+    sim_exec -- python3 -c 'import ctypes, os, signal, time
 libc = ctypes.CDLL(None, use_errno=True)
 pid = libc.syscall(56, 0x20000000 | 17, 0, 0, 0, 0)  # clone(CLONE_NEWPID | SIGCHLD), no stack: a fork
 if pid == 0:
-    signal.raise_signal(signal.SIGTERM)  # raise(): tgkill, the real kernel only
+    signal.alarm(1)  # a real timer: its SIGALRM is the real kernel alone, and kills the real process
+    time.sleep(10)
     os._exit(3)
 _, st = os.waitpid(pid, 0)
 print(os.WIFSIGNALED(st) and os.WTERMSIG(st))'
     [ "$status" -eq 0 ]
-    [ "$output" = 15 ]
+    [ "$output" = 14 ]
     [ "$(sim_pids)" = 1 ]
+}
+
+@test "a sim namespace init's own raise(SIGTERM) is ignored, as Linux's (SIGNAL_UNKILLABLE): it goes on and exits 3, natively too" {
+    prog='import ctypes, os, signal
+libc = ctypes.CDLL(None, use_errno=True)
+pid = libc.syscall(56, 0x20000000 | 17, 0, 0, 0, 0)  # clone(CLONE_NEWPID | SIGCHLD), no stack: a fork
+if pid == 0:
+    signal.raise_signal(signal.SIGTERM)
+    os._exit(3)
+_, st = os.waitpid(pid, 0)
+print(os.WIFEXITED(st) and os.WEXITSTATUS(st))'
+    sim_exec -- python3 -c "$prog"
+    [ "$status" -eq 0 ]
+    [ "$output" = 3 ]
+    [ "$(sim_pids)" = 1 ]
+    native python3 -c "$prog"
+    [ "$output" = 3 ]
 }
 
 @test "clone3.c: syscall(__NR_clone3) with set_tid (selftest cases: EINVAL, EEXIST, E2BIG) and syscall(__NR_clone) without a stack, CLONE_NEWPID: the sim's, as natively" {
