@@ -29,8 +29,8 @@ sys() { call "$M/$1/syscall" "$2"; }
 num() { [[ $2 =~ ^[0-9,]+$ ]] || { echo "reference-restorer: not a number: $1 '$2'" >&2; exit 2; }; }
 
 # 1. Read the records into arrays (the text form lists processes first, fds after).
-declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM
-procs=() threads=() creds=() sigacts=() masks=() pending=() ipc=()
+declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM MASK
+procs=() threads=() creds=() sigacts=() pending=() ipc=()
 read -r magic version
 [[ $magic == procsim-image && $version =~ ^[123]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
 while read -r kind a b rest; do
@@ -47,7 +47,7 @@ while read -r kind a b rest; do
         LEADER[$b]=$a TNSPID[$b]=${nspid#nspid=} TCOMM[$b]=${comm#comm=} ;;
     creds) creds+=("$a $b $rest") ;;
     sigaction) sigacts+=("$a $b $rest") ;;       # sigaction PID SIG handler=H flags=F
-    sigmask) masks+=("$a ${b#signals=}") ;;      # sigmask TID signals=S,S,..
+    sigmask) MASK[$a]=${b#signals=} ;;           # sigmask TID signals=S,S,..
     sigpending) pending+=("kill $a ${b#signals=}") ;;      # sigpending PID signals=S,S,..
     own-sigpending) pending+=("tkill $a ${b#signals=}") ;; # own-sigpending TID signals=S,S,..
     fd) FDS[$a]+="$b $rest"$'\n' ;;              # fd PID FD flags=0.. pos=N path=P
@@ -163,14 +163,21 @@ for rec in "${sigacts[@]}"; do
     sys "$pid" "rt_sigaction $sig ${handler#handler=} ${flags#flags=}"
 done
 
-# 6. Signal masks, each by its own task once every task is made (fork and clone copy the mask):
-# the sigset word, bit SIG-1 for each signal.
-for rec in "${masks[@]}"; do
-    read -r tid sigs <<<"$rec"
-    num signals "$sigs"
-    w=0
-    for s in ${sigs//,/ }; do ((w |= 1 << (s - 1))); done
-    call "$M/${LEADER[$tid]:-$tid}/task/$tid/syscall" "rt_sigprocmask SIG_SETMASK $(printf '%#x' "$w")"
+# word S,S,..: the sigset word of those signals (bit SIG-1 each), in hex; none: 0.
+word() {
+    local s w=0
+    [[ -z $1 ]] || num signals "$1"
+    for s in ${1//,/ }; do
+        ((s >= 1 && s <= 64)) || { echo "reference-restorer: not a signal: $s" >&2; exit 2; }
+        ((w |= 1 << (s - 1)))
+    done
+    printf '%#x' "$w"
+}
+
+# 6. Signal masks, each by its own task once every task is made (fork and clone copy the mask).
+for tid in "${!MASK[@]}"; do
+    w=$(word "${MASK[$tid]}")
+    call "$M/${LEADER[$tid]:-$tid}/task/$tid/syscall" "rt_sigprocmask SIG_SETMASK $w"
 done
 
 # 7. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
@@ -197,10 +204,13 @@ done
 
 # 9. Pending signals, after the stops (a stopped process keeps them; a running one blocks them):
 # the process's by kill, a thread's own by tkill, each sent by the task to itself as its namespace
-# numbers it (the last of its nspid).
+# numbers it (the last of its nspid). A stopped process's task blocks them while it sends (one it
+# does not block could be ignored; blocked, none is), then takes its mask back.
 for rec in "${pending[@]}"; do
     read -r how id sigs <<<"$rec"
-    num signals "$sigs"
-    ns=${TNSPID[$id]:-${NSPID[$id]}}
-    for s in ${sigs//,/ }; do call "$M/${LEADER[$id]:-$id}/task/$id/syscall" "$how ${ns##*,} $s"; done
+    f=$M/${LEADER[$id]:-$id}/task/$id/syscall ns=${TNSPID[$id]:-${NSPID[$id]}}
+    stopped=${STATE[${LEADER[$id]:-$id}]} w=$(word "$sigs") back=$(word "${MASK[$id]:-}")
+    if [[ $stopped == T ]]; then call "$f" "rt_sigprocmask SIG_BLOCK $w"; fi
+    for s in ${sigs//,/ }; do call "$f" "$how ${ns##*,} $s"; done
+    if [[ $stopped == T ]]; then call "$f" "rt_sigprocmask SIG_SETMASK $back"; fi
 done

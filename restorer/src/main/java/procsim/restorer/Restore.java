@@ -499,19 +499,42 @@ public final class Restore {
      * itself (kill by its pid in its own namespace, on its own syscall file: a process may always
      * signal itself), then each task each of its thread's own (tkill by its tid in its namespace,
      * on its own file), after the masks and after its stop, so each waits as it did: blocked, or
-     * kept by the stop until SIGCONT. A process with none writes nothing.
+     * kept by the stop until SIGCONT (a stopped process's task blocks them while it sends, then
+     * takes its image mask back). A process with none writes nothing.
      */
     private void sendPending(Image.Process p) throws RestoreException {
+        boolean stopped = p.state().equals("T");
         int self = p.nspid().get(p.nspid().size() - 1);
-        for (int sig : Image.SigAction.signals(Image.SigAction.set(p.sigpending()))) {
-            ok(port.send(p.pid(), p.pid(), "kill " + self + " " + sig), "kill " + self + " " + sig + " in " + p.pid());
+        long shared = Image.SigAction.set(p.sigpending()), mainOwn = Image.SigAction.set(p.ownSigpending());
+        // a stopped process's signal may be one its thread does not block: blocked while sent, it is
+        // never ignored (sig_ignored; a namespace init's own SIG_DFL one neither), and the stop holds it
+        heldWhileSent(p.pid(), p.pid(), stopped, shared | mainOwn, p.sigmask(), () -> {
+            for (int sig : Image.SigAction.signals(shared)) {
+                ok(port.send(p.pid(), p.pid(), "kill " + self + " " + sig), "kill " + self + " " + sig + " in " + p.pid());
+            }
+            sendOwn(p.pid(), p.pid(), self, mainOwn);
+        });
+        for (Image.Thread t : p.threads()) {
+            long own = Image.SigAction.set(t.ownSigpending());
+            int nsTid = t.nspid().get(t.nspid().size() - 1);
+            heldWhileSent(p.pid(), t.tid(), stopped, own, t.sigmask(), () -> sendOwn(p.pid(), t.tid(), nsTid, own));
         }
-        sendOwn(p.pid(), p.pid(), self, p.ownSigpending());
-        for (Image.Thread t : p.threads()) sendOwn(p.pid(), t.tid(), t.nspid().get(t.nspid().size() - 1), t.ownSigpending());
     }
 
-    private void sendOwn(int pid, int tid, int nsTid, List<Integer> sigs) throws RestoreException {
-        for (int sig : Image.SigAction.signals(Image.SigAction.set(sigs))) {
+    private interface Sends {
+        void run() throws RestoreException;
+    }
+
+    /** {@code sends}, with task {@code tid} blocking {@code sigs} meanwhile if its process is {@code stopped}, then its image mask again. */
+    private void heldWhileSent(int pid, int tid, boolean stopped, long sigs, List<Integer> mask, Sends sends) throws RestoreException {
+        if (sigs == 0) return;
+        if (stopped) ok(port.send(pid, tid, "rt_sigprocmask SIG_BLOCK " + maskWord(sigs)), "rt_sigprocmask in " + tid);
+        sends.run();
+        if (stopped) ok(port.send(pid, tid, "rt_sigprocmask SIG_SETMASK " + maskWord(Image.SigAction.set(mask))), "rt_sigprocmask in " + tid);
+    }
+
+    private void sendOwn(int pid, int tid, int nsTid, long sigs) throws RestoreException {
+        for (int sig : Image.SigAction.signals(sigs)) {
             ok(port.send(pid, tid, "tkill " + nsTid + " " + sig), "tkill " + nsTid + " " + sig + " in " + tid);
         }
     }

@@ -30,6 +30,12 @@ class CheckpointTest {
 
     /** ...and thread 7's own pending signals, SigPnd {@code threadPending}. */
     private Image checkpoint(String state, String pending, String blocked, String threadBlocked, String threadPending) throws Exception {
+        return checkpoint(state, pending, blocked, threadBlocked, threadPending, NONE);
+    }
+
+    /** ...and the main thread's own, SigPnd {@code mainPending}. */
+    private Image checkpoint(String state, String pending, String blocked, String threadBlocked, String threadPending,
+                             String mainPending) throws Exception {
         Path init = Files.createDirectories(m.resolve("1/ns"));
         Files.createSymbolicLink(init.resolve("ipc"), Path.of("ipc:[4026531839]"));
         Files.createSymbolicLink(init.resolve("pid"), Path.of("pid:[4026531836]"));
@@ -41,7 +47,7 @@ class CheckpointTest {
         Files.createDirectories(p.resolve("fdinfo"));
         Files.createDirectories(p.resolve("task/5"));
         Files.createDirectories(p.resolve("task/7"));
-        Files.writeString(p.resolve("status"), status("init", state, 5, NONE, pending, blocked));
+        Files.writeString(p.resolve("status"), status("init", state, 5, mainPending, pending, blocked));
         Files.writeString(p.resolve("task/7/status"), status("t7", state, 7, threadPending, pending, threadBlocked));
         Files.writeString(p.resolve("cmdline"), "/sbin/init\0");
         Files.writeString(p.resolve("maps"), "");
@@ -101,6 +107,15 @@ class CheckpointTest {
         Image img = checkpoint("S (sleeping)", NONE, NONE, "0000000000000801", "0000000000000800");
         assertThat(img.processes().get(0).threads().get(0).ownSigpending()).containsExactly(12);
         assertThat(img.processes().get(0).ownSigpending()).isEmpty();
+    }
+
+    /** The main thread's own (its SigPnd, /proc/PID/status's) is the process's ownSigpending. */
+    @Test
+    void theMainThreadsOwnPendingSignalIsSaved() throws Exception {
+        Image img = checkpoint("S (sleeping)", NONE, "0000000000000800", NONE, NONE, "0000000000000800");
+        assertThat(img.processes().get(0).ownSigpending()).containsExactly(12);
+        assertThat(img.processes().get(0).sigpending()).isEmpty();
+        assertThat(img.processes().get(0).threads().get(0).ownSigpending()).isEmpty();
     }
 
     /** A stopped process's thread keeps its own pending signals too, blocked or not. */
