@@ -1600,6 +1600,50 @@ SHIM_EXPORT pid_t wait(int *wstatus)
 /* ------------------------------------------------------------------ signal actions */
 
 /*
+ * A handler installed by sigaction runs through a trampoline: the real sigreturn at its end puts
+ * back the mask of before it, unseen here, so the trampoline gives the sim's thread back the mask
+ * it was told before the handler when the handler changed it (SIG_BLOCK, SIG_UNBLOCK...). The
+ * program's handler is kept per signal; the real kernel holds the trampoline, which sigaction's
+ * oact, signal()'s return and the sim's `rt_sigaction` line show as the program's handler.
+ * Deviation: a handler left by siglongjmp never returns, and its changes stay.
+ */
+static void tell_mask(int how, unsigned long long w);
+static void *volatile user_handler[65];
+
+static void after_handler(unsigned long long saved, int known)
+{
+	if (told_mask_known == known && told_mask == saved) return;
+	int e = errno;
+	if (known) tell_mask(SIG_SETMASK, saved);
+	else told_mask_known = 0;
+	errno = e;
+}
+
+static void trampoline(int sig)
+{
+	unsigned long long saved = told_mask;
+	int known = told_mask_known;
+	void (*fn)(int) = (void (*)(int))user_handler[sig];
+	if (fn) fn(sig);
+	after_handler(saved, known);
+}
+
+static void trampoline_info(int sig, siginfo_t *info, void *uc)
+{
+	unsigned long long saved = told_mask;
+	int known = told_mask_known;
+	void (*fn)(int, siginfo_t *, void *) = (void (*)(int, siginfo_t *, void *))user_handler[sig];
+	if (fn) fn(sig, info, uc);
+	after_handler(saved, known);
+}
+
+/* A handler as the program knows it: the trampoline the real kernel holds is the program's handler. */
+static void *program_handler(int sig, void *h)
+{
+	return (h == (void *)trampoline || h == (void *)trampoline_info) && sig >= 1 && sig <= 64 ? user_handler[sig] : h;
+}
+
+/*
  * After the real kernel took a new action for SIG: the sim's `rt_sigaction SIG HANDLER FLAGS`
  * with the action as the real kernel now holds it (sa_flags as rt_sigaction reads them back,
  * glibc's SA_RESTORER included), unless the sim has it already; an SA_RESETHAND action is told
@@ -1618,7 +1662,8 @@ static void tell_sigaction(int sig)
 	next_pthread_sigmask()(SIG_BLOCK, &all, &old);
 	pthread_mutex_lock(&told_lock);
 	if (next_sigaction()(sig, NULL, &now) == 0) {
-		unsigned long h = (unsigned long)now.sa_handler, f = (unsigned int)now.sa_flags; /* an int in glibc's struct */
+		unsigned long h = (unsigned long)program_handler(sig, (void *)now.sa_handler);
+		unsigned long f = (unsigned int)now.sa_flags; /* an int in glibc's struct */
 		if ((!told[sig].known || told[sig].handler != h || told[sig].flags != f || (f & SA_RESETHAND)) &&
 		    sim_call(NULL, 0, "rt_sigaction %d %#lx %#lx", sig, h, f) >= 0)
 			told[sig] = (struct told_action){h, f, 1};
@@ -1630,8 +1675,26 @@ static void tell_sigaction(int sig)
 
 SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *oact)
 {
-	int r = next_sigaction()(sig, act, oact);
-	if (r == 0 && act && shim_active()) tell_sigaction(sig);
+	if (!shim_active() || sig < 1 || sig > 64) return next_sigaction()(sig, act, oact);
+	void *before = user_handler[sig];
+	struct sigaction wrapped;
+	const struct sigaction *give = act;
+	void *h = act ? (void *)act->sa_handler : NULL;
+	int handler = act && h != (void *)SIG_DFL && h != (void *)SIG_IGN && h != (void *)trampoline && h != (void *)trampoline_info;
+	if (handler) {
+		wrapped = *act;
+		user_handler[sig] = h;
+		if (act->sa_flags & SA_SIGINFO) wrapped.sa_sigaction = trampoline_info;
+		else wrapped.sa_handler = trampoline;
+		give = &wrapped;
+	}
+	int r = next_sigaction()(sig, give, oact);
+	if (r < 0 && handler) user_handler[sig] = before;
+	if (r == 0 && oact) {
+		void *o = (void *)oact->sa_handler;
+		if (o == (void *)trampoline || o == (void *)trampoline_info) oact->sa_handler = (sighandler_t)before;
+	}
+	if (r == 0 && act) tell_sigaction(sig);
 	return r;
 }
 
@@ -1643,7 +1706,7 @@ SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction
 static sighandler_t told_after(sighandler_t r, int sig)
 {
 	if (r != SIG_ERR && shim_active()) tell_sigaction(sig);
-	return r;
+	return r == SIG_ERR ? r : (sighandler_t)program_handler(sig, (void *)r);
 }
 
 #define SIGNAL_LIKE(name) \

@@ -189,6 +189,27 @@ static void *own_signal(void *unused)
 	return (void *)(r + (handled == 1 ? 4 : 0));
 }
 
+/* Handlers whose mask changes sigreturn undoes: a block-all and restore; an unblock of SIGTERM. */
+static void critical_section(int sig)
+{
+	sigset_t all, old;
+	(void)sig;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	handled++;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void unblocks_term(int sig, siginfo_t *info, void *uc)
+{
+	sigset_t term;
+	(void)sig, (void)info, (void)uc;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
+	handled++;
+}
+
 /* A thread that sends SIGUSR1 to the main thread alone (tgkill with the process's pid as the tid). */
 static void *to_main(void *unused)
 {
@@ -249,7 +270,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(21);
+	tap_plan(23);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -454,6 +475,26 @@ int main(int argc, char **argv)
 	made = pthread_create(&th, NULL, to_main, NULL) == 0 && pthread_join(th, &bits) == 0;
 	tap_ok(made && bits == NULL && handled == 1, "a thread's tgkill to the main thread runs the main thread's handler (%d)",
 	       (int)handled);
+
+	struct sigaction crit = { .sa_handler = critical_section }, old_action;
+	sigaction(SIGUSR1, &crit, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR1);
+	kill(getpid(), SIGUSR1);
+	int same = sigaction(SIGUSR1, NULL, &old_action) == 0 && old_action.sa_handler == critical_section;
+	tap_ok(handled == 2 && status_bit("SigBlk", SIGUSR1) == 0 && status_bit("ShdPnd", SIGUSR1) == 0 && same,
+	       "a handler's block-all and restore leaves nothing blocked after it returns; sigaction reads its handler back (%d)",
+	       (int)handled);
+
+	struct sigaction unb = { .sa_sigaction = unblocks_term, .sa_flags = SA_SIGINFO };
+	sigaction(SIGUSR2, &unb, NULL);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR2);
+	tap_ok(handled == 1 && status_bit("SigBlk", SIGTERM) == 1, "a handler's SIG_UNBLOCK of SIGTERM ends with it: SIGTERM is blocked again after it (%d)",
+	       (int)handled);
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
+	signal(SIGUSR2, SIG_IGN);
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();
