@@ -147,6 +147,9 @@ REAL(int, pthread_kill, (pthread_t, int))
  */
 static __thread unsigned long long told_mask;
 static __thread int told_mask_known;
+/* What no mask told to the sim holds: SIGKILL and SIGSTOP, and glibc's own SIGCANCEL and SIGSETXID
+ * (32, 33), which glibc never blocks for a caller (__clear_internal_signals). */
+#define NEVER_BLOCKED ((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)) | (3ULL << 31))
 
 static unsigned long long mask_word(const sigset_t *set)
 {
@@ -1758,8 +1761,7 @@ static int served_sigmask(int (*real)(int, const sigset_t *, sigset_t *), int ho
 {
 	if (set && shim_active() && (how == SIG_BLOCK || how == SIG_UNBLOCK || how == SIG_SETMASK)) {
 		int e = errno;
-		/* glibc's __clear_internal_signals: its SIGCANCEL and SIGSETXID (32, 33) are never blocked */
-		unsigned long long w = mask_word(set) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)) | (3ULL << 31));
+		unsigned long long w = mask_word(set) & ~NEVER_BLOCKED;
 		if (how == SIG_SETMASK && told_mask_known) {
 			sigset_t before;
 			next_pthread_sigmask()(SIG_BLOCK, NULL, &before);
@@ -1811,7 +1813,7 @@ SHIM_EXPORT int sigsuspend(const sigset_t *mask)
 	sigset_t cur;
 	next_pthread_sigmask()(SIG_BLOCK, NULL, &cur);
 	unsigned long long back = told_mask_known ? told_mask : mask_word(&cur);
-	tell_mask(SIG_SETMASK, mask_word(mask) & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1))));
+	tell_mask(SIG_SETMASK, mask_word(mask) & ~NEVER_BLOCKED);
 	int r = next_sigsuspend()(mask);
 	int e = errno;
 	tell_mask(SIG_SETMASK, back);
@@ -1918,7 +1920,7 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 {
 	if (!shim_active() || pid <= 0) return next_kill()(pid, sig);
 	/* asked before: a task its own kill ended makes no more calls */
-	pid_t real = !sig ? 0 : pid == sim_value("getpid") ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
+	pid_t real = !sig ? 0 : pid == sim_own_pid() ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/status", pid);
@@ -1987,7 +1989,7 @@ SHIM_EXPORT int pthread_kill(pthread_t thread, int sig)
 static long served_tgkill(pid_t tgid, pid_t tid, int sig)
 {
 	pthread_t target = pthread_self();
-	int own = tgid == 0 || tgid == (pid_t)sim_value("getpid");
+	int own = tgid == 0 || tgid == sim_own_pid();
 	int known = own && (tid == sim_tid_of(pthread_self(), NULL, 0) || sim_tid_of(target, &target, tid));
 	return sim_thread_kill(tgid, tid, sig, known ? next_pthread_kill() : NULL, target);
 }

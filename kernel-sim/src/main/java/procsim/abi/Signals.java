@@ -38,6 +38,8 @@ public final class Signals {
             Map.entry("SIGWINCH", 28L), Map.entry("SIGIO", 29L), Map.entry("SIGPWR", 30L),
             Map.entry("SIGSYS", 31L), Map.entry("SIGRTMIN", 34L), Map.entry("SIGRTMAX", 64L));
 
+    /** SIGKILL and SIGSTOP, which no mask blocks (sigprocmask and sigtimedwait take them out). */
+    public static final long UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
     /** rt_sigprocmask's how (include/uapi/asm-generic/signal-defs.h). */
     public static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
     public static final Map<String, Long> HOW_NAMES = Map.of("SIG_BLOCK", (long) SIG_BLOCK,
@@ -56,27 +58,9 @@ public final class Signals {
         long v = 0;
         for (String part : word.split("\\|", -1)) {
             Long named = SET_NAMES.get(part);
-            v |= named != null ? named : unsignedWord(part);
+            v |= named != null ? named : Strtol.parseWord(part);
         }
         return v;
-    }
-
-    private static long unsignedWord(String part) {
-        if (part.startsWith("-")) return Strtol.parse(part);
-        int base = 10, from = 0;
-        if (part.length() > 2 && part.charAt(0) == '0' && (part.charAt(1) | 0x20) == 'x') {
-            base = 16;
-            from = 2;
-        } else if (part.length() > 1 && part.charAt(0) == '0') {
-            base = 8;
-            from = 1;
-        }
-        try {
-            if (part.charAt(from) == '+') throw Errno.EINVAL.error();
-            return Long.parseUnsignedLong(part.substring(from), base);
-        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
-            throw Errno.EINVAL.error();
-        }
     }
 
     private Signals() {

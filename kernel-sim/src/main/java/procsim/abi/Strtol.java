@@ -12,6 +12,18 @@ public final class Strtol {
 
     /** Parses a whole word; EINVAL if it is empty, has junk after the number, or overflows. */
     public static long parse(String word) {
+        return parse(word, false);
+    }
+
+    /**
+     * Parses a whole word as a 64-bit word (a sigset_t's): unsigned up to 2^64-1
+     * ({@code 0x8000000000000000} is bit 63), a negative one as its two's complement.
+     */
+    public static long parseWord(String word) {
+        return parse(word, true);
+    }
+
+    private static long parse(String word, boolean unsigned) {
         int i = 0;
         int to = word.length();
         boolean negative = false;
@@ -29,12 +41,19 @@ public final class Strtol {
             }
         }
         if (i == to) throw Errno.EINVAL.error();
+        boolean wide = unsigned && !negative;
         long v = 0;
         try {
             for (; i < to; i++) {
                 int d = digit(word.charAt(i), base);
                 if (d < 0) throw Errno.EINVAL.error();
-                v = Math.addExact(Math.multiplyExact(v, base), d);
+                if (!wide) {
+                    v = Math.addExact(Math.multiplyExact(v, base), d);
+                } else if (Long.compareUnsigned(v, Long.divideUnsigned(-1L - d, base)) > 0) {
+                    throw new ArithmeticException(); // past 2^64 - 1
+                } else {
+                    v = v * base + d;
+                }
             }
         } catch (ArithmeticException e) {
             throw Errno.EINVAL.error();

@@ -206,10 +206,7 @@ final class TaskSignals {
      * complete_signal then ends the group at once.
      */
     private static boolean fatalShortcut(ThreadGroup g, int sig) {
-        if (g.stopped || g.sighand.handler(sig) != SignalHandlers.SIG_DFL || Signals.ignoredByDefault(sig)
-                || Signals.stopsByDefault(sig)) {
-            return false;
-        }
+        if (g.stopped || !sigFatal(g, sig)) return false;
         for (Task t : g.threads) {
             if (wants(t, sig)) return true;
         }
@@ -225,12 +222,14 @@ final class TaskSignals {
         long left = t.waitingFor;
         for (long m = left & ~t.blocked; m != 0; m &= m - 1) {
             int sig = Long.numberOfTrailingZeros(m) + 1;
-            if (g.sighand.handler(sig) == SignalHandlers.SIG_DFL && !Signals.ignoredByDefault(sig)
-                    && !Signals.stopsByDefault(sig)) {
-                left &= ~Signals.bit(sig);
-            }
+            if (sigFatal(g, sig)) left &= ~Signals.bit(sig);
         }
         return left;
+    }
+
+    /** sig_fatal: SIG_DFL, and its default neither ignores nor stops. */
+    private static boolean sigFatal(ThreadGroup g, int sig) {
+        return g.sighand.handler(sig) == SignalHandlers.SIG_DFL && !Signals.ignoredByDefault(sig) && !Signals.stopsByDefault(sig);
     }
 
     /**
@@ -241,22 +240,19 @@ final class TaskSignals {
      * until another signal's handler runs on it or a stop and SIGCONT pass (EINTR).
      */
     int sigtimedwait(Task t, long set, boolean wait) throws InterruptedException {
-        long mask = set & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+        long mask = set & ~Signals.UNBLOCKABLE;
         long handled = t.handlerRuns;
         long stops = t.group.stops;
         try {
             while (true) {
                 // woken by a stop (its signal_wake_up) or another handler: EINTR before looking again
                 if (t.exited || t.handlerRuns != handled || t.group.stops != stops) throw Errno.EINTR.error();
-                long own = t.pendingSignals & mask, shared = t.group.pendingSignals & mask;
-                if (own != 0) {
-                    int sig = Signals.next(own);
-                    t.pendingSignals &= ~Signals.bit(sig);
-                    return sig;
-                }
-                if (shared != 0) {
-                    int sig = Signals.next(shared);
-                    t.group.pendingSignals &= ~Signals.bit(sig);
+                boolean own = (t.pendingSignals & mask) != 0;
+                long pending = own ? t.pendingSignals & mask : t.group.pendingSignals & mask;
+                if (pending != 0) {
+                    int sig = Signals.next(pending);
+                    if (own) t.pendingSignals &= ~Signals.bit(sig);
+                    else t.group.pendingSignals &= ~Signals.bit(sig);
                     return sig;
                 }
                 if (!wait) throw Errno.EAGAIN.error();
@@ -335,7 +331,7 @@ final class TaskSignals {
     long sigprocmask(Task t, int how, Long set) {
         long old = t.blocked;
         if (set == null) return old;
-        long s = set & ~(Signals.bit(Signals.SIGKILL) | Signals.bit(Signals.SIGSTOP));
+        long s = set & ~Signals.UNBLOCKABLE;
         t.blocked = switch (how) {
             case Signals.SIG_BLOCK -> old | s;
             case Signals.SIG_UNBLOCK -> old & ~s;

@@ -21,4 +21,19 @@ class StrtolTest {
     void refuses(String word) {
         assertThat(Sim.errno(() -> Strtol.parse(word))).isEqualTo(Errno.EINVAL);
     }
+
+    /** A 64-bit word (a sigset_t's): unsigned to 2^64-1, a negative one its two's complement. */
+    @ParameterizedTest(name = "word {0} -> {1}")
+    @CsvSource({"0x8000000000000000, 8000000000000000", "0xffffffffffffffff, ffffffffffffffff",
+            "18446744073709551615, ffffffffffffffff", "-1, ffffffffffffffff", "01777777777777777777777, ffffffffffffffff",
+            "0x4200, 4200"})
+    void parsesWords(String word, String hex) {
+        assertThat(Strtol.parseWord(word)).isEqualTo(Long.parseUnsignedLong(hex, 16));
+    }
+
+    @ParameterizedTest(name = "word [{0}] -> EINVAL")
+    @CsvSource({"0x10000000000000000", "18446744073709551616", "02000000000000000000000", "+5", "0x", "''"})
+    void refusesWords(String word) {
+        assertThat(Sim.errno(() -> Strtol.parseWord(word))).isEqualTo(Errno.EINVAL);
+    }
 }

@@ -57,13 +57,14 @@ public record Image(String format, int version, List<Process> processes, List<Ms
     public record SigAction(int sig, String handler, String flags) {
         /** An empty signal set as status prints one (SigIgn, SigCgt, ShdPnd). */
         public static final String NO_SIGNALS = "0000000000000000";
+        public static final int SIGKILL = 9, SIGSTOP = 19, SIGCONT = 18;
 
         /**
          * Whether a signal takes an action, or a place in a mask: 1-64 but SIGKILL (9) and SIGSTOP (19)
          * (do_sigaction's sig_kernel_only; sigprocmask takes them out, sigdelsetmask).
          */
         public static boolean settable(int sig) {
-            return sig >= 1 && sig <= 64 && sig != 9 && sig != 19;
+            return sig >= 1 && sig <= 64 && sig != SIGKILL && sig != SIGSTOP;
         }
 
         /** A signal set's word (bit sig-1) of {@code sigs}, each 1-64. */

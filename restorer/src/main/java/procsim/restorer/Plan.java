@@ -161,54 +161,46 @@ final class Plan {
         }
     }
 
-    private static final int SIGKILL = 9;
-    private static final int SIGCONT = 18;
-
     /**
      * A process's signal masks (its main thread's, its threads') and its pending signals (its own,
      * each thread's own), as status's SigBlk, ShdPnd and SigPnd name them: each signal once, no mask with SIGKILL or SIGSTOP
      * (sigprocmask takes them out), SIGKILL never pending (it is taken even by a stopped process);
      * and nothing pending that the restore's kill would have a thread take: each must be blocked by
-     * every thread, or the process stopped, and a stopped one has no SIGCONT pending (its kill
-     * would continue it).
+     * every thread (a thread's own, by that thread), or the process stopped, and a stopped one has
+     * no SIGCONT pending (its kill would continue it).
      */
     private static void sigsets(Image.Process p) throws ImageException {
         boolean stopped = p.state().equals("T");
         long mask = signalSet("sigmask of " + p.pid(), p.sigmask(), true);
-        ownPending(p, p.pid(), mask, p.ownSigpending(), stopped);
+        held(p, "ownSigpending of " + p.pid(), p.ownSigpending(), mask, String.valueOf(p.pid()), "it", stopped);
         long every = mask;
         for (Image.Thread t : p.threads()) {
             long m = signalSet("sigmask of " + t.tid(), t.sigmask(), true);
-            ownPending(p, t.tid(), m, t.ownSigpending(), stopped);
+            held(p, "ownSigpending of " + t.tid(), t.ownSigpending(), m, String.valueOf(t.tid()), "it", stopped);
             every &= m;
         }
-        String what = "sigpending of " + p.pid();
-        long pending = signalSet(what, p.sigpending(), false);
-        long unheld = Image.SigAction.unheld(pending, every, stopped);
-        if (unheld != 0) {
-            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by every thread"
-                    + " and " + p.pid() + " is not stopped: a thread would take it");
-        }
-        if (stopped && (pending & 1L << (SIGCONT - 1)) != 0) throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+        held(p, "sigpending of " + p.pid(), p.sigpending(), every, "every thread", "a thread", stopped);
     }
 
-    /** A thread's own pending signals: each blocked by it, unless its process is stopped, and no SIGCONT then. */
-    private static void ownPending(Image.Process p, int tid, long mask, List<Integer> sigs, boolean stopped) throws ImageException {
-        String what = "ownSigpending of " + tid;
-        long own = signalSet(what, sigs, false);
-        long unheld = Image.SigAction.unheld(own, mask, stopped);
+    /** Pending signals {@code sigs} held as they were: blocked ({@code blocked}, by {@code by}) unless stopped, no SIGCONT then. */
+    private static void held(Image.Process p, String what, List<Integer> sigs, long blocked, String by, String taker, boolean stopped)
+            throws ImageException {
+        long pending = signalSet(what, sigs, false);
+        long unheld = Image.SigAction.unheld(pending, blocked, stopped);
         if (unheld != 0) {
-            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by " + tid
-                    + " and " + p.pid() + " is not stopped: it would take it");
+            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by " + by
+                    + " and " + p.pid() + " is not stopped: " + taker + " would take it");
         }
-        if (stopped && (own & 1L << (SIGCONT - 1)) != 0) throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+        if (stopped && (pending & 1L << (Image.SigAction.SIGCONT - 1)) != 0) {
+            throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+        }
     }
 
     /** The set of {@code sigs}, each 1-64 once: a mask's not SIGKILL nor SIGSTOP, a pending one's not SIGKILL. */
     private static long signalSet(String what, List<Integer> sigs, boolean mask) throws ImageException {
         long set = 0;
         for (int sig : sigs) {
-            if (mask ? !Image.SigAction.settable(sig) : sig < 1 || sig > 64 || sig == SIGKILL) {
+            if (mask ? !Image.SigAction.settable(sig) : sig < 1 || sig > 64 || sig == Image.SigAction.SIGKILL) {
                 throw new ImageException(what + ": signal " + sig + (mask ? " cannot be blocked" : " cannot be pending"));
             }
             if ((set & 1L << (sig - 1)) != 0) throw new ImageException(what + ": signal " + sig + " twice in the image");
