@@ -7,6 +7,12 @@ package procsim.pid;
 public final class Pid {
     private final PidNamespace[] namespaces;
     private final int[] numbers;
+    /**
+     * Its task's link (PIDTYPE_PID, until release_task) and one per process whose process group or
+     * session it names (PIDTYPE_PGID, PIDTYPE_SID): free_pid comes when the last goes, so a
+     * process group outlives its leader's number. Guarded by the kernel lock.
+     */
+    private int links = 1;
 
     Pid(PidNamespace[] namespaces, int[] numbers) {
         this.namespaces = namespaces;
@@ -54,6 +60,16 @@ public final class Pid {
         int[] out = new int[numbers.length - from];
         System.arraycopy(numbers, from, out, 0, out.length);
         return out;
+    }
+
+    /** attach_pid of another process to this pid as its process group or session. */
+    public void link() {
+        links++;
+    }
+
+    /** detach_pid of one link: true when none is left and the numbers are to be freed. */
+    public boolean unlink() {
+        return --links == 0;
     }
 
     @Override

@@ -23,7 +23,8 @@ import procsim.task.TaskWait;
 
 /**
  * Process syscalls: fork, vfork, clone, clone3, eclone, execve, exit, exit_group, wait4, kill,
- * unshare, setuid, setresuid, setgid, capget, capset, getpid, gettid, getppid, prctl (kernel/fork.c,
+ * unshare, setuid, setresuid, setgid, capget, capset, getpid, gettid, getppid, setsid, setpgid,
+ * getpgid, getpgrp, getsid, prctl (kernel/fork.c,
  * kernel/exit.c, kernel/signal.c, kernel/sys.c, kernel/capability.c, and the 2009-10
  * clone_with_pids/eclone patches).
  */
@@ -169,6 +170,35 @@ final class ProcessSyscalls {
         t.register("gettid", a -> {
             a.positional().done();
             return (k, c) -> SyscallResult.ok(c.tid());
+        });
+        t.register("setsid", a -> {
+            a.positional().done();
+            return (k, c) -> SyscallResult.ok(k.tasks().setsid(c));
+        });
+        t.register("setpgid", a -> {
+            a.positional();
+            int pid = a.intNum(0), pgid = a.intNum(1);
+            a.done();
+            return (k, c) -> {
+                k.tasks().setpgid(c, pid, pgid);
+                return SyscallResult.ok(0);
+            };
+        });
+        t.register("getpgid", a -> {
+            a.positional();
+            int pid = a.has(0) ? a.intNum(0) : 0;
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.tasks().getpgid(c, pid));
+        });
+        t.register("getpgrp", a -> {
+            a.positional().done();
+            return (k, c) -> SyscallResult.ok(k.tasks().getpgid(c, 0));
+        });
+        t.register("getsid", a -> {
+            a.positional();
+            int pid = a.has(0) ? a.intNum(0) : 0;
+            a.done();
+            return (k, c) -> SyscallResult.ok(k.tasks().getsid(c, pid));
         });
         t.register("getppid", a -> {
             a.positional().done();

@@ -74,8 +74,10 @@ final class TaskClone {
         g.leader = t;
         g.threads.add(t);
         g.liveThreads = 1;
-        g.pgrp = cg.pgrp;
+        g.pgrp = cg.pgrp; // init_task_pid(PIDTYPE_PGID, PIDTYPE_SID): the forker's; signal->leader is 0
         g.session = cg.session;
+        g.pgrp.link();
+        g.session.link();
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
         g.argv = cg.argv; // dup_mm copies the arg area
         // copy_sighand; CLONE_SIGHAND together with CLONE_CLEAR_SIGHAND was EINVAL before

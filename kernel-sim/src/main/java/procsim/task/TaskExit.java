@@ -206,8 +206,8 @@ final class TaskExit {
         init.zapping = true;
         List<ThreadGroup> victims = new ArrayList<>();
         for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
-            Task t = tasks.lookup(ns, nr);
-            if (t.isLeader() && t.group != init) victims.add(t.group);
+            Task t = tasks.lookup(ns, nr); // null: a number a process group or session holds
+            if (t != null && t.isLeader() && t.group != init) victims.add(t.group);
         }
         // zap_pid_ns_processes: SIGCHLD ignored (status shows it), then SIGKILL to every victim at once
         init.sighand.set(Signals.SIGCHLD, SignalHandlers.SIG_IGN, init.sighand.flags(Signals.SIGCHLD));
@@ -227,12 +227,22 @@ final class TaskExit {
         return waiter.isLeader() ? 1 : 2;
     }
 
-    /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
+    /** __unhash_process's detach_pid(PIDTYPE_PID): the task is gone; its numbers too unless a process group or session holds them. */
     private void freePid(Pid pid) {
-        PidNamespace.free(pid);
         Task released = tasks.byRootNr[pid.numberAtLevel(0)];
         tasks.byRootNr[pid.numberAtLevel(0)] = null;
         for (Consumer<Task> l : tasks.releaseListeners) l.accept(released);
+        unlink(pid);
+    }
+
+    /** detach_pid of one link of {@code pid}; at the last, free_pid. */
+    void unlink(Pid pid) {
+        if (pid.unlink()) freeNumbers(pid);
+    }
+
+    /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
+    private void freeNumbers(Pid pid) {
+        PidNamespace.free(pid);
         for (int l = pid.level(); l >= 0; l--) {
             PidNamespace ns = pid.namespaceAtLevel(l);
             ThreadGroup nsInit = tasks.childReapers.get(ns);
@@ -257,6 +267,8 @@ final class TaskExit {
         List<Task> threads = new ArrayList<>(g.threads);
         g.threads.clear();
         for (Task th : threads) freePid(th.pid);
+        unlink(g.pgrp); // the leader's detach_pid(PIDTYPE_PGID, PIDTYPE_SID)
+        unlink(g.session);
     }
 
     /**

@@ -21,7 +21,8 @@ import procsim.pid.PidRequest;
  * Every task: the pid-to-task table, the pid namespaces and their child reapers, the task tree,
  * and the process lifecycle's entry points, each made in a file of its own as gVisor splits its
  * kernel package (task_clone.go, task_exit.go, ...): {@link TaskClone}, {@link TaskExit},
- * {@link TaskWait}, {@link TaskExec}, {@link TaskSignals}, {@link TaskUnshare}, {@link TaskCreds}.
+ * {@link TaskWait}, {@link TaskExec}, {@link TaskSignals}, {@link TaskUnshare}, {@link TaskCreds},
+ * {@link TaskSession}.
  * Callers hold the kernel's write lock; {@link #wait4} waits on its condition.
  */
 public final class TaskSet {
@@ -41,6 +42,7 @@ public final class TaskSet {
     final TaskExec exec = new TaskExec(this);
     final TaskSignals signals = new TaskSignals(this);
     final TaskUnshare unshare = new TaskUnshare(this);
+    final TaskSession session = new TaskSession(this);
 
     // guarded by the kernel lock
     long nextInum = FIRST_DYNAMIC_INUM;
@@ -82,6 +84,9 @@ public final class TaskSet {
         g.liveThreads = 1;
         g.pgrp = t.pid;
         g.session = t.pid;
+        g.sessionLeader = true; // an init's setsid, as systemd's: ps shows pid 1 as its own session
+        t.pid.link();
+        t.pid.link();
         g.exitSignal = Signals.SIGCHLD;
         g.argv = List.of("/sbin/init"); // init/main.c run_init_process
         setChildReaper(rootPidNs, g);
@@ -190,6 +195,26 @@ public final class TaskSet {
     /** {@link TaskWait#wait4}: blocks on the kernel lock's condition. */
     public TaskWait.WaitResult wait4(Task caller, int pid, int options) throws InterruptedException {
         return wait.wait4(caller, pid, options);
+    }
+
+    /** {@link TaskSession#setsid}. */
+    public int setsid(Task caller) {
+        return session.setsid(caller);
+    }
+
+    /** {@link TaskSession#setpgid}. */
+    public void setpgid(Task caller, int pid, int pgid) {
+        session.setpgid(caller, pid, pgid);
+    }
+
+    /** {@link TaskSession#getpgid}. */
+    public int getpgid(Task caller, int pid) {
+        return session.getpgid(caller, pid);
+    }
+
+    /** {@link TaskSession#getsid}. */
+    public int getsid(Task caller, int pid) {
+        return session.getsid(caller, pid);
     }
 
     /** {@link TaskExec#execve}. */

@@ -55,7 +55,7 @@ final class TaskSignals {
             err = null;
             for (int nr = ns.nextAllocated(2); nr > 0; nr = ns.nextAllocated(nr + 1)) {
                 Task t = tasks.lookup(ns, nr);
-                if (!t.isLeader() || t.group == caller.group) continue;
+                if (t == null || !t.isLeader() || t.group == caller.group) continue; // null: a group's number
                 Errno e = groupSendSigInfo(caller, t, sig);
                 count++;
                 if (e != Errno.EPERM) err = e;
@@ -70,7 +70,7 @@ final class TaskSignals {
         List<ThreadGroup> out = new ArrayList<>();
         for (int nr = tasks.rootPidNs.nextAllocated(1); nr > 0; nr = tasks.rootPidNs.nextAllocated(nr + 1)) {
             Task t = tasks.lookup(tasks.rootPidNs, nr);
-            if (t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
+            if (t != null && t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
         }
         return out;
     }

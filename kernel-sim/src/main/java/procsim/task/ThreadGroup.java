@@ -37,6 +37,8 @@ public final class ThreadGroup {
     final TreeMap<Long, ThreadGroup> zombieChildren = new TreeMap<>();
     Pid pgrp;
     Pid session;
+    /** signal->leader: it called setsid (init counts as having done so); fork does not inherit it. */
+    boolean sessionLeader;
     int exitSignal;
     int exitStatus;
     boolean zombie;
