@@ -27,7 +27,7 @@ $(JAR): $(SOURCES)
 
 # libprocsim.so (procsim exec's preloaded shim) and its C test programs (TAP), with the system gcc.
 SHIM_CFLAGS ?= -O2 -Wall -Wextra -Werror
-SHIM_TESTS  := shim/build/pids shim/build/waitid shim/build/shmat shim/build/threads shim/build/nslastpid-race shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/signals shim/build/static-hello
+SHIM_TESTS  := shim/build/pids shim/build/waitid shim/build/shmat shim/build/threads shim/build/nslastpid-race shim/build/seeds shim/build/clone3 shim/build/creds shim/build/msg shim/build/semshm shim/build/signals shim/build/sessions shim/build/static-hello
 
 shim: shim/build/libprocsim.so $(SHIM_TESTS)
 

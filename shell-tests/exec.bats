@@ -267,7 +267,7 @@ C
     run nm -D --defined-only "$SHIM_BUILD/libprocsim.so"
     [ "$status" -eq 0 ]
     [ "$(awk '$2 == "T" || $2 == "W" || $2 == "i" { print $3 }' <<<"$output" | sort | tr '\n' ' ')" = \
-        "_Exit __libc_start_main __sysv_signal _exit bsd_signal capget capset eclone execve exit fork geteuid getpid getppid gettid getuid kill msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create pthread_kill pthread_sigmask raise semctl semget semop setuid shmat shmctl shmdt shmget sigaction sighold sigignore signal sigprocmask sigrelse sigset sigsuspend sigtimedwait sigwait sigwaitinfo ssignal syscall sysv_signal tgkill unshare vfork wait wait4 waitid waitpid " ]
+        "_Exit __getpgid __libc_start_main __sysv_signal _exit bsd_signal capget capset eclone execve exit fork geteuid getpgid getpgrp getpid getppid getsid gettid getuid kill killpg msgctl msgget msgrcv msgsnd prctl procsim_eclone procsim_set_next_syscall_data pthread_create pthread_kill pthread_sigmask raise semctl semget semop setpgid setpgrp setsid setuid shmat shmctl shmdt shmget sigaction sighold sigignore signal sigprocmask sigrelse sigset sigsuspend sigtimedwait sigwait sigwaitinfo ssignal syscall sysv_signal tcgetpgrp tcsetpgrp tgkill unshare vfork wait wait4 waitid waitpid " ]
 }
 
 @test "a kill the sim finds fatal reaches the real process too: a child's own kill -9 \$\$ ends it" {
@@ -462,6 +462,32 @@ print(pid, os.waitpid(pid, 0)[1])'
 @test "waitid.c: P_PID, P_ALL, P_PGID, WNOWAIT, WNOHANG and siginfo's si_pid, si_code, si_status are the sim's, as natively" {
     tap_as_natively "$SHIM_BUILD/waitid" 14
     [ "$(sim_pids)" = 1 ]
+}
+
+@test "sessions.c: setsid, setpgid and its errnos, getpgid, getsid, kill(-PGRP) and kill(0), a group outliving its leader, as natively" {
+    tap_as_natively "$SHIM_BUILD/sessions" 19
+    [ "$(sim_pids)" = 1 ]
+}
+
+@test "exec makes PROGRAM a process group of its own; bash's job control (set -m) gives each job one, as ps shows, and kill -- -PGID ends a job" {
+    echo 500 >"$M/sys/kernel/ns_last_pid" # sim pids far from exec's real ones: a real kill of a sim number finds nothing
+    # shellcheck disable=SC2016 # the inner shell's
+    sim_exec -- bash -c 'set -m; sleep 30 & job=$!; sleep 30 | cat & pipe=$(jobs -p %2)
+        echo "ids $$ $job $pipe"; ps -o pid=,pgid=,sid=,comm=
+        kill -- -"$job" -"$pipe"; echo "alive: $(ps -o stat=,comm= | grep -v ^Z | grep -c -e sleep -e cat)"
+        s=$SECONDS; wait; echo "waited: $((SECONDS - s < 10))"'
+    [ "$status" -eq 0 ]
+    read -r _ me job pipe <<<"${lines[0]}"
+    # each: pid, pgid, session of what ps listed
+    grep -qx " *$me  *$me  *1 bash" <<<"$output"
+    grep -qx " *$job  *$job  *1 sleep" <<<"$output"
+    grep -qx " *$pipe  *$pipe  *1 sleep" <<<"$output"
+    grep -qx " *[0-9]*  *$pipe  *1 cat" <<<"$output"
+    [ "${lines[-2]}" = "alive: 0" ]
+    [ "${lines[-1]}" = "waited: 1" ] # the real sleeps ended too, not after their 30 s
+    [ "$(sim_pids)" = 1 ]
+    run grep -v ' Terminated ' <<<"$stderr" # only bash's notices of its two jobs
+    [ "$status" -eq 1 ]
 }
 
 @test "shmat.c: shmat backed by real memory at the sim's address, shared between two sim processes; shmdt, fork's inherited attach, IPC_RMID while attached, as natively" {

@@ -18,6 +18,7 @@ programs=(
     "clone3"
     "creds"
     "signals"
+    "sessions"
     "semshm"
     "shmat"
     "threads"

@@ -31,6 +31,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -112,6 +113,7 @@ REAL(pid_t, fork, (void))
 REAL(int, execve, (const char *, char *const[], char *const[]))
 REAL(pid_t, wait4, (pid_t, int *, int, struct rusage *))
 REAL(int, kill, (pid_t, int))
+REAL(int, killpg, (pid_t, int))
 REAL(void, exit, (int))
 REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
@@ -139,6 +141,10 @@ REAL(int, sigwait, (const sigset_t *, int *))
 REAL(int, sigwaitinfo, (const sigset_t *, siginfo_t *))
 REAL(int, sigtimedwait, (const sigset_t *, siginfo_t *, const struct timespec *))
 REAL(int, pthread_kill, (pthread_t, int))
+REAL(pid_t, setsid, (void))
+REAL(int, setpgid, (pid_t, pid_t))
+REAL(pid_t, tcgetpgrp, (int))
+REAL(int, tcsetpgrp, (int, pid_t))
 
 /*
  * The mask this thread's sim task was last told of (told_mask_known 0: not known, after a failed
@@ -840,6 +846,104 @@ SHIM_EXPORT pid_t gettid(void)
 	return shim_active() ? (pid_t)sim_value("gettid") : (pid_t)next_syscall()(SYS_gettid, 0, 0, 0, 0, 0, 0);
 }
 
+/* ------------------------------------------------------------------ process groups, sessions */
+
+/*
+ * The real process of sim pid PID, when this process knows it: itself or a child forked through it
+ * (a fork child's table also holds the siblings forked before it, as a pipeline's members need);
+ * GROUP: PID names this process's own sim process group. 0 if unknown.
+ */
+static pid_t real_of(pid_t pid, int group)
+{
+	if (pid == sim_own_pid()) return (pid_t)real_getpid();
+	if (group && pid == (pid_t)sim_value("getpgrp")) return (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0);
+	return lookup(pid, 1, 0);
+}
+
+/*
+ * setsid and setpgid: the sim's, whose answer the program gets; then the same on the real process
+ * with real pids, where this process knows them (real_of), so that a real terminal's signals and
+ * the real kill(0) reach the groups the sim shows. The real call's own failure is not the
+ * program's (Deviation: a real group leader's setsid, say, fails there alone).
+ */
+SHIM_EXPORT pid_t setsid(void)
+{
+	if (!shim_active()) return next_setsid()();
+	long sid = sim_call(NULL, 0, "setsid");
+	if (sid < 0) return -1;
+	int e = errno;
+	next_setsid()();
+	errno = e;
+	return (pid_t)sid;
+}
+
+SHIM_EXPORT int setpgid(pid_t pid, pid_t pgid)
+{
+	if (!shim_active()) return next_setpgid()(pid, pgid);
+	if (sim_call(NULL, 0, "setpgid %d %d", pid, pgid) < 0) return -1;
+	int e = errno;
+	pid_t real = pid ? real_of(pid, 0) : 0, real_pgid = pgid ? real_of(pgid, 1) : 0;
+	if ((!pid || real) && (!pgid || real_pgid)) next_setpgid()(real == (pid_t)real_getpid() ? 0 : real, real_pgid);
+	errno = e;
+	return 0;
+}
+
+SHIM_EXPORT int setpgrp(void)
+{
+	return setpgid(0, 0);
+}
+
+/* getpgid, getsid: the sim's `CALL PID`, errno untouched when it succeeds; inactive, the real syscall NR */
+static pid_t served_id(const char *call, long nr, pid_t pid)
+{
+	if (!shim_active()) return (pid_t)next_syscall()(nr, pid, 0, 0, 0, 0, 0);
+	int e = errno;
+	long v = sim_call(NULL, 0, "%s %d", call, pid);
+	if (v >= 0) errno = e;
+	return (pid_t)v;
+}
+
+SHIM_EXPORT pid_t getpgid(pid_t pid)
+{
+	return served_id("getpgid", SYS_getpgid, pid);
+}
+
+SHIM_EXPORT pid_t getpgrp(void)
+{
+	return getpgid(0);
+}
+
+SHIM_EXPORT pid_t __getpgid(pid_t pid)
+{
+	return getpgid(pid);
+}
+
+SHIM_EXPORT pid_t getsid(pid_t pid)
+{
+	return served_id("getsid", SYS_getsid, pid);
+}
+
+/*
+ * A terminal's foreground group is the real kernel's: tcgetpgrp gives the sim's number for the
+ * caller's own group (or a known child's), tcsetpgrp the real one for it, so that a shell's job
+ * control compares like with like. Another process's group passes unchanged (Deviation).
+ */
+SHIM_EXPORT pid_t tcgetpgrp(int fd)
+{
+	pid_t r = next_tcgetpgrp()(fd);
+	if (r <= 0 || !shim_active()) return r;
+	int e = errno;
+	pid_t sim = r == (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0) ? getpgid(0) : lookup(r, 0, 0);
+	errno = e;
+	return sim > 0 ? sim : r;
+}
+
+SHIM_EXPORT int tcsetpgrp(int fd, pid_t pgrp)
+{
+	pid_t real = shim_active() && pgrp > 0 ? real_of(pgrp, 1) : 0;
+	return next_tcsetpgrp()(fd, real ? real : pgrp);
+}
+
 static long served_tgkill(pid_t tgid, pid_t tid, int sig);
 
 SHIM_EXPORT long syscall(long number, ...)
@@ -853,6 +957,11 @@ SHIM_EXPORT long syscall(long number, ...)
 		if (number == SYS_getpid) return sim_value("getpid");
 		if (number == SYS_gettid) return sim_value("gettid");
 		if (number == SYS_getppid) return sim_value("getppid");
+		if (number == SYS_setsid) return setsid();
+		if (number == SYS_setpgid) return setpgid((pid_t)a[0], (pid_t)a[1]);
+		if (number == SYS_getpgid) return getpgid((pid_t)a[0]);
+		if (number == SYS_getpgrp) return getpgid(0);
+		if (number == SYS_getsid) return getsid((pid_t)a[0]);
 		if (number == SYS_clone3) return shim_clone3((const unsigned char *)a[0], (size_t)a[1]);
 		if (number == SYS_clone) return shim_clone((unsigned long)a[0], a[1]);
 		if (number == SYS_tgkill) return tgkill((pid_t)a[0], (pid_t)a[1], (int)a[2]);
@@ -1880,6 +1989,20 @@ static void sync_signals(void)
 	tell_mask(SIG_SETMASK, mask_word(&real));
 }
 
+/*
+ * The exec root's real process leaves the real process group it shares with procsim exec's JVM
+ * (and, in a script, the script's shell), as its sim task leads a group of its own: a real kill(0)
+ * of the program then reaches its own tree alone. Not when that group is a terminal's foreground
+ * (an interactive run): the program would lose the terminal (Deviation: there, a real kill(0)
+ * reaches the JVM too).
+ */
+static void own_real_group(void)
+{
+	pid_t pgrp = (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0);
+	if (pgrp == 1 || (isatty(0) && next_tcgetpgrp()(0) == pgrp)) return;
+	next_setpgid()(0, 0);
+}
+
 /* ------------------------------------------------------------------ kill */
 
 /* Whether the sim's status file PATH says its task's process catches SIG or the task blocks it (SigCgt, SigBlk). */
@@ -1909,6 +2032,46 @@ static int sim_acted(const char *dir, int sig)
 }
 
 /*
+ * kill(0) and kill(-PGRP): the sim's, then the real signal to the real group when this process
+ * knows it (its own: the real kill(0); one a child leads: real_of), as the real kernel's
+ * dispositions are the sim's; else to each child of this process in the group, as kill() decides
+ * for one. Deviation: other real processes of such a group are not signalled, as kill() says.
+ */
+static int kill_group(pid_t pid, int sig)
+{
+	/* asked before: the kill may end this task */
+	int own = pid == 0 || (pid != INT_MIN && -pid == (pid_t)sim_value("getpgrp"));
+	pid_t real = own || pid == INT_MIN ? 0 : real_of(-pid, 0);
+	struct child members[64];
+	size_t n = 0;
+	if (!own && real <= 1 && pid != INT_MIN) {
+		struct child known[64];
+		size_t k = 0;
+		pthread_mutex_lock(&children_lock);
+		for (size_t i = 0; i < nchildren && k < 64; i++) known[k++] = children[i];
+		pthread_mutex_unlock(&children_lock);
+		for (size_t i = 0; i < k; i++) {
+			if (stat_field(known[i].sim, 5) == -pid) members[n++] = known[i];
+		}
+	}
+	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
+	if (own) {
+		next_kill()(0, sig);
+	} else if (real > 1) {
+		next_kill()(-real, sig); /* the real -1 would be every process */
+	} else {
+		/* a group whose leader this process does not know (reaped, say): its children in it, as kill() does */
+		char dir[32], path[64];
+		for (size_t i = 0; i < n; i++) {
+			snprintf(dir, sizeof(dir), "/proc/%d", members[i].sim);
+			snprintf(path, sizeof(path), "%s/status", dir);
+			if (sig > 0 && sig <= 64 && (sim_acted(dir, sig) || catches_or_blocks(path, sig))) next_kill()(members[i].real, sig);
+		}
+	}
+	return 0;
+}
+
+/*
  * The sim's kill; the real process, when it is the caller's own or a child forked through this
  * process, gets the real signal too if its sim task catches it (asked before: SA_RESETHAND undoes
  * the handler as the sim delivers), so its real handler runs, or blocks it (the real kernel then
@@ -1918,7 +2081,8 @@ static int sim_acted(const char *dir, int sig)
  */
 SHIM_EXPORT int kill(pid_t pid, int sig)
 {
-	if (!shim_active() || pid <= 0) return next_kill()(pid, sig);
+	if (!shim_active() || pid == -1) return next_kill()(pid, sig);
+	if (pid <= 0) return kill_group(pid, sig);
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_own_pid() ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
@@ -1929,6 +2093,17 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	snprintf(path, sizeof(path), "/proc/%d", pid);
 	if (caught || (real && sim_acted(path, sig))) next_kill()(real, sig);
 	return 0;
+}
+
+/* killpg: glibc's calls its own kill, not this one: kill(-PGRP) here */
+SHIM_EXPORT int killpg(pid_t pgrp, int sig)
+{
+	if (!shim_active()) return next_killpg()(pgrp, sig);
+	if (pgrp < 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return kill(-pgrp, sig);
 }
 
 /* ------------------------------------------------------------------ thread-directed signals */
@@ -2091,5 +2266,8 @@ __attribute__((constructor)) static void shim_init(void)
 	const char *file = (const char *)getauxval(AT_EXECFN);
 	if (file && !strpbrk(file, " \t\n")) sim_call(NULL, 0, "execve %s", file);
 	mask_in_step();
-	if (real_getpid() == 1) sync_signals();
+	if (real_getpid() == 1) {
+		sync_signals();
+		own_real_group();
+	}
 }

@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
  * {@code procsim exec M [--as PID] -- PROGRAM [ARGS...]}: {@code procsim shell}'s run (new real
  * mount and pid namespaces, the fixed view on /proc, attached as a sim task) with libprocsim.so
  * preloaded, so PROGRAM's pid calls and forks are the sim's. Without {@code --as}, PROGRAM is a new
- * sim process: the operator forks it from init and, once PROGRAM has ended, reaps it (killing it
- * first in the sim if it ended without telling the sim, e.g. by a real signal).
+ * sim process: the operator forks it from init, makes it a process group of its own and, once
+ * PROGRAM has ended, reaps it (killing it first in the sim if it ended without telling the sim,
+ * e.g. by a real signal).
  */
 @Command(
         name = "exec",
@@ -30,11 +31,13 @@ import picocli.CommandLine.Parameters;
         description = {
             "As procsim shell (new mount and pid namespaces, the sim tree on /proc), with libprocsim.so "
                     + "in LD_PRELOAD: getpid, gettid, getppid, fork, vfork, wait, waitpid, wait4, waitid, exit, "
-                    + "_exit, kill, syscall(SYS_getpid/gettid/getppid/clone/clone3), pthread_create, unshare, setuid, "
+                    + "_exit, kill, killpg, setsid, setpgid, getpgid, getsid, syscall(SYS_getpid/gettid/getppid/clone/clone3), "
+                    + "pthread_create, unshare, setuid, "
                     + "capget, capset, getuid, geteuid, prctl(PR_SET_NAME/PR_GET_NAME) and the SysV msg, sem "
                     + "and shm calls (shmat with real shared memory) go to the sim through "
                     + "/proc/procsim/syscall; every other call is the real kernel's. Without --as, "
-                    + "PROGRAM runs as a new sim process forked from init, as a shell runs a command.",
+                    + "PROGRAM runs as a new sim process forked from init, in a process group of its own, "
+                    + "as a job-control shell runs a command.",
             "",
             "A statically linked PROGRAM (no PT_INTERP) is refused: nothing can be preloaded into it.",
             "The shim is shim/build/libprocsim.so beside the jar's build tree (make shim), or $PROCSIM_SHIM.",
@@ -82,6 +85,9 @@ final class ExecCommand implements Callable<Integer> {
             } catch (IOException | NumberFormatException e) {
                 throw new SimView.Refusal("init cannot fork PROGRAM's task: " + e.getMessage());
             }
+            // a job of its own, as a job-control shell runs a command: PROGRAM's kill(0) stays in its tree
+            String pgid = syscall(init, "setpgid " + child + " 0").strip();
+            if (!pgid.equals("0")) throw new SimView.Refusal("init cannot put PROGRAM's task in a process group: " + pgid);
             try {
                 return sim.run(child, argv, false);
             } finally {
