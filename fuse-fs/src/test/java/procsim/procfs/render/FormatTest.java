@@ -202,6 +202,23 @@ class FormatTest {
         assertThat(stat(leaf, l2)).startsWith("7 (init) S 1 0 0 0 -1 ");
     }
 
+    /** A namespace init's setsid: its session and group at every level it has a number; a child inherits them; stat's fields 5 and 6. */
+    @Test
+    void nsSidAndNsPgidAfterANamespaceInitsSetsid() {
+        Task init = kernel.tasks().init();
+        Task a = child(init, "clone CLONE_NEWPID|SIGCHLD");
+        assertThat(kernel.syscall(a, "setsid").text()).isEqualTo("1");
+        Task leaf = child(a, "fork");
+        kernel.syscall(leaf, "setpgid 0 0");
+        int aRoot = a.pid().numberAtLevel(0);
+        int leafRoot = leaf.pid().numberAtLevel(0);
+        int leafNs = leaf.pid().numberAtLevel(1);
+        assertThat(status(leaf, init.activePidNs())).contains("NSpgid:\t" + leafRoot + "\t" + leafNs + "\n",
+                "NSsid:\t" + aRoot + "\t1\n");
+        assertThat(status(leaf, a.activePidNs())).contains("NSpgid:\t" + leafNs + "\n", "NSsid:\t1\n");
+        assertThat(stat(leaf, init.activePidNs())).startsWith(leafRoot + " (init) S " + aRoot + " " + leafRoot + " " + aRoot + " 0 -1 ");
+    }
+
     @Test
     void mapsLinesLineUpAsLinuxs() throws IOException {
         String real = Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains(" /")).findFirst().orElseThrow();
