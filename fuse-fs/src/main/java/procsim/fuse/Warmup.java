@@ -19,7 +19,8 @@ import procsim.procfs.write.SyscallIoctl;
  * Runs the common request paths (lookups, syscall files at both levels, what ps reads of a process,
  * a listing, a link) and every kind of write a restore makes (restorer's RestoreMethod and Restore:
  * the child made by clone3, eclone, nsd's next_syscall_data + fork, ns_last_pid + clone with another
- * exit signal, in turn; then its execve, prctl, setgid, setresuid, capset, a kill SIGSTOP and
+ * exit signal, in turn; then its execve, prctl, setsid or setpgid, rt_sigaction, rt_sigprocmask,
+ * a signal sent to itself by kill and by tkill, setgid, setresuid, capset, a kill SIGSTOP and
  * SIGCONT, its exit and wait4, every other round by the PROCSIM_SYSCALL ioctl, as libprocsim waits)
  * and what it reads of init first, as FUSE requests through
  * {@link ProcFuse} down to the tree, on a scratch tree of its own before the mount goes live, so the
@@ -82,7 +83,10 @@ public final class Warmup {
         if (i % 4 == 0) readInit(one);
         syscalls(one, "syscall", make, "prctl PR_SET_NAME warm", "getpid");
         long dir = lookup(FuseWire.ROOT_ID, child);
-        syscalls(dir, "syscall", "execve /usr/bin/warm", "prctl PR_SET_CHILD_SUBREAPER 1", "setgid 100",
+        syscalls(dir, "syscall", "execve /usr/bin/warm", "prctl PR_SET_CHILD_SUBREAPER 1",
+                i % 2 == 0 ? "setsid" : "setpgid 0 " + pid, "rt_sigaction 10 SIG_IGN 0x0",
+                "rt_sigprocmask SIG_SETMASK 0x200", "kill " + pid + " 10", "tkill " + pid + " 10",
+                "rt_sigprocmask SIG_SETMASK 0x0", "setgid 100",
                 "prctl PR_SET_KEEPCAPS 1", "setresuid 1000 1000 1000", CAPSET, "prctl PR_SET_KEEPCAPS 0");
         getattr(dir);
         for (String file : PS_FILES) read(dir, file);

@@ -59,6 +59,12 @@ class WarmupTest {
             syscall <- execve /\\S+
             syscall <- prctl PR_SET_NAME \\S+
             syscall <- prctl PR_SET_CHILD_SUBREAPER 1
+            syscall <- setsid
+            syscall <- setpgid 0 \\d+
+            syscall <- rt_sigaction \\d+ SIG_IGN 0x\\p{XDigit}+
+            syscall <- rt_sigprocmask SIG_SETMASK 0x\\p{XDigit}+
+            syscall <- kill \\d+ \\d+
+            syscall <- tkill \\d+ \\d+
             syscall <- setgid \\d+
             syscall <- prctl PR_SET_KEEPCAPS 1
             syscall <- setresuid \\d+ \\d+ \\d+
