@@ -1709,6 +1709,12 @@ SHIM_EXPORT pid_t wait(int *wstatus)
 	return wait4(-1, wstatus, 0, NULL);
 }
 
+/* wait3: glibc's calls its own wait4, not this one (dash waits for every command so) */
+SHIM_EXPORT pid_t wait3(int *wstatus, int options, struct rusage *ru)
+{
+	return wait4(-1, wstatus, options, ru);
+}
+
 /* ------------------------------------------------------------------ signal actions */
 
 /*

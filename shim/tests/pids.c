@@ -3,7 +3,7 @@
  * under `procsim exec` and natively as a pid namespace's init (unshare -p -f --mount-proc), and
  * both print the same TAP lines. Linux facts checked (kernel/pid.c, kernel/exit.c, fs/proc/array.c):
  * NSpid's last field is the pid in the task's own namespace, as getpid() returns it; PPid is
- * getppid(); fork returns the child's pid; wait4 returns it with the exit code in bits 8-15, or
+ * getppid(); fork returns the child's pid; wait4 (wait3, wait, waitpid) returns it with the exit code in bits 8-15, or
  * the signal in bits 0-6; with no child left, wait is ECHILD.
  */
 #define _GNU_SOURCE
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,7 +35,7 @@ int main(void)
 {
 	int st;
 	pid_t me = getpid();
-	tap_plan(13);
+	tap_plan(15);
 	tap_ok(me > 0 && status_field(0, "NSpid") == me, "getpid is NSpid's last field of /proc/self/status");
 	tap_ok(status_field(me, "NSpid") == me, "and of /proc/<getpid>/status");
 	tap_ok(status_field(me, "PPid") == getppid(), "getppid is PPid there");
@@ -65,6 +66,11 @@ int main(void)
 	child = fork();
 	if (child == 0) _exit(7);
 	tap_ok(wait(&st) == child && WIFEXITED(st) && WEXITSTATUS(st) == 7, "wait: _exit(7) gives status 7");
+
+	child = fork();
+	if (child == 0) _exit(5);
+	tap_ok(wait3(&st, 0, NULL) == child && WIFEXITED(st) && WEXITSTATUS(st) == 5, "wait3 (dash's): the child's pid, _exit(5) gives status 5");
+	tap_ok(status_field(child, "PPid") == -1, "and it is reaped");
 
 	child = fork();
 	if (child == 0) {
