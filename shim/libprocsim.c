@@ -114,6 +114,7 @@ REAL(int, execve, (const char *, char *const[], char *const[]))
 REAL(pid_t, wait4, (pid_t, int *, int, struct rusage *))
 REAL(int, kill, (pid_t, int))
 REAL(int, killpg, (pid_t, int))
+REAL(int, sigqueue, (pid_t, int, const union sigval))
 REAL(void, exit, (int))
 REAL(void, _exit, (int))
 REAL(long, syscall, (long, long, long, long, long, long, long))
@@ -2085,10 +2086,9 @@ static int kill_group(pid_t pid, int sig)
  * it, or continued it (sim_acted). Deviation: another task's real process is not signalled: attach names host pids,
  * which no process in exec's own pid namespace can reach.
  */
-SHIM_EXPORT int kill(pid_t pid, int sig)
+/* The sim's `kill PID SIG` (PID > 0): the real pid the signal must reach too (see kill), 0 for none, -1 with the sim's errno. */
+static pid_t sim_kill(pid_t pid, int sig)
 {
-	if (!shim_active() || pid == -1) return next_kill()(pid, sig);
-	if (pid <= 0) return kill_group(pid, sig);
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_own_pid() ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
@@ -2097,7 +2097,26 @@ SHIM_EXPORT int kill(pid_t pid, int sig)
 	int caught = real && sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	snprintf(path, sizeof(path), "/proc/%d", pid);
-	if (caught || (real && sim_acted(path, sig))) next_kill()(real, sig);
+	return caught || (real && sim_acted(path, sig)) ? real : 0;
+}
+
+SHIM_EXPORT int kill(pid_t pid, int sig)
+{
+	if (!shim_active() || pid == -1) return next_kill()(pid, sig);
+	if (pid <= 0) return kill_group(pid, sig);
+	pid_t real = sim_kill(pid, sig);
+	if (real < 0) return -1;
+	if (real) next_kill()(real, sig);
+	return 0;
+}
+
+/* sigqueue: as kill (its rt_sigqueueinfo would name a sim pid to the real kernel); the real signal carries VALUE */
+SHIM_EXPORT int sigqueue(pid_t pid, int sig, const union sigval value)
+{
+	if (!shim_active() || pid <= 0) return next_sigqueue()(pid, sig, value);
+	pid_t real = sim_kill(pid, sig);
+	if (real < 0) return -1;
+	if (real) next_sigqueue()(real, sig, value);
 	return 0;
 }
 

@@ -270,7 +270,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(23);
+	tap_plan(24);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -286,6 +286,13 @@ int main(int argc, char **argv)
 	kill(pid, SIGUSR1);
 	tap_ok(ready && read(p[0], &c, 1) == 1 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
 	       "a child's handler takes SIGUSR1 and the child exits on its own (status 0x%x)", st);
+
+	pid = handler_child(0, 0, 1, p[1]);
+	ready = read(p[0], &c, 1) == 1;
+	int queued = sigqueue(pid, SIGUSR1, (union sigval){ .sival_int = 5 }) == 0;
+	if (!queued) kill(pid, SIGKILL);
+	tap_ok(ready && queued && read(p[0], &c, 1) == 1 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 7,
+	       "sigqueue reaches a child's handler as kill does (status 0x%x)", st);
 
 	pid = handler_child(0, SA_RESETHAND, 0, p[1]);
 	ready = read(p[0], &c, 1) == 1;
