@@ -80,12 +80,13 @@ class KernelPackagesTest {
      */
     @ParameterizedTest
     @CsvSource({
-        "TaskClone, TaskWait|TaskExec|TaskSignals|TaskUnshare",
-        "TaskExit, TaskClone|TaskWait|TaskExec|TaskSignals|TaskUnshare",
-        "TaskWait, TaskClone|TaskExec|TaskSignals|TaskUnshare",
-        "TaskExec, TaskClone|TaskWait|TaskSignals|TaskUnshare",
-        "TaskSignals, TaskClone|TaskWait|TaskExec|TaskUnshare",
-        "TaskUnshare, TaskClone|TaskWait|TaskExec|TaskSignals",
+        "TaskClone, TaskWait|TaskExec|TaskSignals|TaskUnshare|TaskSession",
+        "TaskExit, TaskClone|TaskWait|TaskExec|TaskSignals|TaskUnshare|TaskSession",
+        "TaskWait, TaskClone|TaskExec|TaskSignals|TaskUnshare|TaskSession",
+        "TaskExec, TaskClone|TaskWait|TaskSignals|TaskUnshare|TaskSession",
+        "TaskSignals, TaskClone|TaskWait|TaskExec|TaskUnshare|TaskSession",
+        "TaskUnshare, TaskClone|TaskWait|TaskExec|TaskSignals|TaskSession",
+        "TaskSession, TaskClone|TaskWait|TaskExec|TaskSignals|TaskUnshare",
     })
     void taskLifecycleIsOneFilePerConcern(String file, String others) {
         notUsing("procsim.task", file, others);

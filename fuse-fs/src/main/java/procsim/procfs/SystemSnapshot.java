@@ -21,7 +21,7 @@ public record SystemSnapshot(long bootTime, long uptimeTicks, long forks, int th
     public static SystemSnapshot of(Kernel kernel, PidNamespace viewer) {
         PidNamespace root = kernel.tasks().rootPidNs();
         // Deviation: sim tasks never run (no scheduler), so nr_running is 0; Linux's counts the reader.
-        return new SystemSnapshot(kernel.bootTime(), kernel.ticks(), root.totalAllocated(), root.allocatedCount(), 0,
+        return new SystemSnapshot(kernel.bootTime(), kernel.ticks(), root.totalAllocated(), kernel.tasks().liveTasks(), 0,
                 viewer.lastPid());
     }
 }

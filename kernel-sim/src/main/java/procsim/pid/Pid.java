@@ -13,6 +13,9 @@ public final class Pid {
      * process group outlives its leader's number. Guarded by the kernel lock.
      */
     private int links = 1;
+    /** The processes not yet reaped in the process group it names (pid->tasks[PIDTYPE_PGID]), and their session. */
+    private int groupMembers;
+    private Pid groupSession;
 
     Pid(PidNamespace[] namespaces, int[] numbers) {
         this.namespaces = namespaces;
@@ -70,6 +73,28 @@ public final class Pid {
     /** detach_pid of one link: true when none is left and the numbers are to be freed. */
     public boolean unlink() {
         return --links == 0;
+    }
+
+    /** attach_pid(PIDTYPE_PGID): one more process in the group this pid names; the first gives its session. */
+    public void addGroupMember(Pid session) {
+        if (groupMembers++ == 0) groupSession = session;
+        link();
+    }
+
+    /** detach_pid(PIDTYPE_PGID): as {@link #unlink}. */
+    public boolean removeGroupMember() {
+        if (--groupMembers == 0) groupSession = null;
+        return unlink();
+    }
+
+    /** pid_task(pid, PIDTYPE_PGID) != NULL: a process not yet reaped is in the group this pid names. */
+    public boolean namesProcessGroup() {
+        return groupMembers > 0;
+    }
+
+    /** The session of the group this pid names (every member's), or null if it names none. */
+    public Pid groupSession() {
+        return groupSession;
     }
 
     @Override

@@ -55,6 +55,7 @@ final class TaskClone {
         Task t = new Task(tasks.ticks.getAsLong());
         t.pid = pid;
         tasks.attach(pid, t);
+        tasks.liveTasks++;
         t.comm = caller.comm;
         t.creds = caller.creds;
         t.flags = TaskFlags.PF_FORKNOEXEC; // PF_SUPERPRIV is not inherited
@@ -76,7 +77,7 @@ final class TaskClone {
         g.liveThreads = 1;
         g.pgrp = cg.pgrp; // init_task_pid(PIDTYPE_PGID, PIDTYPE_SID): the forker's; signal->leader is 0
         g.session = cg.session;
-        g.pgrp.link();
+        g.pgrp.addGroupMember(g.session);
         g.session.link();
         g.exitSignal = (flags & CLONE_PARENT) != 0 ? cg.exitSignal : args.exitSignal();
         g.argv = cg.argv; // dup_mm copies the arg area

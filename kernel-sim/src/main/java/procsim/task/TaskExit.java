@@ -172,8 +172,10 @@ final class TaskExit {
                 g.zombieChildren.remove(c.seqInParent);
                 c.exitSignal = Signals.SIGCHLD; // reparent_leader: "We don't want people slaying init."
                 tasks.adopt(reaper, thread, c);
+                tasks.killOrphanedProcessGroup(c, g);
             }
         }
+        tasks.killOrphanedProcessGroup(g, null);
         g.zombie = true;
         if (g.parent != null) notifyParent(g);
     }
@@ -231,6 +233,7 @@ final class TaskExit {
     private void freePid(Pid pid) {
         Task released = tasks.byRootNr[pid.numberAtLevel(0)];
         tasks.byRootNr[pid.numberAtLevel(0)] = null;
+        tasks.liveTasks--;
         for (Consumer<Task> l : tasks.releaseListeners) l.accept(released);
         unlink(pid);
     }
@@ -238,6 +241,11 @@ final class TaskExit {
     /** detach_pid of one link of {@code pid}; at the last, free_pid. */
     void unlink(Pid pid) {
         if (pid.unlink()) freeNumbers(pid);
+    }
+
+    /** detach_pid(PIDTYPE_PGID) of a process from group {@code pgrp}; at the last link, free_pid. */
+    void leaveProcessGroup(Pid pgrp) {
+        if (pgrp.removeGroupMember()) freeNumbers(pgrp);
     }
 
     /** free_pid: the numbers are free again; a namespace init waiting for its last task wakes up. */
@@ -267,7 +275,7 @@ final class TaskExit {
         List<Task> threads = new ArrayList<>(g.threads);
         g.threads.clear();
         for (Task th : threads) freePid(th.pid);
-        unlink(g.pgrp); // the leader's detach_pid(PIDTYPE_PGID, PIDTYPE_SID)
+        leaveProcessGroup(g.pgrp); // the leader's detach_pid(PIDTYPE_PGID, PIDTYPE_SID)
         unlink(g.session);
     }
 

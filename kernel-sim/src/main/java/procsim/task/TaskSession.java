@@ -27,10 +27,10 @@ final class TaskSession {
     int setsid(Task caller) {
         ThreadGroup g = caller.group;
         Pid sid = g.tgidPid();
-        if (g.sessionLeader || hasProcessGroup(sid)) throw Errno.EPERM.error();
+        if (g.sessionLeader || sid.namesProcessGroup()) throw Errno.EPERM.error();
         g.sessionLeader = true;
-        move(g, sid, true);
-        move(g, sid, false);
+        moveSession(g, sid);
+        movePgrp(g, sid);
         return sid.nr(caller.activePidNs());
     }
 
@@ -61,10 +61,9 @@ final class TaskSession {
         Pid pgrp = p.pid;
         if (pgid != pid) {
             pgrp = ns.lookup(pgid);
-            ThreadGroup member = pgrp == null ? null : firstOfProcessGroup(pgrp);
-            if (member == null || member.session != self.session) throw Errno.EPERM.error();
+            if (pgrp == null || !pgrp.namesProcessGroup() || pgrp.groupSession() != self.session) throw Errno.EPERM.error();
         }
-        if (g.pgrp != pgrp) move(g, pgrp, true);
+        if (g.pgrp != pgrp) movePgrp(g, pgrp);
     }
 
     /** getpgid: PID 0 is the caller; ESRCH for no such task; the group as the caller sees it (0 if outside its namespace). */
@@ -84,27 +83,19 @@ final class TaskSession {
         return t;
     }
 
-    /** change_pid of {@code g}'s PIDTYPE_PGID (or PIDTYPE_SID) to {@code to}. */
-    private void move(ThreadGroup g, Pid to, boolean pgrp) {
-        Pid from = pgrp ? g.pgrp : g.session;
+    /** change_pid of {@code g}'s PIDTYPE_PGID to {@code to} (in {@code g}'s session). */
+    private void movePgrp(ThreadGroup g, Pid to) {
+        Pid from = g.pgrp;
+        to.addGroupMember(g.session);
+        g.pgrp = to;
+        tasks.exit.leaveProcessGroup(from);
+    }
+
+    /** change_pid of {@code g}'s PIDTYPE_SID to {@code to}. */
+    private void moveSession(ThreadGroup g, Pid to) {
+        Pid from = g.session;
         to.link();
-        if (pgrp) g.pgrp = to;
-        else g.session = to;
+        g.session = to;
         tasks.exit.unlink(from);
-    }
-
-    /** pid_task(pid, PIDTYPE_PGID) != NULL: some process not yet reaped is in the group. */
-    private boolean hasProcessGroup(Pid pgrp) {
-        return firstOfProcessGroup(pgrp) != null;
-    }
-
-    private ThreadGroup firstOfProcessGroup(Pid pgrp) {
-        Task named = tasks.taskOf(pgrp);
-        if (named != null && named.group.pgrp == pgrp && !named.group.reaped) return named.group;
-        for (int nr = tasks.rootPidNs.nextAllocated(1); nr > 0; nr = tasks.rootPidNs.nextAllocated(nr + 1)) {
-            Task t = tasks.lookup(tasks.rootPidNs, nr);
-            if (t != null && t.isLeader() && t.group.pgrp == pgrp && !t.group.reaped) return t.group;
-        }
-        return null;
     }
 }

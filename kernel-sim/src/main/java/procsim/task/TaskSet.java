@@ -79,13 +79,14 @@ public final class TaskSet {
         t.ipcNs = new IpcNamespace(IpcNamespace.PROC_IPC_INIT_INO);
         t.pid = PidNamespace.alloc(rootPidNs, PidRequest.none());
         attach(t.pid, t);
+        liveTasks = 1;
         g.leader = t;
         g.threads.add(t);
         g.liveThreads = 1;
         g.pgrp = t.pid;
         g.session = t.pid;
         g.sessionLeader = true; // an init's setsid, as systemd's: ps shows pid 1 as its own session
-        t.pid.link();
+        t.pid.addGroupMember(t.pid);
         t.pid.link();
         g.exitSignal = Signals.SIGCHLD;
         g.argv = List.of("/sbin/init"); // init/main.c run_init_process
@@ -137,6 +138,14 @@ public final class TaskSet {
         int nr = pid.numberAtLevel(0);
         Task t = nr < byRootNr.length ? byRootNr[nr] : null;
         return t != null && t.pid == pid ? t : null;
+    }
+
+    /** nr_threads: tasks not yet released (a number a process group holds is no task). */
+    int liveTasks;
+
+    /** nr_threads: the tasks not yet released, zombies included. Callers hold the kernel lock. */
+    public int liveTasks() {
+        return liveTasks;
     }
 
     /** attach_pid: {@code pid} names {@code t}. */
@@ -220,6 +229,11 @@ public final class TaskSet {
     /** {@link TaskExec#execve}. */
     public void execve(Task t, String path, List<String> argv) {
         exec.execve(t, path, argv);
+    }
+
+    /** {@link TaskSignals#killOrphanedProcessGroup}: the exit path's kill_orphaned_pgrp. */
+    void killOrphanedProcessGroup(ThreadGroup g, ThreadGroup oldParent) {
+        signals.killOrphanedProcessGroup(g, oldParent);
     }
 
     /** {@link TaskSignals#deliver}: how the exit path (do_notify_parent) signals a parent. */

@@ -360,16 +360,40 @@ final class TaskSignals {
         return old;
     }
 
-    /**
-     * will_become_orphaned_pgrp (kernel/exit.c): no live member has a parent in another process
-     * group of the same session (a parent that is the global init does not count).
-     */
     private boolean orphanedProcessGroup(Pid pgrp) {
+        return willBecomeOrphaned(pgrp, null);
+    }
+
+    /**
+     * will_become_orphaned_pgrp (kernel/exit.c): no live member but {@code ignored} has a parent in
+     * another process group of the same session (a parent that is the global init does not count).
+     */
+    private boolean willBecomeOrphaned(Pid pgrp, ThreadGroup ignored) {
         ThreadGroup globalInit = tasks.init.group;
         for (ThreadGroup p : processGroup(pgrp)) {
-            if (p.zombie || p.parent == null || p.parent == globalInit) continue;
+            if (p == ignored || p.zombie || p.parent == null || p.parent == globalInit) continue;
             if (p.parent.pgrp != pgrp && p.parent.session == p.session) return false;
         }
         return true;
+    }
+
+    /**
+     * kill_orphaned_pgrp (kernel/exit.c, POSIX 3.2.2.2): when {@code g} exits ({@code oldParent}
+     * null) or is handed from {@code oldParent} to a reaper, and its process group loses its last
+     * link to a parent in another group of its session while a member is stopped, every member
+     * gets SIGHUP, then SIGCONT (SEND_SIG_PRIV: no permission check, not ignored by a namespace init).
+     */
+    void killOrphanedProcessGroup(ThreadGroup g, ThreadGroup oldParent) {
+        ThreadGroup parent = oldParent == null ? g.parent : oldParent;
+        Pid pgrp = g.pgrp;
+        if (parent == null || parent.pgrp == pgrp || parent.session != g.session) return;
+        if (!willBecomeOrphaned(pgrp, oldParent == null ? g : null)) return;
+        List<ThreadGroup> members = processGroup(pgrp);
+        if (members.stream().noneMatch(m -> m.stopped)) return;
+        tasks.exit.killAll(() -> {
+            // the exiting process has no live thread to take them (wants_signal: PF_EXITING): they stay pending
+            for (ThreadGroup m : members) deliver(m, m.leader, Signals.SIGHUP, true, false);
+            for (ThreadGroup m : members) deliver(m, m.leader, Signals.SIGCONT, true, false);
+        });
     }
 }

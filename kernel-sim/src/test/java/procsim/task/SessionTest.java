@@ -57,7 +57,7 @@ class SessionTest {
         assertThat(sim.as(p).run("getpgid 0")).isEqualTo("1");
         assertThat(sim.as(p).run("setsid")).as("its child is still in group " + p.tid()).isEqualTo("-1 EPERM");
         sim.as(c).ok("exit 0");
-        sim.as(p).ok("wait4 " + c.tid());
+        sim.as(p).ok("wait4 " + c.tid() + " WNOHANG");
         assertThat(sim.as(p).run("setsid")).isEqualTo(Integer.toString(p.tid()));
     }
 
@@ -99,15 +99,39 @@ class SessionTest {
         Task member = sim.as(leader).child("fork");
         int nr = leader.tid();
         sim.as(leader).ok("exit 0");
-        sim.as(1).ok("wait4 " + nr);
+        sim.as(1).ok("wait4 " + nr + " WNOHANG");
         assertThat(sim.kernel.read(() -> sim.kernel.tasks().lookup(sim.root(), nr))).as("the task is gone").isNull();
         assertThat(sim.as(member).run("getpgid 0")).isEqualTo(Integer.toString(nr));
         assertThat(sim.as(1).run("clone3 set_tid=" + nr)).isEqualTo("-1 EEXIST");
         assertThat(sim.as(1).run("kill " + nr + " 0")).isEqualTo("-1 ESRCH");
         assertThat(sim.as(1).run("setpgid 0 " + nr)).as("init leads its session").isEqualTo("-1 EPERM");
         sim.as(1).ok("kill -" + nr + " SIGKILL");
-        assertThat(sim.as(1).run("wait4 " + member.tid())).startsWith(member.tid() + " status=");
+        assertThat(sim.as(1).run("wait4 " + member.tid() + " WNOHANG")).startsWith(member.tid() + " status=");
         assertThat(sim.as(1).run("clone3 set_tid=" + nr)).isEqualTo(Integer.toString(nr));
+    }
+
+    /** A group whose leader is reaped can still be joined from its session; a zombie member still names it (setsid EPERM); nr_threads counts tasks, not numbers. */
+    @Test
+    void aLeaderlessGroupCanBeJoinedAndAZombieStillNamesIt() {
+        Task leader = sim.as(1).child("fork");
+        sim.as(leader).ok("setpgid 0 0");
+        Task member = sim.as(leader).child("fork");
+        int nr = leader.tid();
+        sim.as(leader).ok("exit 0");
+        sim.as(1).ok("wait4 " + nr + " WNOHANG");
+        assertThat(sim.kernel.read(() -> sim.kernel.tasks().liveTasks())).as("init and the member").isEqualTo(2);
+        assertThat(sim.root().allocatedCount()).as("and the group's number").isEqualTo(3);
+        Task joiner = sim.as(1).child("fork");
+        assertThat(sim.as(joiner).run("setpgid 0 " + nr)).isEqualTo("0");
+        assertThat(sim.as(joiner).run("getpgrp")).isEqualTo(Integer.toString(nr));
+        Task p = sim.as(1).child("fork");
+        sim.as(p).ok("setpgid 0 0");
+        Task zombie = sim.as(p).child("fork");
+        sim.as(p).ok("setpgid 0 1");
+        sim.as(zombie).ok("exit 0");
+        assertThat(sim.as(p).run("setsid")).as("its zombie child is still in group " + p.tid()).isEqualTo("-1 EPERM");
+        sim.as(p).ok("wait4 " + zombie.tid() + " WNOHANG");
+        assertThat(sim.as(p).run("setsid")).isEqualTo(Integer.toString(p.tid()));
     }
 
     /** kill 0 and wait4 0 go to the caller's own group, wait4 -PGRP to that group's children. */
@@ -122,7 +146,7 @@ class SessionTest {
         assertThat(sim.as(sh).run("wait4 0 WNOHANG")).startsWith(b.tid() + " status=");
         sim.as(a).ok("kill 0 SIGKILL");
         assertThat(sh.group().zombie).isFalse();
-        assertThat(sim.as(sh).run("wait4 -" + a.tid())).startsWith(a.tid() + " status=");
+        assertThat(sim.as(sh).run("wait4 -" + a.tid() + " WNOHANG")).startsWith(a.tid() + " status=");
     }
 
     /** is_current_pgrp_orphaned: a group with a parent in another group of its session takes SIGTSTP (do_signal_stop). */
@@ -135,6 +159,49 @@ class SessionTest {
         sim.as(sh).ok("setpgid " + job.tid() + " 0");
         sim.as(1).ok("kill " + job.tid() + " SIGTSTP");
         assertThat(job.group().stopped).isTrue();
+    }
+
+    /**
+     * kill_orphaned_pgrp (kernel/exit.c, POSIX 3.2.2.2), as reparent_leader calls it: a shell that
+     * exits leaves its stopped job's group orphaned (its member's new parent, init, does not count),
+     * so the job gets SIGHUP and SIGCONT: SIGHUP's default ends it; one that catches it runs on.
+     */
+    @Test
+    void aStoppedJobOrphanedByItsShellsExitIsHungUpAndContinued() {
+        for (boolean catches : new boolean[] {false, true}) {
+            Task sh = sim.as(1).child("fork");
+            sim.as(sh).ok("setsid");
+            Task job = sim.as(sh).child("fork");
+            Task running = sim.as(sh).child("fork");
+            sim.as(sh).ok("setpgid " + job.tid() + " 0");
+            sim.as(sh).ok("setpgid " + running.tid() + " 0");
+            if (catches) sim.as(job).ok("rt_sigaction SIGHUP 0x1000");
+            sim.as(sh).ok("kill " + job.tid() + " SIGSTOP");
+            assertThat(job.group().stopped).isTrue();
+            sim.as(sh).ok("exit_group 0");
+            assertThat(sim.as(1).run("wait4 " + sh.tid() + " WNOHANG")).isEqualTo(sh.tid() + " status=0x0000");
+            assertThat(running.group().zombie).as("a group with none stopped is left alone").isFalse();
+            if (catches) {
+                assertThat(job.group().zombie).isFalse();
+                assertThat(job.group().stopped).as("continued").isFalse();
+            } else {
+                assertThat(sim.as(1).run("wait4 " + job.tid() + " WNOHANG")).isEqualTo(job.tid() + " status=0x0001");
+            }
+        }
+    }
+
+    /** kill_orphaned_pgrp as exit_notify calls it: the group's leader was its last link to the session's other group. */
+    @Test
+    void aGroupsLastLinkExitingHangsUpItsStoppedMembers() {
+        Task sh = sim.as(1).child("fork");
+        sim.as(sh).ok("setsid");
+        Task leader = sim.as(sh).child("fork");
+        sim.as(sh).ok("setpgid " + leader.tid() + " 0");
+        Task member = sim.as(leader).child("fork");
+        sim.as(leader).ok("kill " + member.tid() + " SIGSTOP");
+        sim.as(leader).ok("exit 3"); // its last thread: no SIGNAL_GROUP_EXIT
+        assertThat(sim.as(sh).run("wait4 " + leader.tid() + " WNOHANG")).as("its own status stays").isEqualTo(leader.tid() + " status=0x0300");
+        assertThat(sim.as(1).run("wait4 " + member.tid() + " WNOHANG")).isEqualTo(member.tid() + " status=0x0001");
     }
 
     /** A new pid namespace's init inherits a group and session it cannot see: 0, until its own setsid. */
