@@ -91,15 +91,21 @@ class SessionTest {
         assertThat(sim.as(sh).run("setpgid 0 " + b.tid())).as("a group of another session").isEqualTo("-1 EPERM");
     }
 
-    /** A group outlives its reaped leader: its number stays taken (no fork or set_tid gets it) until the last member goes. */
-    @Test
-    void aProcessGroupKeepsItsLeadersNumber() {
+    /** A child of init's that made a group, forked into it and was reaped: its child, the group's one member. */
+    private Task memberOfAReapedLeadersGroup() {
         Task leader = sim.as(1).child("fork");
         sim.as(leader).ok("setpgid 0 0");
         Task member = sim.as(leader).child("fork");
-        int nr = leader.tid();
         sim.as(leader).ok("exit 0");
-        sim.as(1).ok("wait4 " + nr + " WNOHANG");
+        sim.as(1).ok("wait4 " + leader.tid() + " WNOHANG");
+        return member;
+    }
+
+    /** A group outlives its reaped leader: its number stays taken (no fork or set_tid gets it) until the last member goes. */
+    @Test
+    void aProcessGroupKeepsItsLeadersNumber() {
+        Task member = memberOfAReapedLeadersGroup();
+        int nr = member.group().pgrp().numberAtLevel(0);
         assertThat(sim.kernel.read(() -> sim.kernel.tasks().lookup(sim.root(), nr))).as("the task is gone").isNull();
         assertThat(sim.as(member).run("getpgid 0")).isEqualTo(Integer.toString(nr));
         assertThat(sim.as(1).run("clone3 set_tid=" + nr)).isEqualTo("-1 EEXIST");
@@ -113,12 +119,8 @@ class SessionTest {
     /** A group whose leader is reaped can still be joined from its session; a zombie member still names it (setsid EPERM); nr_threads counts tasks, not numbers. */
     @Test
     void aLeaderlessGroupCanBeJoinedAndAZombieStillNamesIt() {
-        Task leader = sim.as(1).child("fork");
-        sim.as(leader).ok("setpgid 0 0");
-        Task member = sim.as(leader).child("fork");
-        int nr = leader.tid();
-        sim.as(leader).ok("exit 0");
-        sim.as(1).ok("wait4 " + nr + " WNOHANG");
+        Task member = memberOfAReapedLeadersGroup();
+        int nr = member.group().pgrp().numberAtLevel(0);
         assertThat(sim.kernel.read(() -> sim.kernel.tasks().liveTasks())).as("init and the member").isEqualTo(2);
         assertThat(sim.root().allocatedCount()).as("and the group's number").isEqualTo(3);
         Task joiner = sim.as(1).child("fork");
