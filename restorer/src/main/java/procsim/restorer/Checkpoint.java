@@ -13,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * A checkpoint of a mounted sim: every task but init and every SysV IPC object, read through the
- * mount's files only, as the operator: {@code status}, {@code stat}, {@code cmdline}, {@code fd/},
+ * mount's files only, as the operator: {@code status}, {@code stat} (exit signal, process group and
+ * session, in root namespace numbers), {@code cmdline}, {@code fd/},
  * {@code fdinfo/}, {@code maps}, {@code ns/}, {@code M/sysvipc/*}, and what no file shows through
  * the tasks' syscall files: IPC_STAT, MSG_COPY, GETALL through init's, PR_GET_CHILD_SUBREAPER,
  * PR_GET_KEEPCAPS and rt_sigaction through each task's (as CRIU asks a stopped task through
@@ -113,10 +114,12 @@ public final class Checkpoint {
             }
             Reply sub = port.call(p, p, "prctl PR_GET_CHILD_SUBREAPER", 0);
             if (sub.failed()) throw new IOException("prctl PR_GET_CHILD_SUBREAPER in " + p + ": " + sub.errno());
+            String[] stat = stat(dir);
             procs.add(new Image.Process(p, Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), pidns, s.get("Name"),
-                    exitSignal(dir), s.state(), sub.text().contains("subreaper=1"), argv, creds(p, p, s), threads, fds,
+                    Integer.parseInt(stat[38 - 3]), s.state(), sub.text().contains("subreaper=1"), argv, creds(p, p, s), threads, fds,
                     MountFiles.shmAttaches(dir), sigactions(p, s), Image.SigAction.signals(mainBlocked),
-                    Image.SigAction.signals(pending), Image.SigAction.signals(mainOwn)));
+                    Image.SigAction.signals(pending), Image.SigAction.signals(mainOwn), Integer.parseInt(stat[5 - 3]),
+                    Integer.parseInt(stat[6 - 3])));
         }
         return new Image(Image.FORMAT, Image.VERSION, procs, msg(), sem(), shm());
     }
@@ -125,11 +128,14 @@ public final class Checkpoint {
         return Files.readSymbolicLink(m.resolve(rel)).toString();
     }
 
-    /** stat's field 38, exit_signal (fs/proc/array.c do_task_stat; the fields after "comm) " start at 3). */
-    private static int exitSignal(Path dir) throws IOException {
+    /**
+     * stat's fields from field 3 on (fs/proc/array.c do_task_stat; the fields after "comm) " start at
+     * 3): field N is {@code [N - 3]}. The image takes 5 (pgrp), 6 (session) and 38 (exit_signal); the
+     * operator at the mount's root reads root namespace numbers.
+     */
+    private static String[] stat(Path dir) throws IOException {
         String stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
-        String[] f = stat.substring(stat.lastIndexOf(") ") + 2).strip().split(" ");
-        return Integer.parseInt(f[38 - 3]);
+        return stat.substring(stat.lastIndexOf(") ") + 2).strip().split(" ");
     }
 
     /**

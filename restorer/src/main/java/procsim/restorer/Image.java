@@ -15,13 +15,16 @@ import java.util.Objects;
 public record Image(String format, int version, List<Process> processes, List<MsgQueue> msg, List<SemSet> sem,
                     List<ShmSegment> shm) {
     public static final String FORMAT = "procsim-image";
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /**
      * The oldest version read: version 1 had no {@code sigactions} (every action was SIG_DFL then),
      * versions 1 and 2 no {@code sigmask}, {@code sigpending} nor {@code ownSigpending} (no mask,
-     * nothing pending then).
+     * nothing pending then), versions 1 to 3 no {@code pgid} nor {@code sid} (every process was in
+     * init's group and session, 1, then).
      */
     public static final int OLDEST_VERSION = 1;
+    /** init's process group and session (init, root pid 1, leads both; fork inherits them). */
+    public static final int INIT_GROUP = 1;
 
     /**
      * A thread group, with its leader's task fields.
@@ -36,12 +39,23 @@ public record Image(String format, int version, List<Process> processes, List<Ms
      * @param sigmask    the signals its main thread blocks, ascending (status's SigBlk)
      * @param sigpending the signals pending for the process, ascending (status's ShdPnd: kill's)
      * @param ownSigpending the signals pending for its main thread alone, ascending (its SigPnd: tkill's)
+     * @param pgid       its process group, by its leader's root pid (stat's field 5; init's is 1)
+     * @param sid        its session, by its leader's root pid (stat's field 6; init's is 1)
      */
     public record Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal,
                           String state, boolean subreaper, List<String> argv, Creds creds, List<Thread> threads,
                           List<Fd> fds, List<ShmAttach> shmAttaches, List<SigAction> sigactions, List<Integer> sigmask,
-                          List<Integer> sigpending, List<Integer> ownSigpending) {
-        /** With nothing pending for the main thread alone. */
+                          List<Integer> sigpending, List<Integer> ownSigpending, int pgid, int sid) {
+        /** In init's process group and session, 1 (a version 1 to 3 image's). */
+        public Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal, String state,
+                       boolean subreaper, List<String> argv, Creds creds, List<Thread> threads, List<Fd> fds,
+                       List<ShmAttach> shmAttaches, List<SigAction> sigactions, List<Integer> sigmask, List<Integer> sigpending,
+                       List<Integer> ownSigpending) {
+            this(pid, ppid, nspid, pidns, comm, exitSignal, state, subreaper, argv, creds, threads, fds, shmAttaches, sigactions,
+                    sigmask, sigpending, ownSigpending, INIT_GROUP, INIT_GROUP);
+        }
+
+        /** With nothing pending for the main thread alone, in init's group and session. */
         public Process(int pid, int ppid, List<Integer> nspid, String pidns, String comm, int exitSignal, String state,
                        boolean subreaper, List<String> argv, Creds creds, List<Thread> threads, List<Fd> fds,
                        List<ShmAttach> shmAttaches, List<SigAction> sigactions, List<Integer> sigmask, List<Integer> sigpending) {

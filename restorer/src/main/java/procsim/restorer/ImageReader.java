@@ -265,7 +265,8 @@ final class ImageReader {
     private static final String[] PROCESS_FIELDS_V1 = {"pid", "ppid", "nspid", "pidns", "comm", "exitSignal", "state",
         "subreaper", "argv", "creds", "threads", "fds", "shmAttaches"};
     private static final String[] PROCESS_FIELDS_V2 = with(PROCESS_FIELDS_V1, "sigactions");
-    private static final String[] PROCESS_FIELDS = with(PROCESS_FIELDS_V2, "sigmask", "sigpending", "ownSigpending");
+    private static final String[] PROCESS_FIELDS_V3 = with(PROCESS_FIELDS_V2, "sigmask", "sigpending", "ownSigpending");
+    private static final String[] PROCESS_FIELDS = with(PROCESS_FIELDS_V3, "pgid", "sid");
     private static final String[] THREAD_FIELDS_V2 = {"tid", "nspid", "comm", "creds"};
     private static final String[] THREAD_FIELDS = with(THREAD_FIELDS_V2, "sigmask", "ownSigpending");
 
@@ -275,10 +276,11 @@ final class ImageReader {
 
     /**
      * A process of an image of {@code version}: version 1's has no sigactions (all SIG_DFL), versions
-     * 1 and 2 no sigmask, sigpending nor ownSigpending (no mask, nothing pending).
+     * 1 and 2 no sigmask, sigpending nor ownSigpending (no mask, nothing pending), versions 1 to 3 no
+     * pgid nor sid (init's group and session, 1).
      */
     private static Image.Process process(Obj p, int version) throws ImageException {
-        p.only(version == 1 ? PROCESS_FIELDS_V1 : version == 2 ? PROCESS_FIELDS_V2 : PROCESS_FIELDS);
+        p.only(version == 1 ? PROCESS_FIELDS_V1 : version == 2 ? PROCESS_FIELDS_V2 : version == 3 ? PROCESS_FIELDS_V3 : PROCESS_FIELDS);
         List<Image.Thread> threads = new ArrayList<>();
         for (Obj t : p.objs("threads")) {
             t.only(version < 3 ? THREAD_FIELDS_V2 : THREAD_FIELDS);
@@ -299,7 +301,8 @@ final class ImageReader {
         }
         return new Image.Process(p.i("pid"), p.i("ppid"), p.ints("nspid"), p.s("pidns"), p.s("comm"), p.i("exitSignal"),
                 p.s("state"), p.b("subreaper"), p.strings("argv"), creds(p.o("creds")), threads, fds, attaches, sigactions,
-                sigs(p, "sigmask", version), sigs(p, "sigpending", version), sigs(p, "ownSigpending", version));
+                sigs(p, "sigmask", version), sigs(p, "sigpending", version), sigs(p, "ownSigpending", version),
+                version < 4 ? Image.INIT_GROUP : p.i("pgid"), version < 4 ? Image.INIT_GROUP : p.i("sid"));
     }
 
     /** A signal list of version 3 ({@code sigmask}, {@code sigpending}, {@code ownSigpending}); empty before it. */

@@ -12,6 +12,7 @@ import java.util.List;
  * procsim-image VERSION
  * process PID ppid=P nspid=N0,N1,.. pidns=NAME comm=C exit_signal=S state=S|T subreaper=0|1 argv=ARG ARG ...
  * thread PID TID nspid=N0,.. comm=C
+ * session PID sid=S pgid=G
  * creds TID uid=R,E,S,F gid=R,E,S,F caps=INH/PRM/EFF/BND/AMB keepcaps=0|1     (TID: a leader's is its PID)
  * sigaction PID SIG handler=SIG_IGN|SIG_DFL|0xADDR flags=0xFLAGS
  * sigmask TID signals=SIG,SIG,..                                               (TID: a leader's is its PID)
@@ -27,8 +28,9 @@ import java.util.List;
  * sem-times ID otime=O ctime=C
  * shm-times ID atime=A dtime=D ctime=C cpid=P lpid=P
  * </pre>
- * A {@code sigaction}, {@code sigmask}, {@code sigpending} or {@code own-sigpending} line is there
- * only when it says something (not SIG_DFL with no flags, not empty). The {@code -times} records
+ * A {@code session}, {@code sigaction}, {@code sigmask}, {@code sigpending} or {@code own-sigpending}
+ * line is there only when it says something (not init's session and group 1, not SIG_DFL with no
+ * flags, not empty). The {@code -times} records
  * come last: only nsd restores them.
  */
 public final class ImageText {
@@ -49,6 +51,9 @@ public final class ImageText {
             for (Image.Thread t : p.threads()) {
                 out.add("thread " + p.pid() + " " + t.tid() + " nspid=" + Creation.join(t.nspid()) + " comm=" + t.comm());
             }
+        }
+        for (Image.Process p : procs) {
+            if (p.sid() != Image.INIT_GROUP || p.pgid() != Image.INIT_GROUP) out.add("session " + p.pid() + " sid=" + p.sid() + " pgid=" + p.pgid());
         }
         for (Image.Process p : procs) {
             out.add(creds(p.pid(), p.creds()));

@@ -28,6 +28,17 @@ final class Plan {
     final Map<Integer, List<Image.Process>> children = new HashMap<>();
     /** Per process: the root pid of its namespace's init at each level (1 for the root). */
     final Map<Integer, List<Integer>> nsInits = new HashMap<>();
+    /**
+     * Per process (root pid; 1 for init): the process group it is in once made, before any setpgid:
+     * its parent's then (fork inherits it), its own pid after its setsid.
+     */
+    final Map<Integer, Integer> madeGroup = new HashMap<>();
+    /** The processes whose made group is not the image's, each with its setpgid: group leaders first, then members. */
+    final List<Regroup> regroups = new ArrayList<>();
+
+    /** Process {@code pid} writes {@code setpgid 0 GROUP}: {@code group} as its own pid namespace numbers the group. */
+    record Regroup(int pid, int group) {
+    }
 
     Plan(Image image, String initComm) throws ImageException {
         this.image = image;
@@ -125,6 +136,67 @@ final class Plan {
             if (p.nspid().size() > inits.size()) inits.add(p.pid());
             nsInits.put(p.pid(), inits);
         }
+        groups();
+    }
+
+    /** Whether {@code p} leads its session: a restore makes it by {@code setsid} as soon as {@code p} is made. */
+    static boolean leadsSession(Image.Process p) {
+        return p.sid() == p.pid();
+    }
+
+    /**
+     * Sessions and process groups as setsid and setpgid alone can make them (kernel/sys.c): a session
+     * is its leader's setsid, right after the leader is made, and its children inherit it (so a
+     * process's session is its parent's or its own); a session leader stays its group's leader; a
+     * group is its leader's setpgid, then each member's, which names it in the member's own pid
+     * namespace, within one session. What would take a helper task (CRIU makes one: a session whose
+     * leader is gone, or that a process did not get from its parent) or a group with no leader in
+     * the image is refused. Fills {@link #madeGroup} and {@link #regroups}.
+     */
+    private void groups() throws ImageException {
+        madeGroup.put(1, Image.INIT_GROUP);
+        List<Regroup> members = new ArrayList<>();
+        for (Image.Process p : order) { // parents first
+            if (p.pgid() < 1 || p.sid() < 1) throw new ImageException("pgid " + p.pgid() + " and sid " + p.sid() + " of " + p.pid());
+            int parentSid = p.ppid() == 1 ? Image.INIT_GROUP : procs.get(p.ppid()).sid();
+            if (!leadsSession(p) && p.sid() != parentSid) {
+                throw new ImageException("session " + p.sid() + " of " + p.pid() + " is neither its parent's (" + parentSid + ") nor its own: "
+                        + "a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task "
+                        + "(as CRIU makes)");
+            }
+            if (leadsSession(p) && p.pgid() != p.pid()) {
+                throw new ImageException(p.pid() + " leads session " + p.sid() + " but is in group " + p.pgid()
+                        + ": a session leader leads its group (setpgid cannot move it)");
+            }
+            Image.Process leader = procs.get(p.pgid());
+            int groupSid = p.pgid() == Image.INIT_GROUP ? Image.INIT_GROUP : leader != null && leader.pgid() == p.pgid() ? leader.sid() : 0;
+            if (groupSid == 0) {
+                throw new ImageException("group " + p.pgid() + " of " + p.pid() + " has no leader in the image (no process " + p.pgid()
+                        + " in group " + p.pgid() + "): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)");
+            }
+            if (groupSid != p.sid()) {
+                throw new ImageException("group " + p.pgid() + " of " + p.pid() + " is in session " + groupSid + ", " + p.pid()
+                        + " in session " + p.sid() + ": a group lies within one session");
+            }
+            int made = leadsSession(p) ? p.pid() : madeGroup.get(p.ppid());
+            madeGroup.put(p.pid(), made);
+            if (made == p.pgid()) continue;
+            int nr = groupNr(p, p.pgid());
+            if (nr == 0) {
+                throw new ImageException("group " + p.pgid() + " of " + p.pid() + " is not in the pid namespace of " + p.pid()
+                        + ", where it would inherit group " + made + ": its setpgid cannot name it there");
+            }
+            (p.pgid() == p.pid() ? regroups : members).add(new Regroup(p.pid(), nr));
+        }
+        regroups.addAll(members);
+    }
+
+    /** Group {@code g} (a leader's root pid, or init's 1) as the pid namespace of {@code p} numbers it; 0 where it is not in it. */
+    private int groupNr(Image.Process p, int g) {
+        int level = p.nspid().size() - 1;
+        if (g == Image.INIT_GROUP) return level == 0 ? Image.INIT_GROUP : 0;
+        List<Integer> inits = nsInits.get(g);
+        return inits.size() > level && inits.get(level).equals(nsInits.get(p.pid()).get(level)) ? procs.get(g).nspid().get(level) : 0;
     }
 
     /**

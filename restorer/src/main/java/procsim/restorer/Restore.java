@@ -13,8 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
- * object with its id, then every process (parents first) with its pids, argv, comm, fds, shm
- * attaches and subreaper mark, then the threads, then signal actions and masks (once every task is
+ * object with its id, then every process (parents first) with its pids, its session (a session
+ * leader's setsid, before its children), argv, comm, fds, shm attaches and subreaper mark, then the
+ * threads, then the process groups ({@code setpgid 0 G} by each process not in its image's group
+ * once made: leaders first, then members), then signal actions and masks (once every task is
  * made: fork copies them), then credentials (last: a task that dropped root could not make its
  * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
@@ -192,6 +194,9 @@ public final class Restore {
             for (Image.Thread t : p.threads()) makeThread(p, t);
         }
         unname();
+        for (Plan.Regroup g : plan.regroups) {
+            ok(port.send(g.pid(), g.pid(), "setpgid 0 " + g.group()), "setpgid 0 " + g.group() + " in " + g.pid());
+        }
         for (Image.Process p : plan.order) setSigactions(p);
         for (Image.Process p : plan.order) setSigmasks(p);
         for (Image.Process p : plan.order) {
@@ -267,6 +272,7 @@ public final class Restore {
                 plan.nsInits.get(p.pid()), false, p.exitSignal());
         create(c);
         int pid = p.pid();
+        if (Plan.leadsSession(p)) setsid(p);
         comm.put(pid, comm.get(parent));
         List<Image.Fd> have = new ArrayList<>(fds.get(parent));
         List<Image.ShmAttach> attached = new ArrayList<>(shm.get(parent));
@@ -289,6 +295,17 @@ public final class Restore {
         fixShm(pid, attached, p.shmAttaches());
         shm.put(pid, p.shmAttaches());
         if (p.subreaper()) ok(port.send(pid, pid, "prctl PR_SET_CHILD_SUBREAPER 1"), "prctl PR_SET_CHILD_SUBREAPER in " + pid);
+    }
+
+    /**
+     * A session leader's setsid, by itself, before it makes children (fork inherits the session);
+     * its reply is the new session's id as the leader's own namespace numbers it: its own pid there.
+     */
+    private void setsid(Image.Process p) throws RestoreException {
+        int self = p.nspid().get(p.nspid().size() - 1);
+        Reply r = port.call(p.pid(), p.pid(), "setsid", self);
+        ok(r, "setsid in " + p.pid());
+        if (r.value() != self) throw new RestoreException("restore: setsid in " + p.pid() + " gave session " + r.value() + ", not " + self);
     }
 
     private void makeThread(Image.Process p, Image.Thread t) throws RestoreException {

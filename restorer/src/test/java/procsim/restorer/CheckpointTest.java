@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointTest {
     @TempDir
     Path m;
+    /** Process 5's stat fields 5 (pgrp) and 6 (session), as the operator at the mount's root reads them. */
+    private String pgrp = "1", session = "1";
 
     /** Writes process 5 (State {@code state}, ShdPnd {@code pending}, SigBlk {@code blocked}) and its thread 7 (SigBlk {@code threadBlocked}). */
     private Image checkpoint(String state, String pending, String blocked, String threadBlocked) throws Exception {
@@ -53,6 +55,8 @@ class CheckpointTest {
         Files.writeString(p.resolve("maps"), "");
         List<String> stat = new ArrayList<>(Collections.nCopies(50, "0"));
         stat.set(38 - 3, "17");
+        stat.set(5 - 3, pgrp);
+        stat.set(6 - 3, session);
         Files.writeString(p.resolve("stat"), "5 (init) " + String.join(" ", stat) + "\n");
         Files.createDirectories(m.resolve("sysvipc"));
         for (String kind : List.of("msg", "sem", "shm")) Files.writeString(m.resolve("sysvipc/" + kind), "");
@@ -72,7 +76,7 @@ class CheckpointTest {
     void eachThreadsMaskAndThePendingSignalsEveryThreadBlocksAreSaved() throws Exception {
         Image img = checkpoint("S (sleeping)", "0000000000000800", "0000000000000800", "8000000000000801");
         Image.Process p = img.processes().get(0);
-        assertThat(img.version()).isEqualTo(3);
+        assertThat(img.version()).isEqualTo(4);
         assertThat(p.sigmask()).containsExactly(12);
         assertThat(p.sigpending()).containsExactly(12);
         assertThat(p.threads()).extracting(Image.Thread::sigmask).containsExactly(List.of(1, 12, 64));
@@ -132,5 +136,16 @@ class CheckpointTest {
                 .isInstanceOf(ImageException.class)
                 .hasMessage("checkpoint: thread 7 of 5 has signals pending for it alone (SigPnd 0000000000000800) that it does not "
                         + "block and 5 is not stopped: not supported");
+    }
+
+    /** The process group and session from stat's fields 5 and 6 (root numbers: the operator's), the exit signal from 38. */
+    @Test
+    void theProcessGroupAndSessionAreStatsFields5And6() throws Exception {
+        pgrp = "9";
+        session = "4";
+        Image.Process p = checkpoint("S (sleeping)", NONE, NONE, NONE).processes().get(0);
+        assertThat(p.pgid()).isEqualTo(9);
+        assertThat(p.sid()).isEqualTo(4);
+        assertThat(p.exitSignal()).isEqualTo(17);
     }
 }

@@ -43,8 +43,38 @@ class ImageJsonTest {
     void anImageReadsBackEqual() throws Exception {
         Image img = Images.sample();
         assertThat(read(ImageJson.toJson(img))).isEqualTo(img);
-        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 3,");
+        assertThat(ImageJson.toJson(img)).startsWith("{\n  \"format\" : \"procsim-image\",\n  \"version\" : 4,");
+        assertThat(ImageJson.toJson(img)).contains("\"ownSigpending\" : [ ],\n    \"pgid\" : 6,\n    \"sid\" : 5\n");
         assertThat(ImageJson.toJson(img)).contains("\"sigmask\" : [ 1, 12 ]", "\"sigmask\" : [ 12 ],\n    \"sigpending\" : [ 12 ]");
+    }
+
+    /** {@code text} with its processes' {@code pgid} and {@code sid} taken out. */
+    private static String withoutGroups(String text) {
+        return text.replaceAll(",\\s*\"(pgid|sid)\" : [0-9]+", "");
+    }
+
+    /** The sample as a version 3 image (before process groups and sessions). */
+    private static String v3() {
+        return withoutGroups(ImageJson.toJson(Images.sample())).replace("\"version\" : 4,", "\"version\" : 3,");
+    }
+
+    /**
+     * A version 3 image (before process groups and sessions) still reads: every process in init's
+     * group and session, 1, as a sim then had; it may not carry them.
+     */
+    @Test
+    void aVersion3ImageReadsInInitsGroupAndSession() throws Exception {
+        String v3 = v3();
+        assertThat(v3).doesNotContain("pgid").doesNotContain("\"sid\"").contains("ownSigpending");
+        Image img = read(v3);
+        assertThat(img.version()).isEqualTo(3);
+        assertThat(img.processes()).allMatch(p -> p.pgid() == 1 && p.sid() == 1);
+        assertThat(img.processes().get(0).sigmask()).isEqualTo(Images.sample().processes().get(0).sigmask());
+        String v4 = ImageJson.toJson(Images.sample());
+        assertThatThrownBy(() -> read(v4.replace("\"version\" : 4,", "\"version\" : 3,"))).isInstanceOf(ImageException.class)
+                .hasMessageStartingWith("bad image: processes[0].pgid: Unrecognized field \"pgid\"");
+        assertThatThrownBy(() -> read(v3.replace("\"pid\" : 8,", "\"pid\" : 8, \"sid\" : 8,"))).isInstanceOf(ImageException.class)
+                .hasMessageStartingWith("bad image: processes[2].sid: Unrecognized field \"sid\"");
     }
 
     /** {@code text} with its process's and threads' {@code sigmask}, {@code sigpending} and {@code ownSigpending} taken out. */
@@ -58,7 +88,7 @@ class ImageJsonTest {
      */
     @Test
     void aVersion2ImageReadsWithNoMaskAndNothingPending() throws Exception {
-        String v3 = ImageJson.toJson(Images.sample());
+        String v3 = v3();
         String v2 = withoutSignalSets(v3.replace("\"version\" : 3,", "\"version\" : 2,"));
         assertThat(v2).doesNotContain("sigmask").doesNotContain("sigpending").contains("sigactions");
         Image img = read(v2);
@@ -83,7 +113,7 @@ class ImageJsonTest {
      */
     @Test
     void aVersion1ImageReadsWithEveryActionDefault() throws Exception {
-        String v2 = withoutSignalSets(ImageJson.toJson(Images.sample())).replace("\"version\" : 3,", "\"version\" : 2,");
+        String v2 = withoutSignalSets(v3()).replace("\"version\" : 3,", "\"version\" : 2,");
         String v1 = v2.replace("\"version\" : 2,", "\"version\" : 1,").replaceAll(",\\s*\"sigactions\" : \\[[^\\]]*\\]", "");
         assertThat(v1).doesNotContain("sigactions");
         Image img = read(v1);
@@ -98,7 +128,7 @@ class ImageJsonTest {
     @CsvSource(delimiter = ';', value = {
         "/format;                   \"tar\";          not a procsim image (no \"format\": \"procsim-image\")",
         "/format;                   -;                not a procsim image",
-        "/version;                  4;                image version 4 is not supported (this procsim reads versions 1 to 3)",
+        "/version;                  5;                image version 5 is not supported (this procsim reads versions 1 to 4)",
         "/version;                  0;                image version 0 is not supported",
         "/version;                  \"2\";            image version \"2\" is not supported",
         "/processes/0/sigactions/1/flags; 7;          bad image: processes[0].sigactions[1].flags: not a string: 7",
@@ -124,6 +154,9 @@ class ImageJsonTest {
         "/processes/2/sigpending;   -;                bad image: processes[2]: missing field \"sigpending\"",
         "/processes/0/threads/0/ownSigpending; -;     bad image: processes[0].threads[0]: missing field \"ownSigpending\"",
         "/processes/1/ownSigpending; [\"x\"];          bad image: processes[1].ownSigpending[0]: not an integer: \"x\"",
+        "/processes/1/pgid;         -;                bad image: processes[1]: missing field \"pgid\"",
+        "/processes/2/sid;          \"1\";            bad image: processes[2].sid: not an integer: \"1\"",
+        "/processes/0/pgid;         [5];              bad image: processes[0].pgid: not an integer: [5]",
     })
     void damageIsNamed(String pointer, String value, String message) throws Exception {
         String text = mutated(pointer.strip(), value.strip());
@@ -141,7 +174,7 @@ class ImageJsonTest {
     void trailingTextAndDuplicateKeysAreRefused() throws Exception {
         String good = ImageJson.toJson(Images.sample());
         assertThatThrownBy(() -> read(good + "{}")).isInstanceOf(ImageException.class);
-        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 3,", "\"version\" : 3, \"version\" : 3,")))
+        assertThatThrownBy(() -> read(good.replaceFirst("\"version\" : 4,", "\"version\" : 4, \"version\" : 4,")))
                 .isInstanceOf(ImageException.class);
     }
 
@@ -156,11 +189,14 @@ class ImageJsonTest {
     void theTextFormIsOneSortedRecordALine() {
         List<String> lines = ImageText.lines(Images.sample());
         assertThat(lines).containsExactly(
-                "procsim-image 3",
+                "procsim-image 4",
                 "process 5 ppid=1 nspid=5,1 pidns=init:5 comm=init exit_signal=17 state=S subreaper=0 argv=/sbin/init",
                 "process 6 ppid=5 nspid=6,2 pidns=init:5 comm=init exit_signal=10 state=T subreaper=1 argv=/sbin/init",
                 "process 8 ppid=1 nspid=8 pidns=root comm=w8 exit_signal=17 state=S subreaper=0 argv=/usr/bin/w8 -x",
                 "thread 5 7 nspid=7,3 comm=t7",
+                // not for 8, in init's session and group
+                "session 5 sid=5 pgid=5",
+                "session 6 sid=5 pgid=6",
                 "creds 5 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
                 "creds 7 uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0",
                 "creds 6 uid=1000,1000,1000,1000 gid=100,100,100,100 caps=0000000000000000/0000000000000000/0000000000000000/000001ffffffffff/0000000000000000 keepcaps=0",

@@ -55,6 +55,15 @@ class PlanTest {
         "/processes/0/ownSigpending;  [9];                    ownSigpending of 5: signal 9 cannot be pending",
         "/processes/0/ownSigpending;  [12,12];                ownSigpending of 5: signal 12 twice in the image",
         "/processes/1/ownSigpending;  [18];                   ownSigpending of 6: SIGCONT would continue the stopped 6",
+        // sessions and groups setsid and setpgid alone can make (5 leads session 5, 6 group 6 of it, 8 is in init's 1/1)
+        "/processes/2/sid;            5;                      session 5 of 8 is neither its parent's (1) nor its own: a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task (as CRIU makes)",
+        "/processes/1/sid;            1;                      session 1 of 6 is neither its parent's (5) nor its own",
+        "/processes/0/pgid;           1;                      5 leads session 5 but is in group 1: a session leader leads its group (setpgid cannot move it)",
+        "/processes/2/pgid;           7;                      group 7 of 8 has no leader in the image (no process 7 in group 7): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)",
+        "/processes/2/pgid;           9;                      group 9 of 8 has no leader in the image",
+        "/processes/2/pgid;           6;                      group 6 of 8 is in session 5, 8 in session 1: a group lies within one session",
+        "/processes/0/pgid;           0;                      pgid 0 and sid 5 of 5",
+        "/processes/2/sid;            -1;                     pgid 1 and sid -1 of 8",
     })
     void refusedBeforeAnythingIsMade(String pointer, String value, String message) throws Exception {
         Image img = ImageJsonTest.read(ImageJsonTest.mutated(pointer.strip(), value.strip()));
@@ -63,6 +72,36 @@ class PlanTest {
         assertThatThrownBy(() -> Restore.run(img, RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
                 .hasMessageStartingWith(message.strip());
         assertThat(port.writes).isEmpty();
+    }
+
+    /** {@code procs}' restore is refused with {@code message}, before anything is written. */
+    private static void refused(String message, Image.Process... procs) {
+        RecordingPort port = new RecordingPort();
+        port.tasks.put(1, Images.task("init", 0, List.of(1)));
+        assertThatThrownBy(() -> Restore.run(Images.of(procs), RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
+                .hasMessage(message);
+        assertThat(port.writes).isEmpty();
+    }
+
+    /**
+     * A process whose group is another than the one it would inherit joins it by setpgid in its own
+     * pid namespace, which must number the group: one of an outer namespace is refused (the group it
+     * inherits needs none, wherever it is). A group named after a process that is not its leader is
+     * refused too.
+     */
+    @org.junit.jupiter.api.Test
+    void aGroupOutsideTheNamespaceOfAProcessThatMustJoinItOrWithNoLeaderIsRefused() throws Exception {
+        Image.Process leader = Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 2);
+        Image.Process group = Images.session(Images.proc(3, 2, List.of(3), "init"), 3, 2);
+        Image.Process nested = Images.session(Images.proc(4, 2, List.of(4, 1), "init"), 3, 2);
+        refused("group 3 of 4 is not in the pid namespace of 4, where it would inherit group 2: its setpgid cannot name it there",
+                leader, group, nested);
+        // in the group it inherits, or its own: nothing to name
+        Image.Process inherits = Images.session(Images.proc(4, 2, List.of(4, 1), "init"), 2, 2);
+        Image.Process below = Images.session(Images.proc(5, 4, List.of(5, 2), "init"), 2, 2);
+        assertThat(new Plan(Images.of(leader, group, inherits, below), "init").regroups).containsExactly(new Plan.Regroup(3, 3));
+        refused("group 3 of 4 has no leader in the image (no process 3 in group 3): a restore makes a group by its leader's setpgid; "
+                + "this one needs a helper task (as CRIU makes)", leader, Images.session(group, 2, 2), nested);
     }
 
     /** A parent missing two levels up, its child listed first: refused, not a NullPointerException. */

@@ -33,6 +33,8 @@ class RestoreTest {
                 "1/1: msgsnd 0 1 hello IPC_NOWAIT",
                 // depth 0 first: 5 (named as init), then 8 (exec'd: execve names it w8)
                 "1/1: clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,5",
+                // 5 leads a session: its setsid as soon as it is made, before its child 6 (which inherits it)
+                "5/5: setsid",
                 "1/1: clone3 exit_signal=SIGCHLD set_tid=8",
                 "8/8: execve /usr/bin/w8 -x",
                 "5/5: clone3 exit_signal=10 set_tid=2,6",
@@ -49,6 +51,8 @@ class RestoreTest {
                 "5/5: prctl PR_SET_NAME t7",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
                 "5/5: prctl PR_SET_NAME init",
+                // once every task is made, 6 leads a group of 5's session: its own pid as its namespace numbers it
+                "6/6: setpgid 0 2",
                 // signal actions once every fork is done, by the process itself
                 "5/5: rt_sigaction 17 SIG_IGN 0x4000000",
                 "5/5: rt_sigaction 10 0x401000 0x14000000",
@@ -72,7 +76,7 @@ class RestoreTest {
                 "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200");
         // a reply is read only where its value is used: init's keepcaps and SIGCHLD action, the id, the fd
         assertThat(port.calls).containsExactly("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD",
-                "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "6/6: open /var/f 02");
+                "1/1: msgget 1000 IPC_CREAT|IPC_EXCL|0640", "5/5: setsid", "6/6: open /var/f 02");
     }
 
     /**
@@ -297,7 +301,8 @@ class RestoreTest {
                     .map(t -> new Image.Thread(t.tid(), t.nspid(), t.comm(), t.creds(), List.of())).toList();
             Image.Process q = Images.signals(p, List.of(), List.of());
             none.add(new Image.Process(q.pid(), q.ppid(), q.nspid(), q.pidns(), q.comm(), q.exitSignal(), q.state(), q.subreaper(),
-                    q.argv(), q.creds(), threads, q.fds(), q.shmAttaches(), q.sigactions(), q.sigmask(), q.sigpending()));
+                    q.argv(), q.creds(), threads, q.fds(), q.shmAttaches(), q.sigactions(), q.sigmask(), q.sigpending(), List.of(),
+                    q.pgid(), q.sid()));
         }
         Restore.run(img, m, port, true);
         List<String> with = List.copyOf(port.writes);
@@ -308,6 +313,106 @@ class RestoreTest {
         assertThat(port.writes).isEqualTo(with.stream().filter(w -> !w.contains("rt_sigprocmask") && !pending.contains(w)).toList());
         assertThat(port.writes).noneMatch(w -> w.contains("rt_sigprocmask"));
         assertThat(with.size() - port.writes.size()).isEqualTo(9);
+    }
+
+    /** The sample with every process in init's group and session, 1 (a version 1 to 3 image's; the restore bench's tree). */
+    private static Image inInitsSession() {
+        Image img = Images.sample();
+        return new Image(img.format(), img.version(), img.processes().stream().map(p -> Images.session(p, 1, 1)).toList(), img.msg(),
+                img.sem(), img.shm());
+    }
+
+    /** Every process in init's group and session (the restore bench's tree): not one request more. */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void initsGroupAndSessionAddNoRequest(RestoreMethod m) throws Exception {
+        Restore.run(Images.sample(), m, port, true);
+        List<String> with = List.copyOf(port.writes);
+        init();
+        Restore.run(inInitsSession(), m, port, true);
+        List<String> groups = List.of("5/5: setsid", "6/6: setpgid 0 2");
+        assertThat(with).containsAll(groups);
+        assertThat(port.writes).isEqualTo(with.stream().filter(w -> !groups.contains(w)).toList());
+        assertThat(port.writes).noneMatch(w -> w.contains("setsid") || w.contains("setpgid"));
+    }
+
+    /**
+     * A tree of sessions and groups: 2 leads a session, whose children 3, 4, 5 and the namespace
+     * init 6 (6,1) inherit; 4 leads a group that 3, made before it, joins; 6 leads one in its own
+     * namespace that its child 7 (7,2) joins; 9 (a child of 8) leads one of init's session that 10,
+     * init's child, joins.
+     */
+    private static Image sessions() {
+        return Images.of(
+                Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 2),
+                Images.session(Images.proc(3, 2, List.of(3), "init"), 4, 2),
+                Images.session(Images.proc(4, 2, List.of(4), "init"), 4, 2),
+                Images.session(Images.proc(5, 2, List.of(5), "init"), 2, 2),
+                Images.session(Images.proc(6, 2, List.of(6, 1), "init"), 6, 2),
+                Images.session(Images.proc(7, 6, List.of(7, 2), "init"), 6, 2),
+                Images.proc(8, 1, List.of(8), "init"),
+                Images.session(Images.proc(9, 8, List.of(9), "init"), 9, 1),
+                Images.session(Images.proc(10, 1, List.of(10), "init"), 9, 1));
+    }
+
+    /**
+     * A session leader's setsid by itself right after it is made, before its first child; the
+     * groups once every task is made, before the signal actions, masks and credentials: each by the
+     * process itself, the group as its own namespace numbers it, leaders first (in the plan's order),
+     * then members. The same by every method.
+     */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void sessionsBeforeTheLeadersChildrenAndGroupsAfterEveryTaskLeadersFirst(RestoreMethod m) throws Exception {
+        Restore.run(sessions(), m, port, true);
+        assertThat(port.writes).filteredOn(w -> w.contains("setsid") || w.contains("setpgid")).containsExactly(
+                "2/2: setsid",
+                "4/4: setpgid 0 4", "6/6: setpgid 0 1", "9/9: setpgid 0 9",
+                "10/10: setpgid 0 9", "3/3: setpgid 0 4", "7/7: setpgid 0 1");
+        int setsid = port.writes.indexOf("2/2: setsid");
+        int lastCreation = 0;
+        for (int i = 0; i < port.writes.size(); i++) {
+            String w = port.writes.get(i);
+            if (w.startsWith("2/2: ") && i != setsid || w.startsWith("2/2 next_syscall_data")) {
+                assertThat(i).as("%s after 2's setsid", w).isGreaterThan(setsid); // its children's creations
+            }
+            if (w.matches(".*: (clone|clone3|eclone|fork)( .*)?")) lastCreation = i;
+        }
+        assertThat(port.writes.indexOf("1/1: " + (m == RestoreMethod.CLONE3 ? "clone3 exit_signal=SIGCHLD set_tid=2"
+                : m == RestoreMethod.ECLONE ? "eclone SIGCHLD pids=2" : "fork")))
+                .isBetween(0, setsid);
+        assertThat(port.writes.indexOf("4/4: setpgid 0 4")).isGreaterThan(lastCreation);
+        assertThat(port.calls).contains("2/2: setsid");
+    }
+
+    /** A group's setpgid comes before the signal actions and the credentials (a stopped process is moved before its stop). */
+    @Test
+    void groupsComeBeforeSignalActionsAndCredentials() throws Exception {
+        Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
+        assertThat(port.writes).containsSubsequence("5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
+                "6/6: setpgid 0 2", "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
+    }
+
+    /** A setsid that fails, or whose session is not the leader's own pid in its namespace, fails the restore, which rolls back. */
+    @Test
+    void aSetsidThatGivesAnotherSessionRollsBack() {
+        port.value = w -> w.equals("5/5: setsid") ? 5L : null; // its root pid: not 1, its pid in its namespace
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
+                .hasMessage("restore: setsid in 5 gave session 5, not 1\nprocsim: restore rolled back: 1 task and 1 IPC object removed");
+        assertThat(port.writes).noneMatch(w -> w.contains("set_tid=2,6"));
+        init();
+        port.fail = w -> w.equals("5/5: setsid") ? "EPERM" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
+                .hasMessageStartingWith("restore: setsid in 5: -1 EPERM\n");
+    }
+
+    /** A setpgid refused (EPERM) rolls back what was made, as any other failed write. */
+    @Test
+    void aFailedSetpgidRollsBack() {
+        port.fail = w -> w.equals("6/6: setpgid 0 2") ? "EPERM" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
+                .hasMessage("restore: setpgid 0 2 in 6: -1 EPERM\nprocsim: restore rolled back: 3 tasks and 1 IPC object removed");
+        assertThat(port.writes).noneMatch(w -> w.contains("rt_sigaction 17"));
     }
 
     /** A mask refused midway rolls back what was made, as any other failed write. */
