@@ -406,22 +406,17 @@ class RestoreTest {
                 .hasMessageStartingWith("restore: setsid in 5: -1 EPERM\n");
     }
 
-    /** A setpgid refused (EPERM) rolls back what was made, as any other failed write. */
-    @Test
-    void aFailedSetpgidRollsBack() {
-        port.fail = w -> w.equals("6/6: setpgid 0 2") ? "EPERM" : null;
+    /** A setpgid or a mask refused midway rolls back what was made, as any other failed write, and nothing after it is written. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "6/6: setpgid 0 2;        EPERM;  setpgid 0 2 in 6;     rt_sigaction 17",
+        "5/7: rt_sigprocmask;     EINVAL; rt_sigprocmask in 7;  : kill 1 12",
+    })
+    void aFailedWriteOnceTheTasksAreMadeRollsBack(String failing, String errno, String what, String after) {
+        port.fail = w -> w.startsWith(failing) ? errno : null;
         assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
-                .hasMessage("restore: setpgid 0 2 in 6: -1 EPERM\nprocsim: restore rolled back: 3 tasks and 1 IPC object removed");
-        assertThat(port.writes).noneMatch(w -> w.contains("rt_sigaction 17"));
-    }
-
-    /** A mask refused midway rolls back what was made, as any other failed write. */
-    @Test
-    void aFailedMaskRollsBack() {
-        port.fail = w -> w.startsWith("5/7: rt_sigprocmask") ? "EINVAL" : null;
-        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
-                .hasMessage("restore: rt_sigprocmask in 7: -1 EINVAL\nprocsim: restore rolled back: 3 tasks and 1 IPC object removed");
-        assertThat(port.writes).noneMatch(w -> w.contains(": kill 1 12"));
+                .hasMessage("restore: " + what + ": -1 " + errno + "\nprocsim: restore rolled back: 3 tasks and 1 IPC object removed");
+        assertThat(port.writes).noneMatch(w -> w.contains(after));
     }
 
     private static List<Long> longs(String csv) {
