@@ -237,7 +237,7 @@ no_daemon_for() {
 }
 
 @test "procsim_scenario: numbers validated, unknown options refused, one mount" {
-    local usage="usage: procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--sigactions 0|1] [--seed S]"
+    local usage="usage: procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--sigactions 0|1] [--sessions 0|1] [--seed S]"
     bad 2 "procsim_scenario: $usage" procsim_scenario
     bad 2 "procsim_scenario: --procs is not a number: 'x'" procsim_scenario "$M" --procs x
     bad 2 "procsim_scenario: --procs wants a value ($usage)" procsim_scenario "$M" --procs

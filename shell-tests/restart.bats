@@ -15,7 +15,7 @@ setup_file() {
     SRC=$(mktemp -d "${BATS_FILE_TMPDIR:-/tmp}/src.XXXXXX")
     export SRC IMAGE=$BATS_FILE_TMPDIR/image.json TEXT=$BATS_FILE_TMPDIR/image.txt
     procsim_start "$SRC"
-    procsim_scenario "$SRC" --procs 24 --depth 4 --threads 2 --pidns 3 --ipc 2 --files 2 --sigactions 1 --seed 7 >/dev/null
+    procsim_scenario "$SRC" --procs 24 --depth 4 --threads 2 --pidns 3 --ipc 2 --files 2 --sigactions 1 --sessions 1 --seed 7 >/dev/null
     procsim_checkpoint "$SRC" >"$IMAGE"
     "$PROCSIM_BIN" image show "$IMAGE" >"$TEXT"
     procsim_stop "$SRC"
@@ -53,9 +53,9 @@ drill() {
     fi
 }
 
-@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, masks, pending signals, stops" {
+@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, masks, pending signals, stops, sessions, groups" {
     grep -q '"format" : "procsim-image"' "$IMAGE"
-    grep -q '"version" : 3,' "$IMAGE"
+    grep -q '"version" : 4,' "$IMAGE"
     grep -q '^process [0-9]* .*nspid=[0-9]*,[0-9]*,[0-9]*,1 pidns=init:' "$TEXT"
     grep -q '^thread ' "$TEXT"
     grep -q '^fd .* pos=[1-9]' "$TEXT"
@@ -86,6 +86,17 @@ drill() {
     p=$(awk '$1 == "sigpending" && $3 == "signals=15" { print $2; exit }' "$TEXT")
     grep -q "^process $p .* state=T " "$TEXT"
     ! grep -q "^sigmask $p " "$TEXT" || false
+    # sessions and groups (stat's fields 5 and 6): a session led by a nested namespace's init, with
+    # members below it; a group of init's session; a group inside a nested namespace with a member
+    # whose pid is lower than its leader's (made first by every method); and processes in 1/1 (no line)
+    local s
+    s=$(awk '$1 == "session" && $3 == "sid=" $2 { print $2; exit }' "$TEXT")
+    grep -q "^process $s .*nspid=[0-9]*,[0-9]*,1 pidns=init:$s " "$TEXT"
+    awk -v s="$s" '$1 == "session" && $2 != s && $3 == "sid=" s { found = 1 } END { exit !found }' "$TEXT"
+    grep -q '^session \([0-9]*\) sid=1 pgid=\1$' "$TEXT"
+    p=$(awk '$1 == "session" && substr($4, 6) + 0 > $2 + 0 && "sid=" substr($4, 6) != $3 { print $2; exit }' "$TEXT")
+    grep -q "^process $p .*nspid=[0-9]*,[0-9]* pidns=init:" "$TEXT"
+    [ "$(grep -c '^process ' "$TEXT")" -gt "$(grep -c '^session ' "$TEXT")" ]
     # a child of init named otherwise (by its execve): taken() makes its pid taken
     grep -q '^process [0-9]* ppid=1 nspid=[0-9]* pidns=root comm=w' "$TEXT"
 }
@@ -151,6 +162,10 @@ drill() {
     # signal actions by the process itself, after the last fork
     [[ $output =~ clone[^$'\n']*$'\n'(.*$'\n')?"$M/"[0-9]+"/syscall <- rt_sigaction 10 0x401000 0x90000000" ]]
     [[ $output == *"$M/1/task/1/next_syscall_data <- LONG2 2 1"$'\n'"$M/1/syscall <- clone CLONE_NEWPID|SIGCHLD"* ]]
+    # a session leader's setsid right after it is made; the groups' setpgid once every task is made, before the signal actions
+    [[ $output =~ "<- clone CLONE_NEWPID|SIGCHLD"$'\n'"$M/"([0-9]+)"/syscall <- setsid"$'\n' ]]
+    [[ $output =~ "<- setpgid 0 "[0-9]+$'\n'(.*$'\n')?"$M/"[0-9]+"/syscall <- rt_sigaction " ]]
+    [[ ! ${output#*<- rt_sigaction 10} =~ "setpgid" ]]
     run "$PROCSIM_BIN" restore "$M" --method ns_last_pid -i "$IMAGE" --dry-run
     [ "$status" -eq 0 ]
     [[ $output == *"$M/sys/kernel/ns_last_pid <- "*"(by a restorer attached as 2: $M/2/task/2/attach)"* ]]
@@ -243,7 +258,7 @@ taken() {
     json=$(cat "$IMAGE")
     bad "not a procsim image (not JSON" "$(cat "$TEXT")"
     bad "not a procsim image (no \"format\": \"procsim-image\")" '{"version": 2}'
-    bad "image version 4 is not supported (this procsim reads versions 1 to 3)" "${json/\"version\" : 3,/\"version\" : 4,}"
+    bad "image version 5 is not supported (this procsim reads versions 1 to 4)" "${json/\"version\" : 4,/\"version\" : 5,}"
     bad "bad image: processes[0].evil: Unrecognized field \"evil\"" "${json/\"pid\" : 2,/\"pid\" : 2, \"evil\" : 1,}"
     bad "the parent 77 of 2 is not in the image" "${json/\"ppid\" : 1,/\"ppid\" : 77,}"
     bad "task 1 is init, which a restore does not make" "${json/\"pid\" : 2,/\"pid\" : 1,}"
@@ -255,6 +270,47 @@ taken() {
     [ ! -e "$pwned" ]
     [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
     [ "$(cat "$M/1/comm")" = init ]
+}
+
+# Sessions and groups that setsid and setpgid alone cannot make again (CRIU makes a helper task for
+# them) are checkpointed, and a restore refuses them (exit 2) before anything is made.
+# unmakeable WHAT MESSAGE: checkpoints M, then a restore by every method into a fresh M2 refuses it naming MESSAGE
+unmakeable() {
+    local method
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/$1.json"
+    M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/$1.XXXXXX")
+    procsim_start "$M2"
+    for method in clone3 eclone nsd ns_last_pid; do
+        run procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/$1.json"
+        echo "$output"
+        [ "$status" -eq 2 ]
+        [ "$output" = "procsim: restore: $2" ]
+        [ "$(find "$M2" -mindepth 1 -maxdepth 1 -name '[0-9]*' -printf '%f\n')" = 1 ]
+    done
+    procsim_stop "$M2"
+    rmdir "$M2"
+    M2=
+}
+
+@test "a session a child did not get from its parent, a group whose leader was reaped: checkpointed, and refused by a restore" {
+    local a b c d
+    # b was forked before its parent a called setsid: b stays in init's session
+    a=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    b=$(procsim_syscall "$M/$a/syscall" fork)
+    [ "$(procsim_syscall "$M/$a/syscall" setsid)" = "$a" ]
+    unmakeable session "session 1 of $b is neither its parent's ($a) nor its own: a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task (as CRIU makes)"
+    procsim_syscall "$M/1/task/1/syscall" "kill $a SIGKILL" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "kill $b SIGKILL" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "wait4 -1 __WALL" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "wait4 -1 __WALL" >/dev/null
+    # c leads a group, forks d into it and exits: init reaps c, the group lives on in d (its number stays taken)
+    c=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/$c/syscall" "setpgid 0 0" >/dev/null
+    d=$(procsim_syscall "$M/$c/syscall" fork)
+    procsim_syscall "$M/$c/syscall" "exit 0" >/dev/null
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $c")" = "$c status=0x0000" ]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $d")" = "$c" ]
+    unmakeable group "group $c of $d has no leader in the image (no process $c in group $c): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)"
 }
 
 @test "a checkpoint refuses what no restore can make: a zombie" {

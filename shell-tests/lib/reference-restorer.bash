@@ -6,12 +6,13 @@
 #     procsim image show image.json | bash shell-tests/lib/reference-restorer.bash M
 #
 # Limits, to stay short: processes are made in the image's order (by pid), so a parent must have a
-# lower pid than its children; a failure stops it (exit 1) and leaves what it made; init's own shm
-# attaches are not undone in its children; IPC times and pids are not restored (clone3's way has
+# lower pid than its children; sessions and groups are not checked first, as the Java plan does (one
+# that setsid and setpgid alone cannot make fails with EPERM, or comes out otherwise); a failure
+# stops it (exit 1) and leaves what it made; init's own shm attaches are not undone in its children; IPC times and pids are not restored (clone3's way has
 # no LONG1 1); M must be a fresh mount (every task forks from init's credentials, not checked
 # here; nor are its signal actions and mask). Linux facts it relies on: kernel/fork.c (clone3's set_tid[0] is the child's own
 # namespace, innermost first), fs/exec.c (execve closes close-on-exec fds, detaches shm, names the
-# task after the path), security/commoncap.c (keepcaps keeps the permitted set across setresuid).
+# task after the path), kernel/sys.c (setsid, setpgid), security/commoncap.c (keepcaps keeps the permitted set across setresuid).
 set -euo pipefail
 M=${1:?usage: reference-restorer.bash M < image.txt}
 
@@ -29,10 +30,10 @@ sys() { call "$M/$1/syscall" "$2"; }
 num() { [[ $2 =~ ^[0-9,]+$ ]] || { echo "reference-restorer: not a number: $1 '$2'" >&2; exit 2; }; }
 
 # 1. Read the records into arrays (the text form lists processes first, fds after).
-declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM MASK
+declare -A PPID_OF NSPID COMM SIG STATE SUB ARGV FDS SHM LEADER TNSPID TCOMM MASK SID PGID GRP
 procs=() threads=() creds=() sigacts=() pending=() ipc=()
 read -r magic version
-[[ $magic == procsim-image && $version =~ ^[123]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
+[[ $magic == procsim-image && $version =~ ^[1-4]$ ]] || { echo "reference-restorer: not a procsim image text (procsim image show)" >&2; exit 2; }
 while read -r kind a b rest; do
     case $kind in
     process) # process PID ppid=P nspid=.. pidns=.. comm=C exit_signal=S state=S subreaper=0 argv=...
@@ -45,6 +46,7 @@ while read -r kind a b rest; do
         num tid "$b"; threads+=("$b")
         read -r nspid comm <<<"$rest"
         LEADER[$b]=$a TNSPID[$b]=${nspid#nspid=} TCOMM[$b]=${comm#comm=} ;;
+    session) SID[$a]=${b#sid=} PGID[$a]=${rest#pgid=}; num sid "${SID[$a]}"; num pgid "${PGID[$a]}" ;; # session PID sid=S pgid=G
     creds) creds+=("$a $b $rest") ;;
     sigaction) sigacts+=("$a $b $rest") ;;       # sigaction PID SIG handler=H flags=F
     sigmask) MASK[$a]=${b#signals=} ;;           # sigmask TID signals=S,S,..
@@ -103,17 +105,27 @@ levels() {
     echo $((${#c} + 1))
 }
 
-# 3. Processes, by the parent: clone3 with set_tid (CLONE_NEWPID for a new namespace's init).
+# 3. Processes, by the parent: clone3 with set_tid (CLONE_NEWPID for a new namespace's init). A
+# session leader (sid = its pid; no session line: init's 1) calls setsid at once, before it forks
+# (its children inherit the session): the reply is its own pid in its namespace. GRP: the group
+# each one is in once made (its parent's, or its own after setsid).
 init_fds=""
 for f in "$M"/1/fd/*; do init_fds+="${f##*/} "; done
 mapfile -d '' -t init_argv <"$M/1/cmdline"
-ARGV[1]=${init_argv[*]}
+ARGV[1]=${init_argv[*]} GRP[1]=1
 for p in "${procs[@]}"; do
     parent=${PPID_OF[$p]}
     [[ -e $M/$parent ]] || { echo "reference-restorer: the parent $parent of $p is not there (yet)" >&2; exit 1; }
     flags=""
     (($(levels "$p") > $(levels "$parent"))) && flags=" flags=CLONE_NEWPID"
     sys "$parent" "clone3$flags exit_signal=${SIG[$p]} set_tid=$(innermost "${NSPID[$p]}")"
+    GRP[$p]=${GRP[$parent]}
+    if [[ ${SID[$p]:-1} == "$p" ]]; then
+        sys "$p" setsid
+        sid=$(cat "$M/$p/syscall")
+        [[ $sid == "${NSPID[$p]##*,}" ]] || { echo "reference-restorer: setsid of $p gave $sid" >&2; exit 1; }
+        GRP[$p]=$p
+    fi
     # argv: a child has its parent's; a different one is an execve (which also names the task)
     inherited_shm=${SHM[$parent]:-}
     if [[ ${ARGV[$p]} != "${ARGV[$parent]}" ]]; then
@@ -157,7 +169,20 @@ for t in "${threads[@]}"; do
     echo -n "${TCOMM[$t]}" >"$M/$l/task/$t/comm"
 done
 
-# 5. Signal actions, once every child has forked (fork copies them); the rest stay SIG_DFL.
+# 5. Process groups, once every task is made: a process not in its image's group joins it,
+# naming it as its own namespace does (the leader's nspid at the process's level); group leaders
+# first (a group is joined once it exists).
+for pass in leader member; do
+    for p in "${procs[@]}"; do
+        g=${PGID[$p]:-1} role=member
+        if [[ $g == "$p" ]]; then role=leader; fi
+        if [[ $g == "${GRP[$p]}" || $role != "$pass" ]]; then continue; fi
+        IFS=, read -r -a gn <<<"${NSPID[$g]:-1}"
+        sys "$p" "setpgid 0 ${gn[$(levels "$p") - 1]}"
+    done
+done
+
+# 6. Signal actions, once every child has forked (fork copies them); the rest stay SIG_DFL.
 for rec in "${sigacts[@]}"; do
     read -r pid sig handler flags <<<"$rec"
     sys "$pid" "rt_sigaction $sig ${handler#handler=} ${flags#flags=}"
@@ -174,13 +199,13 @@ word() {
     printf '%#x' "$w"
 }
 
-# 6. Signal masks, each by its own task once every task is made (fork and clone copy the mask).
+# 7. Signal masks, each by its own task once every task is made (fork and clone copy the mask).
 for tid in "${!MASK[@]}"; do
     w=$(word "${MASK[$tid]}")
     call "$M/${LEADER[$tid]:-$tid}/task/$tid/syscall" "rt_sigprocmask SIG_SETMASK $w"
 done
 
-# 7. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
+# 8. Credentials last (a task that dropped root could not make children): setgid, keepcaps 1 and
 # setresuid (permitted kept, effective cleared), capset, then the image's keepcaps.
 root="uid=0,0,0,0 gid=0,0,0,0 caps=0000000000000000/000001ffffffffff/000001ffffffffff/000001ffffffffff/0000000000000000 keepcaps=0"
 for rec in "${creds[@]}"; do
@@ -197,12 +222,12 @@ for rec in "${creds[@]}"; do
     call "$s" "prctl PR_SET_KEEPCAPS ${keep#keepcaps=}"
 done
 
-# 8. Stopped processes, by init (it may signal anyone).
+# 9. Stopped processes, by init (it may signal anyone).
 for p in "${procs[@]}"; do
     if [[ ${STATE[$p]} == T ]]; then sys 1 "kill $p SIGSTOP"; fi
 done
 
-# 9. Pending signals, after the stops (a stopped process keeps them; a running one blocks them):
+# 10. Pending signals, after the stops (a stopped process keeps them; a running one blocks them):
 # the process's by kill, a thread's own by tkill, each sent by the task to itself as its namespace
 # numbers it (the last of its nspid). A stopped process's task blocks them while it sends (one it
 # does not block could be ignored; blocked, none is), then takes its mask back.

@@ -118,7 +118,7 @@ _rs_call() {
     return "$rc"
 }
 
-# procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns L] [--ipc Q] [--files F] [--sigactions 0|1] [--seed S]
+# procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns L] [--ipc Q] [--files F] [--sigactions 0|1] [--sessions 0|1] [--seed S]
 #   Builds an interesting tree in a live mount, through the syscall files (as the operator):
 #   a chain of L nested pid namespaces (0-3, each made by its parent with CLONE_NEWPID), then
 #   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
@@ -134,7 +134,13 @@ _rs_call() {
 #   blocks SIGINT and its newest thread SIGUSR1 and SIGRTMAX, a SIGUSR1 pending for that thread
 #   alone (tkill) (default 0: none of these, the
 #   restore bench's tree as before), and every twenty-third from the fifth is stopped (SIGSTOP) at
-#   the end (with --sigactions 1, then sent a SIGTERM, which waits). Deterministic for a seed.
+#   the end (with --sigactions 1, then sent a SIGTERM, which waits). With --sessions 1 (default 0:
+#   every process in init's group and session, the restore bench's tree as before) every sixth
+#   from the second calls setsid as soon as it is made, before it forks (the second is the level-2
+#   namespace's init: a session inside a nested namespace), then every fifth from the fourth that
+#   leads no session leads a group (setpgid 0 0), and every fourth from the third that leads
+#   neither joins the last such group of its session and pid namespace (often one made after it).
+#   Deterministic for a seed.
 #   Prints the root pids made.
 procsim_scenario() { _procsim_guarded _rs_scenario "$@"; }
 # _rs_scenario M [OPTIONS]: procsim_scenario's body; the syscall files it opened are closed however it ends
@@ -150,12 +156,12 @@ _rs_do() {
 }
 # _rs_build M [OPTIONS]: builds the scenario (procsim_scenario's work)
 _rs_build() {
-    local usage="procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--sigactions 0|1] [--seed S]"
-    local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 sigactions=0 seed=1
+    local usage="procsim_scenario M [--procs N] [--depth D] [--threads T] [--pidns 0-3] [--ipc Q] [--files F] [--sigactions 0|1] [--sessions 0|1] [--seed S]"
+    local procs=10 depth=3 threads=0 pidns=0 ipc=0 files=0 sigactions=0 sessions=0 seed=1
     local m=""
     while (($#)); do
         case $1 in
-            --procs | --depth | --threads | --pidns | --ipc | --files | --sigactions | --seed)
+            --procs | --depth | --threads | --pidns | --ipc | --files | --sigactions | --sessions | --seed)
                 (($# >= 2)) || { _procsim_usage procsim_scenario "$usage" "$1 wants a value"; return; }
                 _procsim_num procsim_scenario "$1" "$2" || return
                 printf -v "${1#--}" '%s' "$2" # the local of the option's name
@@ -180,7 +186,7 @@ _rs_build() {
         _rs_call "$parent" "$parent" "clone CLONE_NEWPID|SIGCHLD" || { _rs_die "scenario: $REPLY"; return 1; }
         child=$(_rs_root_of_child "$m" "$parent" "$REPLY" "${lvl[$parent]}")
         dep[$child]=$((dep[$parent] + 1)) lvl[$child]=$((lvl[$parent] + 1))
-        made+=("$child")
+        _rs_made "$child" || return 1
         candidates+=("$child")
         parent=$child
     done
@@ -193,7 +199,7 @@ _rs_build() {
         _rs_call "$parent" "$parent" "$how" || { _rs_die "scenario: $how from $parent: $REPLY"; return 1; }
         if ((lvl[$parent] == 0)); then child=$REPLY; else child=$(_rs_root_of_child "$m" "$parent" "$REPLY"); fi
         dep[$child]=$((dep[$parent] + 1)) lvl[$child]=${lvl[$parent]}
-        made+=("$child")
+        _rs_made "$child" || return 1
         ((dep[$child] < depth)) && candidates+=("$child")
     done
     local -a shms=()
@@ -264,12 +270,54 @@ _rs_build() {
             _rs_do "$child" "$child" "prctl PR_SET_KEEPCAPS 1" || return 1
         fi
     done
+    if ((sessions)); then _rs_groups "$m" "${made[@]}" || return 1; fi
     for ((i = 4; i < ${#made[@]}; i += 23)); do
         _rs_do 1 1 "kill ${made[$i]} SIGSTOP" || return 1
         if ((sigactions)); then _rs_do 1 1 "kill ${made[$i]} SIGTERM" || return 1; fi # pending until a SIGCONT
     done
     _rs_close_fds
     printf '%s\n' "${made[@]}"
+}
+
+# _rs_made CHILD: adds CHILD to _rs_build's made; with --sessions 1, every sixth from the second
+# calls setsid before it forks
+_rs_made() {
+    made+=("$1")
+    if ((sessions && ${#made[@]} % 6 == 2)); then _rs_do "$1" "$1" setsid || return 1; fi
+}
+
+# _rs_stat M PID: sets _RS_STAT to PID's stat fields from field 3 on (field N: _RS_STAT[N - 3])
+_rs_stat() {
+    local stat
+    stat=$(<"$1/$2/stat")
+    read -r -a _RS_STAT <<<"${stat##*) }"
+}
+
+# _rs_groups M PID...: the scenario's groups (--sessions 1), among the processes made, by index:
+# every fifth from the fourth that leads no session leads a group; then every fourth from the
+# third that leads neither joins the last group of its session (stat's field 6) made in its pid
+# namespace, naming it as that namespace does (its leader's last NSpid)
+_rs_groups() {
+    local m=$1 i j sid g
+    shift
+    local -a pids=("$@") leaders=()
+    for ((i = 3; i < ${#pids[@]}; i += 5)); do
+        ((i % 6 == 1)) && continue
+        _rs_do "${pids[i]}" "${pids[i]}" "setpgid 0 0" || return 1
+        leaders+=("${pids[i]}")
+    done
+    for ((i = 2; i < ${#pids[@]}; i += 4)); do
+        ((i % 6 == 1 || (i >= 3 && i % 5 == 3))) && continue
+        _rs_stat "$m" "${pids[i]}"
+        sid=${_RS_STAT[6 - 3]} g=""
+        for j in "${leaders[@]}"; do
+            _rs_stat "$m" "$j"
+            [[ ${_RS_STAT[6 - 3]} == "$sid" && $(readlink "$m/$j/ns/pid") == "$(readlink "$m/${pids[i]}/ns/pid")" ]] && g=$j
+        done
+        [[ -n $g ]] || continue
+        _rs_status "$m/$g/status"
+        _rs_do "${pids[i]}" "${pids[i]}" "setpgid 0 ${_RS_NSPID##*,}" || return 1
+    done
 }
 
 # _rs_root_of_child M PARENT NR [PARENT-LEVEL]: the root pid of PARENT's child that PARENT's namespace calls NR
