@@ -479,7 +479,7 @@ print(pid, os.waitpid(pid, 0)[1])'
 }
 
 @test "sessions.c: setsid, setpgid and its errnos, getpgid, getsid, kill(-PGRP) and kill(0), a group outliving its leader, as natively" {
-    tap_as_natively "$SHIM_BUILD/sessions" 19
+    tap_as_natively "$SHIM_BUILD/sessions" 21
     [ "$(sim_pids)" = 1 ]
 }
 

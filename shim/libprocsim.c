@@ -378,26 +378,43 @@ static int room_for_one(void **arr, size_t n, size_t *cap, size_t size)
 	return 1;
 }
 
+/* The children table's lock, signals blocked meanwhile: a SIGCHLD handler's waitpid looks the table up too. */
+static void lock_children(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	next_pthread_sigmask()(SIG_BLOCK, &all, old);
+	pthread_mutex_lock(&children_lock);
+}
+
+static void unlock_children(const sigset_t *old)
+{
+	pthread_mutex_unlock(&children_lock);
+	next_pthread_sigmask()(SIG_SETMASK, old, NULL);
+}
+
 static void remember(pid_t sim, pid_t real)
 {
-	pthread_mutex_lock(&children_lock);
+	sigset_t old;
+	lock_children(&old);
 	if (room_for_one((void **)&children, nchildren, &capchildren, sizeof(*children)))
 		children[nchildren++] = (struct child){ sim, real };
-	pthread_mutex_unlock(&children_lock);
+	unlock_children(&old);
 }
 
 /* The other of a pair: by sim pid (want_real) or by real pid; 0 if not a child of ours. */
 static pid_t lookup(pid_t pid, int want_real, int forget)
 {
 	pid_t found = 0;
-	pthread_mutex_lock(&children_lock);
+	sigset_t old;
+	lock_children(&old);
 	for (size_t i = 0; i < nchildren; i++) {
 		if ((want_real ? children[i].sim : children[i].real) != pid) continue;
 		found = want_real ? children[i].real : children[i].sim;
 		if (forget) children[i] = children[--nchildren];
 		break;
 	}
-	pthread_mutex_unlock(&children_lock);
+	unlock_children(&old);
 	return found;
 }
 
@@ -850,9 +867,9 @@ SHIM_EXPORT pid_t gettid(void)
 /* ------------------------------------------------------------------ process groups, sessions */
 
 /*
- * The real process of sim pid PID, when this process knows it: itself or a child forked through it
- * (a fork child's table also holds the siblings forked before it, as a pipeline's members need);
- * GROUP: PID names this process's own sim process group. 0 if unknown.
+ * The real process of sim pid PID, when this process knows it: itself or a child forked through it;
+ * GROUP: PID names this process's own sim process group. 0 if unknown (a sibling: a pipeline's
+ * member joining its first member's group moves for real by its parent's setpgid, as shells make both).
  */
 static pid_t real_of(pid_t pid, int group)
 {
@@ -932,9 +949,10 @@ SHIM_EXPORT pid_t getsid(pid_t pid)
 SHIM_EXPORT pid_t tcgetpgrp(int fd)
 {
 	pid_t r = next_tcgetpgrp()(fd);
-	if (r <= 0 || !shim_active()) return r;
+	if (r < 0 || !shim_active()) return r;
 	int e = errno;
-	pid_t sim = r == (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0) ? getpgid(0) : lookup(r, 0, 0);
+	/* 0: a group outside exec's pid namespace, as the caller's own is on a terminal (own_real_group) */
+	pid_t sim = r == (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0) ? getpgid(0) : r ? lookup(r, 0, 0) : 0;
 	errno = e;
 	return sim > 0 ? sim : r;
 }
@@ -1570,6 +1588,33 @@ static long stat_field(pid_t pid, int n)
 	return p ? strtol(p + 1, NULL, 10) : -1;
 }
 
+static int catches_or_blocks(const char *path, int sig);
+
+/*
+ * This process's children (forked through the shim, at most MAX) in sim process group PGRP into
+ * OUT; with CAUGHT, whether each one's sim task catches or blocks SIG, asked now (before a kill:
+ * SA_RESETHAND undoes the handler as the sim delivers). Their count.
+ */
+static size_t group_members(pid_t pgrp, struct child *out, size_t max, int *caught, int sig)
+{
+	struct child known[64];
+	size_t k = 0, n = 0;
+	sigset_t old;
+	lock_children(&old);
+	for (size_t i = 0; i < nchildren && k < 64; i++) known[k++] = children[i];
+	unlock_children(&old);
+	for (size_t i = 0; i < k && n < max; i++) {
+		if (stat_field(known[i].sim, 5) != pgrp) continue;
+		if (caught) {
+			char path[64];
+			snprintf(path, sizeof(path), "/proc/%d/status", known[i].sim);
+			caught[n] = sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
+		}
+		out[n++] = known[i];
+	}
+	return n;
+}
+
 /* The sim's wait4 for PID; its status (when it names a task) into *wstatus. */
 static pid_t sim_wait(pid_t pid, const char *options, int *wstatus)
 {
@@ -1612,6 +1657,42 @@ static pid_t sim_reaped(pid_t real, int st, int nowait, int *wstatus)
 	return sim;
 }
 
+/*
+ * wait4(0) and wait4(-PGRP) for real: 0 for the caller's own group (its real group is in step:
+ * setpgid and setsid are made for real too), -REAL for one this process or a child of it leads;
+ * -1 when the real group is unknown.
+ */
+static pid_t real_group(pid_t pid)
+{
+	if (pid == 0 || (pid != INT_MIN && -pid == (pid_t)sim_value("getpgrp"))) return 0;
+	pid_t leader = pid == INT_MIN ? 0 : real_of(-pid, 0);
+	return leader > 1 ? -leader : -1;
+}
+
+/*
+ * wait4 for a child in sim group PGRP whose real group this process does not know: each of its
+ * children in it, by a real WNOHANG wait4 each, every 10 ms until one changed (or at once with
+ * WNOHANG); ECHILD for none. Deviation: polled, so a signal does not end the wait with EINTR.
+ */
+static pid_t wait_members(pid_t pgrp, int *wstatus, int options, struct rusage *ru)
+{
+	struct child members[64];
+	size_t n = group_members(pgrp, members, 64, NULL, 0);
+	if (!n) {
+		errno = ECHILD;
+		return -1;
+	}
+	for (;;) {
+		for (size_t i = 0; i < n; i++) {
+			int st;
+			pid_t r = next_wait4()(members[i].real, &st, options | WNOHANG, ru);
+			if (r > 0) return sim_reaped(r, st, 0, wstatus);
+		}
+		if (options & WNOHANG) return 0;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+}
+
 SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
 {
 	int st;
@@ -1622,7 +1703,10 @@ SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
 		/* not a child forked through the shim: the sim's answer (ECHILD, or a task without a real process) */
 		if (!real) return sim_wait(pid, options & WNOHANG ? "WNOHANG" : "", wstatus);
 	}
-	/* Deviation: a process group (pid 0 or < -1) is any child: the sim's tasks are all in init's group */
+	if (pid == 0 || pid < -1) {
+		real = real_group(pid);
+		if (real == -1) return wait_members(pid == INT_MIN ? 0 : -pid, wstatus, options, ru);
+	}
 	pid_t r = next_wait4()(real, &st, options, ru);
 	if (r <= 0) return r;
 	return sim_reaped(r, st, 0, wstatus);
@@ -1632,7 +1716,8 @@ SHIM_EXPORT pid_t wait4(pid_t pid, int *wstatus, int options, struct rusage *ru)
  * waitid: kernel/exit.c kernel_waitid's checks (EINVAL for an unknown option bit, for none of
  * WEXITED|WSTOPPED|WCONTINUED, an unknown idtype, P_PID <= 0, P_PGID < 0), the real waitid on the
  * real child, then the sim's answer as wait4's, in a siginfo as wait_task_zombie fills it. P_PIDFD is
- * the real kernel's. Deviation: P_PGID is any child (every sim task is in init's group); a sim task
+ * the real kernel's. P_PGID is the real group where the shim knows it (real_group). Deviation: a
+ * P_PGID whose real group the shim does not know is any child; a sim task
  * with no real process of ours is waited for by the sim's wait4 line, WEXITED only (else EINVAL).
  */
 #define WAITID_OPTIONS (WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL)
@@ -1685,7 +1770,12 @@ SHIM_EXPORT int waitid(idtype_t which, id_t id, siginfo_t *infop, int options)
 		if (infop) *infop = si;
 		return 0;
 	}
-	if (next_syscall()(SYS_waitid, real ? P_PID : P_ALL, real, (long)&si, options, 0, 0) < 0) return -1;
+	long type = real ? P_PID : P_ALL, of = real;
+	if (which == P_PGID) {
+		pid_t g = real_group(id ? -(pid_t)id : 0); /* 0: the caller's own (Linux 5.4's P_PGID 0) */
+		if (g != -1) type = P_PGID, of = -g;
+	}
+	if (next_syscall()(SYS_waitid, type, of, (long)&si, options, 0, 0) < 0) return -1;
 	if (si.si_pid) {
 		int nowait = (options & WNOWAIT) != 0;
 		st = si.si_code == CLD_EXITED ? (si.si_status & 0xff) << 8 : si.si_code == CLD_KILLED ? si.si_status
@@ -2005,9 +2095,9 @@ static void sync_signals(void)
  */
 static void own_real_group(void)
 {
-	pid_t pgrp = (pid_t)next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0);
-	if (pgrp == 1 || (isatty(0) && next_tcgetpgrp()(0) == pgrp)) return;
-	next_setpgid()(0, 0);
+	/* 0: the group is outside exec's pid namespace, the launcher's; not with --as PID, whose task keeps its group */
+	if (next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0) != 0 || (isatty(0) && next_tcgetpgrp()(0) == 0)) return;
+	if (getpgid(0) == sim_own_pid()) next_setpgid()(0, 0);
 }
 
 /* ------------------------------------------------------------------ kill */
@@ -2050,17 +2140,8 @@ static int kill_group(pid_t pid, int sig)
 	int own = pid == 0 || (pid != INT_MIN && -pid == (pid_t)sim_value("getpgrp"));
 	pid_t real = own || pid == INT_MIN ? 0 : real_of(-pid, 0);
 	struct child members[64];
-	size_t n = 0;
-	if (!own && real <= 1 && pid != INT_MIN) {
-		struct child known[64];
-		size_t k = 0;
-		pthread_mutex_lock(&children_lock);
-		for (size_t i = 0; i < nchildren && k < 64; i++) known[k++] = children[i];
-		pthread_mutex_unlock(&children_lock);
-		for (size_t i = 0; i < k; i++) {
-			if (stat_field(known[i].sim, 5) == -pid) members[n++] = known[i];
-		}
-	}
+	int caught[64];
+	size_t n = !own && real <= 1 && pid != INT_MIN ? group_members(-pid, members, 64, caught, sig) : 0;
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
 	if (own) {
 		next_kill()(0, sig);
@@ -2068,11 +2149,10 @@ static int kill_group(pid_t pid, int sig)
 		next_kill()(-real, sig); /* the real -1 would be every process */
 	} else {
 		/* a group whose leader this process does not know (reaped, say): its children in it, as kill() does */
-		char dir[32], path[64];
+		char dir[32];
 		for (size_t i = 0; i < n; i++) {
 			snprintf(dir, sizeof(dir), "/proc/%d", members[i].sim);
-			snprintf(path, sizeof(path), "%s/status", dir);
-			if (sig > 0 && sig <= 64 && (sim_acted(dir, sig) || catches_or_blocks(path, sig))) next_kill()(members[i].real, sig);
+			if (sig > 0 && sig <= 64 && (caught[i] || sim_acted(dir, sig))) next_kill()(members[i].real, sig);
 		}
 	}
 	return 0;

@@ -49,8 +49,16 @@ static int runs(pid_t p, const char *comm)
 	return 0;
 }
 
+static volatile sig_atomic_t got;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got = 1;
+}
+
 static int cases(void)
 {
+	alarm(60); /* a case whose real signal or wait went astray ends the run, not hangs it */
 	pid_t me = getpid(), parent_group = getpgid(getppid());
 	tap_ok(getpgrp() == parent_group && getpgid(0) == parent_group, "fork inherits the parent's process group");
 	tap_ok(setsid() == me, "setsid returns the caller's pid");
@@ -74,6 +82,18 @@ static int cases(void)
 	tap_ok(setpgid(b, 999999) == -1 && errno == EPERM, "a pgid that names no group is EPERM");
 	tap_ok(kill(-a, SIGTERM) == 0 && killed_by(a, SIGTERM) && killed_by(b, SIGTERM), "kill(-PGRP) ends both");
 
+	pid_t w = child_pausing(), x = fork();
+	if (x == 0) _exit(7);
+	setpgid(w, w);
+	nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+	int wst;
+	pid_t none = waitpid(-w, &wst, WNOHANG), own = waitpid(0, &wst, WNOHANG);
+	tap_ok(none == 0 && own == x && WIFEXITED(wst) && WEXITSTATUS(wst) == 7,
+	       "waitpid(-PGRP) waits for that group alone, waitpid(0) for the caller's (%s, %s)", none == 0 ? "none" : "one",
+	       own == x ? "its child" : "not it");
+	kill(w, SIGKILL);
+	waitpid(w, NULL, 0);
+
 	pid_t l = child_pausing(), m = child_pausing();
 	setpgid(l, l);
 	setpgid(m, l);
@@ -82,6 +102,26 @@ static int cases(void)
 	errno = 0;
 	tap_ok(kill(l, 0) == -1 && errno == ESRCH, "though its leader's pid names no process");
 	tap_ok(kill(-l, SIGKILL) == 0 && killed_by(m, SIGKILL), "kill(-PGRP) still reaches the group");
+
+	int ready[2];
+	char c;
+	if (pipe(ready) < 0) return 1;
+	pid_t h = child_pausing(), r = fork();
+	if (r == 0) {
+		struct sigaction sa = { .sa_handler = on_usr1, .sa_flags = SA_RESETHAND };
+		sigaction(SIGUSR1, &sa, NULL);
+		if (write(ready[1], "r", 1) != 1) _exit(1);
+		while (!got) pause();
+		_exit(42);
+	}
+	setpgid(h, h);
+	setpgid(r, h);
+	int up = read(ready[0], &c, 1) == 1;
+	kill(h, SIGKILL);
+	waitpid(h, NULL, 0);
+	int st2 = 0;
+	tap_ok(up && kill(-h, SIGUSR1) == 0 && waitpid(-h, &st2, 0) == r && WIFEXITED(st2) && WEXITSTATUS(st2) == 42,
+	       "a leaderless group's member runs its SA_RESETHAND handler, and waitpid(-PGRP) reaps it (0x%x)", st2);
 
 	pid_t e = fork();
 	if (e == 0) {
@@ -111,7 +151,7 @@ static int cases(void)
 
 int main(void)
 {
-	tap_plan(19);
+	tap_plan(21);
 	pid_t c = fork();
 	if (c == 0) exit(cases());
 	int st;

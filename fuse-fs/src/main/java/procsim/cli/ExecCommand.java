@@ -85,10 +85,10 @@ final class ExecCommand implements Callable<Integer> {
             } catch (IOException | NumberFormatException e) {
                 throw new SimView.Refusal("init cannot fork PROGRAM's task: " + e.getMessage());
             }
-            // a job of its own, as a job-control shell runs a command: PROGRAM's kill(0) stays in its tree
-            String pgid = syscall(init, "setpgid " + child + " 0").strip();
-            if (!pgid.equals("0")) throw new SimView.Refusal("init cannot put PROGRAM's task in a process group: " + pgid);
             try {
+                // a job of its own, as a job-control shell runs a command: PROGRAM's kill(0) stays in its tree
+                String pgid = syscall(init, "setpgid " + child + " 0").strip();
+                if (!pgid.equals("0")) throw new SimView.Refusal("init cannot put PROGRAM's task in a process group: " + pgid);
                 return sim.run(child, argv, false);
             } finally {
                 reap(sim.mount(), init, child);
