@@ -378,28 +378,31 @@ static int room_for_one(void **arr, size_t n, size_t *cap, size_t size)
 	return 1;
 }
 
-/* The children table's lock, signals blocked meanwhile: a SIGCHLD handler's waitpid looks the table up too. */
-static void lock_children(sigset_t *old)
+/*
+ * Takes LOCK with every signal blocked meanwhile (the old mask into *OLD): a handler's own call
+ * (a SIGCHLD handler's waitpid, a pthread_kill) uses the children and thread tables too.
+ */
+static void lock_blocked(pthread_mutex_t *lock, sigset_t *old)
 {
 	sigset_t all;
 	sigfillset(&all);
 	next_pthread_sigmask()(SIG_BLOCK, &all, old);
-	pthread_mutex_lock(&children_lock);
+	pthread_mutex_lock(lock);
 }
 
-static void unlock_children(const sigset_t *old)
+static void unlock_blocked(pthread_mutex_t *lock, const sigset_t *old)
 {
-	pthread_mutex_unlock(&children_lock);
+	pthread_mutex_unlock(lock);
 	next_pthread_sigmask()(SIG_SETMASK, old, NULL);
 }
 
 static void remember(pid_t sim, pid_t real)
 {
 	sigset_t old;
-	lock_children(&old);
+	lock_blocked(&children_lock, &old);
 	if (room_for_one((void **)&children, nchildren, &capchildren, sizeof(*children)))
 		children[nchildren++] = (struct child){ sim, real };
-	unlock_children(&old);
+	unlock_blocked(&children_lock, &old);
 }
 
 /* The other of a pair: by sim pid (want_real) or by real pid; 0 if not a child of ours. */
@@ -407,14 +410,14 @@ static pid_t lookup(pid_t pid, int want_real, int forget)
 {
 	pid_t found = 0;
 	sigset_t old;
-	lock_children(&old);
+	lock_blocked(&children_lock, &old);
 	for (size_t i = 0; i < nchildren; i++) {
 		if ((want_real ? children[i].sim : children[i].real) != pid) continue;
 		found = want_real ? children[i].real : children[i].sim;
 		if (forget) children[i] = children[--nchildren];
 		break;
 	}
-	unlock_children(&old);
+	unlock_blocked(&children_lock, &old);
 	return found;
 }
 
@@ -695,41 +698,26 @@ struct thread_start {
 	int go[2], back[2];
 };
 
-/* The thread table's lock, taken with every signal blocked: a handler's pthread_kill on this thread cannot find it held. */
-static void lock_threads(sigset_t *old)
-{
-	sigset_t all;
-	sigfillset(&all);
-	next_pthread_sigmask()(SIG_BLOCK, &all, old);
-	pthread_mutex_lock(&threads_lock);
-}
-
-static void unlock_threads(const sigset_t *old)
-{
-	pthread_mutex_unlock(&threads_lock);
-	next_pthread_sigmask()(SIG_SETMASK, old, NULL);
-}
-
 static void remember_thread(pthread_t thread, pid_t tid)
 {
 	sigset_t old;
-	lock_threads(&old);
+	lock_blocked(&threads_lock, &old);
 	if (room_for_one((void **)&threads, nthreads, &capthreads, sizeof(*threads)))
 		threads[nthreads++] = (struct sim_thread){ thread, tid };
-	unlock_threads(&old);
+	unlock_blocked(&threads_lock, &old);
 }
 
 static void forget_thread(pthread_t thread)
 {
 	sigset_t old;
-	lock_threads(&old);
+	lock_blocked(&threads_lock, &old);
 	for (size_t i = 0; i < nthreads; i++) {
 		if (pthread_equal(threads[i].thread, thread)) {
 			threads[i] = threads[--nthreads];
 			break;
 		}
 	}
-	unlock_threads(&old);
+	unlock_blocked(&threads_lock, &old);
 }
 
 /* This process's sim pid (asked once): its main thread's sim tid. */
@@ -755,14 +743,14 @@ static pid_t sim_tid_of(pthread_t thread, pthread_t *by_tid, pid_t tid)
 	}
 	pid_t found = 0;
 	sigset_t old;
-	lock_threads(&old);
+	lock_blocked(&threads_lock, &old);
 	for (size_t i = 0; i < nthreads && !found; i++) {
 		if (by_tid ? threads[i].tid == tid : pthread_equal(threads[i].thread, thread)) {
 			found = threads[i].tid;
 			if (by_tid) *by_tid = threads[i].thread;
 		}
 	}
-	unlock_threads(&old);
+	unlock_blocked(&threads_lock, &old);
 	return found;
 }
 
@@ -1600,9 +1588,9 @@ static size_t group_members(pid_t pgrp, struct child *out, size_t max, int *caug
 	struct child known[64];
 	size_t k = 0, n = 0;
 	sigset_t old;
-	lock_children(&old);
+	lock_blocked(&children_lock, &old);
 	for (size_t i = 0; i < nchildren && k < 64; i++) known[k++] = children[i];
-	unlock_children(&old);
+	unlock_blocked(&children_lock, &old);
 	for (size_t i = 0; i < k && n < max; i++) {
 		if (stat_field(known[i].sim, 5) != pgrp) continue;
 		if (caught) {
