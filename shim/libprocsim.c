@@ -2083,9 +2083,12 @@ static void sync_signals(void)
  */
 static void own_real_group(void)
 {
-	/* 0: the group is outside exec's pid namespace, the launcher's; not with --as PID, whose task keeps its group */
+	/* set by exec without --as (whose task keeps its group), for PROGRAM's first image alone */
+	if (!getenv("PROCSIM_SHIM_JOB")) return;
+	unsetenv("PROCSIM_SHIM_JOB");
+	/* 0: the group is outside exec's pid namespace, the launcher's */
 	if (next_syscall()(SYS_getpgid, 0, 0, 0, 0, 0, 0) != 0 || (isatty(0) && next_tcgetpgrp()(0) == 0)) return;
-	if (getpgid(0) == sim_own_pid()) next_setpgid()(0, 0);
+	next_setpgid()(0, 0);
 }
 
 /* ------------------------------------------------------------------ kill */

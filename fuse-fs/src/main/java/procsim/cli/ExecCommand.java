@@ -76,6 +76,7 @@ final class ExecCommand implements Callable<Integer> {
             Path shim = shim();
             checkDynamic(command.get(0));
             List<String> argv = new ArrayList<>(List.of("env", "LD_PRELOAD=" + shim, "PROCSIM_SHIM_PID=1")); // PROGRAM: its namespace's pid 1
+            if (as == null) argv.add("PROCSIM_SHIM_JOB=1"); // its task leads a group of its own: so may its real process
             argv.addAll(command);
             if (as != null) return sim.run(as, argv, false);
             Path init = sim.mount().resolve("1/task/1/syscall");
