@@ -34,6 +34,8 @@ import procsim.task.TaskSet;
  *     set and zombie index hold {@code liveTasks} entries.
  * <li>{@link #crowdedParentWaitPid}: the same, reaping with wait4(child's pid), as a shell or
  *     a restorer waiting for one child does.
+ * <li>{@link #loneParentSetsid}: the lone parent's child calls setsid before it exits: a process
+ *     group and session made and ended, which must not cost more with more tasks (no scan).
  * </ul>
  * Target: at 1,000,000 live tasks a fork costs at most 2x what it costs at 1,000.
  */
@@ -74,6 +76,16 @@ public class ForkAtScaleBenchmark {
     public int loneParent() {
         return kernel.write(() -> {
             Task child = tasks.clone(lone, Population.FORK);
+            tasks.exitThread(child, 0);
+            return Population.wait4(tasks, lone, -1);
+        });
+    }
+
+    @Benchmark
+    public int loneParentSetsid() {
+        return kernel.write(() -> {
+            Task child = tasks.clone(lone, Population.FORK);
+            tasks.setsid(child);
             tasks.exitThread(child, 0);
             return Population.wait4(tasks, lone, -1);
         });
