@@ -1897,19 +1897,29 @@ SHIM_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction
 
 /*
  * signal(), bsd_signal() and ssignal() (the same in glibc), sysv_signal() and __sysv_signal()
- * (what signal() is in a strict ISO C build), sigset() and sigignore(): the real call, then the
- * sim's.
+ * (what signal() is in a strict ISO C build), sigset() and sigignore(): the real call, a handler
+ * through the trampoline as sigaction's, then the sim's; the old handler as the program knows it.
  */
-static sighandler_t told_after(sighandler_t r, int sig)
+static sighandler_t signal_like(sighandler_t (*real)(int, sighandler_t), int sig, sighandler_t handler)
 {
-	if (r != SIG_ERR && shim_active()) tell_sigaction(sig);
-	return r == SIG_ERR ? r : (sighandler_t)program_handler(sig, (void *)r);
+	if (!shim_active() || sig < 1 || sig > 64) return real(sig, handler);
+	void *before = user_handler[sig];
+	int wrap = handler != SIG_DFL && handler != SIG_IGN && handler != SIG_ERR && handler != SIG_HOLD &&
+		   handler != trampoline;
+	if (wrap) user_handler[sig] = (void *)handler;
+	sighandler_t r = real(sig, wrap ? trampoline : handler);
+	if (r == SIG_ERR) {
+		if (wrap) user_handler[sig] = before;
+		return r;
+	}
+	tell_sigaction(sig);
+	return r == trampoline || (void *)r == (void *)trampoline_info ? (sighandler_t)before : r;
 }
 
 #define SIGNAL_LIKE(name) \
 	SHIM_EXPORT sighandler_t name(int sig, sighandler_t handler) \
 	{ \
-		return told_after(next_##name()(sig, handler), sig); \
+		return signal_like(next_##name(), sig, handler); \
 	}
 SIGNAL_LIKE(signal)
 SIGNAL_LIKE(bsd_signal)

@@ -210,6 +210,11 @@ static void unblocks_term(int sig, siginfo_t *info, void *uc)
 	handled++;
 }
 
+static void unblocks_term_plain(int sig)
+{
+	unblocks_term(sig, NULL, NULL);
+}
+
 /* A thread that sends SIGUSR1 to the main thread alone (tgkill with the process's pid as the tid). */
 static void *to_main(void *unused)
 {
@@ -270,7 +275,7 @@ int main(int argc, char **argv)
 		return (status_bit("SigCgt", SIGUSR1) ? 1 : 0) | (status_bit("SigIgn", SIGUSR2) ? 2 : 0);
 	int st = 0, p[2];
 	char c;
-	tap_plan(24);
+	tap_plan(25);
 
 	catch_signal(SIGUSR1, SA_RESTART);
 	signal(SIGUSR2, SIG_IGN);
@@ -501,7 +506,15 @@ int main(int argc, char **argv)
 	tap_ok(handled == 1 && status_bit("SigBlk", SIGTERM) == 1, "a handler's SIG_UNBLOCK of SIGTERM ends with it: SIGTERM is blocked again after it (%d)",
 	       (int)handled);
 	sigprocmask(SIG_UNBLOCK, &term, NULL);
-	signal(SIGUSR2, SIG_IGN);
+
+	signal(SIGUSR2, unblocks_term_plain);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	handled = 0;
+	kill(getpid(), SIGUSR2);
+	int blocked_again = status_bit("SigBlk", SIGTERM) == 1;
+	sigprocmask(SIG_UNBLOCK, &term, NULL);
+	tap_ok(handled == 1 && blocked_again && signal(SIGUSR2, SIG_IGN) == unblocks_term_plain,
+	       "the same for a handler signal() installed, which signal() gives back (%d)", (int)handled);
 
 	catch_signal(SIGUSR1, 0);
 	pid = fork();
