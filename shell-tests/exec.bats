@@ -62,7 +62,7 @@ sim_pids() {
 }
 
 @test "pids.c: getpid, getppid, fork, waitpid, exit and kill statuses through the sim, as natively" {
-    tap_as_natively "$SHIM_BUILD/pids" 15
+    tap_as_natively "$SHIM_BUILD/pids" 16
     [ "$(sim_pids)" = 1 ]
 }
 
@@ -545,7 +545,7 @@ print(pid, os.waitpid(pid, 0)[1])'
 @test "make shim-compare's script fails on a difference in the TAP results: msg.c's seed half is ENOSYS natively" {
     SHIM_COMPARE_PROGRAMS=pids,msg run --separate-stderr bash "$PROCSIM_ROOT/shell-tests/shim-compare.sh"
     [ "$status" -eq 1 ]
-    grep -Eq '^pids +15/15 +15/15 +same$' <<<"$output"
+    grep -Eq '^pids +16/16 +16/16 +same$' <<<"$output"
     grep -Eq '^msg +11/11 +12/12 +DIFFERS$' <<<"$output"
     grep -q '^    < 1\.\.11$' <<<"$output"
     [ "$stderr" = "shim-compare: native and sim TAP results differ or fail (above)" ]

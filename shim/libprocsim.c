@@ -94,6 +94,8 @@ static __thread pid_t own_tid;          /* this thread's sim tid once known (0: 
 static pthread_t main_thread;           /* this image's (or fork child's) first thread: its sim tid is the pid */
 static int main_known;
 static pid_t own_pid;                   /* this process's sim pid once known (0: ask) */
+static char pid_ns_dir[48];             /* pid_ns_prefix's answer */
+static int pid_ns_known;                /* a fork child asks again: a CLONE_NEWPID child is in another namespace */
 /* The action the sim was last told of, per signal: it is told of changes only (tell_sigaction). */
 static struct told_action {
 	unsigned long handler, flags;
@@ -473,6 +475,7 @@ static pid_t fork_as(const char *line)
 		nchildren = 0;
 		nthreads = 0;
 		own_tid = own_pid = 0;
+		pid_ns_known = 0;
 		main_thread = pthread_self();
 		/* its one thread is its main thread: no thread exit to report */
 		if (thread_key_made) pthread_setspecific(thread_key, NULL);
@@ -1007,6 +1010,25 @@ SHIM_EXPORT int setuid(uid_t uid)
 	return sim_call(NULL, 0, "setuid %u", uid) < 0 ? -1 : 0;
 }
 
+/*
+ * Where /proc names this process's pids: "" when its sim pid namespace is the one exec's /proc
+ * shows (its init's, /proc/1's), else "procsim/pidns/INUM/proc/" (that namespace's tree, which
+ * the mount serves to anyone), so that /proc/PID paths take the numbers getpid and fork give.
+ */
+static const char *pid_ns_prefix(void)
+{
+	if (!pid_ns_known) {
+		char own[64] = "", view[64] = "";
+		ssize_t a = readlink("/proc/self/ns/pid", own, sizeof(own) - 1), b = readlink("/proc/1/ns/pid", view, sizeof(view) - 1);
+		unsigned long inum = 0;
+		pid_ns_dir[0] = 0;
+		if (a > 0 && b > 0 && strcmp(own, view) && sscanf(own, "pid:[%lu]", &inum) == 1)
+			snprintf(pid_ns_dir, sizeof(pid_ns_dir), "procsim/pidns/%lu/proc/", inum);
+		pid_ns_known = 1;
+	}
+	return pid_ns_dir;
+}
+
 /* The sim's file PATH (a /proc file: one read) into BUF, NUL-terminated: BUF, or NULL if unreadable or empty. */
 static char *read_proc(const char *path, char *buf, size_t size)
 {
@@ -1044,8 +1066,8 @@ static long sim_uid(int field)
 /* Sim task PID's real uid (a zombie's too), or -1. */
 static long stat_uid(pid_t pid)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%s%d/status", pid_ns_prefix(), pid);
 	return status_uid(path, 0);
 }
 
@@ -1560,8 +1582,8 @@ SHIM_EXPORT int shmdt(const void *addr)
 /* The sim's /proc/PID/stat into BUF: a pointer to the ')' that ends comm, or NULL. */
 static char *read_stat(pid_t pid, char *buf, size_t size)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%s%d/stat", pid_ns_prefix(), pid);
 	char *p = read_proc(path, buf, size) ? strrchr(buf, ')') : NULL;
 	return p && p[1] == ' ' ? p : NULL;
 }
@@ -1594,8 +1616,8 @@ static size_t group_members(pid_t pgrp, struct child *out, size_t max, int *caug
 	for (size_t i = 0; i < k && n < max; i++) {
 		if (stat_field(known[i].sim, 5) != pgrp) continue;
 		if (caught) {
-			char path[64];
-			snprintf(path, sizeof(path), "/proc/%d/status", known[i].sim);
+			char path[128];
+			snprintf(path, sizeof(path), "/proc/%s%d/status", pid_ns_prefix(), known[i].sim);
 			caught[n] = sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
 		}
 		out[n++] = known[i];
@@ -2121,7 +2143,7 @@ static int catches_or_blocks(const char *path, int sig)
 static int sim_acted(const char *dir, int sig)
 {
 	if (sig == SIGCONT) return 1;
-	char path[64], buf[512];
+	char path[128], buf[512];
 	snprintf(path, sizeof(path), "%s/stat", dir);
 	char *p = read_proc(path, buf, sizeof(buf)) ? strrchr(buf, ')') : NULL;
 	if (!p || p[1] != ' ') return 1;
@@ -2150,9 +2172,9 @@ static int kill_group(pid_t pid, int sig)
 		next_kill()(-real, sig); /* the real -1 would be every process */
 	} else {
 		/* a group whose leader this process does not know (reaped, say): its children in it, as kill() does */
-		char dir[32];
+		char dir[96];
 		for (size_t i = 0; i < n; i++) {
-			snprintf(dir, sizeof(dir), "/proc/%d", members[i].sim);
+			snprintf(dir, sizeof(dir), "/proc/%s%d", pid_ns_prefix(), members[i].sim);
 			if (sig > 0 && sig <= 64 && (caught[i] || sim_acted(dir, sig))) next_kill()(members[i].real, sig);
 		}
 	}
@@ -2173,11 +2195,11 @@ static pid_t sim_kill(pid_t pid, int sig)
 	/* asked before: a task its own kill ended makes no more calls */
 	pid_t real = !sig ? 0 : pid == sim_own_pid() ? (pid_t)next_syscall()(SYS_getpid, 0, 0, 0, 0, 0, 0)
 							    : lookup(pid, 1, 0);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	char path[128];
+	snprintf(path, sizeof(path), "/proc/%s%d/status", pid_ns_prefix(), pid);
 	int caught = real && sig > 0 && sig <= 64 && catches_or_blocks(path, sig);
 	if (sim_call(NULL, 0, "kill %d %d", pid, sig) < 0) return -1;
-	snprintf(path, sizeof(path), "/proc/%d", pid);
+	snprintf(path, sizeof(path), "/proc/%s%d", pid_ns_prefix(), pid);
 	return caught || (real && sim_acted(path, sig)) ? real : 0;
 }
 
@@ -2223,8 +2245,8 @@ SHIM_EXPORT int killpg(pid_t pgrp, int sig)
  */
 static int sim_thread_kill(pid_t tgid, pid_t tid, int sig, int (*forward)(pthread_t, int), pthread_t target)
 {
-	char dir[32], path[96];
-	if (tgid) snprintf(dir, sizeof(dir), "/proc/%d", tgid);
+	char dir[96], path[128];
+	if (tgid) snprintf(dir, sizeof(dir), "/proc/%s%d", pid_ns_prefix(), tgid);
 	else snprintf(dir, sizeof(dir), "/proc/self");
 	int pass = 0;
 	if (forward && sig > 0 && sig <= 64) {

@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,11 +32,47 @@ static long status_field(pid_t pid, const char *key)
 	return status_last(path, key);
 }
 
+static volatile sig_atomic_t got;
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got = 1;
+}
+
+/*
+ * unshare(CLONE_NEWPID), then a child: pid 1 there, whose own child is pid 2 and catches SIGUSR1;
+ * pid 1's kill(2, SIGUSR1) reaches that handler (the shim reads the target's status where pid 2
+ * names it). 42 when all holds.
+ */
+static int nested(void)
+{
+	if (unshare(CLONE_NEWPID) < 0) return 2;
+	pid_t init = fork();
+	if (init == 0) {
+		int ready[2];
+		char c;
+		if (pipe(ready) < 0) _exit(3);
+		pid_t g = fork();
+		if (g == 0) {
+			alarm(20); /* a lost signal ends it */
+			signal(SIGUSR1, on_usr1);
+			if (write(ready[1], "r", 1) != 1) _exit(3);
+			while (!got) pause();
+			_exit(getpid() == 2 ? 42 : 4);
+		}
+		int st = 0;
+		if (read(ready[0], &c, 1) != 1 || kill(g, SIGUSR1) < 0 || waitpid(g, &st, 0) != g) _exit(5);
+		_exit(getpid() == 1 && g == 2 && WIFEXITED(st) ? WEXITSTATUS(st) : 6);
+	}
+	int st;
+	return waitpid(init, &st, 0) == init && WIFEXITED(st) ? WEXITSTATUS(st) : 7;
+}
+
 int main(void)
 {
 	int st;
 	pid_t me = getpid();
-	tap_plan(15);
+	tap_plan(16);
 	tap_ok(me > 0 && status_field(0, "NSpid") == me, "getpid is NSpid's last field of /proc/self/status");
 	tap_ok(status_field(me, "NSpid") == me, "and of /proc/<getpid>/status");
 	tap_ok(status_field(me, "PPid") == getppid(), "getppid is PPid there");
@@ -80,6 +117,12 @@ int main(void)
 	tap_ok(kill(child, SIGKILL) == 0, "kill(child, SIGKILL)");
 	tap_ok(wait4(child, &st, 0, NULL) == child && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
 	       "wait4: the child was killed by SIGKILL");
+	child = fork();
+	if (child == 0) _exit(nested());
+	tap_ok(waitpid(child, &st, 0) == child && WIFEXITED(st) && WEXITSTATUS(st) == 42,
+	       "in a pid namespace of its own: pid 1, its child pid 2, whose handler its kill reaches (%d)",
+	       WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st));
+
 	errno = 0;
 	tap_ok(wait(&st) == -1 && errno == ECHILD, "wait with no child left: ECHILD");
 	return tap_exit();
