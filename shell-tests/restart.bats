@@ -298,7 +298,7 @@ unmakeable() {
     a=$(procsim_syscall "$M/1/task/1/syscall" fork)
     b=$(procsim_syscall "$M/$a/syscall" fork)
     [ "$(procsim_syscall "$M/$a/syscall" setsid)" = "$a" ]
-    unmakeable session "session 1 of $b is neither its parent's ($a) nor its own: a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task (as CRIU makes)"
+    unmakeable session "session 1 of $b is neither its parent's ($a) nor its own: a restore's setsid comes as the leader is made, so a child forked before it, or one of a session whose leader is gone, is not made"
     procsim_syscall "$M/1/task/1/syscall" "kill $a SIGKILL" >/dev/null
     procsim_syscall "$M/1/task/1/syscall" "kill $b SIGKILL" >/dev/null
     procsim_syscall "$M/1/task/1/syscall" "wait4 -1 __WALL" >/dev/null
@@ -311,6 +311,26 @@ unmakeable() {
     [ "$(procsim_syscall "$M/1/task/1/syscall" "wait4 $c")" = "$c status=0x0000" ]
     [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $d")" = "$c" ]
     unmakeable group "group $c of $d has no leader in the image (no process $c in group $c): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)"
+}
+
+@test "a group leader's child in a new pid namespace (a shell job running unshare -fp) is restored in that group by every method" {
+    local job ns method
+    job=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/$job/syscall" "setpgid 0 0" >/dev/null
+    ns=$(procsim_syscall "$M/$job/syscall" "clone CLONE_NEWPID|SIGCHLD")
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $ns")" = "$job" ]
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/job.json"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/job.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/job.txt"
+    grep -qx "session $ns sid=1 pgid=$job" "$BATS_TEST_TMPDIR/job.txt"
+    for method in clone3 eclone nsd ns_last_pid; do
+        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/job.XXXXXX")
+        procsim_start "$M2"
+        procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/job.json"
+        procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ' | diff "$BATS_TEST_TMPDIR/job.txt" -
+        procsim_stop "$M2"
+        rmdir "$M2"
+        M2=
+    done
 }
 
 @test "a checkpoint refuses what no restore can make: a zombie" {

@@ -144,12 +144,27 @@ final class Plan {
         return p.sid() == p.pid();
     }
 
+    /** Whether {@code p} leads its group but not a session (its group is its setpgid 0 0). */
+    static boolean leadsGroup(Image.Process p) {
+        return p.pgid() == p.pid() && !leadsSession(p);
+    }
+
+    /**
+     * The group leaders that make their group as soon as they are made, so that their children are
+     * made in it (a shell job's leader that forks a pid namespace's init, which could not name the
+     * group from inside): each one none of whose children wants the group it would have inherited
+     * (that child would have to go back to it); the others make theirs once every task is made.
+     */
+    final java.util.Set<Integer> groupsAsMade = new java.util.HashSet<>();
+
     /**
      * Sessions and process groups as setsid and setpgid alone can make them (kernel/sys.c): a session
      * is its leader's setsid, right after the leader is made, and its children inherit it (so a
      * process's session is its parent's or its own); a session leader stays its group's leader; a
-     * group is its leader's setpgid, then each member's, which names it in the member's own pid
-     * namespace, within one session. What would take a helper task (CRIU makes one: a session whose
+     * group is its leader's setpgid (right after the leader is made, its children inheriting it,
+     * when none of them wants the group the leader had: {@link #groupsAsMade}; else once every task
+     * is made), then each other member's, which names it in the member's own pid namespace, within
+     * one session. What would take a helper task (CRIU makes one: a session whose
      * leader is gone, or that a process did not get from its parent) or a group with no leader in
      * the image is refused. Fills {@link #madeGroup} and {@link #regroups}.
      */
@@ -161,8 +176,8 @@ final class Plan {
             int parentSid = p.ppid() == 1 ? Image.INIT_GROUP : procs.get(p.ppid()).sid();
             if (!leadsSession(p) && p.sid() != parentSid) {
                 throw new ImageException("session " + p.sid() + " of " + p.pid() + " is neither its parent's (" + parentSid + ") nor its own: "
-                        + "a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task "
-                        + "(as CRIU makes)");
+                        + "a restore's setsid comes as the leader is made, so a child forked before it, or one of a session "
+                        + "whose leader is gone, is not made");
             }
             if (leadsSession(p) && p.pgid() != p.pid()) {
                 throw new ImageException(p.pid() + " leads session " + p.sid() + " but is in group " + p.pgid()
@@ -178,7 +193,12 @@ final class Plan {
                 throw new ImageException("group " + p.pgid() + " of " + p.pid() + " is in session " + groupSid + ", " + p.pid()
                         + " in session " + p.sid() + ": a group lies within one session");
             }
-            int made = leadsSession(p) ? p.pid() : madeGroup.get(p.ppid());
+            int inherited = madeGroup.get(p.ppid());
+            if (leadsGroup(p) && children.getOrDefault(p.pid(), List.of()).stream()
+                    .noneMatch(c -> c.pgid() == inherited && !leadsSession(c) && !leadsGroup(c))) {
+                groupsAsMade.add(p.pid());
+            }
+            int made = leadsSession(p) || groupsAsMade.contains(p.pid()) ? p.pid() : inherited;
             madeGroup.put(p.pid(), made);
             if (made == p.pgid()) continue;
             int nr = groupNr(p, p.pgid());

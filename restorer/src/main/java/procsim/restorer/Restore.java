@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
- * object with its id, then every process (parents first) with its pids, its session (a session
- * leader's setsid, before its children), argv, comm, fds, shm attaches and subreaper mark, then the
- * threads, then the process groups ({@code setpgid 0 G} by each process not in its image's group
- * once made: leaders first, then members), then signal actions and masks (once every task is
+ * object with its id, then every process (parents first) with its pids, its session or group (a
+ * session leader's setsid; a group leader's setpgid 0 0 when its children are to inherit it:
+ * Plan.groupsAsMade), argv, comm, fds, shm attaches and subreaper mark, then the threads, then the
+ * other groups ({@code setpgid 0 G} by each process not in its image's group once made: leaders
+ * first, then members), then signal actions and masks (once every task is
  * made: fork copies them), then credentials (last: a task that dropped root could not make its
  * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
@@ -273,6 +274,7 @@ public final class Restore {
         create(c);
         int pid = p.pid();
         if (Plan.leadsSession(p)) setsid(p);
+        else if (plan.groupsAsMade.contains(pid)) ok(port.send(pid, pid, "setpgid 0 0"), "setpgid 0 0 in " + pid);
         comm.put(pid, comm.get(parent));
         List<Image.Fd> have = new ArrayList<>(fds.get(parent));
         List<Image.ShmAttach> attached = new ArrayList<>(shm.get(parent));

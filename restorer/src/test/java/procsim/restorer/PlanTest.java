@@ -56,7 +56,7 @@ class PlanTest {
         "/processes/0/ownSigpending;  [12,12];                ownSigpending of 5: signal 12 twice in the image",
         "/processes/1/ownSigpending;  [18];                   ownSigpending of 6: SIGCONT would continue the stopped 6",
         // sessions and groups setsid and setpgid alone can make (5 leads session 5, 6 group 6 of it, 8 is in init's 1/1)
-        "/processes/2/sid;            5;                      session 5 of 8 is neither its parent's (1) nor its own: a restore's setsid makes a session in its leader, whose children inherit it; this one needs a helper task (as CRIU makes)",
+        "/processes/2/sid;            5;                      session 5 of 8 is neither its parent's (1) nor its own: a restore's setsid comes as the leader is made, so a child forked before it, or one of a session whose leader is gone, is not made",
         "/processes/1/sid;            1;                      session 1 of 6 is neither its parent's (5) nor its own",
         "/processes/0/pgid;           1;                      5 leads session 5 but is in group 1: a session leader leads its group (setpgid cannot move it)",
         "/processes/2/pgid;           7;                      group 7 of 8 has no leader in the image (no process 7 in group 7): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)",
@@ -83,6 +83,16 @@ class PlanTest {
         assertThat(port.writes).isEmpty();
     }
 
+    /** A shell job's leader that forks a pid namespace's init (unshare -fp): the child is made in the group it cannot name from inside. */
+    @org.junit.jupiter.api.Test
+    void aGroupLeadersChildInANewPidNamespaceIsMadeInItsGroup() throws Exception {
+        Image.Process job = Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 1);
+        Image.Process nsInit = Images.session(Images.proc(3, 2, List.of(3, 1), "init"), 2, 1);
+        Plan plan = new Plan(Images.of(job, nsInit), "init");
+        assertThat(plan.regroups).isEmpty();
+        assertThat(plan.madeGroup).containsEntry(2, 2).containsEntry(3, 2);
+    }
+
     /**
      * A process whose group is another than the one it would inherit joins it by setpgid in its own
      * pid namespace, which must number the group: one of an outer namespace is refused (the group it
@@ -99,7 +109,7 @@ class PlanTest {
         // in the group it inherits, or its own: nothing to name
         Image.Process inherits = Images.session(Images.proc(4, 2, List.of(4, 1), "init"), 2, 2);
         Image.Process below = Images.session(Images.proc(5, 4, List.of(5, 2), "init"), 2, 2);
-        assertThat(new Plan(Images.of(leader, group, inherits, below), "init").regroups).containsExactly(new Plan.Regroup(3, 3));
+        assertThat(new Plan(Images.of(leader, group, inherits, below), "init").regroups).as("3 makes its group as it is made").isEmpty();
         refused("group 3 of 4 has no leader in the image (no process 3 in group 3): a restore makes a group by its leader's setpgid; "
                 + "this one needs a helper task (as CRIU makes)", leader, Images.session(group, 2, 2), nested);
     }

@@ -38,6 +38,8 @@ class RestoreTest {
                 "1/1: clone3 exit_signal=SIGCHLD set_tid=8",
                 "8/8: execve /usr/bin/w8 -x",
                 "5/5: clone3 exit_signal=10 set_tid=2,6",
+                // 6 leads a group of 5's session: its setpgid 0 0 as soon as it is made, before any child
+                "6/6: setpgid 0 0",
                 // 6's fds: console 1 and 2 closed, fd 7 opened (lowest free: 1), moved, close-on-exec, offset
                 "6/6: close 1",
                 "6/6: close 2",
@@ -51,8 +53,6 @@ class RestoreTest {
                 "5/5: prctl PR_SET_NAME t7",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
                 "5/5: prctl PR_SET_NAME init",
-                // once every task is made, 6 leads a group of 5's session: its own pid as its namespace numbers it
-                "6/6: setpgid 0 2",
                 // signal actions once every fork is done, by the process itself
                 "5/5: rt_sigaction 17 SIG_IGN 0x4000000",
                 "5/5: rt_sigaction 10 0x401000 0x14000000",
@@ -330,7 +330,7 @@ class RestoreTest {
         List<String> with = List.copyOf(port.writes);
         init();
         Restore.run(inInitsSession(), m, port, true);
-        List<String> groups = List.of("5/5: setsid", "6/6: setpgid 0 2");
+        List<String> groups = List.of("5/5: setsid", "6/6: setpgid 0 0");
         assertThat(with).containsAll(groups);
         assertThat(port.writes).isEqualTo(with.stream().filter(w -> !groups.contains(w)).toList());
         assertThat(port.writes).noneMatch(w -> w.contains("setsid") || w.contains("setpgid"));
@@ -356,19 +356,19 @@ class RestoreTest {
     }
 
     /**
-     * A session leader's setsid by itself right after it is made, before its first child; the
-     * groups once every task is made, before the signal actions, masks and credentials: each by the
-     * process itself, the group as its own namespace numbers it, leaders first (in the plan's order),
-     * then members. The same by every method.
+     * A session leader's setsid, and a group leader's setpgid 0 0, by itself right after it is made,
+     * before its first child (7, the namespace init 6's child, is made in 6's group: it needs none);
+     * the other members' setpgid once every task is made, the group as the member's own namespace
+     * numbers it. The same by every method.
      */
     @ParameterizedTest
     @EnumSource(RestoreMethod.class)
-    void sessionsBeforeTheLeadersChildrenAndGroupsAfterEveryTaskLeadersFirst(RestoreMethod m) throws Exception {
+    void sessionsAndGroupLeadersBeforeTheirChildrenMembersAfterEveryTask(RestoreMethod m) throws Exception {
         Restore.run(sessions(), m, port, true);
         assertThat(port.writes).filteredOn(w -> w.contains("setsid") || w.contains("setpgid")).containsExactly(
                 "2/2: setsid",
-                "4/4: setpgid 0 4", "6/6: setpgid 0 1", "9/9: setpgid 0 9",
-                "10/10: setpgid 0 9", "3/3: setpgid 0 4", "7/7: setpgid 0 1");
+                "4/4: setpgid 0 0", "6/6: setpgid 0 0", "9/9: setpgid 0 0",
+                "10/10: setpgid 0 9", "3/3: setpgid 0 4");
         int setsid = port.writes.indexOf("2/2: setsid");
         int lastCreation = 0;
         for (int i = 0; i < port.writes.size(); i++) {
@@ -381,16 +381,18 @@ class RestoreTest {
         assertThat(port.writes.indexOf("1/1: " + (m == RestoreMethod.CLONE3 ? "clone3 exit_signal=SIGCHLD set_tid=2"
                 : m == RestoreMethod.ECLONE ? "eclone SIGCHLD pids=2" : "fork")))
                 .isBetween(0, setsid);
-        assertThat(port.writes.indexOf("4/4: setpgid 0 4")).isGreaterThan(lastCreation);
+        assertThat(port.writes.indexOf("3/3: setpgid 0 4")).isGreaterThan(lastCreation);
+        int leads6 = port.writes.indexOf("6/6: setpgid 0 0");
+        for (int i = 0; i < leads6; i++) assertThat(port.writes.get(i)).as("6's child made after 6's setpgid").doesNotStartWith("6/6: ");
         assertThat(port.calls).contains("2/2: setsid");
     }
 
-    /** A group's setpgid comes before the signal actions and the credentials (a stopped process is moved before its stop). */
+    /** A group leader's setpgid comes as it is made, before its fds, the signal actions, the credentials and its stop. */
     @Test
-    void groupsComeBeforeSignalActionsAndCredentials() throws Exception {
+    void aGroupLeadersSetpgidComesBeforeItsStateAndStop() throws Exception {
         Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
-        assertThat(port.writes).containsSubsequence("5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
-                "6/6: setpgid 0 2", "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
+        assertThat(port.writes).containsSubsequence("5/5: clone3 exit_signal=10 set_tid=2,6", "6/6: setpgid 0 0", "6/6: close 1",
+                "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
     }
 
     /** A setsid that fails, or whose session is not the leader's own pid in its namespace, fails the restore, which rolls back. */
@@ -406,10 +408,10 @@ class RestoreTest {
                 .hasMessageStartingWith("restore: setsid in 5: -1 EPERM\n");
     }
 
-    /** A setpgid or a mask refused midway rolls back what was made, as any other failed write, and nothing after it is written. */
+    /** A setpgid or a mask refused midway (a group leader's, as it is made; a mask once every task is) rolls back what was made, as any other failed write, and nothing after it is written. */
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
-        "6/6: setpgid 0 2;        EPERM;  setpgid 0 2 in 6;     rt_sigaction 17",
+        "6/6: setpgid 0 0;        EPERM;  setpgid 0 0 in 6;     6/6: close",
         "5/7: rt_sigprocmask;     EINVAL; rt_sigprocmask in 7;  : kill 1 12",
     })
     void aFailedWriteOnceTheTasksAreMadeRollsBack(String failing, String errno, String what, String after) {
