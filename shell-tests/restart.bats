@@ -292,17 +292,21 @@ unmakeable() {
     M2=
 }
 
-@test "a session a child did not get from its parent, a group whose leader was reaped: checkpointed, and refused by a restore" {
-    local a b c d
-    # b was forked before its parent a called setsid: b stays in init's session
-    a=$(procsim_syscall "$M/1/task/1/syscall" fork)
-    b=$(procsim_syscall "$M/$a/syscall" fork)
-    [ "$(procsim_syscall "$M/$a/syscall" setsid)" = "$a" ]
-    unmakeable session "session 1 of $b is neither its parent's ($a) nor its own: a restore's setsid comes as the leader is made, so a child forked before it, or one of a session whose leader is gone, is not made"
-    procsim_syscall "$M/1/task/1/syscall" "kill $a SIGKILL" >/dev/null
-    procsim_syscall "$M/1/task/1/syscall" "kill $b SIGKILL" >/dev/null
+@test "a session whose leader is gone (a daemon's double fork), a group whose leader was reaped: checkpointed, and refused by a restore" {
+    local a b d x y
+    # x forks y, y calls setsid and forks the daemon d, y exits: d, init's now, stays in session y
+    x=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    y=$(procsim_syscall "$M/$x/syscall" fork)
+    [ "$(procsim_syscall "$M/$y/syscall" setsid)" = "$y" ]
+    d=$(procsim_syscall "$M/$y/syscall" fork)
+    procsim_syscall "$M/$y/syscall" "exit 0" >/dev/null
+    [ "$(procsim_syscall "$M/$x/syscall" "wait4 $y")" = "$y status=0x0000" ]
+    unmakeable session "session $y of $d is neither its parent's (1) nor its own: the parent it got its session from is gone (CRIU makes a helper task for such a process)"
+    procsim_syscall "$M/1/task/1/syscall" "kill $x SIGKILL" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "kill $d SIGKILL" >/dev/null
     procsim_syscall "$M/1/task/1/syscall" "wait4 -1 __WALL" >/dev/null
     procsim_syscall "$M/1/task/1/syscall" "wait4 -1 __WALL" >/dev/null
+    local c
     # c leads a group, forks d into it and exits: init reaps c, the group lives on in d (its number stays taken)
     c=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$c/syscall" "setpgid 0 0" >/dev/null
@@ -313,15 +317,20 @@ unmakeable() {
     unmakeable group "group $c of $d has no leader in the image (no process $c in group $c): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)"
 }
 
-@test "a group leader's child in a new pid namespace (a shell job running unshare -fp) is restored in that group by every method" {
-    local job ns method
+@test "a group leader's child in a new pid namespace (a shell job running unshare -fp), a session leader's child forked before its setsid: restored by every method" {
+    local job ns method a b
     job=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$job/syscall" "setpgid 0 0" >/dev/null
     ns=$(procsim_syscall "$M/$job/syscall" "clone CLONE_NEWPID|SIGCHLD")
     [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $ns")" = "$job" ]
+    a=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    b=$(procsim_syscall "$M/$a/syscall" fork)
+    [ "$(procsim_syscall "$M/$a/syscall" setsid)" = "$a" ]
     procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/job.json"
     "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/job.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/job.txt"
     grep -qx "session $ns sid=1 pgid=$job" "$BATS_TEST_TMPDIR/job.txt"
+    grep -qx "session $a sid=$a pgid=$a" "$BATS_TEST_TMPDIR/job.txt"
+    [ "$(grep -c "^session $b " "$BATS_TEST_TMPDIR/job.txt")" = 0 ] # b stays in init's 1/1
     for method in clone3 eclone nsd ns_last_pid; do
         M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/job.XXXXXX")
         procsim_start "$M2"

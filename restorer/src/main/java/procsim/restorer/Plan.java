@@ -156,6 +156,12 @@ final class Plan {
      * (that child would have to go back to it); the others make theirs once every task is made.
      */
     final java.util.Set<Integer> groupsAsMade = new java.util.HashSet<>();
+    /**
+     * The session leaders that call setsid once every task is made: each one whose children all
+     * stay in the session it had before (it forked them, then called setsid); the others call it
+     * as they are made, before their children, who inherit the new session.
+     */
+    final java.util.Set<Integer> sessionsLate = new java.util.HashSet<>();
 
     /**
      * Sessions and process groups as setsid and setpgid alone can make them (kernel/sys.c): a session
@@ -164,20 +170,33 @@ final class Plan {
      * group is its leader's setpgid (right after the leader is made, its children inheriting it,
      * when none of them wants the group the leader had: {@link #groupsAsMade}; else once every task
      * is made), then each other member's, which names it in the member's own pid namespace, within
-     * one session. What would take a helper task (CRIU makes one: a session whose
-     * leader is gone, or that a process did not get from its parent) or a group with no leader in
-     * the image is refused. Fills {@link #madeGroup} and {@link #regroups}.
+     * one session; a session leader all of whose children stay in the session it had calls setsid
+     * once every task is made ({@link #sessionsLate}). Refused: a session a process did not get from
+     * its parent (that parent is gone: CRIU makes a helper task for it), a leader with children from
+     * before and after its setsid, and a group with no leader in the image. Fills {@link #madeGroup},
+     * {@link #regroups} and the two sets.
      */
     private void groups() throws ImageException {
         madeGroup.put(1, Image.INIT_GROUP);
+        Map<Integer, Integer> madeSession = new HashMap<>(); // as madeGroup: what a process's children inherit
+        madeSession.put(1, Image.INIT_GROUP);
         List<Regroup> members = new ArrayList<>();
         for (Image.Process p : order) { // parents first
             if (p.pgid() < 1 || p.sid() < 1) throw new ImageException("pgid " + p.pgid() + " and sid " + p.sid() + " of " + p.pid());
-            int parentSid = p.ppid() == 1 ? Image.INIT_GROUP : procs.get(p.ppid()).sid();
+            int parentSid = madeSession.get(p.ppid());
+            if (leadsSession(p)) {
+                List<Image.Process> kids = children.getOrDefault(p.pid(), List.of());
+                boolean before = kids.stream().anyMatch(c -> !leadsSession(c) && c.sid() == parentSid);
+                if (before && kids.stream().anyMatch(c -> !leadsSession(c) && c.sid() == p.pid())) {
+                    throw new ImageException(p.pid() + " leads session " + p.sid() + " but some of its children stay in session " + parentSid
+                            + ": it forked them before its setsid and others after, which a restore does not order");
+                }
+                if (before) sessionsLate.add(p.pid());
+            }
+            madeSession.put(p.pid(), leadsSession(p) && !sessionsLate.contains(p.pid()) ? p.pid() : parentSid);
             if (!leadsSession(p) && p.sid() != parentSid) {
                 throw new ImageException("session " + p.sid() + " of " + p.pid() + " is neither its parent's (" + parentSid + ") nor its own: "
-                        + "a restore's setsid comes as the leader is made, so a child forked before it, or one of a session "
-                        + "whose leader is gone, is not made");
+                        + "the parent it got its session from is gone (CRIU makes a helper task for such a process)");
             }
             if (leadsSession(p) && p.pgid() != p.pid()) {
                 throw new ImageException(p.pid() + " leads session " + p.sid() + " but is in group " + p.pgid()
@@ -198,9 +217,9 @@ final class Plan {
                     .noneMatch(c -> c.pgid() == inherited && !leadsSession(c) && !leadsGroup(c))) {
                 groupsAsMade.add(p.pid());
             }
-            int made = leadsSession(p) || groupsAsMade.contains(p.pid()) ? p.pid() : inherited;
+            int made = leadsSession(p) && !sessionsLate.contains(p.pid()) || groupsAsMade.contains(p.pid()) ? p.pid() : inherited;
             madeGroup.put(p.pid(), made);
-            if (made == p.pgid()) continue;
+            if (made == p.pgid() || leadsSession(p)) continue; // a session leader's setsid makes its group
             int nr = groupNr(p, p.pgid());
             if (nr == 0) {
                 throw new ImageException("group " + p.pgid() + " of " + p.pid() + " is not in the pid namespace of " + p.pid()

@@ -195,6 +195,9 @@ public final class Restore {
             for (Image.Thread t : p.threads()) makeThread(p, t);
         }
         unname();
+        for (Image.Process p : plan.order) {
+            if (plan.sessionsLate.contains(p.pid())) setsid(p); // its children were forked before it
+        }
         for (Plan.Regroup g : plan.regroups) {
             ok(port.send(g.pid(), g.pid(), "setpgid 0 " + g.group()), "setpgid 0 " + g.group() + " in " + g.pid());
         }
@@ -273,7 +276,7 @@ public final class Restore {
                 plan.nsInits.get(p.pid()), false, p.exitSignal());
         create(c);
         int pid = p.pid();
-        if (Plan.leadsSession(p)) setsid(p);
+        if (Plan.leadsSession(p) && !plan.sessionsLate.contains(pid)) setsid(p);
         else if (plan.groupsAsMade.contains(pid)) ok(port.send(pid, pid, "setpgid 0 0"), "setpgid 0 0 in " + pid);
         comm.put(pid, comm.get(parent));
         List<Image.Fd> have = new ArrayList<>(fds.get(parent));

@@ -56,8 +56,7 @@ class PlanTest {
         "/processes/0/ownSigpending;  [12,12];                ownSigpending of 5: signal 12 twice in the image",
         "/processes/1/ownSigpending;  [18];                   ownSigpending of 6: SIGCONT would continue the stopped 6",
         // sessions and groups setsid and setpgid alone can make (5 leads session 5, 6 group 6 of it, 8 is in init's 1/1)
-        "/processes/2/sid;            5;                      session 5 of 8 is neither its parent's (1) nor its own: a restore's setsid comes as the leader is made, so a child forked before it, or one of a session whose leader is gone, is not made",
-        "/processes/1/sid;            1;                      session 1 of 6 is neither its parent's (5) nor its own",
+        "/processes/2/sid;            5;                      session 5 of 8 is neither its parent's (1) nor its own: the parent it got its session from is gone (CRIU makes a helper task for such a process)",
         "/processes/0/pgid;           1;                      5 leads session 5 but is in group 1: a session leader leads its group (setpgid cannot move it)",
         "/processes/2/pgid;           7;                      group 7 of 8 has no leader in the image (no process 7 in group 7): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)",
         "/processes/2/pgid;           9;                      group 9 of 8 has no leader in the image",
@@ -81,6 +80,24 @@ class PlanTest {
         assertThatThrownBy(() -> Restore.run(Images.of(procs), RestoreMethod.CLONE3, port, false)).isInstanceOf(ImageException.class)
                 .hasMessage(message);
         assertThat(port.writes).isEmpty();
+    }
+
+    /**
+     * A session leader that forked its children before its setsid (they stay in the session it
+     * had): it calls setsid once every task is made. One that forked some before and some after is
+     * refused: the restore does not order a leader's children around its setsid.
+     */
+    @org.junit.jupiter.api.Test
+    void aSessionLeaderWhoseChildrenAllCameBeforeItsSetsidCallsItLast() throws Exception {
+        Image.Process leader = Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 2);
+        Image.Process before = Images.session(Images.proc(3, 2, List.of(3), "init"), 1, 1);
+        Image.Process grandchild = Images.session(Images.proc(5, 3, List.of(5), "init"), 1, 1);
+        Plan plan = new Plan(Images.of(leader, before, grandchild), "init");
+        assertThat(plan.sessionsLate).containsExactly(2);
+        assertThat(plan.regroups).isEmpty();
+        Image.Process after = Images.session(Images.proc(4, 2, List.of(4), "init"), 2, 2);
+        refused("2 leads session 2 but some of its children stay in session 1: it forked them before its setsid and others after, "
+                + "which a restore does not order", leader, before, after);
     }
 
     /** A shell job's leader that forks a pid namespace's init (unshare -fp): the child is made in the group it cannot name from inside. */

@@ -387,6 +387,25 @@ class RestoreTest {
         assertThat(port.calls).contains("2/2: setsid");
     }
 
+    /** A session leader that forked its children before its setsid calls it once every task is made (its grandchild 4 leads a group of init's session). */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void aSessionLeaderWhoseChildrenCameFirstCallsSetsidLast(RestoreMethod m) throws Exception {
+        Image image = Images.of(Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 2),
+                Images.session(Images.proc(3, 2, List.of(3), "init"), 1, 1),
+                Images.session(Images.proc(4, 3, List.of(4), "init"), 4, 1));
+        Restore.run(image, m, port, true);
+        int setsid = port.writes.indexOf("2/2: setsid");
+        int lastCreation = 0;
+        for (int i = 0; i < port.writes.size(); i++) {
+            if (port.writes.get(i).matches(".*: (clone|clone3|eclone|fork)( .*)?")) lastCreation = i;
+        }
+        assertThat(setsid).isGreaterThan(lastCreation);
+        assertThat(port.writes).containsSubsequence("4/4: setpgid 0 0", "2/2: setsid");
+        assertThat(port.writes).filteredOn(w -> w.contains("setsid")).containsExactly("2/2: setsid");
+        assertThat(port.calls).contains("2/2: setsid");
+    }
+
     /** A group leader's setpgid comes as it is made, before its fds, the signal actions, the credentials and its stop. */
     @Test
     void aGroupLeadersSetpgidComesBeforeItsStateAndStop() throws Exception {
