@@ -121,11 +121,31 @@ drill() {
     drill reference
 }
 
+# checkpointed NAME: checkpoints M into NAME.json and its text form (times left out) into NAME.txt
+checkpointed() {
+    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/$1.json"
+    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/$1.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/$1.txt"
+}
+
+# restored_by_every_method NAME: each method restores NAME.json into a fresh M2, whose checkpoint's text is NAME.txt
+restored_by_every_method() {
+    local method
+    for method in clone3 eclone nsd ns_last_pid; do
+        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/$1.XXXXXX")
+        procsim_start "$M2"
+        procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/$1.json"
+        diff "$BATS_TEST_TMPDIR/$1.txt" <(procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ')
+        procsim_stop "$M2"
+        rmdir "$M2"
+    done
+    M2=
+}
+
 # Credentials a root task can give itself, each restored by every method as the kernel made them
 # (security/commoncap.c: setresuid to no uid 0 clears permitted and effective unless keepcaps; the
 # inheritable set stays, and a capset may raise it only within permitted).
 @test "credentials: uid 1000 with nothing kept, with an inheritable set, with keepcaps, with a saved uid 0: every method restores them" {
-    local t method
+    local t
     for t in 2 3 4 5; do procsim_syscall "$M/1/syscall" "clone3 set_tid=$t" >/dev/null; done
     procsim_syscall "$M/2/syscall" "setresuid 1000 1000 1000" >/dev/null
     procsim_syscall "$M/3/syscall" "capset effective=0x000001ffffffffff permitted=0x000001ffffffffff inheritable=0x0000000000002000" >/dev/null
@@ -133,21 +153,12 @@ drill() {
     procsim_syscall "$M/4/syscall" "prctl PR_SET_KEEPCAPS 1" >/dev/null
     procsim_syscall "$M/4/syscall" "setresuid 1000 1000 1000" >/dev/null
     procsim_syscall "$M/5/syscall" "setresuid 1000 1000 0" >/dev/null
-    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/creds.json"
-    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/creds.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/creds.txt"
+    checkpointed creds
     grep -qx 'creds 2 uid=1000,1000,1000,1000 gid=0,0,0,0 caps=0000000000000000/0000000000000000/0000000000000000/000001ffffffffff/0000000000000000 keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
     grep -qx 'creds 3 .* caps=0000000000002000/0000000000000000/0000000000000000/.* keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
     grep -qx 'creds 4 .* caps=0000000000000000/000001ffffffffff/0000000000000000/.* keepcaps=1' "$BATS_TEST_TMPDIR/creds.txt"
     grep -qx 'creds 5 uid=1000,1000,0,1000 .* caps=0000000000000000/000001ffffffffff/0000000000000000/.* keepcaps=0' "$BATS_TEST_TMPDIR/creds.txt"
-    for method in clone3 eclone nsd ns_last_pid; do
-        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/creds.XXXXXX")
-        procsim_start "$M2"
-        procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/creds.json"
-        diff "$BATS_TEST_TMPDIR/creds.txt" <(procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ')
-        procsim_stop "$M2"
-        rmdir "$M2"
-    done
-    M2=
+    restored_by_every_method creds
 }
 
 @test "--dry-run prints each file and line the method would write, in order, and makes nothing" {
@@ -318,7 +329,7 @@ unmakeable() {
 }
 
 @test "a group leader's child in a new pid namespace (a shell job running unshare -fp), a session leader's child forked before its setsid: restored by every method" {
-    local job ns method a b
+    local job ns a b
     job=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$job/syscall" "setpgid 0 0" >/dev/null
     ns=$(procsim_syscall "$M/$job/syscall" "clone CLONE_NEWPID|SIGCHLD")
@@ -326,20 +337,11 @@ unmakeable() {
     a=$(procsim_syscall "$M/1/task/1/syscall" fork)
     b=$(procsim_syscall "$M/$a/syscall" fork)
     [ "$(procsim_syscall "$M/$a/syscall" setsid)" = "$a" ]
-    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/job.json"
-    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/job.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/job.txt"
+    checkpointed job
     grep -qx "session $ns sid=1 pgid=$job" "$BATS_TEST_TMPDIR/job.txt"
     grep -qx "session $a sid=$a pgid=$a" "$BATS_TEST_TMPDIR/job.txt"
     [ "$(grep -c "^session $b " "$BATS_TEST_TMPDIR/job.txt")" = 0 ] # b stays in init's 1/1
-    for method in clone3 eclone nsd ns_last_pid; do
-        M2=$(mktemp -d "${BATS_TEST_TMPDIR:-/tmp}/job.XXXXXX")
-        procsim_start "$M2"
-        procsim_restore --method "$method" "$M2" <"$BATS_TEST_TMPDIR/job.json"
-        procsim_checkpoint "$M2" | "$PROCSIM_BIN" image show - | grep -v -- '-times ' | diff "$BATS_TEST_TMPDIR/job.txt" -
-        procsim_stop "$M2"
-        rmdir "$M2"
-        M2=
-    done
+    restored_by_every_method job
 }
 
 @test "a checkpoint refuses what no restore can make: a zombie" {
@@ -384,8 +386,7 @@ shdpnd() { awk '$1 == "ShdPnd:" { print $2 }' "$1/$2/status"; }
     procsim_syscall "$M/1/task/1/syscall" "kill $blocker SIGUSR2" >/dev/null
     [ "$(shdpnd "$M" "$stopped")" = 0000000000004200 ]
     [ "$(shdpnd "$M" "$blocker")" = 0000000000000800 ]
-    procsim_checkpoint "$M" >"$BATS_TEST_TMPDIR/pnd.json"
-    "$PROCSIM_BIN" image show "$BATS_TEST_TMPDIR/pnd.json" | grep -v -- '-times ' >"$BATS_TEST_TMPDIR/pnd.txt"
+    checkpointed pnd
     grep -qx "sigpending $stopped signals=10,15" "$BATS_TEST_TMPDIR/pnd.txt"
     grep -qx "sigpending $blocker signals=12" "$BATS_TEST_TMPDIR/pnd.txt"
     grep -qx "sigmask $blocker signals=1,12" "$BATS_TEST_TMPDIR/pnd.txt"
