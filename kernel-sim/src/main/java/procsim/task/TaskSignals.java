@@ -68,6 +68,7 @@ final class TaskSignals {
     /** The processes (thread groups) of process group {@code pgrp}, in every namespace. */
     private List<ThreadGroup> processGroup(Pid pgrp) {
         List<ThreadGroup> out = new ArrayList<>();
+        if (!pgrp.namesProcessGroup()) return out; // a kill -PGRP of no group: no scan
         for (int nr = tasks.rootPidNs.nextAllocated(1); nr > 0; nr = tasks.rootPidNs.nextAllocated(nr + 1)) {
             Task t = tasks.lookup(tasks.rootPidNs, nr);
             if (t != null && t.isLeader() && t.group.pgrp == pgrp) out.add(t.group);
