@@ -53,7 +53,7 @@ drill() {
     fi
 }
 
-@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC, shm attaches, credentials, signal actions, masks, pending signals, stops, sessions, groups" {
+@test "the scenario has what a drill needs: 3 nested pid namespaces, threads, fds, IPC (IPC_SET too), shm attaches, credentials, signal actions, masks, pending signals, stops, sessions, groups" {
     grep -q '"format" : "procsim-image"' "$IMAGE"
     grep -q '"version" : 4,' "$IMAGE"
     grep -q '^process [0-9]* .*nspid=[0-9]*,[0-9]*,[0-9]*,1 pidns=init:' "$TEXT"
@@ -62,6 +62,10 @@ drill() {
     grep -q '^msg-data ' "$TEXT"
     grep -q '^sem .*values=' "$TEXT"
     grep -q '^shm ' "$TEXT"
+    # objects whose owner, perms and qbytes an IPC_SET changed
+    grep -q '^msg [0-9]* key=[0-9]* perms=0660 uid=1000 gid=100 cuid=0 cgid=0 qbytes=8192$' "$TEXT"
+    grep -q '^sem [0-9]* key=0 perms=0640 nsems=2 uid=1000 gid=100 ' "$TEXT"
+    grep -q '^shm [0-9]* key=[0-9]* perms=0600 size=[0-9]* uid=1000 gid=100 ' "$TEXT"
     grep -q '^shm-attach .* mode=rw$' "$TEXT"
     grep -q '^shm-attach .* mode=ro$' "$TEXT"
     grep -q '^creds .* uid=1000,1000,1000,1000 gid=100,100,100,100 ' "$TEXT"

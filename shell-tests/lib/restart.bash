@@ -123,7 +123,8 @@ _rs_call() {
 #   a chain of L nested pid namespaces (0-3, each made by its parent with CLONE_NEWPID), then
 #   processes up to N in all, each forked from a random earlier one at most D deep; T threads in
 #   every fifth process (the newest named t<tid>); F open files (at random offsets) in every third; Q message queues (with
-#   two messages), semaphore sets and shm segments, attached by every fourth process (their
+#   two messages), semaphore sets and shm segments (the second of each given uid 1000, gid 100 and
+#   other perms by IPC_SET; the second queue qbytes 8192), attached by every fourth process (their
 #   children inherit the attaches); every seventh process execs (comm w<pid>), every thirteenth
 #   asks for SIGUSR1 instead of SIGCHLD to be sent to its parent when it exits,
 #   every eleventh leaf runs as gid 100 and uid 1000, every seventeenth is a child subreaper,
@@ -209,9 +210,15 @@ _rs_build() {
         _rs_do 1 1 "msgsnd $q $((i + 1)) hello$i" || return 1
         _rs_do 1 1 "msgsnd $q 7 world$i" || return 1
         _rs_do 1 1 "semget IPC_PRIVATE 2 0600" || return 1
-        _rs_do 1 1 "semctl $REPLY 0 SETALL $i,$((i + 1))" || return 1
+        local sem=$REPLY
+        _rs_do 1 1 "semctl $sem 0 SETALL $i,$((i + 1))" || return 1
         _rs_do 1 1 "shmget $((2000 + i)) $((4096 * (i + 1))) IPC_CREAT|0644" || return 1
         shms+=("$REPLY")
+        if ((i == 1)); then # owners and limits other than the creator's: a restore's IPC_SET
+            _rs_do 1 1 "msgctl $q IPC_SET uid=1000 gid=100 perms=0660 qbytes=8192" || return 1
+            _rs_do 1 1 "semctl $sem 0 IPC_SET uid=1000 gid=100 perms=0640" || return 1
+            _rs_do 1 1 "shmctl ${shms[-1]} IPC_SET uid=1000 gid=100 perms=0600" || return 1
+        fi
     done
     local -A has_child=()
     for child in "${made[@]}"; do
