@@ -260,6 +260,26 @@ taken() {
     taken ns_last_pid "but got"
 }
 
+@test "a pid that only a process group still names (its leader reaped) refuses every method, the message naming that group" {
+    local victim method
+    victim=$(awk '$1 == "process" && $3 == "ppid=1" && $4 ~ /^nspid=[0-9]+$/ && $6 != "comm=init" { print $2; exit }' "$TEXT")
+    [ -n "$victim" ]
+    # the leader makes its group and a member (9999: no pid of the image), then exits and is reaped
+    block "$victim"
+    procsim_syscall "$M/$victim/task/$victim/syscall" "setpgid 0 0" >/dev/null
+    [ "$(procsim_syscall "$M/$victim/task/$victim/syscall" "clone3 set_tid=9999")" = 9999 ]
+    procsim_syscall "$M/$victim/task/$victim/syscall" "exit 0" >/dev/null
+    procsim_syscall "$M/1/task/1/syscall" "wait4 $victim __WALL" >/dev/null # (clone3 with no exit_signal: a clone child)
+    [ ! -e "$M/$victim" ]
+    for method in clone3 eclone nsd ns_last_pid; do
+        run procsim_restore --method "$method" "$M" <"$IMAGE"
+        echo "$output"
+        [ "$status" -eq 1 ]
+        [[ $output == *"pid $victim names the process group of task 9999 (its leader is gone;"* ]]
+        [[ $output == *"rolled back"* ]]
+    done
+}
+
 @test "a damaged image is refused before anything is made, and never run as code" {
     before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
     bad() { # bad EXPECTED-MESSAGE IMAGE-TEXT

@@ -3,7 +3,9 @@ package procsim.restorer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -174,6 +176,27 @@ public final class MountPort implements RestorerPort {
         return s == null ? null : new TaskInfo(s.get("Name"), Integer.parseInt(s.get("PPid").strip()), s.ints("NSpid"), s.numbers("Uid"),
                 s.numbers("Gid"), new Image.Caps(s.get("CapInh"), s.get("CapPrm"), s.get("CapEff"), s.get("CapBnd"), s.get("CapAmb")),
                 s.get("SigIgn"), s.get("SigCgt"), s.get("SigBlk"), s.get("ShdPnd"));
+    }
+
+    @Override
+    public GroupUser groupUser(int pid) {
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(mount, "[0-9]*")) {
+            for (Path dir : procs) {
+                String stat;
+                try {
+                    stat = Files.readString(dir.resolve("stat"));
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // state ppid pgrp session ...
+                int p = Integer.parseInt(dir.getFileName().toString());
+                if (f[2].equals(Integer.toString(pid))) return new GroupUser(p, false);
+                if (f[3].equals(Integer.toString(pid))) return new GroupUser(p, true);
+            }
+            return null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

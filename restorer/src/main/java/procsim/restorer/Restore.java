@@ -420,10 +420,17 @@ public final class Restore {
         };
     }
 
-    /** Who holds root pid {@code pid}, if anyone. */
+    /** Who holds root pid {@code pid}, if anyone: a task, a process group or session, or a deeper level's number. */
     private String holder(int pid) {
         RestorerPort.TaskInfo t = dryRun ? null : port.task(pid);
-        if (t == null) return "pid " + pid + " is free at the root level; a deeper level's number is taken";
+        if (t == null) {
+            RestorerPort.GroupUser u = dryRun ? null : port.groupUser(pid);
+            if (u != null) {
+                return "pid " + pid + " names the " + (u.session() ? "session" : "process group") + " of task " + u.pid()
+                        + " (its leader is gone; the number stays taken while the " + (u.session() ? "session" : "group") + " lives)";
+            }
+            return "pid " + pid + " is free at the root level; a deeper level's number is taken";
+        }
         return "pid " + pid + " is held by task " + pid + " (comm " + t.comm() + ", parent " + t.ppid() + ", NSpid "
                 + Creation.join(t.nspid()) + ")";
     }

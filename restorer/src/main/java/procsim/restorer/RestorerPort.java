@@ -33,6 +33,17 @@ public interface RestorerPort extends CreationPort, AutoCloseable {
     /** The task with root pid {@code pid}, or null if there is none. */
     TaskInfo task(int pid);
 
+    /**
+     * A live process whose process group or session is root pid {@code pid} (stat's fields 5 and
+     * 6), or null: such a pid stays taken after its task is reaped (kernel/pid.c frees a pid at its
+     * last use, PIDTYPE_PGID and PIDTYPE_SID too). Asked only to explain a failed creation.
+     */
+    GroupUser groupUser(int pid);
+
+    /** Process {@code pid} is in the process group, or the session ({@code session}), a pid names. */
+    record GroupUser(int pid, boolean session) {
+    }
+
     /** Process {@code pid}'s open fds, what its children inherit. */
     List<Image.Fd> fds(int pid);
 

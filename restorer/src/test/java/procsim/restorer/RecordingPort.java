@@ -72,6 +72,14 @@ final class RecordingPort implements RestorerPort {
         return tasks.get(pid);
     }
 
+    /** Who uses a pid as a process group or session id ({@link #groupUser}). */
+    final Map<Integer, GroupUser> groupUsers = new HashMap<>();
+
+    @Override
+    public GroupUser groupUser(int pid) {
+        return groupUsers.get(pid);
+    }
+
     @Override
     public List<Image.Fd> fds(int pid) {
         return List.of(new Image.Fd(0, "0100002", 0, "/dev/console"), new Image.Fd(1, "0100002", 0, "/dev/console"),

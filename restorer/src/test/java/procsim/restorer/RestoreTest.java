@@ -174,6 +174,21 @@ class RestoreTest {
                 "1/1: msgctl 0 IPC_RMID");
     }
 
+    /** A pid no task has but a process group or session still names (its leader reaped) is named as such. */
+    @Test
+    void aPidHeldByAGroupOrSessionIsNamedSo() {
+        port.groupUsers.put(6, new RestorerPort.GroupUser(9, false));
+        port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
+                .hasMessageStartingWith("restore (clone3): cannot make task 6 with pid 6,2: File exists (EEXIST); pid 6 names the "
+                        + "process group of task 9 (its leader is gone; the number stays taken while the group lives)\n");
+        init();
+        port.groupUsers.put(6, new RestorerPort.GroupUser(9, true));
+        port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
+                .hasMessageContaining("; pid 6 names the session of task 9 (its leader is gone; the number stays taken while the session lives)\n");
+    }
+
     /** A mount read failing mid-way (an I/O error, not an errno reply) rolls back too. */
     @Test
     void anIoFailureMidWayRollsBackWhatWasMade() {
