@@ -368,6 +368,19 @@ unmakeable() {
     restored_by_every_method job
 }
 
+@test "a group whose leader moved to another group after a member joined (setpgid 0 0, fork, setpgid 0 1): restored by every method" {
+    local leader member
+    leader=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/$leader/syscall" "setpgid 0 0" >/dev/null
+    member=$(procsim_syscall "$M/$leader/syscall" fork)
+    procsim_syscall "$M/$leader/syscall" "setpgid 0 1" >/dev/null
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $member")" = "$leader" ]
+    checkpointed moved
+    grep -qx "session $member sid=1 pgid=$leader" "$BATS_TEST_TMPDIR/moved.txt"
+    [ "$(grep -c "^session $leader " "$BATS_TEST_TMPDIR/moved.txt")" = 0 ] # the leader is in init's 1/1
+    restored_by_every_method moved
+}
+
 @test "a checkpoint refuses what no restore can make: a zombie" {
     child=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$child/task/$child/syscall" "exit 0" >/dev/null

@@ -171,16 +171,19 @@ final class Plan {
      * when none of them wants the group the leader had: {@link #groupsAsMade}; else once every task
      * is made), then each other member's, which names it in the member's own pid namespace, within
      * one session; a session leader all of whose children stay in the session it had calls setsid
-     * once every task is made ({@link #sessionsLate}). Refused: a session a process did not get from
-     * its parent (that parent is gone: CRIU makes a helper task for it), a leader with children from
-     * before and after its setsid, and a group with no leader in the image. Fills {@link #madeGroup},
-     * {@link #regroups} and the two sets.
+     * once every task is made ({@link #sessionsLate}). A group whose leader moved to another group
+     * afterwards: the leader makes it with the other leaders, its members join it, then the leader
+     * moves, last. Refused: a session a process did not get from its parent (that parent is gone:
+     * CRIU makes a helper task for it), a leader with children from before and after its setsid, a
+     * group with no leader in the image (reaped), and a moved leader's group whose own leader moved.
+     * Fills {@link #madeGroup}, {@link #regroups} and the two sets.
      */
     private void groups() throws ImageException {
         madeGroup.put(1, Image.INIT_GROUP);
         Map<Integer, Integer> madeSession = new HashMap<>(); // as madeGroup: what a process's children inherit
         madeSession.put(1, Image.INIT_GROUP);
         List<Regroup> members = new ArrayList<>();
+        java.util.Set<Integer> left = new java.util.LinkedHashSet<>(); // groups whose leader moved on, as their members come
         for (Image.Process p : order) { // parents first
             if (p.pgid() < 1 || p.sid() < 1) throw new ImageException("pgid " + p.pgid() + " and sid " + p.sid() + " of " + p.pid());
             int parentSid = madeSession.get(p.ppid());
@@ -203,7 +206,14 @@ final class Plan {
                         + ": a session leader leads its group (setpgid cannot move it)");
             }
             Image.Process leader = procs.get(p.pgid());
-            int groupSid = p.pgid() == Image.INIT_GROUP ? Image.INIT_GROUP : leader != null && leader.pgid() == p.pgid() ? leader.sid() : 0;
+            int groupSid = p.pgid() == Image.INIT_GROUP ? Image.INIT_GROUP : leader != null ? leader.sid() : 0;
+            if (leaderMoved(p.pgid())) { // its leader moved to another group of its session afterwards
+                if (leaderMoved(leader.pgid())) {
+                    throw new ImageException("group " + p.pgid() + "'s leader " + leader.pid() + " moved to group " + leader.pgid()
+                            + ", whose leader moved on too: a restore does not order such moves");
+                }
+                left.add(p.pgid());
+            }
             if (groupSid == 0) {
                 throw new ImageException("group " + p.pgid() + " of " + p.pid() + " has no leader in the image (no process " + p.pgid()
                         + " in group " + p.pgid() + "): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)");
@@ -227,7 +237,28 @@ final class Plan {
             }
             (p.pgid() == p.pid() ? regroups : members).add(new Regroup(p.pid(), nr));
         }
+        // a group whose leader moved on: the leader makes it with the other leaders, its members
+        // join it, then the leader moves to its own group, last (a group lives while it has members)
+        List<Regroup> moves = new ArrayList<>();
+        for (int g : left) {
+            Image.Process leader = procs.get(g);
+            int to = groupNr(leader, leader.pgid());
+            if (to == 0) {
+                throw new ImageException("group " + leader.pgid() + " of " + g + " is not in the pid namespace of " + g
+                        + ", which leaves its own group for it: its setpgid cannot name it there");
+            }
+            regroups.add(new Regroup(g, groupNr(leader, g)));
+            members.removeIf(r -> r.pid() == g);
+            moves.add(new Regroup(g, to));
+        }
         regroups.addAll(members);
+        regroups.addAll(moves);
+    }
+
+    /** Whether group {@code g}'s leader is in the image but in another group. */
+    private boolean leaderMoved(int g) {
+        Image.Process leader = procs.get(g);
+        return g != Image.INIT_GROUP && leader != null && leader.pgid() != g;
     }
 
     /** Group {@code g} (a leader's root pid, or init's 1) as the pid namespace of {@code p} numbers it; 0 where it is not in it. */

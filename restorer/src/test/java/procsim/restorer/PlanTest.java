@@ -127,8 +127,28 @@ class PlanTest {
         Image.Process inherits = Images.session(Images.proc(4, 2, List.of(4, 1), "init"), 2, 2);
         Image.Process below = Images.session(Images.proc(5, 4, List.of(5, 2), "init"), 2, 2);
         assertThat(new Plan(Images.of(leader, group, inherits, below), "init").regroups).as("3 makes its group as it is made").isEmpty();
-        refused("group 3 of 4 has no leader in the image (no process 3 in group 3): a restore makes a group by its leader's setpgid; "
-                + "this one needs a helper task (as CRIU makes)", leader, Images.session(group, 2, 2), nested);
+        // 3 left its group 3 for 2 afterwards (L3 of review 11b): 4, in its own namespace, still cannot name group 3
+        refused("group 3 of 4 is not in the pid namespace of 4, where it would inherit group 2: its setpgid cannot name it there",
+                leader, Images.session(group, 2, 2), nested);
+    }
+
+    /**
+     * A group leader that moved to another group of its session after a member joined (L; setpgid 0 0;
+     * C = fork; L: setpgid 0 1): it makes its group with the leaders, the member joins, then it
+     * moves, last. A moved leader's group whose own leader moved on too is refused (not ordered).
+     */
+    @org.junit.jupiter.api.Test
+    void aGroupWhoseLeaderMovedOnIsMadeByItThenLeft() throws Exception {
+        Image.Process moved = Images.session(Images.proc(2, 1, List.of(2), "init"), 1, 1);
+        Image.Process member = Images.session(Images.proc(3, 2, List.of(3), "init"), 2, 1);
+        Image.Process other = Images.session(Images.proc(4, 1, List.of(4), "init"), 4, 1);
+        Image.Process joins = Images.session(Images.proc(5, 1, List.of(5), "init"), 4, 1);
+        Plan plan = new Plan(Images.of(moved, member, other, joins), "init");
+        assertThat(plan.regroups).containsExactly(new Plan.Regroup(2, 2), new Plan.Regroup(5, 4), new Plan.Regroup(3, 2),
+                new Plan.Regroup(2, 1)); // the leaders, the members (in the plan's order, shallowest first), the moves
+        assertThat(plan.groupsAsMade).containsExactly(4);
+        refused("group 2's leader 2 moved to group 4, whose leader moved on too: a restore does not order such moves",
+                Images.session(moved, 4, 1), member, Images.session(other, 1, 1), Images.session(joins, 4, 1));
     }
 
     /** A parent missing two levels up, its child listed first: refused, not a NullPointerException. */
