@@ -13,8 +13,10 @@ M=${1:?usage: reference-restorer.bash M < image.txt}
 call() {
     echo "$2" 2>/dev/null >"$1" || { echo "reference-restorer: '$2' by ${1#"$M"/}: $(cat "$1")" >&2; exit 1; }
 }
-sys() { call "$M/$1/syscall" "$2"; }                 # sys PID LINE: process PID's leader makes LINE
-task() { echo "$M/${LEADER[$1]:-$1}/task/$1/syscall"; } # task TID: that task's syscall file
+# sys PID LINE: process PID's leader makes LINE
+sys() { call "$M/$1/syscall" "$2"; }
+# task TID: that task's syscall file
+task() { echo "$M/${LEADER[$1]:-$1}/task/$1/syscall"; }
 # num WHAT VALUE: digits and commas only (bash would run anything else inside $(( )))
 num() { [[ $2 =~ ^[0-9,]+$ ]] || { echo "reference-restorer: not a number: $1 '$2'" >&2; exit 2; }; }
 
@@ -51,7 +53,8 @@ done
 
 # 2. IPC objects, each with its id: the id to M/sys/kernel/KIND_next_id, then KINDget makes it
 # (ipc_idr_alloc takes next_id once); then IPC_SET, the messages, the semaphores' values.
-ipcget() { # ipcget KIND ID key=K perms=P [NSEMS|SIZE]
+# ipcget KIND ID key=K perms=P [NSEMS|SIZE]: ID to KIND_next_id, then KINDget
+ipcget() {
     local k=${3#key=}
     if [[ $k == 0 ]]; then k=IPC_PRIVATE; fi
     num "$1 id" "$2"
@@ -72,14 +75,16 @@ for rec in "${ipc[@]}"; do
     esac
 done
 
-innermost() { # innermost 7,3,1: 1,3,7 (clone3's set_tid order)
+# innermost 7,3,1: 1,3,7 (clone3's set_tid order)
+innermost() {
     local -a n
     local i o=
     IFS=, read -r -a n <<<"$1"
     for ((i = ${#n[@]} - 1; i >= 0; i--)); do o+=${o:+,}${n[i]}; done
     echo "$o"
 }
-levels() { local c=${NSPID[$1]:-1}; c=${c//[^,]/}; echo $((${#c} + 1)); } # nspid's levels (init: 1)
+# levels PID: how many levels its nspid has (init's: 1)
+levels() { local c=${NSPID[$1]:-1}; c=${c//[^,]/}; echo $((${#c} + 1)); }
 
 # 3. Processes, each by its parent: clone3 with set_tid (innermost level first; CLONE_NEWPID for a
 # namespace's init). A session leader calls setsid at once, before it forks (children inherit the
@@ -142,7 +147,8 @@ for rec in "${sigacts[@]}"; do
     sys "$pid" "rt_sigaction $sig ${handler#handler=} ${flags#flags=}"
 done
 
-word() { # word S,S,..: those signals' sigset word (bit SIG-1 each) in hex
+# word S,S,..: those signals' sigset word (bit SIG-1 each) in hex
+word() {
     local s w=0
     [[ -z $1 ]] || num signals "$1"
     for s in ${1//,/ }; do
