@@ -271,12 +271,15 @@ taken() {
     procsim_syscall "$M/$victim/task/$victim/syscall" "exit 0" >/dev/null
     procsim_syscall "$M/1/task/1/syscall" "wait4 $victim __WALL" >/dev/null # (clone3 with no exit_signal: a clone child)
     [ ! -e "$M/$victim" ]
+    before=$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')
     for method in clone3 eclone nsd ns_last_pid; do
         run procsim_restore --method "$method" "$M" <"$IMAGE"
         echo "$output"
         [ "$status" -eq 1 ]
         [[ $output == *"pid $victim names the process group of task 9999 (its leader is gone;"* ]]
         [[ $output == *"rolled back"* ]]
+        [ "$(find "$M" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' ')" = "$before" ]
+        [ "$(cat "$M/1/comm")" = init ]
     done
 }
 
@@ -368,15 +371,24 @@ unmakeable() {
     restored_by_every_method job
 }
 
-@test "a group whose leader moved to another group after a member joined (setpgid 0 0, fork, setpgid 0 1): restored by every method" {
+@test "a group whose leader moved to another group after a member joined (setpgid 0 0, fork, setpgid 0 1), in the root pid namespace and in a nested one: restored by every method" {
     local leader member
     leader=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$leader/syscall" "setpgid 0 0" >/dev/null
     member=$(procsim_syscall "$M/$leader/syscall" fork)
     procsim_syscall "$M/$leader/syscall" "setpgid 0 1" >/dev/null
     [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $member")" = "$leader" ]
+    # the same inside a pid namespace: 20 (5 there) leaves its group for its namespace init's (1 there)
+    procsim_syscall "$M/1/task/1/syscall" "clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,10" >/dev/null
+    procsim_syscall "$M/10/syscall" "setpgid 0 0" >/dev/null
+    procsim_syscall "$M/10/syscall" "clone3 exit_signal=SIGCHLD set_tid=5,20" >/dev/null
+    procsim_syscall "$M/20/syscall" "setpgid 0 0" >/dev/null
+    procsim_syscall "$M/20/syscall" "clone3 exit_signal=SIGCHLD set_tid=6,21" >/dev/null
+    procsim_syscall "$M/20/syscall" "setpgid 0 1" >/dev/null
+    [ "$(awk '{ sub(/.*\) /, ""); print $3 }' "$M/21/stat")" = 20 ]
     checkpointed moved
     grep -qx "session $member sid=1 pgid=$leader" "$BATS_TEST_TMPDIR/moved.txt"
+    grep -qx "session 21 sid=1 pgid=20" "$BATS_TEST_TMPDIR/moved.txt"
     [ "$(grep -c "^session $leader " "$BATS_TEST_TMPDIR/moved.txt")" = 0 ] # the leader is in init's 1/1
     restored_by_every_method moved
 }

@@ -4,8 +4,8 @@
 #     procsim image show image.json | bash shell-tests/lib/reference-restorer.bash M
 # Short by choice: it makes processes in pid order (a parent's pid must be lower than its
 # children's); unlike `procsim restore` it checks nothing first (what setsid and setpgid cannot
-# make fails with EPERM) and does not roll back (a failure stops it, exit 1); no IPC times; M must
-# be a fresh mount. The Linux facts it relies on: docs/image-format.md and the README.
+# make fails with EPERM, or comes out otherwise: diff a checkpoint of M with the image) and does not
+# roll back (a failure stops it, exit 1); no IPC times; M must be a fresh mount. The Linux facts it relies on: docs/image-format.md and the README.
 set -euo pipefail
 M=${1:?usage: reference-restorer.bash M < image.txt}
 
@@ -94,6 +94,7 @@ mapfile -d '' -t init_argv <"$M/1/cmdline"
 ARGV[1]=${init_argv[*]} GRP[1]=1
 for p in "${procs[@]}"; do
     parent=${PPID_OF[$p]} flags=
+    [[ -e $M/$parent ]] || { echo "reference-restorer: the parent $parent of $p is not there (yet)" >&2; exit 1; }
     (($(levels "$p") > $(levels "$parent"))) && flags=" flags=CLONE_NEWPID"
     sys "$parent" "clone3$flags exit_signal=${SIG[$p]} set_tid=$(innermost "${NSPID[$p]}")"
     GRP[$p]=${GRP[$parent]} # GRP: the group it is in now
@@ -186,7 +187,8 @@ for p in "${procs[@]}"; do if [[ ${STATE[$p]} == T ]]; then sys 1 "kill $p SIGST
 for rec in "${pending[@]}"; do
     read -r how id sigs <<<"$rec"
     f=$(task "$id") ns=${TNSPID[$id]:-${NSPID[$id]}} stopped=${STATE[${LEADER[$id]:-$id}]}
-    w=$(word "$sigs") back=$(word "${MASK[$id]:-}")
+    w=$(word "$sigs")
+    back=$(word "${MASK[$id]:-}")
     if [[ $stopped == T ]]; then call "$f" "rt_sigprocmask SIG_BLOCK $w"; fi
     for s in ${sigs//,/ }; do call "$f" "$how ${ns##*,} $s"; done
     if [[ $stopped == T ]]; then call "$f" "rt_sigprocmask SIG_SETMASK $back"; fi

@@ -33,7 +33,10 @@ final class Plan {
      * its parent's then (fork inherits it), its own pid after its setsid.
      */
     final Map<Integer, Integer> madeGroup = new HashMap<>();
-    /** The processes whose made group is not the image's, each with its setpgid: group leaders first, then members. */
+    /**
+     * The setpgid calls once every task is made: group leaders first (a leader that moved to another
+     * group afterwards too, making the group it left), then members, then those moved leaders' moves.
+     */
     final List<Regroup> regroups = new ArrayList<>();
 
     /** Process {@code pid} writes {@code setpgid 0 GROUP}: {@code group} as its own pid namespace numbers the group. */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * session leader's setsid; a group leader's setpgid 0 0 when its children are to inherit it:
  * Plan.groupsAsMade), argv, comm, fds, shm attaches and subreaper mark, then the threads, then the
  * other groups ({@code setpgid 0 G} by each process not in its image's group once made: leaders
- * first, then members), then signal actions and masks (once every task is
+ * first, then members, then the leaders that had moved on: Plan.regroups), then signal actions and masks (once every task is
  * made: fork copies them), then credentials (last: a task that dropped root could not make its
  * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
@@ -424,7 +424,12 @@ public final class Restore {
     private String holder(int pid) {
         RestorerPort.TaskInfo t = dryRun ? null : port.task(pid);
         if (t == null) {
-            RestorerPort.GroupUser u = dryRun ? null : port.groupUser(pid);
+            RestorerPort.GroupUser u = null;
+            try {
+                if (!dryRun) u = port.groupUser(pid);
+            } catch (RuntimeException e) { // a mount read failing: the failure it explains stays the message
+                return "pid " + pid + " is not a task's; who holds it could not be read (" + e.getMessage() + ")";
+            }
             if (u != null) {
                 return "pid " + pid + " names the " + (u.session() ? "session" : "process group") + " of task " + u.pid()
                         + " (its leader is gone; the number stays taken while the " + (u.session() ? "session" : "group") + " lives)";

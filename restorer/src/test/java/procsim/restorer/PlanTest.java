@@ -113,11 +113,10 @@ class PlanTest {
     /**
      * A process whose group is another than the one it would inherit joins it by setpgid in its own
      * pid namespace, which must number the group: one of an outer namespace is refused (the group it
-     * inherits needs none, wherever it is). A group named after a process that is not its leader is
-     * refused too.
+     * inherits needs none, wherever it is), also when the group's leader moved on to another group.
      */
     @org.junit.jupiter.api.Test
-    void aGroupOutsideTheNamespaceOfAProcessThatMustJoinItOrWithNoLeaderIsRefused() throws Exception {
+    void aGroupOutsideTheNamespaceOfAProcessThatMustJoinItIsRefusedWhereverItsLeaderIs() throws Exception {
         Image.Process leader = Images.session(Images.proc(2, 1, List.of(2), "init"), 2, 2);
         Image.Process group = Images.session(Images.proc(3, 2, List.of(3), "init"), 3, 2);
         Image.Process nested = Images.session(Images.proc(4, 2, List.of(4, 1), "init"), 3, 2);

@@ -72,11 +72,12 @@ final class RecordingPort implements RestorerPort {
         return tasks.get(pid);
     }
 
-    /** Who uses a pid as a process group or session id ({@link #groupUser}). */
+    /** Who uses a pid as a process group or session id ({@link #groupUser}); a key -1 makes that read fail. */
     final Map<Integer, GroupUser> groupUsers = new HashMap<>();
 
     @Override
     public GroupUser groupUser(int pid) {
+        if (groupUsers.containsKey(-1)) throw new java.io.UncheckedIOException(new java.io.IOException("Input/output error"));
         return groupUsers.get(pid);
     }
 

@@ -187,6 +187,13 @@ class RestoreTest {
         port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
         assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false))
                 .hasMessageContaining("; pid 6 names the session of task 9 (its leader is gone; the number stays taken while the session lives)\n");
+        // a read failing while it explains keeps the failure it explains
+        init();
+        port.groupUsers.put(-1, null);
+        port.fail = w -> w.contains("set_tid=2,6") ? "EEXIST" : null;
+        assertThatThrownBy(() -> Restore.run(Images.sample(), RestoreMethod.CLONE3, port, false)).isInstanceOf(RestoreException.class)
+                .hasMessageStartingWith("restore (clone3): cannot make task 6 with pid 6,2: File exists (EEXIST); pid 6 is not a task's; "
+                        + "who holds it could not be read (java.io.IOException: Input/output error)\nprocsim: restore rolled back");
     }
 
     /** A mount read failing mid-way (an I/O error, not an errno reply) rolls back too. */
