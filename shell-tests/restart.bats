@@ -385,7 +385,7 @@ unmakeable() {
     procsim_syscall "$M/20/syscall" "setpgid 0 0" >/dev/null
     procsim_syscall "$M/20/syscall" "clone3 exit_signal=SIGCHLD set_tid=6,21" >/dev/null
     procsim_syscall "$M/20/syscall" "setpgid 0 1" >/dev/null
-    [ "$(awk '{ sub(/.*\) /, ""); print $3 }' "$M/21/stat")" = 20 ]
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid 21")" = 20 ]
     checkpointed moved
     grep -qx "session $member sid=1 pgid=$leader" "$BATS_TEST_TMPDIR/moved.txt"
     grep -qx "session 21 sid=1 pgid=20" "$BATS_TEST_TMPDIR/moved.txt"

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -182,16 +181,11 @@ public final class MountPort implements RestorerPort {
     public GroupUser groupUser(int pid) {
         try (DirectoryStream<Path> procs = Files.newDirectoryStream(mount, "[0-9]*")) {
             for (Path dir : procs) {
-                String stat;
-                try {
-                    stat = Files.readString(dir.resolve("stat"));
-                } catch (NoSuchFileException gone) {
-                    continue;
-                }
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // state ppid pgrp session ...
+                MountFiles.Status s = MountFiles.status(dir); // NSpgid and NSsid: the root namespace's number first
+                if (s == null) continue; // reaped meanwhile
                 int p = Integer.parseInt(dir.getFileName().toString());
-                if (f[2].equals(Integer.toString(pid))) return new GroupUser(p, false);
-                if (f[3].equals(Integer.toString(pid))) return new GroupUser(p, true);
+                if (s.ints("NSpgid").get(0) == pid) return new GroupUser(p, false);
+                if (s.ints("NSsid").get(0) == pid) return new GroupUser(p, true);
             }
             return null;
         } catch (IOException e) {

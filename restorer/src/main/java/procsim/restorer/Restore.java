@@ -17,9 +17,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * session leader's setsid; a group leader's setpgid 0 0 when its children are to inherit it:
  * Plan.groupsAsMade), argv, comm, fds, shm attaches and subreaper mark, then the threads, then the
  * other groups ({@code setpgid 0 G} by each process not in its image's group once made: leaders
- * first, then members, then the leaders that had moved on: Plan.regroups), then signal actions and masks (once every task is
- * made: fork copies them), then credentials (last: a task that dropped root could not make its
- * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
+ * first, then members, then the leaders that had moved on: Plan.regroups), then signal actions
+ * and masks (once every task is made: fork copies them), then credentials (last: a task that
+ * dropped root could not make its children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
  * {@code LONG1 FD} or open + dup2.
  *

@@ -34,8 +34,8 @@ public interface RestorerPort extends CreationPort, AutoCloseable {
     TaskInfo task(int pid);
 
     /**
-     * A live process whose process group or session is root pid {@code pid} (stat's fields 5 and
-     * 6), or null: such a pid stays taken after its task is reaped (kernel/pid.c frees a pid at its
+     * A live process whose process group or session is root pid {@code pid} (status's NSpgid and
+     * NSsid, outermost first), or null: such a pid stays taken after its task is reaped (kernel/pid.c frees a pid at its
      * last use, PIDTYPE_PGID and PIDTYPE_SID too). Asked only to explain a failed creation.
      */
     GroupUser groupUser(int pid);
