@@ -15,11 +15,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * A restore of an image through a {@link RestorerPort} by one {@link RestoreMethod}: every IPC
  * object with its id, then every process (parents first) with its pids, its session or group (a
  * session leader's setsid; a group leader's setpgid 0 0 when its children are to inherit it:
- * Plan.groupsAsMade), argv, comm, fds, shm attaches and subreaper mark, then the threads, then the
- * other groups ({@code setpgid 0 G} by each process not in its image's group once made: leaders
- * first, then members, then the leaders that had moved on: Plan.regroups), then signal actions
- * and masks (once every task is made: fork copies them), then credentials (last: a task that
- * dropped root could not make its children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
+ * Plan.groupsAsMade), argv, comm, fds, shm attaches, subreaper mark and, for a process that makes
+ * no task, its credentials; then the threads, then the other groups ({@code setpgid 0 G} by each
+ * process not in its image's group once made: leaders first, then members, then the leaders that
+ * had moved on: Plan.regroups), then signal actions and masks (once every task is made: fork
+ * copies them), then the other tasks' credentials (a task that dropped root could not make its
+ * children), nsd's IPC times, the stopped states, and the pending signals. Ids: tasks by the method;
  * IPC objects by nsd's {@code LONG1 ID} or the {@code *_next_id} sysctl, checked; fds by nsd's
  * {@code LONG1 FD} or open + dup2.
  *
@@ -206,7 +207,9 @@ public final class Restore {
         for (Image.Process p : plan.order) {
             for (Image.Thread t : p.threads()) setCreds(p.pid(), t.tid(), t.creds());
         }
-        for (Image.Process p : plan.order) setCreds(p.pid(), p.pid(), p.creds());
+        for (Image.Process p : plan.order) {
+            if (!credsAsMade(p)) setCreds(p.pid(), p.pid(), p.creds());
+        }
         if (method == RestoreMethod.NSD) restoreIpcTimes();
         for (Image.Process p : plan.order) {
             if (p.state().equals("T")) ok(port.send(1, 1, "kill " + p.pid() + " SIGSTOP"), "kill " + p.pid() + " SIGSTOP");
@@ -300,6 +303,18 @@ public final class Restore {
         fixShm(pid, attached, p.shmAttaches());
         shm.put(pid, p.shmAttaches());
         if (p.subreaper()) ok(port.send(pid, pid, "prctl PR_SET_CHILD_SUBREAPER 1"), "prctl PR_SET_CHILD_SUBREAPER in " + pid);
+        if (credsAsMade(p)) setCreds(pid, pid, p.creds());
+    }
+
+    /**
+     * Whether process {@code p} takes its credentials as soon as it is made, by the thread that made
+     * it: one that makes no task (no child, no thread: a task that dropped root could not give them
+     * its pids) and whose later calls (setpgid, rt_sigaction, rt_sigprocmask, kill and tkill of
+     * itself) need no privilege (kernel/sys.c, kernel/signal.c). The others take theirs once every
+     * task is made.
+     */
+    private boolean credsAsMade(Image.Process p) {
+        return p.threads().isEmpty() && !plan.children.containsKey(p.pid());
     }
 
     /**

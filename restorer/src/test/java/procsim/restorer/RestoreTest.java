@@ -49,6 +49,10 @@ class RestoreTest {
                 "6/6: fcntl 7 F_SETFD FD_CLOEXEC",
                 "6/6: lseek 7 42 SEEK_SET",
                 "6/6: prctl PR_SET_CHILD_SUBREAPER 1",
+                // 6 makes no task: its credentials as soon as it is made: setgid, setresuid (no uid
+                // left 0 and no keepcaps: the kernel drops every capability, as the image has it)
+                "6/6: setgid 100",
+                "6/6: setresuid 1000 1000 1000",
                 // the thread: its leader takes its name first, and its own back after
                 "5/5: prctl PR_SET_NAME t7",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
@@ -60,10 +64,6 @@ class RestoreTest {
                 "5/5: rt_sigprocmask SIG_SETMASK 0x800",
                 "5/7: rt_sigprocmask SIG_SETMASK 0x801",
                 "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200",
-                // credentials last: setgid, setresuid (no uid left 0 and no keepcaps: the kernel drops
-                // every capability, as the image has it)
-                "6/6: setgid 100",
-                "6/6: setresuid 1000 1000 1000",
                 "1/1: kill 6 SIGSTOP",
                 // the pending signals after the stop, each sent by the process to itself as its namespace
                 // numbers it, then each thread's own by that thread
@@ -256,15 +256,15 @@ class RestoreTest {
     }
 
     /**
-     * Signal actions are set once every process has forked (fork copies them), by each process,
-     * before the credentials (a task that dropped root keeps its own actions anyway).
+     * Signal actions are set once every process has forked (fork copies them), by each process
+     * (a task that dropped root sets its own actions all the same).
      */
     @Test
     void signalActionsAreSetAfterEveryForkByTheProcessItself() throws Exception {
         Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
         assertThat(port.writes).containsSubsequence("1/1: prctl PR_GET_KEEPCAPS", "1/1: rt_sigaction SIGCHLD",
                 "5/5: clone3 flags=CLONE_THREAD|CLONE_SIGHAND|CLONE_VM set_tid=3,7",
-                "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "5/5: rt_sigaction 10 0x401000 0x14000000", "6/6: setgid 100");
+                "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "5/5: rt_sigaction 10 0x401000 0x14000000");
         int lastClone = 0;
         for (int i = 0; i < port.writes.size(); i++) if (port.writes.get(i).contains("clone")) lastClone = i;
         assertThat(port.writes.indexOf("5/5: rt_sigaction 17 SIG_IGN 0x4000000")).isGreaterThan(lastClone);
@@ -286,8 +286,7 @@ class RestoreTest {
         assertThat(port.writes.subList(lastCreation + 1, port.writes.size())).containsSubsequence(
                 "5/5: rt_sigaction 10 0x401000 0x14000000",
                 "5/5: rt_sigprocmask SIG_SETMASK 0x800", "5/7: rt_sigprocmask SIG_SETMASK 0x801",
-                "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200",
-                "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
+                "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200", "1/1: kill 6 SIGSTOP");
         assertThat(port.writes).endsWith("1/1: kill 6 SIGSTOP", "5/5: kill 1 12", "5/5: tkill 1 12", "5/7: tkill 3 1",
                 "6/6: rt_sigprocmask SIG_BLOCK 0x4000", "6/6: kill 2 15", "6/6: rt_sigprocmask SIG_SETMASK 0x8000000000000200");
     }
@@ -428,12 +427,44 @@ class RestoreTest {
         assertThat(port.calls).contains("2/2: setsid");
     }
 
-    /** A group leader's setpgid comes as it is made, before its fds, the signal actions, the credentials and its stop. */
+    /** A group leader's setpgid comes as it is made, before its fds, its credentials, the signal actions and its stop. */
     @Test
     void aGroupLeadersSetpgidComesBeforeItsStateAndStop() throws Exception {
         Restore.run(Images.sample(), RestoreMethod.CLONE3, port, true);
         assertThat(port.writes).containsSubsequence("5/5: clone3 exit_signal=10 set_tid=2,6", "6/6: setpgid 0 0", "6/6: close 1",
-                "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "6/6: setgid 100", "1/1: kill 6 SIGSTOP");
+                "6/6: setgid 100", "5/5: rt_sigaction 17 SIG_IGN 0x4000000", "1/1: kill 6 SIGSTOP");
+    }
+
+    /**
+     * A process that makes no task (no child, no thread) takes its credentials as soon as it is
+     * made; one that makes a child or a thread, and each thread, once every task is made: a task
+     * that dropped root could not give the tasks it makes their pids (set_tid, eclone's pids, a
+     * next_syscall_data: CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE), by every method.
+     */
+    @ParameterizedTest
+    @EnumSource(RestoreMethod.class)
+    void onlyATaskThatMakesNoTaskTakesItsCredentialsAsItIsMade(RestoreMethod m) throws Exception {
+        Image.Creds user = new Image.Creds(List.of(1000L, 1000L, 1000L, 1000L), List.of(100L, 100L, 100L, 100L),
+                new Image.Caps(Images.NONE, Images.NONE, Images.NONE, Images.FULL, Images.NONE), false);
+        Image.Process parent = withCreds(Images.proc(2, 1, List.of(2), "init"), user, List.of());
+        Image.Process leaf = withCreds(Images.proc(3, 2, List.of(3), "init"), user, List.of());
+        Image.Process threaded = withCreds(Images.proc(4, 1, List.of(4), "init"), user,
+                List.of(new Image.Thread(5, List.of(5), "init", user, List.of(), List.of())));
+        Restore.run(Images.of(parent, leaf, threaded), m, port, true);
+        int lastCreation = 0;
+        for (int i = 0; i < port.writes.size(); i++) {
+            if (port.writes.get(i).matches(".*: (clone|clone3|eclone|fork)( .*)?")) lastCreation = i;
+        }
+        assertThat(port.writes.indexOf("3/3: setresuid 1000 1000 1000")).isBetween(0, lastCreation);
+        assertThat(port.writes.subList(lastCreation + 1, port.writes.size())).containsSubsequence(
+                "4/5: setgid 100", "4/5: setresuid 1000 1000 1000", "2/2: setgid 100", "2/2: setresuid 1000 1000 1000",
+                "4/4: setgid 100", "4/4: setresuid 1000 1000 1000");
+    }
+
+    private static Image.Process withCreds(Image.Process p, Image.Creds creds, List<Image.Thread> threads) {
+        return new Image.Process(p.pid(), p.ppid(), p.nspid(), p.pidns(), p.comm(), p.exitSignal(), p.state(), p.subreaper(),
+                p.argv(), creds, threads, p.fds(), p.shmAttaches(), p.sigactions(), p.sigmask(), p.sigpending(), p.ownSigpending(),
+                p.pgid(), p.sid());
     }
 
     /** A setsid that fails, or whose session is not the leader's own pid in its namespace, fails the restore, which rolls back. */
