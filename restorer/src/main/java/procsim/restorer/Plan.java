@@ -316,39 +316,43 @@ final class Plan {
      */
     private static void sigsets(Image.Process p) throws ImageException {
         boolean stopped = p.state().equals("T");
-        long mask = signalSet("sigmask of " + p.pid(), p.sigmask(), true);
-        held(p, "ownSigpending of " + p.pid(), p.ownSigpending(), mask, String.valueOf(p.pid()), "it", stopped);
+        long mask = signalSet("sigmask of ", p.pid(), p.sigmask(), true);
+        held(p, "ownSigpending of ", p.pid(), p.ownSigpending(), mask, null, "it", stopped);
         long every = mask;
         for (Image.Thread t : p.threads()) {
-            long m = signalSet("sigmask of " + t.tid(), t.sigmask(), true);
-            held(p, "ownSigpending of " + t.tid(), t.ownSigpending(), m, String.valueOf(t.tid()), "it", stopped);
+            long m = signalSet("sigmask of ", t.tid(), t.sigmask(), true);
+            held(p, "ownSigpending of ", t.tid(), t.ownSigpending(), m, null, "it", stopped);
             every &= m;
         }
-        held(p, "sigpending of " + p.pid(), p.sigpending(), every, "every thread", "a thread", stopped);
+        held(p, "sigpending of ", p.pid(), p.sigpending(), every, "every thread", "a thread", stopped);
     }
 
-    /** Pending signals {@code sigs} held as they were: blocked ({@code blocked}, by {@code by}) unless stopped, no SIGCONT then. */
-    private static void held(Image.Process p, String what, List<Integer> sigs, long blocked, String by, String taker, boolean stopped)
-            throws ImageException {
-        long pending = signalSet(what, sigs, false);
+    /**
+     * Pending signals {@code sigs} (the {@code what} of task {@code id}) held as they were: blocked
+     * ({@code blocked}, by {@code by}, else by task {@code id}) unless stopped, no SIGCONT then. The
+     * messages are built only on a failure: the plan checks every process before the first write.
+     */
+    private static void held(Image.Process p, String what, int id, List<Integer> sigs, long blocked, String by, String taker,
+                             boolean stopped) throws ImageException {
+        long pending = signalSet(what, id, sigs, false);
         long unheld = Image.SigAction.unheld(pending, blocked, stopped);
         if (unheld != 0) {
-            throw new ImageException(what + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by " + by
-                    + " and " + p.pid() + " is not stopped: " + taker + " would take it");
+            throw new ImageException(what + id + ": signal " + Image.SigAction.lowest(unheld) + " is not blocked by "
+                    + (by == null ? String.valueOf(id) : by) + " and " + p.pid() + " is not stopped: " + taker + " would take it");
         }
         if (stopped && (pending & 1L << (Image.SigAction.SIGCONT - 1)) != 0) {
-            throw new ImageException(what + ": SIGCONT would continue the stopped " + p.pid());
+            throw new ImageException(what + id + ": SIGCONT would continue the stopped " + p.pid());
         }
     }
 
-    /** The set of {@code sigs}, each 1-64 once: a mask's not SIGKILL nor SIGSTOP, a pending one's not SIGKILL. */
-    private static long signalSet(String what, List<Integer> sigs, boolean mask) throws ImageException {
+    /** The set of {@code sigs} (the {@code what} of task {@code id}), each 1-64 once: a mask's not SIGKILL nor SIGSTOP, a pending one's not SIGKILL. */
+    private static long signalSet(String what, int id, List<Integer> sigs, boolean mask) throws ImageException {
         long set = 0;
         for (int sig : sigs) {
             if (mask ? !Image.SigAction.settable(sig) : sig < 1 || sig > 64 || sig == Image.SigAction.SIGKILL) {
-                throw new ImageException(what + ": signal " + sig + (mask ? " cannot be blocked" : " cannot be pending"));
+                throw new ImageException(what + id + ": signal " + sig + (mask ? " cannot be blocked" : " cannot be pending"));
             }
-            if ((set & 1L << (sig - 1)) != 0) throw new ImageException(what + ": signal " + sig + " twice in the image");
+            if ((set & 1L << (sig - 1)) != 0) throw new ImageException(what + id + ": signal " + sig + " twice in the image");
             set |= 1L << (sig - 1);
         }
         return set;

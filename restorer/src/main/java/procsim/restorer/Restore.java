@@ -290,7 +290,9 @@ public final class Restore {
             ok(port.send(pid, pid, "execve " + String.join(" ", p.argv())), "execve in " + pid);
             String path = p.argv().get(0);
             comm.put(pid, cut(path.substring(path.lastIndexOf('/') + 1)));
-            have.removeIf(f -> (Long.parseLong(f.flags(), 8) & O_CLOEXEC) != 0);
+            for (int i = have.size() - 1; i >= 0; i--) {
+                if ((Long.parseLong(have.get(i).flags(), 8) & O_CLOEXEC) != 0) have.remove(i);
+            }
             attached.clear();
             if (!comm.get(pid).equals(p.comm())) {
                 ok(port.send(pid, pid, "prctl PR_SET_NAME " + p.comm()), "prctl PR_SET_NAME in " + pid);
@@ -602,7 +604,7 @@ public final class Restore {
     private void setCreds(int pid, int tid, Image.Creds c) throws RestoreException {
         long gid = c.gid().get(0);
         if (gid != 0) ok(port.send(pid, tid, "setgid " + gid), "setgid " + gid + " in " + tid);
-        boolean root = c.uid().stream().allMatch(u -> u == 0);
+        boolean root = zeros(c.uid(), 4) == 4;
         Image.Caps k = c.caps();
         boolean keep = false;
         String inh = NO_CAPS;
@@ -610,7 +612,7 @@ public final class Restore {
         String eff = initCaps;
         if (!root) {
             // not with an inheritable set: capset may raise inheritable only within permitted (cap_capset)
-            boolean keepsNone = c.uid().subList(0, 3).stream().noneMatch(u -> u == 0) && !c.keepcaps()
+            boolean keepsNone = zeros(c.uid(), 3) == 0 && !c.keepcaps()
                     && k.permitted().equals(NO_CAPS) && k.effective().equals(NO_CAPS) && k.inheritable().equals(NO_CAPS);
             if (!keepsNone) {
                 ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS 1"), "prctl PR_SET_KEEPCAPS in " + tid);
@@ -628,6 +630,15 @@ public final class Restore {
         if (keep != c.keepcaps()) {
             ok(port.send(pid, tid, "prctl PR_SET_KEEPCAPS " + (c.keepcaps() ? 1 : 0)), "prctl PR_SET_KEEPCAPS in " + tid);
         }
+    }
+
+    /** How many of the first {@code n} ids are 0 (a loop: a stream per task cost a fresh JVM ~30 more methods to compile). */
+    private static int zeros(List<Long> ids, int n) {
+        int zeros = 0;
+        for (int i = 0; i < n; i++) {
+            if (ids.get(i) == 0) zeros++;
+        }
+        return zeros;
     }
 
     // ------------------------------------------------------------------ IPC
