@@ -393,6 +393,44 @@ unmakeable() {
     restored_by_every_method moved
 }
 
+# group_leader: a child of init that makes a group of its own (setpgid 0 0); its pid
+group_leader() {
+    local pid
+    pid=$(procsim_syscall "$M/1/task/1/syscall" fork)
+    procsim_syscall "$M/$pid/syscall" "setpgid 0 0" >/dev/null
+    echo "$pid"
+}
+
+# moves PID GROUP: PID joins GROUP (setpgid 0 GROUP)
+moves() { procsim_syscall "$M/$1/syscall" "setpgid 0 $2" >/dev/null; }
+
+@test "moved group leaders in a chain (one joined a group whose leader then left it) and two that swapped groups while a member held one: restored by every method" {
+    local to into member a b held pid group
+    # into's child holds into's group; into joins to's group, and to goes back to init's, which into
+    # alone holds then: into's move must come before to's
+    to=$(group_leader)
+    into=$(group_leader)
+    member=$(procsim_syscall "$M/$into/syscall" fork)
+    moves "$into" "$to"
+    moves "$to" 1
+    # a and b swap groups: a's child holds group a while b joins it
+    a=$(group_leader)
+    b=$(group_leader)
+    held=$(procsim_syscall "$M/$a/syscall" fork)
+    moves "$a" "$b"
+    moves "$b" "$a"
+    while read -r pid group; do
+        [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $pid")" = "$group" ]
+    done <<<"$into $to
+$member $into
+$to 1
+$a $b
+$b $a
+$held $a"
+    checkpointed chain
+    restored_by_every_method chain
+}
+
 @test "a checkpoint refuses what no restore can make: a zombie" {
     child=$(procsim_syscall "$M/1/task/1/syscall" fork)
     procsim_syscall "$M/$child/task/$child/syscall" "exit 0" >/dev/null

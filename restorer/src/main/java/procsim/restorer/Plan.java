@@ -38,6 +38,8 @@ final class Plan {
      * group afterwards too, making the group it left), then members, then those moved leaders' moves.
      */
     final List<Regroup> regroups = new ArrayList<>();
+    /** The groups whose leader moved to another group afterwards (root pids), as their members come in {@link #order}. */
+    private final Set<Integer> left = new java.util.LinkedHashSet<>();
 
     /** Process {@code pid} writes {@code setpgid 0 GROUP}: {@code group} as its own pid namespace numbers the group. */
     record Regroup(int pid, int group) {
@@ -176,17 +178,16 @@ final class Plan {
      * one session; a session leader all of whose children stay in the session it had calls setsid
      * once every task is made ({@link #sessionsLate}). A group whose leader moved to another group
      * afterwards: the leader makes it with the other leaders, its members join it, then the leader
-     * moves, last. Refused: a session a process did not get from its parent (that parent is gone:
-     * CRIU makes a helper task for it), a leader with children from before and after its setsid, a
-     * group with no leader in the image (reaped), and a moved leader's group whose own leader moved.
-     * Fills {@link #madeGroup}, {@link #regroups} and the two sets.
+     * moves, last ({@link #ordered}: chains too). Refused: a session a process did not get from its
+     * parent (that parent is gone: CRIU makes a helper task for it), a leader with children from
+     * before and after its setsid, and a group with no leader in the image (reaped).
+     * Fills {@link #madeGroup}, {@link #regroups}, {@link #left} and the two sets.
      */
     private void groups() throws ImageException {
         madeGroup.put(1, Image.INIT_GROUP);
         Map<Integer, Integer> madeSession = new HashMap<>(); // as madeGroup: what a process's children inherit
         madeSession.put(1, Image.INIT_GROUP);
         List<Regroup> members = new ArrayList<>();
-        java.util.Set<Integer> left = new java.util.LinkedHashSet<>(); // groups whose leader moved on, as their members come
         for (Image.Process p : order) { // parents first
             if (p.pgid() < 1 || p.sid() < 1) throw new ImageException("pgid " + p.pgid() + " and sid " + p.sid() + " of " + p.pid());
             int parentSid = madeSession.get(p.ppid());
@@ -210,13 +211,7 @@ final class Plan {
             }
             Image.Process leader = procs.get(p.pgid());
             int groupSid = p.pgid() == Image.INIT_GROUP ? Image.INIT_GROUP : leader != null ? leader.sid() : 0;
-            if (leaderMoved(p.pgid())) { // its leader moved to another group of its session afterwards
-                if (leaderMoved(leader.pgid())) {
-                    throw new ImageException("group " + p.pgid() + "'s leader " + leader.pid() + " moved to group " + leader.pgid()
-                            + ", whose leader moved on too: a restore does not order such moves");
-                }
-                left.add(p.pgid());
-            }
+            if (leaderMoved(p.pgid())) left.add(p.pgid()); // its leader moved to another group of its session afterwards
             if (groupSid == 0) {
                 throw new ImageException("group " + p.pgid() + " of " + p.pid() + " has no leader in the image (no process " + p.pgid()
                         + " in group " + p.pgid() + "): a restore makes a group by its leader's setpgid; this one needs a helper task (as CRIU makes)");
@@ -255,7 +250,48 @@ final class Plan {
             moves.add(new Regroup(g, to));
         }
         regroups.addAll(members);
-        regroups.addAll(moves);
+        regroups.addAll(ordered(moves));
+    }
+
+    /**
+     * The moved leaders' moves in an order setpgid takes: each into a group that has a member then
+     * (kernel/sys.c: the group to join must exist in the caller's session), and none that empties a
+     * group another move still joins: a leader that moved into a group whose own leader moved on
+     * (a chain, or two leaders that swapped groups while a member held one) goes before that leader.
+     * Only a leader's own move empties a group, so taking any move that fits first never blocks
+     * another. Refused: moves no order makes, which setpgid could not have made either. Groups are
+     * counted by root pid (a Regroup's group is as the mover's namespace numbers it).
+     */
+    private List<Regroup> ordered(List<Regroup> moves) throws ImageException {
+        Map<Integer, Integer> members = new HashMap<>(); // root pid of a group -> its members before the moves
+        for (Image.Process p : image.processes()) {
+            int g = left.contains(p.pid()) ? p.pid() : p.pgid();
+            members.merge(g, 1, Integer::sum);
+        }
+        List<Regroup> pending = new ArrayList<>(moves);
+        List<Regroup> out = new ArrayList<>();
+        while (!pending.isEmpty()) {
+            Regroup next = null;
+            for (Regroup m : pending) {
+                int to = procs.get(m.pid()).pgid();
+                boolean joined = false; // another pending move joins the group m leaves
+                for (Regroup o : pending) joined |= o != m && procs.get(o.pid()).pgid() == m.pid();
+                if ((to == Image.INIT_GROUP || members.getOrDefault(to, 0) > 0) && (members.get(m.pid()) > 1 || !joined)) {
+                    next = m;
+                    break;
+                }
+            }
+            if (next == null) {
+                throw new ImageException("group leaders " + pending.stream().map(m -> m.pid() + " (to group " + procs.get(m.pid()).pgid() + ")")
+                        .collect(java.util.stream.Collectors.joining(", ")) + " moved to each other's groups in no order setpgid can make: "
+                        + "each would leave a group empty that another must join");
+            }
+            members.merge(next.pid(), -1, Integer::sum);
+            members.merge(procs.get(next.pid()).pgid(), 1, Integer::sum);
+            pending.remove(next);
+            out.add(next);
+        }
+        return out;
     }
 
     /** Whether group {@code g}'s leader is in the image but in another group. */

@@ -134,7 +134,8 @@ class PlanTest {
     /**
      * A group leader that moved to another group of its session after a member joined (L; setpgid 0 0;
      * C = fork; L: setpgid 0 1): it makes its group with the leaders, the member joins, then it
-     * moves, last. A moved leader's group whose own leader moved on too is refused (not ordered).
+     * moves, last. One that moved into a group whose leader moved on too (review 12's L5) is made
+     * too: each move into a group that has a member then.
      */
     @org.junit.jupiter.api.Test
     void aGroupWhoseLeaderMovedOnIsMadeByItThenLeft() throws Exception {
@@ -146,8 +147,33 @@ class PlanTest {
         assertThat(plan.regroups).containsExactly(new Plan.Regroup(2, 2), new Plan.Regroup(5, 4), new Plan.Regroup(3, 2),
                 new Plan.Regroup(2, 1)); // the leaders, the members (in the plan's order, shallowest first), the moves
         assertThat(plan.groupsAsMade).containsExactly(4);
-        refused("group 2's leader 2 moved to group 4, whose leader moved on too: a restore does not order such moves",
-                Images.session(moved, 4, 1), member, Images.session(other, 1, 1), Images.session(joins, 4, 1));
+        // 2 moved into 4's group, and 4 to init's afterwards, where 5 still holds group 4: either order
+        plan = new Plan(Images.of(Images.session(moved, 4, 1), member, Images.session(other, 1, 1), joins), "init");
+        assertThat(plan.regroups).containsExactly(new Plan.Regroup(4, 4), new Plan.Regroup(2, 2), new Plan.Regroup(5, 4),
+                new Plan.Regroup(3, 2), new Plan.Regroup(4, 1), new Plan.Regroup(2, 4));
+    }
+
+    /**
+     * Moved leaders' moves go in an order setpgid takes (kernel/sys.c: the group joined must exist):
+     * a chain (4 made group 4, 2 made group 2, 3 forked into it, 2 joined 4, 4 went back to init's
+     * group: only 2 holds group 4 then) has 2 move before 4; two leaders that swapped groups while a
+     * member (4) held one of them move in turn; a swap with no member left in either, which setpgid
+     * cannot make (the first move would empty the group the second joins), is refused.
+     */
+    @org.junit.jupiter.api.Test
+    void movedLeadersMoveInAnOrderSetpgidTakes() throws Exception {
+        Image.Process into = Images.session(Images.proc(2, 1, List.of(2), "init"), 4, 1);
+        Image.Process member = Images.session(Images.proc(3, 2, List.of(3), "init"), 2, 1);
+        Image.Process back = Images.session(Images.proc(4, 1, List.of(4), "init"), 1, 1);
+        assertThat(new Plan(Images.of(into, member, back), "init").regroups).containsExactly(new Plan.Regroup(4, 4),
+                new Plan.Regroup(2, 2), new Plan.Regroup(3, 2), new Plan.Regroup(2, 4), new Plan.Regroup(4, 1));
+        Image.Process a = Images.session(Images.proc(2, 1, List.of(2), "init"), 3, 1);
+        Image.Process b = Images.session(Images.proc(3, 1, List.of(3), "init"), 2, 1);
+        Image.Process holds = Images.session(Images.proc(4, 2, List.of(4), "init"), 2, 1);
+        assertThat(new Plan(Images.of(a, b, holds), "init").regroups).containsExactly(new Plan.Regroup(3, 3),
+                new Plan.Regroup(2, 2), new Plan.Regroup(4, 2), new Plan.Regroup(2, 3), new Plan.Regroup(3, 2));
+        refused("group leaders 3 (to group 2), 2 (to group 3) moved to each other's groups in no order setpgid can make: "
+                + "each would leave a group empty that another must join", a, b);
     }
 
     /** A parent missing two levels up, its child listed first: refused, not a NullPointerException. */
