@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Restore time of a process tree per method, through the mount, by `procsim restore` (the
-# restorer module, issue 13). Builds a scenario of BENCH_PROCS processes (default 1000, depth 4,
-# root namespace), checkpoints it, then restores it by each method BENCH_REPS times into a daemon
-# in each of three states, in turn: cold (just started: its JIT has compiled only its own
-# warm-up), warm (it has restored the same image by the same method BENCH_WARM_RESTORES times
-# before, default 5, each torn down: init's kill -1 SIGKILL, then its wait4s; a benchmark's warm-up
-# iterations, as JMH's five by default: the daemon's C2 thread spent 120-210 ms in each of the
-# first four restores, ~30 ms in the fifth), and getpid-warm (after BENCH_WARMUP getpid round
-# trips: the earlier passes' "warm", kept beside it); medians reported. Two times per run: the command's wall time (what a user waits for: the JVM's start
-# and the image's read included) and the restore's own (`procsim restore -v`: from the image
-# read to the last write), and what came before it (-v's seconds since the process started, less
-# the restore's own: the launcher, the JVM, picocli, the image's read). BENCH_WORKERS is passed as --workers. A first restore, untimed, makes
-# the client's CDS archive (bin/procsim), as a user's first restore does. And the CPU the command
-# and the daemon used meanwhile (user + system, from /proc: the shell's cutime and cstime, the
-# daemon's utime and stime), which the machine's load disturbs less than the wall times. Writes a
-# markdown table (medians, and the ranges) to bench-results/restore-bench.md, with the load
-# averages before and after.
+# Restore time of a process tree per method, through the mount, by `procsim restore` (the restorer
+# module, issue 13). Builds a scenario of BENCH_PROCS processes (default 1000, depth 4, root
+# namespace), checkpoints it, then restores it by each method BENCH_REPS times into a daemon in
+# each of three states, in turn (the order rotating each repetition): cold (just started: its JIT
+# has compiled only its own warm-up; a user's restore into a fresh mount), warm (it has restored
+# the same image by the same method BENCH_WARM_RESTORES times before, default 5, each torn down:
+# init's kill -1 SIGKILL, then its wait4s; a benchmark's warm-up iterations, as JMH's five by
+# default: the daemon's C2 thread spent 120-210 ms in each of the first four restores, ~30 ms in
+# the fifth), and getpid-warm (after BENCH_WARMUP getpid round trips: the earlier passes' "warm",
+# kept beside it); medians reported. Two times per run: the command's wall time (what a user waits
+# for: the JVM's start and the image's read included) and the restore's own (`procsim restore -v`:
+# from the image read to the last write), and what came before it (-v's seconds since the process
+# started, less the restore's own: the launcher, the JVM, picocli, the image's read).
+# BENCH_WORKERS is passed as --workers. A first restore, untimed, makes the client's CDS archive
+# (bin/procsim), as a user's first restore does. And the CPU the command and the daemon used
+# meanwhile (user + system, from /proc: the shell's cutime and cstime, the daemon's utime and
+# stime), which the machine's load disturbs less than the wall times. Writes a markdown table
+# (medians, and the ranges) to bench-results/restore-bench.md, with the load averages before and
+# after.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -79,7 +81,8 @@ getpid_warm_up() {
 }
 
 # teardown M: init kills every other task of the mount (kill -1 SIGKILL) and reaps them all, until
-# its wait4 fails (ECHILD); fails unless it reaped BENCH_PROCS. The image has no IPC object to remove.
+# its wait4 fails (ECHILD); fails unless it reaped BENCH_PROCS and no IPC object is left (the
+# bench's image has none: a teardown does not remove them).
 teardown() {
     local wfd reply n=0
     exec {wfd}<>"$1/1/task/1/syscall"
@@ -89,6 +92,10 @@ teardown() {
     while echo "wait4 -1 __WALL" 1>&"$wfd" 2>/dev/null; do read -r _ <&"$wfd" && n=$((n + 1)); done
     exec {wfd}>&-
     ((n == procs)) || { echo "teardown of $1 reaped $n tasks, not $procs" >&2; exit 1; }
+    local kind
+    for kind in msg sem shm; do
+        (($(wc -l <"$1/sysvipc/$kind") == 1)) || { echo "teardown of $1: $kind objects left" >&2; exit 1; }
+    done
 }
 
 # a daemon in STATE (cold, warm, getpid) on mount M, made ready by RESTORE (a command restoring the image)
@@ -101,13 +108,15 @@ ready() {
 }
 
 states=(cold warm getpid)
+# the states in turn, starting with the Rth (mod 3): a drift over the run falls on each alike
+rotated() { echo "${states[@]:$(($1 % 3))}" "${states[@]:0:$(($1 % 3))}"; }
 # the values of field F of the runs in STATE, one a line
 runs() { awk -v s="$1" -v f="$2" '$1 == s { print $f }' "$tmp/runs"; }
 rows=() starts=()
 for method in $methods; do
     : >"$tmp/runs"
     for ((r = 0; r < reps; r++)); do
-        for state in "${states[@]}"; do
+        for state in $(rotated "$r"); do
             dst=$tmp/dst-$method-$r-$state
             procsim_start "$dst"
             mounts+=("$dst")
@@ -154,10 +163,11 @@ if gcc -O2 -o "$tmp/restore-floor" "$here/restore-floor.c"; then
     procsim_stop "$fm"
     : >"$tmp/runs"
     for ((r = 0; r < reps; r++)); do
-        for state in "${states[@]}"; do
+        for state in $(rotated "$r"); do
             procsim_start "$fm"
             ready "$state" "$fm" replay
-            echo "$state $(replay)" >>"$tmp/runs"
+            s=$(replay)
+            echo "$state $s" >>"$tmp/runs"
             procsim_checkpoint "$fm" | "$PROCSIM_BIN" image show - | grep -c '^process' | grep -qx "$procs" ||
                 { echo "the C floor's replay ($state) is incomplete" >&2; exit 1; }
             procsim_stop "$fm"
