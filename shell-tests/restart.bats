@@ -371,28 +371,6 @@ unmakeable() {
     restored_by_every_method job
 }
 
-@test "a group whose leader moved to another group after a member joined (setpgid 0 0, fork, setpgid 0 1), in the root pid namespace and in a nested one: restored by every method" {
-    local leader member
-    leader=$(procsim_syscall "$M/1/task/1/syscall" fork)
-    procsim_syscall "$M/$leader/syscall" "setpgid 0 0" >/dev/null
-    member=$(procsim_syscall "$M/$leader/syscall" fork)
-    procsim_syscall "$M/$leader/syscall" "setpgid 0 1" >/dev/null
-    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $member")" = "$leader" ]
-    # the same inside a pid namespace: 20 (5 there) leaves its group for its namespace init's (1 there)
-    procsim_syscall "$M/1/task/1/syscall" "clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,10" >/dev/null
-    procsim_syscall "$M/10/syscall" "setpgid 0 0" >/dev/null
-    procsim_syscall "$M/10/syscall" "clone3 exit_signal=SIGCHLD set_tid=5,20" >/dev/null
-    procsim_syscall "$M/20/syscall" "setpgid 0 0" >/dev/null
-    procsim_syscall "$M/20/syscall" "clone3 exit_signal=SIGCHLD set_tid=6,21" >/dev/null
-    procsim_syscall "$M/20/syscall" "setpgid 0 1" >/dev/null
-    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid 21")" = 20 ]
-    checkpointed moved
-    grep -qx "session $member sid=1 pgid=$leader" "$BATS_TEST_TMPDIR/moved.txt"
-    grep -qx "session 21 sid=1 pgid=20" "$BATS_TEST_TMPDIR/moved.txt"
-    [ "$(grep -c "^session $leader " "$BATS_TEST_TMPDIR/moved.txt")" = 0 ] # the leader is in init's 1/1
-    restored_by_every_method moved
-}
-
 # group_leader: a child of init that makes a group of its own (setpgid 0 0); its pid
 group_leader() {
     local pid
@@ -401,8 +379,29 @@ group_leader() {
     echo "$pid"
 }
 
-# moves PID GROUP: PID joins GROUP (setpgid 0 GROUP)
-moves() { procsim_syscall "$M/$1/syscall" "setpgid 0 $2" >/dev/null; }
+# setpgid_by PID GROUP: PID calls setpgid 0 GROUP (0: a group of its own)
+setpgid_by() { procsim_syscall "$M/$1/syscall" "setpgid 0 $2" >/dev/null; }
+
+@test "a group whose leader moved to another group after a member joined (setpgid 0 0, fork, setpgid 0 1), in the root pid namespace and in a nested one: restored by every method" {
+    local leader member
+    leader=$(group_leader)
+    member=$(procsim_syscall "$M/$leader/syscall" fork)
+    setpgid_by "$leader" 1
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $member")" = "$leader" ]
+    # the same inside a pid namespace: 20 (5 there) leaves its group for its namespace init's (1 there)
+    procsim_syscall "$M/1/task/1/syscall" "clone3 flags=CLONE_NEWPID exit_signal=SIGCHLD set_tid=1,10" >/dev/null
+    setpgid_by 10 0
+    procsim_syscall "$M/10/syscall" "clone3 exit_signal=SIGCHLD set_tid=5,20" >/dev/null
+    setpgid_by 20 0
+    procsim_syscall "$M/20/syscall" "clone3 exit_signal=SIGCHLD set_tid=6,21" >/dev/null
+    setpgid_by 20 1
+    [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid 21")" = 20 ]
+    checkpointed moved
+    grep -qx "session $member sid=1 pgid=$leader" "$BATS_TEST_TMPDIR/moved.txt"
+    grep -qx "session 21 sid=1 pgid=20" "$BATS_TEST_TMPDIR/moved.txt"
+    [ "$(grep -c "^session $leader " "$BATS_TEST_TMPDIR/moved.txt")" = 0 ] # the leader is in init's 1/1
+    restored_by_every_method moved
+}
 
 @test "moved group leaders in a chain (one joined a group whose leader then left it) and two that swapped groups while a member held one: restored by every method" {
     local to into member a b held pid group
@@ -411,14 +410,14 @@ moves() { procsim_syscall "$M/$1/syscall" "setpgid 0 $2" >/dev/null; }
     to=$(group_leader)
     into=$(group_leader)
     member=$(procsim_syscall "$M/$into/syscall" fork)
-    moves "$into" "$to"
-    moves "$to" 1
+    setpgid_by "$into" "$to"
+    setpgid_by "$to" 1
     # a and b swap groups: a's child holds group a while b joins it
     a=$(group_leader)
     b=$(group_leader)
     held=$(procsim_syscall "$M/$a/syscall" fork)
-    moves "$a" "$b"
-    moves "$b" "$a"
+    setpgid_by "$a" "$b"
+    setpgid_by "$b" "$a"
     while read -r pid group; do
         [ "$(procsim_syscall "$M/1/task/1/syscall" "getpgid $pid")" = "$group" ]
     done <<<"$into $to

@@ -263,6 +263,7 @@ final class Plan {
      * counted by root pid (a Regroup's group is as the mover's namespace numbers it).
      */
     private List<Regroup> ordered(List<Regroup> moves) throws ImageException {
+        if (moves.isEmpty()) return moves; // most trees: no count of every group's members
         Map<Integer, Integer> members = new HashMap<>(); // root pid of a group -> its members before the moves
         for (Image.Process p : image.processes()) {
             int g = left.contains(p.pid()) ? p.pid() : p.pgid();
